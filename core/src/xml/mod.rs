@@ -1,0 +1,43 @@
+//! A small namespace-aware XML tree on quick-xml: parsing under limits, writing, and
+//! helpers for typed readers.
+
+pub mod parse;
+pub mod tree;
+pub mod write;
+
+pub use parse::{parse, parse_with, Limits};
+pub use tree::{is_whitespace, Attribute, Document, Element, Node, NsDecl};
+pub use write::{document_to_string, element_to_string};
+
+use crate::error::{Error, ErrorKind, Result};
+use base64::Engine;
+
+/// Decode base64 text as found in XML (white space inside is allowed and ignored).
+pub fn decode_base64(text: &str) -> std::result::Result<Vec<u8>, String> {
+    let cleaned: String;
+    let t = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+        cleaned = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        &cleaned
+    } else {
+        text
+    };
+    base64::engine::general_purpose::STANDARD.decode(t).map_err(|e| format!("bad base64: {e}"))
+}
+
+/// Encode bytes as base64 (standard alphabet, padded, no line breaks).
+pub fn encode_base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Read an element's text as base64, with a typed error naming the element.
+pub fn base64_of(el: &Element) -> Result<Vec<u8>> {
+    decode_base64(&el.text()).map_err(|m| Error::at(ErrorKind::InvalidRequest, el.qname(), m))
+}
+
+/// Read an element's trimmed text as an unsigned integer, with a typed error.
+pub fn u64_of(el: &Element) -> Result<u64> {
+    let t = el.text();
+    t.trim().parse::<u64>().map_err(|_| {
+        Error::at(ErrorKind::InvalidRequest, el.qname(), format!("'{}' is not an unsigned integer", t.trim()))
+    })
+}

@@ -1,0 +1,389 @@
+//! Parsing bytes into the tree, on quick-xml, under [`Limits`].
+//!
+//! DTDs (and with them every entity declaration) are refused outright: a SOAP message
+//! must not contain one (SOAP 1.1 section 3, SOAP 1.2 part 1 section 5), and refusing them
+//! closes entity-expansion and external-entity attacks at the door. Only the five
+//! predefined entities and character references are expanded.
+
+use super::tree::{Attribute, Document, Element, Node, NsDecl};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ns;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{PrefixDeclaration, ResolveResult};
+use quick_xml::reader::NsReader;
+use std::borrow::Cow;
+
+/// Bounds on what the parser accepts. The defaults fit any SOAP message a WS-SX peer sends,
+/// with room for megabyte bodies; lower them for untrusted front doors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest document in bytes. Default 64 MiB.
+    pub max_size: usize,
+    /// Deepest element nesting. Default 128.
+    pub max_depth: usize,
+    /// Most elements in one document. Default 1,000,000.
+    pub max_elements: usize,
+    /// Most attributes (including namespace declarations) on one element. Default 256.
+    pub max_attributes: usize,
+    /// Largest single text node in bytes. Default 64 MiB.
+    pub max_text: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_size: 64 << 20,
+            max_depth: 128,
+            max_elements: 1_000_000,
+            max_attributes: 256,
+            max_text: 64 << 20,
+        }
+    }
+}
+
+/// Parse a document under the default limits.
+pub fn parse(input: &[u8]) -> Result<Document> {
+    parse_with(input, &Limits::default())
+}
+
+/// Parse a document under `limits`.
+pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Document> {
+    Parser::new(input, limits)?.run()
+}
+
+struct Parser<'a> {
+    reader: NsReader<&'a [u8]>,
+    limits: &'a Limits,
+    stack: Vec<Element>,
+    elements: usize,
+    before: Vec<Node>,
+    after: Vec<Node>,
+    root: Option<Element>,
+}
+
+fn malformed(path: &[Element], pos: u64, msg: impl std::fmt::Display) -> Error {
+    let p: Vec<String> = path.iter().map(|e| e.qname()).collect();
+    Error::at(ErrorKind::MalformedXml, p.join("/"), format!("{msg} (at byte {pos})"))
+}
+
+fn utf8(b: &[u8]) -> std::result::Result<&str, std::str::Utf8Error> {
+    std::str::from_utf8(b)
+}
+
+/// XML 1.0 section 2.11: CRLF and lone CR become LF.
+fn normalize_newlines(s: &str) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// XML 1.0 section 3.3.3 for CDATA-typed attributes: literal tab, LF, CR (after line-end
+/// normalization) become spaces; character references survive.
+fn normalize_attr(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", " ").replace(['\t', '\n', '\r'], " "))
+}
+
+fn unescape(s: &str) -> std::result::Result<Cow<'_, str>, String> {
+    if !s.contains('&') {
+        return Ok(Cow::Borrowed(s));
+    }
+    quick_xml::escape::unescape(s).map_err(|e| format!("bad character or entity reference: {e}"))
+}
+
+impl<'a> Parser<'a> {
+    fn new(input: &'a [u8], limits: &'a Limits) -> Result<Self> {
+        if input.len() > limits.max_size {
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                format!("document of {} bytes exceeds the limit of {} bytes", input.len(), limits.max_size),
+            ));
+        }
+        let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+        if let Err(e) = utf8(input) {
+            return Err(Error::new(ErrorKind::MalformedXml, format!("document is not UTF-8: {e}")));
+        }
+        let mut reader = NsReader::from_reader(input);
+        let cfg = reader.config_mut();
+        cfg.trim_text(false);
+        cfg.expand_empty_elements = false;
+        cfg.check_end_names = true;
+        cfg.check_comments = true;
+        Ok(Parser { reader, limits, stack: Vec::new(), elements: 0, before: Vec::new(), after: Vec::new(), root: None })
+    }
+
+    fn err(&self, msg: impl std::fmt::Display) -> Error {
+        malformed(&self.stack, self.reader.buffer_position(), msg)
+    }
+
+    fn run(mut self) -> Result<Document> {
+        loop {
+            let ev = match self.reader.read_event() {
+                Ok(ev) => ev,
+                Err(e) => return Err(self.err(e)),
+            };
+            match ev {
+                Event::Start(s) => {
+                    let el = self.start(&s)?;
+                    self.stack.push(el);
+                }
+                Event::Empty(s) => {
+                    let el = self.start(&s)?;
+                    self.close(el)?;
+                }
+                Event::End(_) => {
+                    let el = self.stack.pop().ok_or_else(|| self.err("unexpected end tag"))?;
+                    self.close(el)?;
+                }
+                Event::Text(t) => {
+                    let raw = utf8(&t).map_err(|e| self.err(e))?;
+                    let text = normalize_newlines(raw);
+                    let text = unescape(&text).map_err(|e| self.err(e))?;
+                    self.text(&text)?;
+                }
+                Event::CData(c) => {
+                    let raw = utf8(&c).map_err(|e| self.err(e))?;
+                    let text = normalize_newlines(raw).into_owned();
+                    if self.stack.is_empty() {
+                        return Err(self.err("CDATA outside the document element"));
+                    }
+                    self.text(&text)?;
+                }
+                Event::Comment(c) => {
+                    let raw = utf8(&c).map_err(|e| self.err(e))?;
+                    self.misc(Node::Comment(normalize_newlines(raw).into_owned()));
+                }
+                Event::PI(p) => {
+                    let raw = utf8(&p).map_err(|e| self.err(e))?;
+                    let raw = normalize_newlines(raw);
+                    let (target, data) = match raw.find(|c: char| c.is_ascii_whitespace()) {
+                        Some(i) => (&raw[..i], raw[i..].trim_start()),
+                        None => (&raw[..], ""),
+                    };
+                    if target.eq_ignore_ascii_case("xml") {
+                        return Err(self.err("misplaced XML declaration"));
+                    }
+                    self.misc(Node::Pi { target: target.to_string(), data: data.to_string() });
+                }
+                Event::Decl(d) => {
+                    if let Some(Ok(enc)) = d.encoding() {
+                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
+                        if enc != "utf-8" && enc != "utf8" {
+                            return Err(self.err(format!("encoding {enc} is not supported; send UTF-8")));
+                        }
+                    }
+                }
+                Event::DocType(_) => {
+                    return Err(self.err("DTDs and entity declarations are refused"));
+                }
+                Event::Eof => break,
+            }
+        }
+        if !self.stack.is_empty() {
+            return Err(self.err("document ended inside an element"));
+        }
+        let root = self.root.take().ok_or_else(|| self.err("no document element"))?;
+        Ok(Document { before: self.before, root, after: self.after })
+    }
+
+    fn misc(&mut self, node: Node) {
+        if let Some(top) = self.stack.last_mut() {
+            top.children.push(node);
+        } else if self.root.is_none() {
+            self.before.push(node);
+        } else {
+            self.after.push(node);
+        }
+    }
+
+    fn text(&mut self, text: &str) -> Result<()> {
+        if text.len() > self.limits.max_text {
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                format!("text node of {} bytes exceeds the limit of {}", text.len(), self.limits.max_text),
+            ));
+        }
+        match self.stack.last_mut() {
+            Some(top) => {
+                if let Some(Node::Text(prev)) = top.children.last_mut() {
+                    prev.push_str(text);
+                } else {
+                    top.children.push(Node::Text(text.to_string()));
+                }
+                Ok(())
+            }
+            None if super::tree::is_whitespace(text) => Ok(()),
+            None => Err(self.err("text outside the document element")),
+        }
+    }
+
+    fn close(&mut self, el: Element) -> Result<()> {
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.push(Node::Element(el)),
+            None => {
+                if self.root.is_some() {
+                    return Err(self.err("more than one document element"));
+                }
+                self.root = Some(el);
+            }
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, s: &BytesStart<'_>) -> Result<Element> {
+        self.elements += 1;
+        if self.elements > self.limits.max_elements {
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                format!("more than {} elements", self.limits.max_elements),
+            ));
+        }
+        if self.stack.len() + 1 > self.limits.max_depth {
+            let p: Vec<String> = self.stack.iter().take(8).map(|e| e.qname()).collect();
+            return Err(Error::at(
+                ErrorKind::LimitExceeded,
+                p.join("/") + "/...",
+                format!("nesting deeper than {} elements", self.limits.max_depth),
+            ));
+        }
+        let (res, local) = self.reader.resolve_element(s.name());
+        let local = utf8(local.as_ref()).map_err(|e| self.err(e))?.to_string();
+        let prefix = match s.name().prefix() {
+            Some(p) => Some(utf8(p.as_ref()).map_err(|e| self.err(e))?.to_string()),
+            None => None,
+        };
+        let ns_uri = match res {
+            ResolveResult::Bound(n) => Some(utf8(n.as_ref()).map_err(|e| self.err(e))?.to_string()),
+            ResolveResult::Unbound => None,
+            ResolveResult::Unknown(p) => {
+                return Err(self.err(format!("undeclared prefix '{}' on element", String::from_utf8_lossy(&p))))
+            }
+        };
+        let mut el = Element { prefix, local, ns: ns_uri, ..Default::default() };
+        let mut count = 0usize;
+        for a in s.attributes().with_checks(true) {
+            let a = a.map_err(|e| self.err(format!("bad attribute on <{}>: {e}", el.qname())))?;
+            count += 1;
+            if count > self.limits.max_attributes {
+                return Err(Error::at(
+                    ErrorKind::LimitExceeded,
+                    el.qname(),
+                    format!("more than {} attributes", self.limits.max_attributes),
+                ));
+            }
+            let raw = utf8(&a.value).map_err(|e| self.err(e))?;
+            let norm = normalize_attr(raw);
+            let value = unescape(&norm).map_err(|e| self.err(e))?.into_owned();
+            if let Some(decl) = a.key.as_namespace_binding() {
+                let prefix = match decl {
+                    PrefixDeclaration::Default => None,
+                    PrefixDeclaration::Named(p) => Some(utf8(p).map_err(|e| self.err(e))?.to_string()),
+                };
+                if prefix.is_some() && value.is_empty() {
+                    return Err(self.err("a prefixed namespace declaration cannot be empty in XML 1.0"));
+                }
+                el.ns_decls.push(NsDecl { prefix, uri: value });
+                continue;
+            }
+            let (res, alocal) = self.reader.resolve_attribute(a.key);
+            let alocal = utf8(alocal.as_ref()).map_err(|e| self.err(e))?.to_string();
+            let aprefix = match a.key.prefix() {
+                Some(p) => Some(utf8(p.as_ref()).map_err(|e| self.err(e))?.to_string()),
+                None => None,
+            };
+            let ans = match res {
+                ResolveResult::Bound(n) => Some(utf8(n.as_ref()).map_err(|e| self.err(e))?.to_string()),
+                ResolveResult::Unbound => None,
+                ResolveResult::Unknown(p) => {
+                    if p == b"xml" {
+                        Some(ns::XML.to_string())
+                    } else {
+                        return Err(self.err(format!(
+                            "undeclared prefix '{}' on attribute",
+                            String::from_utf8_lossy(&p)
+                        )));
+                    }
+                }
+            };
+            if el.attrs.iter().any(|x| x.local == alocal && x.ns == ans) {
+                return Err(self.err(format!("duplicate attribute {alocal} on <{}>", el.qname())));
+            }
+            el.attrs.push(Attribute { prefix: aprefix, local: alocal, ns: ans, value });
+        }
+        Ok(el)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_resolve() {
+        let d = parse(br#"<?xml version="1.0" encoding="utf-8"?><a:x xmlns:a="urn:a" xmlns="urn:d" a:k="v" k2="w"><y/><a:z xmlns="">t &amp; &#x41;</a:z></a:x>"#).unwrap();
+        assert!(d.root.is("urn:a", "x"));
+        assert_eq!(d.root.attr(Some("urn:a"), "k"), Some("v"));
+        assert_eq!(d.root.attr(None, "k2"), Some("w"));
+        let kids: Vec<_> = d.root.elements().collect();
+        assert!(kids[0].is("urn:d", "y"));
+        assert!(kids[1].is("urn:a", "z"));
+        assert_eq!(kids[1].text(), "t & A");
+        assert_eq!(kids[1].ns_decls[0].uri, "");
+    }
+
+    #[test]
+    fn refuses_dtd_and_entities() {
+        let e = parse(b"<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MalformedXml);
+        assert!(e.message().contains("DTD"));
+        let e = parse(b"<x>&a;</x>").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MalformedXml);
+    }
+
+    #[test]
+    fn malformed_inputs_are_typed_errors() {
+        for bad in [
+            &b""[..],
+            b"<",
+            b"<a>",
+            b"<a></b>",
+            b"<a/><b/>",
+            b"text",
+            b"<p:a/>",
+            b"<a p:x='1'/>",
+            b"<a x='1' x='2'/>",
+            b"<a xmlns:p='u' xmlns:q='u' p:x='1' q:x='2'/>",
+            b"\xff\xfe<a/>",
+            b"<a>\xc3</a>",
+            b"<?xml version='1.0' encoding='latin1'?><a/>",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::MalformedXml, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn limits_enforced() {
+        let deep = "<a>".repeat(200) + &"</a>".repeat(200);
+        assert_eq!(parse(deep.as_bytes()).unwrap_err().kind(), ErrorKind::LimitExceeded);
+        let l = Limits { max_elements: 10, ..Default::default() };
+        let many = format!("<a>{}</a>", "<b/>".repeat(20));
+        assert_eq!(parse_with(many.as_bytes(), &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
+        let l = Limits { max_size: 10, ..Default::default() };
+        assert_eq!(parse_with(b"<aaaaaaaaaaaaaaaa/>", &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
+        let l = Limits { max_attributes: 2, ..Default::default() };
+        assert_eq!(parse_with(b"<a x='1' y='2' z='3'/>", &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
+        let l = Limits { max_text: 4, ..Default::default() };
+        assert_eq!(parse_with(b"<a>12345</a>", &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn normalizes_attributes_and_newlines() {
+        let d = parse(b"<a x='1\t2\r\n3&#10;4'>l1\r\nl2\rl3<![CDATA[<&>]]></a>").unwrap();
+        assert_eq!(d.root.attr(None, "x"), Some("1 2 3\n4"));
+        assert_eq!(d.root.text(), "l1\nl2\nl3<&>");
+    }
+}

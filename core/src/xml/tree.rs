@@ -1,0 +1,274 @@
+//! The XML tree: owned elements with resolved namespaces.
+//!
+//! An element keeps its resolved namespace URI *and* the prefix it was written with, the
+//! namespace declarations written on it, its attributes (resolved + prefix) and its
+//! children in order. That is what exclusive c14n, `wsu:Id` references and preserving
+//! unknown extensions need. The tree is owned (children inside their parent) rather than
+//! an arena so that a typed token can hold an unknown child as a plain value and a message
+//! builder can move subtrees between documents without re-indexing.
+
+use crate::ns;
+
+/// A node of the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// An element.
+    Element(Element),
+    /// Character data (CDATA sections are folded into text, as the XPath data model does).
+    Text(String),
+    /// A comment.
+    Comment(String),
+    /// A processing instruction.
+    Pi {
+        /// The target name.
+        target: String,
+        /// Everything after the target and its separating white space.
+        data: String,
+    },
+}
+
+/// A namespace declaration written on an element: `xmlns:p="uri"` or `xmlns="uri"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NsDecl {
+    /// The declared prefix; `None` for the default namespace.
+    pub prefix: Option<String>,
+    /// The URI; empty only for `xmlns=""` (undeclaring the default namespace).
+    pub uri: String,
+}
+
+/// An attribute (not a namespace declaration).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// Prefix as written; `None` for an unprefixed attribute (which is in no namespace).
+    pub prefix: Option<String>,
+    /// Local name.
+    pub local: String,
+    /// Resolved namespace URI; `None` for unprefixed attributes.
+    pub ns: Option<String>,
+    /// Normalized, unescaped value.
+    pub value: String,
+}
+
+impl Attribute {
+    /// True when this attribute has namespace `ns` (None = no namespace) and local name `local`.
+    pub fn is(&self, ns: Option<&str>, local: &str) -> bool {
+        self.local == local && self.ns.as_deref() == ns
+    }
+}
+
+/// An element.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Element {
+    /// Prefix as written; `None` when the element uses the default namespace (or none).
+    pub prefix: Option<String>,
+    /// Local name.
+    pub local: String,
+    /// Resolved namespace URI; `None` for an element in no namespace.
+    pub ns: Option<String>,
+    /// Namespace declarations written on this element, in document order.
+    pub ns_decls: Vec<NsDecl>,
+    /// Attributes, in document order.
+    pub attrs: Vec<Attribute>,
+    /// Children, in document order.
+    pub children: Vec<Node>,
+}
+
+/// A whole document: the root element and any comments / PIs around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Comments and processing instructions before the root element.
+    pub before: Vec<Node>,
+    /// The document element.
+    pub root: Element,
+    /// Comments and processing instructions after the root element.
+    pub after: Vec<Node>,
+}
+
+impl Document {
+    /// A document holding only `root`.
+    pub fn new(root: Element) -> Self {
+        Document { before: Vec::new(), root, after: Vec::new() }
+    }
+}
+
+impl Element {
+    /// A new element `prefix:local` in namespace `ns`, declaring the prefix on itself.
+    /// An empty prefix means the default namespace.
+    pub fn new(ns: &str, prefix: &str, local: &str) -> Self {
+        let p = if prefix.is_empty() { None } else { Some(prefix.to_string()) };
+        Element {
+            prefix: p.clone(),
+            local: local.to_string(),
+            ns: Some(ns.to_string()),
+            ns_decls: vec![NsDecl { prefix: p, uri: ns.to_string() }],
+            attrs: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// A new element `prefix:local` in `ns` that does not declare its prefix itself (the
+    /// writer declares it where needed). Use for children of an element that declares it.
+    pub fn child_of(ns: &str, prefix: &str, local: &str) -> Self {
+        Element {
+            prefix: if prefix.is_empty() { None } else { Some(prefix.to_string()) },
+            local: local.to_string(),
+            ns: Some(ns.to_string()),
+            ..Default::default()
+        }
+    }
+
+    /// A new element in no namespace.
+    pub fn unqualified(local: &str) -> Self {
+        Element { local: local.to_string(), ..Default::default() }
+    }
+
+    /// True when this element is `{ns}local`.
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.local == local && self.ns.as_deref() == Some(ns)
+    }
+
+    /// The qualified name as written (`prefix:local`).
+    pub fn qname(&self) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}:{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+
+    /// The value of the attribute `{ns}local` (`ns` None = unprefixed).
+    pub fn attr(&self, ns: Option<&str>, local: &str) -> Option<&str> {
+        self.attrs.iter().find(|a| a.is(ns, local)).map(|a| a.value.as_str())
+    }
+
+    /// Set (replace or add) an unprefixed attribute.
+    pub fn set_attr(&mut self, local: &str, value: impl Into<String>) {
+        let value = value.into();
+        if let Some(a) = self.attrs.iter_mut().find(|a| a.is(None, local)) {
+            a.value = value;
+        } else {
+            self.attrs.push(Attribute { prefix: None, local: local.to_string(), ns: None, value });
+        }
+    }
+
+    /// Set (replace or add) a namespaced attribute written with `prefix`.
+    pub fn set_attr_ns(&mut self, ns: &str, prefix: &str, local: &str, value: impl Into<String>) {
+        let value = value.into();
+        if let Some(a) = self.attrs.iter_mut().find(|a| a.is(Some(ns), local)) {
+            a.value = value;
+        } else {
+            self.attrs.push(Attribute {
+                prefix: Some(prefix.to_string()),
+                local: local.to_string(),
+                ns: Some(ns.to_string()),
+                value,
+            });
+        }
+    }
+
+    /// Remove the attribute `{ns}local`, returning its value.
+    pub fn remove_attr(&mut self, ns: Option<&str>, local: &str) -> Option<String> {
+        let i = self.attrs.iter().position(|a| a.is(ns, local))?;
+        Some(self.attrs.remove(i).value)
+    }
+
+    /// Declare `prefix` (empty = default namespace) for `uri` on this element.
+    pub fn declare(&mut self, prefix: &str, uri: &str) {
+        let p = if prefix.is_empty() { None } else { Some(prefix.to_string()) };
+        if !self.ns_decls.iter().any(|d| d.prefix == p) {
+            self.ns_decls.push(NsDecl { prefix: p, uri: uri.to_string() });
+        }
+    }
+
+    /// The element's own ID: `wsu:Id`, else unqualified `Id`, else `ID` (SAML), else `xml:id`.
+    pub fn id(&self) -> Option<&str> {
+        self.attr(Some(ns::WSU), "Id")
+            .or_else(|| self.attr(None, "Id"))
+            .or_else(|| self.attr(None, "ID"))
+            .or_else(|| self.attr(Some(ns::XML), "id"))
+    }
+
+    /// Append a child element, returning `self` for chaining.
+    pub fn with_child(mut self, child: Element) -> Self {
+        self.children.push(Node::Element(child));
+        self
+    }
+
+    /// Append text, returning `self` for chaining.
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.children.push(Node::Text(text.into()));
+        self
+    }
+
+    /// Append a child element.
+    pub fn push(&mut self, child: Element) {
+        self.children.push(Node::Element(child));
+    }
+
+    /// Append text.
+    pub fn push_text(&mut self, text: impl Into<String>) {
+        self.children.push(Node::Text(text.into()));
+    }
+
+    /// Child elements, in order.
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// Child elements, mutable.
+    pub fn elements_mut(&mut self) -> impl Iterator<Item = &mut Element> {
+        self.children.iter_mut().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// The first child element `{ns}local`.
+    pub fn find(&self, ns: &str, local: &str) -> Option<&Element> {
+        self.elements().find(|e| e.is(ns, local))
+    }
+
+    /// The first child element `{ns}local`, mutable.
+    pub fn find_mut(&mut self, ns: &str, local: &str) -> Option<&mut Element> {
+        self.elements_mut().find(|e| e.is(ns, local))
+    }
+
+    /// The concatenated text of the direct text children.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for n in &self.children {
+            if let Node::Text(t) = n {
+                s.push_str(t);
+            }
+        }
+        s
+    }
+
+    /// True when the element has no child elements and only white space text (if any).
+    pub fn has_element_children(&self) -> bool {
+        self.elements().next().is_some()
+    }
+
+    /// Depth-first search (pre-order, this element first) for an element matching `pred`.
+    pub fn descendant(&self, pred: &dyn Fn(&Element) -> bool) -> Option<&Element> {
+        if pred(self) {
+            return Some(self);
+        }
+        self.elements().find_map(|c| c.descendant(pred))
+    }
+
+    /// Visit every element of the subtree in document order.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Element)) {
+        f(self);
+        for c in self.elements() {
+            c.walk(f);
+        }
+    }
+}
+
+/// True for XML white space only (the spaces between elements that typed parsers skip).
+pub fn is_whitespace(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
