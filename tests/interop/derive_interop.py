@@ -94,8 +94,17 @@ def random_length(rng):
     return rng.randint(1, 200)
 
 
+def fixed_vectors():
+    """Always-run edge cases: block boundaries, default label, empty label/nonce."""
+    secret, nonce = b"secret", bytes(range(16))
+    return [(secret, DEFAULT_LABEL, nonce, off, n) for off, n in
+            [(0, 32), (0, 20), (20, 20), (19, 2), (0, 1), (39, 1), (40, 41), (300, 200), (0, 200)]] + \
+           [(secret, "", b"", 0, 32), (secret, "", nonce, 21, 37), (b"\x00", DEFAULT_LABEL, b"", 5, 16),
+            (bytes(128), "WS-SecureConversation", nonce, 280, 64)]
+
+
 def make_vectors(rng, count):
-    derive = []
+    derive = fixed_vectors()
     for _ in range(count):
         nonce = rng.randbytes(16) if rng.random() < 0.5 else rng.randbytes(rng.randint(0, 64))
         derive.append((random_secret(rng), random_label(rng), nonce,

@@ -29,17 +29,20 @@ if [ -z "${WSSX_CLI:-}" ] || [ ! -x "$WSSX_CLI" ]; then
 fi
 
 status=0
+failed_steps=0
 times=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 step() {  # step NAME CMD...: run, time, remember failures
     local name=$1 t0 t1 rc
     shift
     echo "== interop: $name"
     t0=$(date +%s.%N)
-    "$@"
-    rc=$?
+    "$@" 2>&1 | tee -a "$log"
+    rc=${PIPESTATUS[0]}
     t1=$(date +%s.%N)
-    times+=("$(printf '%s %.1fs%s' "$name" "$(echo "$t1 - $t0" | bc)" "$([ $rc -ne 0 ] && echo " (FAILED, exit $rc)")")")
-    [ $rc -ne 0 ] && status=1
+    times+=("$(awk -v n="$name" -v a="$t0" -v b="$t1" 'BEGIN { printf "%-15s %6.1fs", n, b - a }')$([ $rc -ne 0 ] && echo "  FAILED (exit $rc)")")
+    [ $rc -ne 0 ] && status=1 && failed_steps=$((failed_steps + 1))
     return $rc
 }
 
@@ -51,5 +54,9 @@ step derive-interop "$PYTHON" "$here/derive_interop.py" --oracles "$out" --cli "
     --count "$COUNT" --seed "$SEED"
 step tokens-interop "$PYTHON" "$here/tokens_interop.py" --fixtures "$out/fixtures" --cli "$WSSX_CLI"
 
-echo "== interop timings: ${times[*]/%/;}"
+echo "== interop timings:"
+printf '   %s\n' "${times[@]}"
+# one closing summary over both drivers (a driver that died early counts as one failure)
+awk -v steps=$failed_steps '/^(derive|tokens)-interop: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
+     END { if (f == 0 && steps > 0) f = steps; printf "interop: %d passed, %d failed\n", p, f }' "$log"
 exit $status

@@ -1,1 +1,3 @@
-
+use napi_derive::napi;
+#[napi]
+pub fn ping() -> u32 { 1 }
