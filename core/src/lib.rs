@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod error;
 pub mod json;
 pub mod ns;
+pub mod time;
 pub mod token;
 pub mod version;
 pub mod xml;
