@@ -10,7 +10,7 @@ PY         := $(VENV)/bin/python
 export CARGO_TARGET_DIR := $(TARGET)
 
 APT_PACKAGES := build-essential pkg-config libssl-dev default-jdk-headless libwss4j-java \
-                gsoap libgsoap-dev libxml2-utils xmlsec1 valgrind nodejs npm
+                gsoap libgsoap-dev zlib1g-dev libxml2-utils xmlsec1 valgrind nodejs npm
 
 .PHONY: .deps-apt .deps-cbindgen all deps build build-rust build-python build-node header check-header \
         test test-rust test-c test-python test-node test-interop bench demo clean

@@ -10,8 +10,11 @@ then wssx's Python face (wssx.derive_key / wssx.computed_key) and, with --cli,
 about 50 vectors through the wssx CLI.
 
 Usage: python derive_interop.py --oracles OUTDIR [--cli WSSX] [--count N] [--seed S]
-                                [--reference-only]
+                                [--max-label-bytes B] [--reference-only]
 OUTDIR is what build.sh built. --reference-only skips wssx (tests the oracles).
+N random derive vectors (plus 13 fixed edge cases) and max(10, N/10) computed-key
+vectors. Labels longer than wssx's limit (B, default 128 UTF-8 bytes) are still
+cross-checked between the peers, and wssx must refuse them.
 Prints one line per disagreement and ends with "derive-interop: N passed, M failed".
 """
 import argparse
@@ -55,6 +58,14 @@ def random_text(rng, n):
     return "".join(chars)
 
 
+def text_of_bytes(rng, nbytes):
+    """Random Unicode text of exactly nbytes UTF-8 bytes."""
+    text = random_text(rng, nbytes)
+    while len(text.encode("utf-8")) > nbytes:
+        text = text[:-1]
+    return text + "x" * (nbytes - len(text.encode("utf-8")))
+
+
 def random_label(rng):
     kind = rng.random()
     if kind < 0.12:
@@ -63,9 +74,11 @@ def random_label(rng):
         return DEFAULT_LABEL
     if kind < 0.55:
         return rng.choice(["WS-SecureConversation", "MyLabel", "label", "ClientLabelServiceLabel"])
-    if kind < 0.85:
-        return random_text(rng, rng.randint(1, 40))
-    return random_text(rng, rng.randint(200, 1500))  # long
+    if kind < 0.83:
+        return random_text(rng, rng.randint(1, 30))
+    if kind < 0.95:
+        return text_of_bytes(rng, rng.randint(100, 128))  # long, up to wssx's default limit
+    return random_text(rng, rng.randint(100, 1500))       # very long: beyond wssx's limit
 
 
 def random_secret(rng):
@@ -225,6 +238,9 @@ def main():
     ap.add_argument("--cli", help="path to the wssx binary (checks ~50 vectors through it)")
     ap.add_argument("--count", type=int, default=2000, help="number of derive vectors")
     ap.add_argument("--seed", type=int, default=20051202, help="RNG seed")
+    ap.add_argument("--max-label-bytes", type=int, default=128,
+                    help="wssx's label limit (DerivationLimits default 128, WCF's): wssx must "
+                         "refuse longer labels, which the oracles still cross-check; 0 = no limit")
     ap.add_argument("--reference-only", action="store_true",
                     help="skip wssx: only oracles vs the built-in Python P_SHA1")
     args = ap.parse_args()
@@ -240,21 +256,31 @@ def main():
 
     passed = failed = 0
 
-    def judge(desc, answers):
+    def judge(desc, answers, refuse=False):
+        """The peers must agree; wssx (keys starting "wssx") must agree too, or
+        refuse (exception / non-zero exit) when the vector is beyond its limits."""
         nonlocal passed, failed
-        if len(set(answers.values())) == 1:
+        peers = {a for who, a in answers.items() if not who.startswith("wssx")}
+        good = len(peers) == 1 and not next(iter(peers)).startswith("ERROR")
+        for who, a in answers.items():
+            if who.startswith("wssx"):
+                good = good and (a.startswith(("EXCEPTION", "EXIT")) if refuse else a in peers)
+        if good:
             passed += 1
         else:
             failed += 1
-            print("MISMATCH " + desc)
+            print("MISMATCH " + desc + ("  [wssx must refuse: label over its limit]" if refuse else ""))
             for who, a in answers.items():
                 print(f"    {who:>10}: {a}")
+
+    def over_limit(v):
+        return args.max_label_bytes > 0 and len(v[1].encode("utf-8")) > args.max_label_bytes
 
     for i, v in enumerate(derive):
         answers = {"reference": expected_derive(v), "wss4j": ans_d["wss4j"][i], "gsoap": ans_d["gsoap"][i]}
         if wssx:
             answers["wssx-py"] = call(wssx.derive_key, v[0], v[1], v[2], v[3], v[4])
-        judge(describe_derive(v), answers)
+        judge(describe_derive(v), answers, over_limit(v))
     for i, v in enumerate(ck):
         answers = {"reference": expected_ck(v), "wss4j": ans_c["wss4j"][i], "gsoap": ans_c["gsoap"][i]}
         if wssx:
@@ -268,7 +294,7 @@ def main():
             s, label, nonce, off, length = derive[i]
             answers = {"reference": expected_derive(derive[i]), "wss4j": ans_d["wss4j"][i],
                        "wssx-cli": run_cli(args.cli, ["derive", b64(s), label, b64(nonce), str(off), str(length)])}
-            judge("cli " + describe_derive(derive[i]), answers)
+            judge("cli " + describe_derive(derive[i]), answers, over_limit(derive[i]))
         for i in rng.sample(range(len(ck)), min(8, len(ck))):
             req, iss, bits = ck[i]
             answers = {"reference": expected_ck(ck[i]), "wss4j": ans_c["wss4j"][i],

@@ -138,9 +138,11 @@ public final class TokenFixtures {
         // 7. Generation 3 with Length 16: spec offset = 48, WSS4J 1.6 ignores Generation
         d = new DktSpec(); d.refUri = "#" + auto.id; d.generation = 3; d.length = 16; d.id = "dkt-gen3";
         writeDkt(version, d);
-        // 8. long label and long nonce, length 200
+        // 8. long multi-byte label of exactly 128 UTF-8 bytes (wssx's default label limit),
+        //    64-byte nonce, length 200
         StringBuilder lab = new StringBuilder();
-        for (int i = 0; i < 20; i++) lab.append("label-").append(i).append('/');
+        while (lab.toString().getBytes(StandardCharsets.UTF_8).length + 5 <= 128) lab.append("é✓");  // 5 bytes
+        while (lab.toString().getBytes(StandardCharsets.UTF_8).length < 128) lab.append('.');
         d = new DktSpec(); d.refUri = plain.identifier; d.offset = 21; d.length = 200; d.label = lab.toString(); d.nonceLen = 64;
         writeDkt(version, d);
     }
