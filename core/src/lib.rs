@@ -12,6 +12,7 @@
 pub mod crypto;
 pub mod error;
 pub mod json;
+pub mod message;
 pub mod ns;
 pub mod time;
 pub mod token;

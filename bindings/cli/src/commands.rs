@@ -13,6 +13,8 @@ pub enum Failure {
     Help,
     /// The core refused.
     Wssx(Error),
+    /// A check ran and said no (exit status 1): the text explains.
+    Rejected(String),
 }
 
 impl From<Error> for Failure {
@@ -21,13 +23,13 @@ impl From<Error> for Failure {
     }
 }
 
-type Out = Result<String, Failure>;
+pub type Out = Result<String, Failure>;
 
-fn b64(s: &str, what: &str) -> Result<Vec<u8>, Failure> {
+pub fn b64(s: &str, what: &str) -> Result<Vec<u8>, Failure> {
     wssx::xml::decode_base64(s).map_err(|m| Failure::Wssx(Error::at(ErrorKind::InvalidArgument, what, m)))
 }
 
-fn num(s: &str, what: &str) -> Result<u64, Failure> {
+pub fn num(s: &str, what: &str) -> Result<u64, Failure> {
     s.parse::<u64>().map_err(|_| {
         Failure::Wssx(Error::at(ErrorKind::InvalidArgument, what, format!("'{s}' is not an unsigned integer")))
     })
@@ -37,7 +39,7 @@ fn enc(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn stdin() -> Result<Vec<u8>, Failure> {
+pub fn stdin() -> Result<Vec<u8>, Failure> {
     let mut v = Vec::new();
     std::io::stdin()
         .read_to_end(&mut v)
@@ -62,6 +64,11 @@ pub fn run(args: &[String]) -> Out {
         "computed-key" => computed_key(rest),
         "dkt-derive" => dkt_derive(rest),
         "inspect" => inspect(rest),
+        "sign-sct" => crate::protect::protect(rest, wssx::message::Protection::Sign),
+        "encrypt-sct" => crate::protect::protect(rest, wssx::message::Protection::Encrypt),
+        "sign-encrypt-sct" => crate::protect::protect(rest, wssx::message::Protection::SignAndEncrypt),
+        "verify-sct" => crate::protect::verify(rest),
+        "c14n" => crate::protect::c14n(rest),
         "help" | "--help" | "-h" => Err(Failure::Help),
         other => Err(Failure::Usage(format!("unknown command '{other}'"))),
     }

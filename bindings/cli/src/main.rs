@@ -5,6 +5,7 @@
 //! found false", e.g. a signature that does not verify).
 
 mod commands;
+mod protect;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,19 @@ commands:
         read a wsc:DerivedKeyToken on stdin, print the key it names as base64
   inspect
         read a token (SCT, DKT, STR) on stdin, print it as JSON
+  sign-sct <secretB64> [--identifier URI] [--instance URI] [--wsc 2005|1.3] [--raw-key]
+           [--by id|identifier] [--suite Basic128|Basic256|Basic256Sha256] [--label L]
+           [--nonce-len N] [--sig-key-len N] [--offset N] [--no-timestamp] [--no-sct]
+        read a SOAP envelope on stdin, sign Body and Timestamp with the context, print it
+  encrypt-sct <secretB64> [same options] [--enc-key-len N] [--gcm]
+        encrypt the Body content with a key derived from the context
+  sign-encrypt-sct <secretB64> [same options] [--encrypt-then-sign]
+        both; sign-then-encrypt unless --encrypt-then-sign
+  verify-sct <secretB64> [--identifier URI] [--require-timestamp] [--skew S] [--print-envelope]
+        read a secured envelope, decrypt and verify it; print what was covered; exit 0 when
+        the Body was signed or decrypted, 1 otherwise
+  c14n [--id ID] [--with-comments] [--prefixes "p1 p2 #default"]
+        print the exclusive c14n of stdin, or of the element whose wsu:Id / Id is ID
   help
         this text
 ";
@@ -39,6 +53,10 @@ fn main() -> ExitCode {
         Err(commands::Failure::Help) => {
             print!("{USAGE}");
             ExitCode::SUCCESS
+        }
+        Err(commands::Failure::Rejected(msg)) => {
+            eprintln!("wssx: {msg}");
+            ExitCode::from(1)
         }
         Err(commands::Failure::Wssx(e)) => {
             eprintln!("wssx: {e}");

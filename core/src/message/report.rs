@@ -1,0 +1,170 @@
+//! What a receiver learned from a wsse:Security header.
+
+use super::algorithms::{DigestAlgorithm, EncryptionAlgorithm, SignatureAlgorithm};
+use super::envelope::SoapVersion;
+use crate::json::Json;
+use crate::time::Instant;
+use crate::token::SecurityContextToken;
+use crate::xml::Document;
+
+/// Names a security context: Identifier plus the key Instance, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContextId {
+    /// wsc:Identifier.
+    pub identifier: String,
+    /// wsc:Instance.
+    pub instance: Option<String>,
+}
+
+/// Which element of the envelope a signature or encryption covered, identified by where it
+/// is (not by its ID string).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The envelope's own Body (the direct child of the Envelope).
+    Body,
+    /// The wsu:Timestamp that is a direct child of the processed Security header.
+    Timestamp,
+    /// A direct child of the SOAP Header.
+    Header {
+        /// Namespace URI.
+        ns: Option<String>,
+        /// Local name.
+        local: String,
+    },
+    /// A token or other element inside the processed Security header.
+    SecurityHeaderElement {
+        /// Local name.
+        local: String,
+    },
+    /// Anything else (a Body child, a nested header element), by path of local names.
+    Other {
+        /// Slash-separated path from the Envelope.
+        path: String,
+    },
+}
+
+impl Part {
+    fn label(&self) -> String {
+        match self {
+            Part::Body => "Body".into(),
+            Part::Timestamp => "Timestamp".into(),
+            Part::Header { ns, local } => format!("Header {{{}}}{local}", ns.as_deref().unwrap_or("")),
+            Part::SecurityHeaderElement { local } => format!("Security/{local}"),
+            Part::Other { path } => path.clone(),
+        }
+    }
+}
+
+/// One verified signature reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedPart {
+    /// The element covered.
+    pub part: Part,
+    /// The ID it was referenced by.
+    pub id: String,
+    /// The context whose key made the signature (None when the key did not come from a
+    /// security context).
+    pub context: Option<ContextId>,
+    /// MAC algorithm.
+    pub signature: SignatureAlgorithm,
+    /// Digest algorithm of the reference.
+    pub digest: DigestAlgorithm,
+}
+
+/// One decrypted element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecryptedPart {
+    /// Where the plaintext now is.
+    pub part: Part,
+    /// True when the content of `part` was encrypted (xenc#Content), false for the element.
+    pub content: bool,
+    /// The context whose key decrypted it.
+    pub context: Option<ContextId>,
+    /// Algorithm.
+    pub algorithm: EncryptionAlgorithm,
+}
+
+/// The result of processing a secured message.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    /// SOAP version of the envelope.
+    pub soap_version: SoapVersion,
+    /// Every verified signature reference, in processing order.
+    pub signed: Vec<SignedPart>,
+    /// Every decrypted element, in processing order.
+    pub decrypted: Vec<DecryptedPart>,
+    /// wsu:Timestamp Created / Expires, when present.
+    pub timestamp: Option<(Option<Instant>, Option<Instant>)>,
+    /// SCTs carried in the header.
+    pub tokens: Vec<SecurityContextToken>,
+    /// The envelope after decryption.
+    pub document: Document,
+}
+
+impl VerifyReport {
+    /// True when the envelope's Body was covered by a verified signature.
+    pub fn body_signed(&self) -> bool {
+        self.is_signed(&Part::Body)
+    }
+
+    /// True when the envelope's Body content was decrypted.
+    pub fn body_decrypted(&self) -> bool {
+        self.decrypted.iter().any(|d| d.part == Part::Body)
+    }
+
+    /// True when `part` was covered by a verified signature.
+    pub fn is_signed(&self, part: &Part) -> bool {
+        self.signed.iter().any(|s| &s.part == part)
+    }
+
+    /// The context that signed `part`, if it was signed.
+    pub fn signer_of(&self, part: &Part) -> Option<&ContextId> {
+        self.signed.iter().find(|s| &s.part == part).and_then(|s| s.context.as_ref())
+    }
+
+    /// The processed (decrypted) envelope as XML.
+    pub fn envelope_xml(&self) -> String {
+        crate::xml::document_to_string(&self.document)
+    }
+
+    /// JSON summary (without the document).
+    pub fn to_json(&self) -> Json {
+        let ctx = |c: &Option<ContextId>| match c {
+            Some(c) => Json::object().with("identifier", c.identifier.as_str()).with("instance", c.instance.as_deref()),
+            None => Json::Null,
+        };
+        let signed: Vec<Json> = self
+            .signed
+            .iter()
+            .map(|s| {
+                Json::object()
+                    .with("part", s.part.label())
+                    .with("id", s.id.as_str())
+                    .with("context", ctx(&s.context))
+                    .with("signature", s.signature.uri())
+                    .with("digest", s.digest.uri())
+            })
+            .collect();
+        let decrypted: Vec<Json> = self
+            .decrypted
+            .iter()
+            .map(|d| {
+                Json::object()
+                    .with("part", d.part.label())
+                    .with("content", d.content)
+                    .with("context", ctx(&d.context))
+                    .with("algorithm", d.algorithm.uri())
+            })
+            .collect();
+        let ts = match &self.timestamp {
+            Some((c, e)) => Json::object().with("created", c.map(|i| i.to_xsd())).with("expires", e.map(|i| i.to_xsd())),
+            None => Json::Null,
+        };
+        Json::object()
+            .with("bodySigned", self.body_signed())
+            .with("bodyDecrypted", self.body_decrypted())
+            .with("signed", Json::Array(signed))
+            .with("decrypted", Json::Array(decrypted))
+            .with("timestamp", ts)
+    }
+}

@@ -1,0 +1,531 @@
+//! Receiving side: process a wsse:Security header — resolve context tokens and derived
+//! keys, decrypt, verify HMAC signatures, check the Timestamp — and report exactly which
+//! elements were covered and by which context.
+//!
+//! Defences against signature wrapping: every ID in the message must be unique; references
+//! must be same-document `#id` references; a soap:Body anywhere but as the Envelope's child
+//! is refused; signed parts are reported by where they are, so "Body signed" means the
+//! Body the application will read. HMAC and digest values are compared in constant time
+//! and truncated HMACs (HMACOutputLength) are refused.
+
+use super::algorithms::{DigestAlgorithm, EncryptionAlgorithm, SignatureAlgorithm, EXC_C14N, EXC_C14N_WITH_COMMENTS, XENC_CONTENT, XENC_ELEMENT};
+use super::canon;
+use super::cipher;
+use super::envelope::{self, SoapVersion};
+use super::locate::{self, NodePath};
+use super::options::VerifyOptions;
+use super::protect::{digest, mac};
+use super::report::{ContextId, DecryptedPart, Part, SignedPart, VerifyReport};
+use crate::crypto::{ct_eq, Secret};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ns;
+use crate::time::Instant;
+use crate::token::{DerivedKeyToken, KeySource, ReferenceTarget, SecurityContextToken, SecurityTokenReference};
+use crate::xml::{self, Document, Element, Node};
+use std::collections::HashMap;
+
+/// Where a receiver gets a context's secret from (a context store, a callback of a face).
+/// Return `Ok(None)` for an unknown context.
+pub trait SecretLookup {
+    /// The secret of the context named by `id`.
+    fn secret(&self, id: &ContextId) -> Result<Option<Secret>>;
+}
+
+impl<F: Fn(&ContextId) -> Result<Option<Secret>>> SecretLookup for F {
+    fn secret(&self, id: &ContextId) -> Result<Option<Secret>> {
+        self(id)
+    }
+}
+
+/// Process the secured envelope `envelope`.
+pub fn verify(envelope: &[u8], lookup: &dyn SecretLookup, opts: &VerifyOptions) -> Result<VerifyReport> {
+    let doc = xml::parse_with(envelope, &opts.limits)?;
+    verify_document(doc, lookup, opts)
+}
+
+/// [`verify`] on a parsed envelope.
+pub fn verify_document(doc: Document, lookup: &dyn SecretLookup, opts: &VerifyOptions) -> Result<VerifyReport> {
+    let v = envelope::check_envelope(&doc)?;
+    let envns = v.namespace();
+    let header_idx = doc.root.children.iter().position(|n| matches!(n, Node::Element(e) if e.is(envns, "Header")));
+    let body_idx = doc
+        .root
+        .children
+        .iter()
+        .position(|n| matches!(n, Node::Element(e) if e.is(envns, "Body")))
+        .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no Body"))?;
+    let header_idx =
+        header_idx.ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, "the message has no SOAP Header"))?;
+    let sec_path = {
+        let Some(Node::Element(h)) = doc.root.children.get(header_idx) else {
+            return Err(Error::new(ErrorKind::InvalidSecurityToken, "no SOAP Header"));
+        };
+        let i = h
+            .children
+            .iter()
+            .position(|n| {
+                matches!(n, Node::Element(e) if e.is(ns::WSSE, "Security")
+                    && e.attr(Some(envns), "actor").is_none()
+                    && e.attr(Some(envns), "role").is_none())
+            })
+            .ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, "the message has no wsse:Security header"))?;
+        vec![header_idx, i]
+    };
+    let mut p = Processor {
+        doc,
+        v,
+        lookup,
+        opts,
+        sec_path,
+        header_idx,
+        body_idx,
+        ids: None,
+        scts: Vec::new(),
+        dkts: Vec::new(),
+        signed: Vec::new(),
+        decrypted: Vec::new(),
+        timestamp: None,
+    };
+    p.run()?;
+    if opts.require_timestamp && p.timestamp.is_none() {
+        return Err(Error::new(ErrorKind::InvalidSecurityToken, "a wsu:Timestamp is required"));
+    }
+    Ok(VerifyReport {
+        soap_version: v,
+        signed: p.signed,
+        decrypted: p.decrypted,
+        timestamp: p.timestamp,
+        tokens: p.scts.into_iter().map(|(_, t)| t).collect(),
+        document: p.doc,
+    })
+}
+
+struct Processor<'a> {
+    doc: Document,
+    v: SoapVersion,
+    lookup: &'a dyn SecretLookup,
+    opts: &'a VerifyOptions,
+    sec_path: NodePath,
+    header_idx: usize,
+    body_idx: usize,
+    ids: Option<HashMap<String, NodePath>>,
+    scts: Vec<(Option<String>, SecurityContextToken)>,
+    dkts: Vec<DerivedKeyToken>,
+    signed: Vec<SignedPart>,
+    decrypted: Vec<DecryptedPart>,
+    timestamp: Option<(Option<Instant>, Option<Instant>)>,
+}
+
+fn wrong(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidSignature, msg)
+}
+
+impl<'a> Processor<'a> {
+    fn run(&mut self) -> Result<()> {
+        let mut i = 0;
+        loop {
+            let sec = locate::at(&self.doc, &self.sec_path).ok_or_else(|| wrong("Security header vanished"))?;
+            let Some(node) = sec.children.get(i) else { break };
+            let Node::Element(el) = node else {
+                i += 1;
+                continue;
+            };
+            let el = el.clone();
+            let mut path = self.sec_path.clone();
+            path.push(i);
+            let scv = el.ns.as_deref().and_then(crate::version::ScVersion::from_namespace);
+            if el.is(ns::WSU, "Timestamp") {
+                self.check_timestamp(&el)?;
+            } else if scv.is_some() && el.local == "SecurityContextToken" {
+                let t = SecurityContextToken::from_element(&el)?;
+                self.scts.push((t.id.clone(), t));
+            } else if scv.is_some() && el.local == "DerivedKeyToken" {
+                self.dkts.push(DerivedKeyToken::from_element(&el)?);
+            } else if el.is(ns::XENC, "ReferenceList") {
+                for r in el.elements().filter(|r| r.is(ns::XENC, "DataReference")) {
+                    let uri = r.attr(None, "URI").unwrap_or("");
+                    let id = uri
+                        .strip_prefix('#')
+                        .ok_or_else(|| wrong(format!("DataReference URI '{uri}' is not a same-document reference")))?;
+                    self.decrypt(id)?;
+                }
+            } else if el.is(ns::DS, "Signature") {
+                self.verify_signature(&path)?;
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn ids(&mut self) -> Result<&HashMap<String, NodePath>> {
+        if self.ids.is_none() {
+            self.ids = Some(locate::index_ids(&self.doc)?);
+        }
+        Ok(self.ids.as_ref().expect("just set"))
+    }
+
+    fn now(&self) -> Instant {
+        self.opts.now.unwrap_or_else(Instant::now)
+    }
+
+    fn check_timestamp(&mut self, el: &Element) -> Result<()> {
+        if self.timestamp.is_some() {
+            return Err(Error::at(ErrorKind::InvalidSecurityToken, "wsu:Timestamp", "more than one Timestamp"));
+        }
+        let read = |local: &str| -> Result<Option<Instant>> {
+            match el.find(ns::WSU, local) {
+                Some(c) => Instant::parse(&c.text())
+                    .map(Some)
+                    .map_err(|e| Error::at(ErrorKind::InvalidSecurityToken, format!("wsu:Timestamp/wsu:{local}"), e.message())),
+                None => Ok(None),
+            }
+        };
+        let created = read("Created")?;
+        let expires = read("Expires")?;
+        let now = self.now();
+        let skew = self.opts.clock_skew;
+        if let Some(c) = created {
+            if c > now.plus(skew) {
+                return Err(Error::at(ErrorKind::InvalidTimeRange, "wsu:Timestamp/wsu:Created", format!("{c} is in the future")));
+            }
+        }
+        if let Some(e) = expires {
+            if e < now.minus(skew) {
+                return Err(Error::at(ErrorKind::ExpiredData, "wsu:Timestamp/wsu:Expires", format!("the message expired at {e}")));
+            }
+            if let Some(c) = created {
+                if e < c {
+                    return Err(Error::at(ErrorKind::InvalidTimeRange, "wsu:Timestamp", "Expires is before Created"));
+                }
+            }
+        }
+        self.timestamp = Some((created, expires));
+        Ok(())
+    }
+
+    // ---- keys -----------------------------------------------------------------------
+
+    fn context_secret(&self, id: &ContextId) -> Result<Secret> {
+        self.lookup
+            .secret(id)?
+            .ok_or_else(|| Error::new(ErrorKind::BadContextToken, format!("unknown security context {}", id.identifier)))
+    }
+
+    fn sct_by_local_id(&self, id: &str) -> Option<&SecurityContextToken> {
+        self.scts.iter().find(|(i, _)| i.as_deref() == Some(id)).map(|(_, t)| t)
+    }
+
+    fn dkt_by_local_id(&self, id: &str) -> Option<&DerivedKeyToken> {
+        self.dkts.iter().find(|d| d.id.as_deref() == Some(id))
+    }
+
+    /// What a reference names: a context (with the instance it asks for) or a DKT.
+    fn resolve_ref(&self, s: &SecurityTokenReference) -> Result<Source> {
+        if s.nonce.is_some() {
+            let dkt = s.implied_derived_key().ok_or_else(|| wrong("bad implied derived key"))?;
+            return Ok(Source::Dkt(Box::new(dkt)));
+        }
+        let Some(r) = &s.reference else {
+            return Err(Error::new(
+                ErrorKind::UnknownDerivationSource,
+                "the token reference has no wsse:Reference (KeyIdentifiers cannot name a context key)",
+            ));
+        };
+        match r.target() {
+            ReferenceTarget::Local(id) => {
+                if let Some(d) = self.dkt_by_local_id(id) {
+                    return Ok(Source::Dkt(Box::new(d.clone())));
+                }
+                if let Some(t) = self.sct_by_local_id(id) {
+                    return Ok(Source::Context(ContextId {
+                        identifier: t.identifier.clone(),
+                        instance: r.instance.clone().or_else(|| t.instance.clone()),
+                    }));
+                }
+                Err(Error::new(ErrorKind::UnknownDerivationSource, format!("no token with wsu:Id '{id}' in the Security header")))
+            }
+            ReferenceTarget::Uri(uri) => {
+                if let Some(d) = self.dkts.iter().find(|d| d.properties.as_ref().and_then(|p| p.name.as_deref()) == Some(uri)) {
+                    return Ok(Source::Dkt(Box::new(d.clone())));
+                }
+                let carried = self.scts.iter().find(|(_, t)| t.identifier == uri).map(|(_, t)| t);
+                Ok(Source::Context(ContextId {
+                    identifier: uri.to_string(),
+                    instance: r.instance.clone().or_else(|| carried.and_then(|t| t.instance.clone())),
+                }))
+            }
+        }
+    }
+
+    /// The key a ds:KeyInfo names, and the context it comes from.
+    fn key_for(&self, key_info: Option<&Element>) -> Result<(Secret, Option<ContextId>)> {
+        let s = key_info
+            .and_then(|k| k.find(ns::WSSE, "SecurityTokenReference"))
+            .ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, "KeyInfo has no wsse:SecurityTokenReference"))?;
+        let s = SecurityTokenReference::from_element(s)?;
+        match self.resolve_ref(&s)? {
+            Source::Context(id) => Ok((self.context_secret(&id)?, Some(id))),
+            Source::Dkt(d) => {
+                let mut ctx: Option<ContextId> = None;
+                let key = {
+                    let mut resolve = |r: Option<&SecurityTokenReference>| -> Result<KeySource> {
+                        let src = match r {
+                            Some(r) => self.resolve_ref(r)?,
+                            None => match self.scts.as_slice() {
+                                [(_, only)] => Source::Context(ContextId {
+                                    identifier: only.identifier.clone(),
+                                    instance: only.instance.clone(),
+                                }),
+                                _ => {
+                                    return Err(Error::new(
+                                        ErrorKind::UnknownDerivationSource,
+                                        "a DerivedKeyToken without a reference, and no single context in the message",
+                                    ))
+                                }
+                            },
+                        };
+                        match src {
+                            Source::Context(id) => {
+                                let secret = self.context_secret(&id)?;
+                                ctx = Some(id);
+                                Ok(KeySource::Secret(secret))
+                            }
+                            Source::Dkt(d) => Ok(KeySource::DerivedKey(d)),
+                        }
+                    };
+                    d.derive_chain(&mut resolve, &self.opts.derive)?
+                };
+                Ok((key, ctx))
+            }
+        }
+    }
+
+    // ---- signatures -----------------------------------------------------------------
+
+    fn verify_signature(&mut self, sig_path: &[usize]) -> Result<()> {
+        let sig = locate::at(&self.doc, sig_path).ok_or_else(|| wrong("signature vanished"))?.clone();
+        let (si_idx, si) = sig
+            .children
+            .iter()
+            .enumerate()
+            .find_map(|(i, n)| match n {
+                Node::Element(e) if e.is(ns::DS, "SignedInfo") => Some((i, e)),
+                _ => None,
+            })
+            .ok_or_else(|| wrong("ds:Signature has no SignedInfo"))?;
+        let (comments, prefixes) = c14n_method(si.find(ns::DS, "CanonicalizationMethod"))?;
+        let sm = si.find(ns::DS, "SignatureMethod").ok_or_else(|| wrong("no SignatureMethod"))?;
+        if sm.elements().any(|c| c.local == "HMACOutputLength") {
+            return Err(wrong("HMACOutputLength (truncated HMAC) is refused"));
+        }
+        let alg = SignatureAlgorithm::from_uri(sm.attr(None, "Algorithm").unwrap_or(""))?;
+        let value = sig
+            .find(ns::DS, "SignatureValue")
+            .ok_or_else(|| wrong("no SignatureValue"))
+            .and_then(|e| xml::base64_of(e).map_err(|_| wrong("SignatureValue is not base64")))?;
+        if value.len() != alg.output_len() {
+            return Err(wrong(format!("SignatureValue is {} bytes; {} makes {}", value.len(), alg.uri(), alg.output_len())));
+        }
+        let (key, ctx) = self.key_for(sig.find(ns::DS, "KeyInfo"))?;
+        if key.len() < self.opts.min_key_len {
+            return Err(wrong(format!("a {}-byte signature key is shorter than the {} bytes required", key.len(), self.opts.min_key_len)));
+        }
+        let mut si_path = sig_path.to_vec();
+        si_path.push(si_idx);
+        let mut buf = Vec::with_capacity(1024);
+        let anc = locate::ancestors(&self.doc, &si_path);
+        canon::exc_c14n_in(si, &anc, &prefixes, comments, &mut buf);
+        let expect = mac(alg, key.expose(), &buf)?;
+        if !ct_eq(&expect, &value) {
+            return Err(wrong("the signature value does not match"));
+        }
+        let mut parts = Vec::new();
+        for r in si.elements().filter(|e| e.is(ns::DS, "Reference")) {
+            parts.push(self.verify_reference(r, alg, &ctx, &mut buf)?);
+        }
+        if parts.is_empty() {
+            return Err(wrong("the signature has no references"));
+        }
+        self.signed.extend(parts);
+        Ok(())
+    }
+
+    fn verify_reference(&mut self, r: &Element, alg: SignatureAlgorithm, ctx: &Option<ContextId>, buf: &mut Vec<u8>) -> Result<SignedPart> {
+        let uri = r.attr(None, "URI").unwrap_or("");
+        let id = uri
+            .strip_prefix('#')
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| wrong(format!("reference URI '{uri}' is not a same-document #id reference")))?
+            .to_string();
+        let mut comments = false;
+        let mut prefixes = Vec::new();
+        let transforms: Vec<&Element> = r
+            .find(ns::DS, "Transforms")
+            .map(|t| t.elements().filter(|e| e.is(ns::DS, "Transform")).collect())
+            .unwrap_or_default();
+        if transforms.len() != 1 {
+            return Err(wrong(format!("reference #{id}: exactly one exclusive c14n transform is supported")));
+        }
+        let (c, p) = c14n_method(Some(transforms[0]))?;
+        comments |= c;
+        prefixes.extend(p);
+        let dm = r.find(ns::DS, "DigestMethod").ok_or_else(|| wrong("no DigestMethod"))?;
+        let dalg = DigestAlgorithm::from_uri(dm.attr(None, "Algorithm").unwrap_or(""))?;
+        let dv = r
+            .find(ns::DS, "DigestValue")
+            .ok_or_else(|| wrong("no DigestValue"))
+            .and_then(|e| xml::base64_of(e).map_err(|_| wrong("DigestValue is not base64")))?;
+        let path = self
+            .ids()?
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| wrong(format!("reference #{id} names no element of the message")))?;
+        let part = self.classify(&path)?;
+        let target = locate::at(&self.doc, &path).ok_or_else(|| wrong("reference target vanished"))?;
+        buf.clear();
+        let anc = locate::ancestors(&self.doc, &path);
+        canon::exc_c14n_in(target, &anc, &prefixes, comments, buf);
+        let d = digest(dalg, buf)?;
+        if !ct_eq(&d, &dv) {
+            return Err(wrong(format!("the digest of #{id} does not match")));
+        }
+        Ok(SignedPart { part, id, context: ctx.clone(), signature: alg, digest: dalg })
+    }
+
+    /// Where the element at `path` is; refuses a Body that is not the envelope's own.
+    fn classify(&self, path: &[usize]) -> Result<Part> {
+        let el = locate::at(&self.doc, path).ok_or_else(|| wrong("element vanished"))?;
+        let envns = self.v.namespace();
+        if path == [self.body_idx] {
+            return Ok(Part::Body);
+        }
+        if el.is(envns, "Body") || el.is(envns, "Envelope") || el.is(envns, "Header") {
+            return Err(wrong(format!("a signed {} outside its place in the envelope (signature wrapping)", el.local)));
+        }
+        if path.len() == self.sec_path.len() + 1 && path.starts_with(&self.sec_path) {
+            if el.is(ns::WSU, "Timestamp") {
+                return Ok(Part::Timestamp);
+            }
+            return Ok(Part::SecurityHeaderElement { local: el.local.clone() });
+        }
+        if path.starts_with(&self.sec_path) {
+            return Ok(Part::SecurityHeaderElement { local: el.local.clone() });
+        }
+        if path.len() == 2 && path[0] == self.header_idx {
+            return Ok(Part::Header { ns: el.ns.clone(), local: el.local.clone() });
+        }
+        let names: Vec<String> = locate::ancestors(&self.doc, path).iter().map(|e| e.local.clone()).chain([el.local.clone()]).collect();
+        Ok(Part::Other { path: names.join("/") })
+    }
+
+    // ---- decryption -----------------------------------------------------------------
+
+    fn decrypt(&mut self, id: &str) -> Result<()> {
+        let path = self
+            .ids()?
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, format!("DataReference #{id} names no element")))?;
+        let ed = locate::at(&self.doc, &path).ok_or_else(|| wrong("EncryptedData vanished"))?.clone();
+        if !ed.is(ns::XENC, "EncryptedData") {
+            return Err(Error::new(ErrorKind::InvalidSecurityToken, format!("#{id} is not an xenc:EncryptedData")));
+        }
+        let alg = EncryptionAlgorithm::from_uri(
+            ed.find(ns::XENC, "EncryptionMethod").and_then(|m| m.attr(None, "Algorithm")).unwrap_or(""),
+        )?;
+        let (key, ctx) = self.key_for(ed.find(ns::DS, "KeyInfo"))?;
+        if key.len() < self.opts.min_key_len {
+            return Err(Error::new(ErrorKind::Crypto, format!("a {}-byte encryption key is too short", key.len())));
+        }
+        let cv = ed
+            .find(ns::XENC, "CipherData")
+            .and_then(|c| c.find(ns::XENC, "CipherValue"))
+            .ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, "EncryptedData has no CipherValue"))?;
+        let ct = xml::base64_of(cv)?;
+        let plain = cipher::decrypt(alg, key.expose(), &ct)?;
+        let content = match ed.attr(None, "Type") {
+            Some(XENC_CONTENT) => true,
+            Some(XENC_ELEMENT) | None => false,
+            Some(t) => return Err(Error::new(ErrorKind::InvalidSecurityToken, format!("unsupported EncryptedData Type {t}"))),
+        };
+        let (parent_path, idx) = match path.split_last() {
+            Some((i, p)) => (p.to_vec(), *i),
+            None => return Err(wrong("the document element cannot be EncryptedData")),
+        };
+        let scope = locate::in_scope(&self.doc, &parent_path);
+        let nodes = parse_fragment(&plain, &scope, &self.opts.limits)?;
+        let parent = locate::at_mut(&mut self.doc, &parent_path).ok_or_else(|| wrong("parent vanished"))?;
+        let wrapper_is_eh = parent.is(ns::WSSE11, "EncryptedHeader");
+        if !content && nodes.iter().filter(|n| matches!(n, Node::Element(_))).count() != 1 {
+            return Err(Error::new(ErrorKind::InvalidSecurityToken, "an encrypted element must decrypt to one element"));
+        }
+        let replaced_at: NodePath;
+        if wrapper_is_eh {
+            // Replace the whole wsse11:EncryptedHeader by the header it wraps.
+            let el = nodes.into_iter().find(|n| matches!(n, Node::Element(_))).ok_or_else(|| wrong("empty header"))?;
+            let (gp, pi) = match parent_path.split_last() {
+                Some((i, p)) => (p.to_vec(), *i),
+                None => return Err(wrong("bad EncryptedHeader position")),
+            };
+            let grand = locate::at_mut(&mut self.doc, &gp).ok_or_else(|| wrong("header vanished"))?;
+            grand.children[pi] = el;
+            replaced_at = parent_path.clone();
+        } else {
+            let n = nodes.len();
+            parent.children.splice(idx..idx + 1, nodes);
+            replaced_at = if content || n == 0 { parent_path.clone() } else { path.clone() };
+        }
+        self.ids = None;
+        self.ids()?; // duplicate IDs introduced by plaintext are refused here
+        let part = self.classify(&replaced_at)?;
+        self.decrypted.push(DecryptedPart { part, content, context: ctx, algorithm: alg });
+        Ok(())
+    }
+}
+
+enum Source {
+    Context(ContextId),
+    Dkt(Box<DerivedKeyToken>),
+}
+
+/// Exclusive c14n method (or transform) → (with comments, inclusive prefixes).
+fn c14n_method(el: Option<&Element>) -> Result<(bool, Vec<String>)> {
+    let el = el.ok_or_else(|| wrong("no CanonicalizationMethod"))?;
+    let comments = match el.attr(None, "Algorithm").unwrap_or("") {
+        EXC_C14N => false,
+        EXC_C14N_WITH_COMMENTS => true,
+        other => return Err(wrong(format!("unsupported canonicalization / transform {other}"))),
+    };
+    let prefixes = el
+        .find(EXC_C14N, "InclusiveNamespaces")
+        .and_then(|i| i.attr(None, "PrefixList"))
+        .map(|l| l.split_ascii_whitespace().map(str::to_string).collect())
+        .unwrap_or_default();
+    Ok((comments, prefixes))
+}
+
+/// Parse decrypted plaintext as content of an element whose in-scope namespaces are
+/// `scope`: wrap it in an element that declares them.
+fn parse_fragment(plain: &[u8], scope: &[(String, String)], limits: &xml::Limits) -> Result<Vec<Node>> {
+    let text = std::str::from_utf8(plain).map_err(|_| Error::new(ErrorKind::MalformedXml, "decrypted content is not UTF-8"))?;
+    if text.contains("<!DOCTYPE") || text.contains("<?xml") {
+        return Err(Error::new(ErrorKind::MalformedXml, "decrypted content carries a DTD or XML declaration"));
+    }
+    let mut w = String::with_capacity(text.len() + 256);
+    w.push_str("<wssx-fragment");
+    for (p, u) in scope {
+        if p.is_empty() && u.is_empty() {
+            continue;
+        }
+        w.push_str(if p.is_empty() { " xmlns" } else { " xmlns:" });
+        w.push_str(p);
+        w.push_str("=\"");
+        xml::write::escape_attr(u, &mut w);
+        w.push('"');
+    }
+    w.push('>');
+    w.push_str(text);
+    w.push_str("</wssx-fragment>");
+    let doc = xml::parse_with(w.as_bytes(), limits)?;
+    Ok(doc.root.children)
+}

@@ -1,0 +1,202 @@
+//! Sign / verify / encrypt / decrypt round trips through real bytes, and the attacks a
+//! receiver must refuse. (Interop with WSS4J and gSOAP lives in tests/interop/wss.)
+
+use std::time::Duration;
+use wssx::message::{
+    protect, verify, AlgorithmSuite, ContextId, ContextKey, Part, ProtectOptions, Protection, ProtectionOrder,
+    TokenReference, VerifyOptions,
+};
+use wssx::{ErrorKind, ScVersion, Secret, SecurityContextToken};
+
+const ENV11: &str = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><wsa:To xmlns:wsa="http://www.w3.org/2005/08/addressing">http://example.org/svc</wsa:To></soap:Header><soap:Body><m:Echo xmlns:m="urn:example"><m:Text>hello &amp; welcome</m:Text></m:Echo></soap:Body></soap:Envelope>"#;
+const ENV12: &str = r#"<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><Echo xmlns="urn:example"><Text>hi</Text></Echo></env:Body></env:Envelope>"#;
+
+fn ctx(v: ScVersion) -> ContextKey {
+    let mut sct = SecurityContextToken::new(v, "urn:uuid:5b3a2c1e-0000-4000-8000-000000000001").unwrap();
+    sct.instance = Some("urn:uuid:instance-1".into());
+    ContextKey { sct, secret: Secret::from_slice(&[0x42; 32]) }
+}
+
+fn lookup_for(secret: Secret) -> impl Fn(&ContextId) -> wssx::Result<Option<Secret>> {
+    move |id: &ContextId| Ok((id.identifier == "urn:uuid:5b3a2c1e-0000-4000-8000-000000000001").then(|| secret.clone()))
+}
+
+fn all_options() -> Vec<ProtectOptions> {
+    let mut v = Vec::new();
+    for suite in [AlgorithmSuite::Basic128, AlgorithmSuite::Basic256, AlgorithmSuite::Basic256Sha256] {
+        for reference in [TokenReference::ById, TokenReference::ByIdentifier] {
+            for derived in [true, false] {
+                v.push(ProtectOptions { suite, reference, derived_keys: derived, ..Default::default() });
+            }
+        }
+    }
+    v.push(ProtectOptions { label: Some("custom label".into()), signature_key_len: Some(40), ..Default::default() });
+    v.push(ProtectOptions { offset: Some(7), nonce_len: 32, ..Default::default() });
+    v.push(ProtectOptions { include_sct: false, reference: TokenReference::ByIdentifier, ..Default::default() });
+    v.push(ProtectOptions { gcm: true, ..Default::default() });
+    v
+}
+
+#[test]
+fn sign_encrypt_round_trips() {
+    for v in ScVersion::ALL {
+        let c = ctx(v);
+        let lookup = lookup_for(c.secret.clone());
+        for env in [ENV11, ENV12] {
+            for opts in all_options() {
+                for what in [Protection::Sign, Protection::Encrypt, Protection::SignAndEncrypt] {
+                    for order in [ProtectionOrder::SignThenEncrypt, ProtectionOrder::EncryptThenSign] {
+                        let o = ProtectOptions { order, ..opts.clone() };
+                        let secured = protect(env.as_bytes(), &c, what, &o).unwrap();
+                        let r = verify(secured.as_bytes(), &lookup, &VerifyOptions::default())
+                            .unwrap_or_else(|e| panic!("{what:?} {o:?}: {e}\n{secured}"));
+                        let id = ContextId { identifier: c.sct.identifier.clone(), instance: c.sct.instance.clone() };
+                        if what != Protection::Encrypt {
+                            assert!(r.body_signed(), "{secured}");
+                            assert!(r.is_signed(&Part::Timestamp));
+                            assert_eq!(r.signer_of(&Part::Body), Some(&id));
+                        }
+                        if what != Protection::Sign {
+                            assert!(r.body_decrypted());
+                            assert!(!secured.contains("welcome") && !secured.contains(">hi<"));
+                            let plain = r.envelope_xml();
+                            assert!(plain.contains("hello &amp; welcome") || plain.contains(">hi<"), "{plain}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn signed() -> (String, ContextKey) {
+    let c = ctx(ScVersion::V1_3);
+    (protect(ENV11.as_bytes(), &c, Protection::Sign, &ProtectOptions::default()).unwrap(), c)
+}
+
+fn verify_kind(msg: &str, c: &ContextKey) -> ErrorKind {
+    verify(msg.as_bytes(), &lookup_for(c.secret.clone()), &VerifyOptions::default()).unwrap_err().kind()
+}
+
+#[test]
+fn tampering_is_detected() {
+    let (m, c) = signed();
+    // Body text.
+    assert_eq!(verify_kind(&m.replace("hello &amp; welcome", "hello &amp; welcomE"), &c), ErrorKind::InvalidSignature);
+    // A signed attribute added.
+    assert_eq!(verify_kind(&m.replace("<m:Text>", "<m:Text a=\"1\">"), &c), ErrorKind::InvalidSignature);
+    // Timestamp changed.
+    let created = m.find("<wsu:Created>").unwrap() + "<wsu:Created>".len();
+    let mut t = m.clone();
+    let ch = if &t[created..created + 1] == "2" { "3" } else { "2" };
+    t.replace_range(created..created + 1, ch);
+    assert!(matches!(verify_kind(&t, &c), ErrorKind::InvalidSignature | ErrorKind::InvalidTimeRange | ErrorKind::InvalidSecurityToken));
+    // Wrong key.
+    let other = lookup_for(Secret::from_slice(&[1; 32]));
+    assert_eq!(verify(m.as_bytes(), &other, &VerifyOptions::default()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // Unknown context.
+    let none = |_: &ContextId| -> wssx::Result<Option<Secret>> { Ok(None) };
+    assert_eq!(verify(m.as_bytes(), &none, &VerifyOptions::default()).unwrap_err().kind(), ErrorKind::BadContextToken);
+    // Signature value and digest value tampered.
+    let sv = m.find("<ds:SignatureValue>").unwrap() + "<ds:SignatureValue>".len();
+    let mut t = m.clone();
+    let ch = if &t[sv..sv + 1] == "A" { "B" } else { "A" };
+    t.replace_range(sv..sv + 1, ch);
+    assert_eq!(verify_kind(&t, &c), ErrorKind::InvalidSignature);
+    let dv = m.find("<ds:DigestValue>").unwrap() + "<ds:DigestValue>".len();
+    let mut t = m.clone();
+    let ch = if &t[dv..dv + 1] == "A" { "B" } else { "A" };
+    t.replace_range(dv..dv + 1, ch);
+    assert_eq!(verify_kind(&t, &c), ErrorKind::InvalidSignature);
+    // Truncated HMAC.
+    let t = m.replace(
+        "xmldsig#hmac-sha1\"/>",
+        "xmldsig#hmac-sha1\"><ds:HMACOutputLength>80</ds:HMACOutputLength></ds:SignatureMethod>",
+    );
+    assert_eq!(verify_kind(&t, &c), ErrorKind::InvalidSignature);
+    // DKT nonce changed => different key.
+    let n = m.find("<wsc:Nonce>").unwrap() + "<wsc:Nonce>".len();
+    let mut t = m.clone();
+    let ch = if &t[n..n + 1] == "A" { "B" } else { "A" };
+    t.replace_range(n..n + 1, ch);
+    assert_eq!(verify_kind(&t, &c), ErrorKind::InvalidSignature);
+}
+
+#[test]
+fn signature_wrapping_is_refused() {
+    let (m, c) = signed();
+    let body_start = m.find("<soap:Body").unwrap();
+    let body_end = m.find("</soap:Body>").unwrap() + "</soap:Body>".len();
+    let body = &m[body_start..body_end];
+    // 1. Move the signed Body into a header wrapper and put an unsigned Body in its place
+    //    with the same ID: duplicate IDs.
+    let evil_body = body.replace("hello &amp; welcome", "transfer all funds");
+    let wrapped = m.replacen(body, &evil_body, 1).replacen("<soap:Header>", &format!("<soap:Header><w:Wrapper xmlns:w=\"urn:w\">{body}</w:Wrapper>"), 1);
+    assert_eq!(verify_kind(&wrapped, &c), ErrorKind::InvalidSignature);
+    // 2. Same, but the impostor Body has no ID: the reference resolves to the moved Body.
+    let id_attr_start = evil_body.find(" wsu:Id=").unwrap();
+    let id_attr_end = evil_body[id_attr_start + 9..].find('"').unwrap() + id_attr_start + 10;
+    let mut impostor = evil_body.clone();
+    impostor.replace_range(id_attr_start..id_attr_end, "");
+    let wrapped = m.replacen(body, &impostor, 1).replacen("<soap:Header>", &format!("<soap:Header><w:Wrapper xmlns:w=\"urn:w\">{body}</w:Wrapper>"), 1);
+    assert_eq!(verify_kind(&wrapped, &c), ErrorKind::InvalidSignature);
+    // 3. An unsigned message body claimed by a signature of another message is caught by
+    //    the digest; and an unsigned Body is reported as not signed.
+    let unsigned = m.replacen(&m[m.find("<ds:Signature").unwrap()..m.find("</ds:Signature>").unwrap() + 15], "", 1);
+    let r = verify(unsigned.as_bytes(), &lookup_for(c.secret.clone()), &VerifyOptions::default()).unwrap();
+    assert!(!r.body_signed());
+}
+
+#[test]
+fn timestamp_freshness() {
+    let (m, c) = signed();
+    let lookup = lookup_for(c.secret.clone());
+    let later = wssx::time::Instant::now().plus(Duration::from_secs(3600));
+    let o = VerifyOptions { now: Some(later), ..Default::default() };
+    assert_eq!(verify(m.as_bytes(), &lookup, &o).unwrap_err().kind(), ErrorKind::ExpiredData);
+    let earlier = wssx::time::Instant::now().minus(Duration::from_secs(3600));
+    let o = VerifyOptions { now: Some(earlier), ..Default::default() };
+    assert_eq!(verify(m.as_bytes(), &lookup, &o).unwrap_err().kind(), ErrorKind::InvalidTimeRange);
+    let no_ts = protect(ENV11.as_bytes(), &c, Protection::Sign, &ProtectOptions { timestamp_ttl: None, ..Default::default() }).unwrap();
+    let o = VerifyOptions { require_timestamp: true, ..Default::default() };
+    assert_eq!(verify(no_ts.as_bytes(), &lookup, &o).unwrap_err().kind(), ErrorKind::InvalidSecurityToken);
+}
+
+#[test]
+fn short_and_mismatched_keys_refused() {
+    let c = ctx(ScVersion::V1_3);
+    let lookup = lookup_for(c.secret.clone());
+    let m = protect(ENV11.as_bytes(), &c, Protection::Sign, &ProtectOptions { signature_key_len: Some(8), ..Default::default() }).unwrap();
+    assert_eq!(verify(m.as_bytes(), &lookup, &VerifyOptions::default()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // An encryption key whose length does not match the announced AES variant.
+    let m = protect(ENV11.as_bytes(), &c, Protection::Encrypt, &ProtectOptions::default()).unwrap();
+    let t = m.replace("aes256-cbc", "aes128-cbc");
+    assert_eq!(verify(t.as_bytes(), &lookup, &VerifyOptions::default()).unwrap_err().kind(), ErrorKind::Crypto);
+}
+
+#[test]
+fn garbage_never_panics() {
+    let (m, c) = signed();
+    let lookup = lookup_for(c.secret.clone());
+    let bytes = m.as_bytes();
+    let mut seed = 12345u64;
+    for i in 0..3000 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut b = bytes.to_vec();
+        match i % 3 {
+            0 => {
+                let p = (seed >> 33) as usize % b.len();
+                b[p] ^= 1 << (seed % 8);
+            }
+            1 => b.truncate((seed >> 33) as usize % b.len()),
+            _ => {
+                let p = (seed >> 33) as usize % b.len();
+                let q = (seed >> 13) as usize % b.len();
+                let (lo, hi) = (p.min(q), p.max(q));
+                let chunk = b[lo..hi].to_vec();
+                b.splice(lo..lo, chunk);
+            }
+        }
+        let _ = verify(&b, &lookup, &VerifyOptions::default());
+    }
+}
