@@ -37,7 +37,7 @@ pub fn protect_document(doc: &mut Document, ctx: &ContextKey, what: Protection, 
     if opts.reference == TokenReference::ById && !opts.include_sct {
         return Err(Error::new(ErrorKind::InvalidArgument, "a reference by wsu:Id needs the SCT in the message"));
     }
-    let mut b = Builder { ctx, opts, v, sc: ctx.sct.version, header_items: Vec::new(), sct_id: None };
+    let mut b = Builder { ctx, opts, v, sc: ctx.sct.version, header_items: Vec::new(), sct_id: None, ids: Ids::new()? };
     b.prepare_sct();
     let ts = opts.timestamp_ttl.map(|ttl| b.timestamp(ttl));
     if let Some(t) = &ts {
@@ -101,19 +101,35 @@ struct Builder<'a> {
     sc: crate::version::ScVersion,
     header_items: Vec<Element>,
     sct_id: Option<String>,
+    ids: Ids,
 }
 
-/// A fresh ID: `_` and 16 hex digits (WCF writes `_0`, WSS4J `id-…`; only uniqueness matters).
-pub(crate) fn new_id(prefix: &str) -> String {
-    let r = random_bytes(8).unwrap_or_else(|_| vec![0; 8]);
-    let h: String = r.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}-{h}")
+/// IDs for the elements one message adds: a random per-message stem (so they cannot
+/// collide with IDs the caller's envelope already has) and a counter. WCF writes `_0`,
+/// WSS4J `id-…`; only uniqueness within the message matters.
+struct Ids {
+    stem: String,
+    next: std::cell::Cell<u32>,
+}
+
+impl Ids {
+    fn new() -> Result<Self> {
+        let r = random_bytes(6)?;
+        let stem: String = r.iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Ids { stem, next: std::cell::Cell::new(1) })
+    }
+
+    fn id(&self, prefix: &str) -> String {
+        let n = self.next.get();
+        self.next.set(n + 1);
+        format!("{prefix}-{}-{n}", self.stem)
+    }
 }
 
 impl<'a> Builder<'a> {
     fn prepare_sct(&mut self) {
         if self.opts.include_sct {
-            self.sct_id = Some(self.ctx.sct.id.clone().unwrap_or_else(|| new_id("sct")));
+            self.sct_id = Some(self.ctx.sct.id.clone().unwrap_or_else(|| self.ids.id("sct")));
         }
     }
 
@@ -143,7 +159,7 @@ impl<'a> Builder<'a> {
     fn timestamp(&self, ttl: std::time::Duration) -> Element {
         let now = Instant::now();
         let mut ts = Element::new(ns::WSU, "wsu", "Timestamp");
-        ts.set_attr_ns(ns::WSU, "wsu", "Id", new_id("TS"));
+        ts.set_attr_ns(ns::WSU, "wsu", "Id", self.ids.id("TS"));
         ts.push(Element::child_of(ns::WSU, "wsu", "Created").with_text(now.to_xsd()));
         ts.push(Element::child_of(ns::WSU, "wsu", "Expires").with_text(now.plus(ttl).to_xsd()));
         ts
@@ -155,7 +171,7 @@ impl<'a> Builder<'a> {
             return Ok(Key { secret: self.ctx.secret.clone(), key_info: self.sct_reference() });
         }
         let mut dkt = DerivedKeyToken::new(self.sc, self.sct_reference());
-        dkt.id = Some(new_id("DK"));
+        dkt.id = Some(self.ids.id("DK"));
         dkt.nonce = Some(random_bytes(self.opts.nonce_len)?);
         dkt.label = self.opts.label.clone();
         dkt.offset = self.opts.offset;
@@ -187,14 +203,14 @@ impl<'a> Builder<'a> {
         let envns = self.v.namespace();
         for (hns, hlocal) in &self.opts.signed_headers {
             if let Some(h) = envelope::header_mut(doc, self.v).elements_mut().find(|e| e.is(hns, hlocal)) {
-                let id = ensure_id(h, "H");
+                let id = ensure_id(h, || self.ids.id("H"));
                 buf.clear();
                 canon::exc_c14n(h, &[], &mut buf);
                 refs.push((id, digest(dig_alg, &buf)?));
             }
         }
         let body = doc.root.find_mut(envns, "Body").ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no Body"))?;
-        let id = ensure_id(body, "Body");
+        let id = ensure_id(body, || self.ids.id("Body"));
         buf.clear();
         canon::exc_c14n(body, &[], &mut buf);
         refs.push((id, digest(dig_alg, &buf)?));
@@ -204,7 +220,7 @@ impl<'a> Builder<'a> {
         canon::exc_c14n(&si, &[], &mut buf);
         let value = mac(sig_alg, key.secret.expose(), &buf)?;
         let mut sig = Element::new(ns::DS, "ds", "Signature");
-        sig.set_attr("Id", new_id("SIG"));
+        sig.set_attr("Id", self.ids.id("SIG"));
         sig.push(si);
         sig.push(Element::child_of(ns::DS, "ds", "SignatureValue").with_text(xml::encode_base64(&value)));
         let mut ki = Element::child_of(ns::DS, "ds", "KeyInfo");
@@ -246,10 +262,10 @@ impl<'a> Builder<'a> {
                     continue;
                 }
                 let plain = xml::element_to_string(h);
-                let ed_id = new_id("ED");
+                let ed_id = self.ids.id("ED");
                 let ed = encrypted_data(&ed_id, XENC_ELEMENT, alg, &key.key_info, &cipher::encrypt(alg, key.secret.expose(), plain.as_bytes())?);
                 let mut eh = Element::new(ns::WSSE11, "wsse11", "EncryptedHeader");
-                eh.set_attr_ns(ns::WSU, "wsu", "Id", new_id("EH"));
+                eh.set_attr_ns(ns::WSU, "wsu", "Id", self.ids.id("EH"));
                 eh.push(ed);
                 header.children[i] = Node::Element(eh);
                 reflist.push(data_reference(&ed_id));
@@ -264,7 +280,7 @@ impl<'a> Builder<'a> {
                 Node::Comment(_) | Node::Pi { .. } => {}
             }
         }
-        let ed_id = new_id("ED");
+        let ed_id = self.ids.id("ED");
         let ct = cipher::encrypt(alg, key.secret.expose(), plain.as_bytes())?;
         body.children = vec![Node::Element(encrypted_data(&ed_id, XENC_CONTENT, alg, &key.key_info, &ct))];
         reflist.push(data_reference(&ed_id));
@@ -300,11 +316,11 @@ fn encrypted_data(
 }
 
 /// The element's ID, adding a wsu:Id when it has none.
-fn ensure_id(el: &mut Element, prefix: &str) -> String {
+fn ensure_id(el: &mut Element, make: impl FnOnce() -> String) -> String {
     if let Some(id) = el.id() {
         return id.to_string();
     }
-    let id = new_id(prefix);
+    let id = make();
     el.set_attr_ns(ns::WSU, "wsu", "Id", id.clone());
     id
 }
