@@ -1,1 +1,50 @@
 //! C ABI for wssx.
+//!
+//! Conventions, shared by every export (the header `include/wssx.h` is generated from
+//! this crate by cbindgen; regenerate it with `ffi/gen-header.sh`):
+//!
+//! - Every function that can fail returns a `wssx_status`; outputs go through
+//!   out-pointers. On failure `wssx_last_error()` describes what went wrong and the
+//!   out-pointers hold NULL / {NULL, 0}.
+//! - A NULL pointer where a value is required gives `WSSX_NULL_ARGUMENT`, never a crash.
+//!   Inputs are `(pointer, length)` pairs; a NULL pointer with length 0 is an empty input.
+//!   Strings are UTF-8 with explicit lengths (`WSSX_INVALID_UTF8` otherwise), no NUL
+//!   terminator needed.
+//! - Owned byte outputs are `wssx_buf`s, released with `wssx_buf_free`; tokens are opaque
+//!   handles released with their `_free` function. Inputs are only borrowed for the call.
+//! - A panic inside wssx is caught at the boundary and reported as `WSSX_PANIC`.
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)] // the contract of each export is in its doc comment
+#![warn(missing_docs)]
+
+// Declaration order is the order of the header (cbindgen.toml: sort_by = "None"); the
+// blank lines keep rustfmt from sorting them.
+pub mod status;
+
+pub mod buf;
+
+pub mod args;
+
+pub mod derive;
+
+pub mod sct;
+
+pub mod dkt;
+
+pub mod inspect;
+
+pub use crate::args::wssx_sc_version;
+pub use crate::buf::wssx_buf;
+pub use crate::derive::wssx_derive_options;
+pub use crate::dkt::wssx_dkt;
+pub use crate::sct::wssx_sct;
+pub use crate::status::wssx_status;
+
+/// Compile-time check of what the handle docs promise: handles may move between threads
+/// (`Send`) and be read from several at once (`Sync`).
+#[allow(dead_code)]
+fn handles_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<wssx_sct>();
+    check::<wssx_dkt>();
+}

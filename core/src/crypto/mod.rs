@@ -8,13 +8,23 @@ pub mod psha1;
 pub mod secret;
 
 pub use psha1::{
-    computed_key, derive_key, derive_key_with, p_sha1, DerivationLimits, PSha1, DEFAULT_LABEL, DEFAULT_LABEL_PART,
+    computed_key, derive_key, derive_key_with, p_sha1, p_sha1_checked, DerivationLimits, PSha1, DEFAULT_LABEL, DEFAULT_LABEL_PART,
     DEFAULT_LENGTH,
 };
 pub use secret::{ct_eq, Secret};
 
+/// The most random bytes one call hands out (1 MiB): nonces and entropy are tens of bytes;
+/// a larger request is a mistake or an attack on memory.
+pub const MAX_RANDOM: usize = 1 << 20;
+
 /// `len` random bytes from OpenSSL's CSPRNG (nonces, entropy, identifiers).
 pub fn random_bytes(len: usize) -> crate::Result<Vec<u8>> {
+    if len > MAX_RANDOM {
+        return Err(crate::Error::new(
+            crate::ErrorKind::LimitExceeded,
+            format!("{len} random bytes requested; at most {MAX_RANDOM} per call"),
+        ));
+    }
     let mut v = vec![0u8; len];
     openssl::rand::rand_bytes(&mut v)?;
     Ok(v)

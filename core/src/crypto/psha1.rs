@@ -94,6 +94,13 @@ pub fn p_sha1(secret: &[u8], seed: &[u8], offset: usize, length: usize) -> Secre
     Secret::new(out)
 }
 
+/// [`p_sha1`] with `offset` and `length` checked against `limits` (for callers that take
+/// them from the outside, e.g. the faces).
+pub fn p_sha1_checked(secret: &[u8], seed: &[u8], offset: u64, length: u64, limits: &DerivationLimits) -> Result<Secret> {
+    limits.check(b"", b"", offset, length)?;
+    Ok(p_sha1(secret, seed, offset as usize, length as usize))
+}
+
 /// Bounds that protect a receiver from derivation requests that are attacks (an offset of
 /// gigabytes costs that many HMACs). The defaults accept everything WCF and WSS4J send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

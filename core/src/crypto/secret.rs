@@ -24,9 +24,7 @@ impl Secret {
 
     /// `len` bytes from OpenSSL's CSPRNG.
     pub fn random(len: usize) -> crate::Result<Self> {
-        let mut v = vec![0u8; len];
-        openssl::rand::rand_bytes(&mut v)?;
-        Ok(Secret::new(v))
+        Ok(Secret::new(super::random_bytes(len)?))
     }
 
     /// The secret bytes. Keep the borrow short; do not copy them into unmanaged memory.

@@ -139,6 +139,7 @@ impl DerivedKeyToken {
     /// A DKT the way WCF writes one: a fresh 16-byte nonce, no Label, Length only when it
     /// is not 32, no Offset.
     pub fn generate(version: ScVersion, source: SecurityTokenReference, length: u64) -> Result<Self> {
+        DerivationLimits::default().check(b"", b"", 0, length)?;
         let mut d = Self::new(version, source);
         d.nonce = Some(crate::crypto::random_bytes(DEFAULT_NONCE_LEN)?);
         if length != DEFAULT_LENGTH as u64 {
@@ -323,7 +324,23 @@ impl DerivedKeyToken {
 
     /// Derive this token's key from the source `secret` under `opts`.
     pub fn derive_with(&self, secret: &[u8], opts: &DeriveOptions) -> Result<Secret> {
+        self.check_source(opts)?;
         self.derive_inheriting(secret, None, opts)
+    }
+
+    /// WS-SC 7: a DKT's source must be named by an Id or an Identifier, not a KeyIdentifier
+    /// (unless the options allow it for EncryptedKeySHA1 interop).
+    fn check_source(&self, opts: &DeriveOptions) -> Result<()> {
+        if let Some(s) = &self.token_reference {
+            if s.reference.is_none() && s.key_identifier.is_some() && !opts.allow_key_identifier {
+                return Err(Error::at(
+                    ErrorKind::UnknownDerivationSource,
+                    "wsc:DerivedKeyToken/wsse:SecurityTokenReference",
+                    "a KeyIdentifier cannot name a derivation source (WS-SC 7: use an Id or the SCT Identifier)",
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn derive_inheriting(&self, secret: &[u8], inherited: Option<&DktProperties>, opts: &DeriveOptions) -> Result<Secret> {
@@ -356,15 +373,7 @@ impl DerivedKeyToken {
                 format!("derived key chain longer than {} links", opts.limits.max_chain),
             ));
         }
-        if let Some(s) = &self.token_reference {
-            if s.reference.is_none() && s.key_identifier.is_some() && !opts.allow_key_identifier {
-                return Err(Error::at(
-                    ErrorKind::UnknownDerivationSource,
-                    "wsc:DerivedKeyToken/wsse:SecurityTokenReference",
-                    "a KeyIdentifier cannot name a derivation source (WS-SC 7: use an Id or the SCT Identifier)",
-                ));
-            }
-        }
+        self.check_source(opts)?;
         match resolve(self.token_reference.as_ref())? {
             KeySource::Secret(secret) => self.derive_inheriting(secret.expose(), None, opts),
             KeySource::DerivedKey(src) => {

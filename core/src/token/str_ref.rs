@@ -102,6 +102,21 @@ impl SecurityTokenReference {
         }
     }
 
+    /// A reference to `sct` the way WCF and WSS4J write one, with the SCT token type as
+    /// ValueType: by `#wsu:Id` (the SCT must have one) or by its Identifier (with its
+    /// Instance, if any, as `wsc:Instance`).
+    pub fn to_sct(sct: &super::SecurityContextToken, by_identifier: bool) -> Result<Self> {
+        if by_identifier {
+            return Ok(Self::to_identifier(sct.version, &sct.identifier, sct.instance.as_deref()));
+        }
+        let id = sct.id.as_deref().ok_or_else(|| {
+            Error::new(ErrorKind::InvalidArgument, "the SecurityContextToken has no wsu:Id to reference")
+        })?;
+        let mut s = Self::to_id(id, Some(sct.version.sct_token_type()));
+        s.sc_version = Some(sct.version);
+        Ok(s)
+    }
+
     /// Parse from XML bytes.
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let doc = xml::parse(bytes)?;

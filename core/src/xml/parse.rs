@@ -91,7 +91,12 @@ fn unescape(s: &str) -> std::result::Result<Cow<'_, str>, String> {
     if !s.contains('&') {
         return Ok(Cow::Borrowed(s));
     }
-    quick_xml::escape::unescape(s).map_err(|e| format!("bad character or entity reference: {e}"))
+    let out = quick_xml::escape::unescape(s).map_err(|e| format!("bad character or entity reference: {e}"))?;
+    // A character reference must name a Char (XML 1.0 section 4.1): no &#0; and friends.
+    if out.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFE}' || c == '\u{FFFF}') {
+        return Err("character reference to a character XML does not allow".to_string());
+    }
+    Ok(out)
 }
 
 impl<'a> Parser<'a> {
@@ -105,6 +110,14 @@ impl<'a> Parser<'a> {
         let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
         if let Err(e) = utf8(input) {
             return Err(Error::new(ErrorKind::MalformedXml, format!("document is not UTF-8: {e}")));
+        }
+        // XML 1.0 section 2.2: C0 controls other than tab, LF and CR are not characters of
+        // any document (quick-xml does not check names or text for them).
+        if let Some(pos) = input.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+            return Err(Error::new(
+                ErrorKind::MalformedXml,
+                format!("control character 0x{:02x} is not allowed in XML (at byte {pos})", input[pos]),
+            ));
         }
         let mut reader = NsReader::from_reader(input);
         let cfg = reader.config_mut();
@@ -359,6 +372,10 @@ mod tests {
             b"\xff\xfe<a/>",
             b"<a>\xc3</a>",
             b"<?xml version='1.0' encoding='latin1'?><a/>",
+            b"<a\0/>",
+            b"<a>\x01</a>",
+            b"<a>&#0;</a>",
+            b"<a x='&#1;'/>",
         ] {
             let e = parse(bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::MalformedXml, "{:?}", String::from_utf8_lossy(bad));
