@@ -1,0 +1,77 @@
+"""wssx: WS-Trust and WS-SecureConversation for Python.
+
+A thin face over the wssx Rust core: security context tokens, derived key tokens and the
+key derivations of WS-SecureConversation (P_SHA1) and WS-Trust (CK/PSHA1 computed keys),
+in both the OASIS 1.3/1.4 and the February 2005 (WCF) namespaces. Bytes in, bytes out;
+derivations and parsing release the GIL.
+
+Keys::
+
+    >>> import wssx
+    >>> key = wssx.derive_key(secret, wssx.DEFAULT_LABEL, nonce, offset=0, length=32)
+    >>> proof = wssx.computed_key(client_entropy, server_entropy, 256)
+
+Tokens::
+
+    >>> sct = wssx.SecurityContextToken.generate(wssx.ScVersion.FEB2005)
+    >>> sct.id = "uuid-1"
+    >>> dkt = wssx.DerivedKeyToken.for_context(sct)          # WCF-style: 16-byte nonce
+    >>> signing_key = dkt.derive(context_secret)
+    >>> wire = dkt.to_xml()
+    >>> wssx.DerivedKeyToken.from_xml(wire).derive(context_secret) == signing_key
+    True
+
+Errors are :class:`WssxError` subclasses, one per core error kind (``e.kind`` is the kind
+name, ``e.path`` the element at fault), e.g. :class:`LimitExceededError`,
+:class:`MalformedXmlError`, :class:`BadContextTokenError`.
+"""
+
+import json as _json
+from typing import Any, Dict, Union
+
+from . import _native
+from ._errors import *  # noqa: F401,F403  (WssxError, ERROR_CLASSES and one class per kind)
+from ._errors import __all__ as _error_names
+from ._native import (
+    DEFAULT_LABEL,
+    DEFAULT_LENGTH,
+    DEFAULT_NONCE_LENGTH,
+    DerivedKeyToken,
+    ScVersion,
+    SecurityContextToken,
+    __version__,
+    computed_key,
+    derive_key,
+    p_sha1,
+    random_bytes,
+)
+
+
+def inspect(xml: Union[bytes, bytearray]) -> Dict[str, Any]:
+    """Parse whichever token ``xml`` holds and describe it as a dict.
+
+    Reads a ``wsc:SecurityContextToken``, a ``wsc:DerivedKeyToken`` or a
+    ``wsse:SecurityTokenReference``; the dict's ``"type"`` says which, ``"version"`` is
+    ``"2005/02"`` or ``"1.3"``, and binary fields (nonces) are base64 strings. Raises a
+    :class:`WssxError` subclass (e.g. :class:`MalformedXmlError`,
+    :class:`InvalidSecurityTokenError`) for anything else.
+    """
+    result: Dict[str, Any] = _json.loads(_native.inspect_json(xml))
+    return result
+
+
+__all__ = [
+    "DEFAULT_LABEL",
+    "DEFAULT_LENGTH",
+    "DEFAULT_NONCE_LENGTH",
+    "DerivedKeyToken",
+    "ScVersion",
+    "SecurityContextToken",
+    "__version__",
+    "computed_key",
+    "derive_key",
+    "inspect",
+    "p_sha1",
+    "random_bytes",
+    *_error_names,
+]
