@@ -9,7 +9,7 @@ mod protect;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: wssx <command> [args]
+const USAGE: &str = r#"usage: wssx <command> [args]
 
 commands:
   derive <secretB64> <label> <nonceB64> <offset> <length>
@@ -35,7 +35,7 @@ commands:
         print the exclusive c14n of stdin, or of the element whose wsu:Id / Id is ID
   help
         this text
-";
+"#;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
