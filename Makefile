@@ -41,7 +41,7 @@ build-python: $(VENV)/.ok
 	bash bindings/python/build.sh $(VENV)
 
 build-node:
-	bash bindings/node/build.sh
+	bash bindings/node/build.sh --check
 
 header:
 	bash ffi/gen-header.sh

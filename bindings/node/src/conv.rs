@@ -1,0 +1,219 @@
+//! Conversions between JavaScript values and core types, and the one error mapping.
+//!
+//! Arguments arrive as [`Unknown`] and are checked here rather than by napi-rs's typed
+//! conversions, for two reasons: napi-rs reports a wrong type with its own status string
+//! (`StringExpected`, `InvalidArg`, ...) where this face promises a core
+//! [`ErrorKind`] name, and its integer conversions silently truncate (`1.5` becomes 1, `-1`
+//! wraps) where integers must be exact.
+
+use napi::bindgen_prelude::{FromNapiValue, Object, ToNapiValue, Unknown};
+use napi::{sys, Env, JsValue, Status, ValueType};
+use wssx::json::Json;
+use wssx::{ErrorKind, ScVersion};
+
+/// Every failure of this face: a JS `Error` whose `code` is the core [`ErrorKind`] name and
+/// whose message is the core error's `Kind: path: message`.
+pub type JsError = napi::Error<String>;
+/// Result of every exported function.
+pub type Result<T> = std::result::Result<T, JsError>;
+
+/// The JS error for a core error.
+pub fn core_err(e: wssx::Error) -> JsError {
+    napi::Error::new(e.kind().name().to_string(), e.to_string())
+}
+
+/// An InvalidArgument error about the argument (or option) `what`.
+pub fn arg_err(what: &str, msg: impl Into<String>) -> JsError {
+    core_err(wssx::Error::at(ErrorKind::InvalidArgument, what, msg))
+}
+
+/// A napi-rs failure while converting `what`. A JS exception already pending (an options
+/// object whose getter threw, say) is left to propagate unchanged; anything else becomes
+/// an InvalidArgument error.
+pub fn napi_err(what: &str, e: napi::Error) -> JsError {
+    if e.status == Status::PendingException {
+        napi::Error::new(Status::PendingException.as_ref().to_string(), e.reason.clone())
+    } else {
+        arg_err(what, e.reason.clone())
+    }
+}
+
+/// Lift a core result.
+pub fn core<T>(r: wssx::Result<T>) -> Result<T> {
+    r.map_err(core_err)
+}
+
+fn type_of(what: &str, v: &Unknown<'_>) -> Result<ValueType> {
+    v.get_type().map_err(|e| napi_err(what, e))
+}
+
+fn type_name(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "a boolean",
+        ValueType::Number => "a number",
+        ValueType::String => "a string",
+        ValueType::Symbol => "a symbol",
+        ValueType::Object => "an object",
+        ValueType::Function => "a function",
+        ValueType::External => "an external",
+        ValueType::BigInt => "a bigint",
+        _ => "an unknown value",
+    }
+}
+
+/// None for `undefined` / `null` (and for an absent argument).
+pub fn present<'a>(what: &str, v: Option<Unknown<'a>>) -> Result<Option<Unknown<'a>>> {
+    match v {
+        None => Ok(None),
+        Some(u) => match type_of(what, &u)? {
+            ValueType::Undefined | ValueType::Null => Ok(None),
+            _ => Ok(Some(u)),
+        },
+    }
+}
+
+/// Bytes of a `Buffer` (or any `Uint8Array`), copied.
+pub fn bytes(what: &str, v: Unknown<'_>) -> Result<Vec<u8>> {
+    let t = type_of(what, &v)?;
+    if t != ValueType::Object {
+        return Err(arg_err(what, format!("expected a Buffer or Uint8Array, got {}", type_name(t))));
+    }
+    let raw = v.value();
+    // SAFETY: env and value come from the live call; the slice is copied before returning.
+    match unsafe { <&[u8]>::from_napi_value(raw.env, raw.value) } {
+        Ok(s) => Ok(s.to_vec()),
+        Err(_) => Err(arg_err(what, "expected a Buffer or Uint8Array")),
+    }
+}
+
+/// A string argument.
+pub fn string(what: &str, v: Unknown<'_>) -> Result<String> {
+    let t = type_of(what, &v)?;
+    if t != ValueType::String {
+        return Err(arg_err(what, format!("expected a string, got {}", type_name(t))));
+    }
+    let raw = v.value();
+    // SAFETY: env and value come from the live call and the value is a string.
+    unsafe { String::from_napi_value(raw.env, raw.value) }.map_err(|e| napi_err(what, e))
+}
+
+/// XML input: a string (UTF-8 encoded here) or a Buffer / Uint8Array of the document bytes.
+pub fn xml_input(what: &str, v: Unknown<'_>) -> Result<Vec<u8>> {
+    match type_of(what, &v)? {
+        ValueType::String => Ok(string(what, v)?.into_bytes()),
+        ValueType::Object => bytes(what, v).map_err(|_| arg_err(what, "expected a string, Buffer or Uint8Array")),
+        t => Err(arg_err(what, format!("expected a string, Buffer or Uint8Array, got {}", type_name(t)))),
+    }
+}
+
+/// A boolean argument.
+pub fn boolean(what: &str, v: Unknown<'_>) -> Result<bool> {
+    let t = type_of(what, &v)?;
+    if t != ValueType::Boolean {
+        return Err(arg_err(what, format!("expected a boolean, got {}", type_name(t))));
+    }
+    let raw = v.value();
+    // SAFETY: env and value come from the live call and the value is a boolean.
+    unsafe { bool::from_napi_value(raw.env, raw.value) }.map_err(|e| napi_err(what, e))
+}
+
+/// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A non-negative safe integer (`number`; no bigint, no fractions, no NaN / Infinity).
+pub fn uint(what: &str, v: Unknown<'_>) -> Result<u64> {
+    let t = type_of(what, &v)?;
+    if t != ValueType::Number {
+        return Err(arg_err(what, format!("expected a non-negative integer number, got {}", type_name(t))));
+    }
+    let raw = v.value();
+    // SAFETY: env and value come from the live call and the value is a number.
+    let f = unsafe { f64::from_napi_value(raw.env, raw.value) }.map_err(|e| napi_err(what, e))?;
+    if !f.is_finite() || f.fract() != 0.0 || f < 0.0 || f > MAX_SAFE_INTEGER as f64 {
+        return Err(arg_err(what, format!("expected a non-negative safe integer, got {f}")));
+    }
+    Ok(f as u64)
+}
+
+/// A `usize` (a size bound): a non-negative safe integer.
+pub fn usize_of(what: &str, v: Unknown<'_>) -> Result<usize> {
+    let n = uint(what, v)?;
+    usize::try_from(n).map_err(|_| arg_err(what, format!("{n} does not fit this platform's size type")))
+}
+
+/// A WS-SecureConversation version name (`"2005/02"` or `"1.3"`; core's aliases accepted).
+pub fn sc_version(what: &str, v: Unknown<'_>) -> Result<ScVersion> {
+    let s = string(what, v)?;
+    ScVersion::from_short_name(&s).ok_or_else(|| {
+        arg_err(what, format!("unknown WS-SecureConversation version '{s}' (use \"2005/02\" or \"1.3\")"))
+    })
+}
+
+/// An options object: `undefined` / `null` mean none; anything else must be an object.
+pub fn options<'a>(what: &str, v: Option<Unknown<'a>>) -> Result<Option<Object<'a>>> {
+    let Some(u) = present(what, v)? else { return Ok(None) };
+    let t = type_of(what, &u)?;
+    if t != ValueType::Object {
+        return Err(arg_err(what, format!("expected an options object, got {}", type_name(t))));
+    }
+    let raw = u.value();
+    if let Some(kind) = non_plain_kind(raw.env, raw.value) {
+        return Err(arg_err(what, format!("expected an options object, got {kind}")));
+    }
+    // SAFETY: env and value come from the live call and the value is an object.
+    unsafe { Object::from_napi_value(raw.env, raw.value) }.map(Some).map_err(|e| napi_err(what, e))
+}
+
+/// The kind of object `v` is when it is one that cannot be an options object (an array, a
+/// Date, binary data), so that such a mistake is an error rather than "no options".
+fn non_plain_kind(env: sys::napi_env, v: sys::napi_value) -> Option<&'static str> {
+    type Check = unsafe fn(sys::napi_env, sys::napi_value, *mut bool) -> sys::napi_status;
+    let checks: [(Check, &'static str); 5] = [
+        (sys::napi_is_array, "an array"),
+        (sys::napi_is_date, "a Date"),
+        (sys::napi_is_arraybuffer, "an ArrayBuffer"),
+        (sys::napi_is_typedarray, "a typed array"),
+        (sys::napi_is_dataview, "a DataView"),
+    ];
+    for (check, kind) in checks {
+        let mut yes = false;
+        // SAFETY: env and value come from the live call; the checks only inspect the value.
+        if unsafe { check(env, v, &mut yes) } == sys::Status::napi_ok && yes {
+            return Some(kind);
+        }
+    }
+    None
+}
+
+/// Member `key` of an options object; None when absent, `undefined` or `null`.
+pub fn member<'a>(obj: &Object<'a>, what: &str, key: &str) -> Result<Option<Unknown<'a>>> {
+    let path = format!("{what}.{key}");
+    let v: Option<Unknown<'a>> = obj.get(key).map_err(|e| napi_err(&path, e))?;
+    present(&path, v)
+}
+
+/// A core JSON value as a plain JS value, exactly as `JSON.parse` of its text would give:
+/// objects in insertion order, integers as numbers.
+pub struct JsonValue(pub Json);
+
+impl ToNapiValue for JsonValue {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        match val.0 {
+            Json::Null => unsafe { napi::bindgen_prelude::Null::to_napi_value(env, napi::bindgen_prelude::Null) },
+            Json::Bool(b) => unsafe { bool::to_napi_value(env, b) },
+            Json::Int(i) => unsafe { f64::to_napi_value(env, i as f64) },
+            Json::Str(s) => unsafe { String::to_napi_value(env, s) },
+            Json::Array(a) => unsafe { Vec::<JsonValue>::to_napi_value(env, a.into_iter().map(JsonValue).collect()) },
+            Json::Object(m) => {
+                let env = Env::from_raw(env);
+                let mut o = Object::new(&env)?;
+                for (k, v) in m {
+                    o.set(k, JsonValue(v))?;
+                }
+                unsafe { Object::to_napi_value(env.raw(), o) }
+            }
+        }
+    }
+}
