@@ -13,7 +13,8 @@
  * through out-pointers; on failure wssx_last_error() says why. NULL where a value is
  * required gives WSSX_NULL_ARGUMENT; a NULL pointer with length 0 is an empty input.
  * Strings are UTF-8 with explicit lengths. Byte outputs are wssx_buf (free with
- * wssx_buf_free); tokens are opaque handles (free with wssx_sct_free / wssx_dkt_free).
+ * wssx_buf_free); tokens and reports are opaque handles (free with wssx_sct_free,
+ * wssx_dkt_free, wssx_verify_report_free).
  */
 
 #include <stdbool.h>
@@ -42,6 +43,23 @@
  * The most bytes `wssx_random` returns in one call.
  */
 #define WSSX_MAX_RANDOM (1 << 20)
+
+/**
+ * The size of the buffer `wssx_verify` hands a `wssx_secret_lookup_fn` for the secret:
+ * the longest context secret the C API accepts, in bytes.
+ */
+#define WSSX_MAX_SECRET_LEN 1024
+
+/**
+ * Return value of a `wssx_secret_lookup_fn`: the secret was found and written.
+ */
+#define WSSX_LOOKUP_FOUND 0
+
+/**
+ * Return value of a `wssx_secret_lookup_fn`: the context is unknown (the message is then
+ * refused with WSSX_BAD_CONTEXT_TOKEN).
+ */
+#define WSSX_LOOKUP_UNKNOWN 1
 
 /**
  * The result of every wssx call that can fail.
@@ -168,6 +186,75 @@ typedef enum wssx_sc_version {
 } wssx_sc_version;
 
 /**
+ * What `wssx_protect` does to the message.
+ */
+typedef enum wssx_protection {
+    /**
+     * Sign the Body, the Timestamp and the chosen headers (one HMAC signature).
+     */
+    WSSX_SIGN = 0,
+    /**
+     * Encrypt the Body content and the chosen headers.
+     */
+    WSSX_ENCRYPT = 1,
+    /**
+     * Both, in the order `wssx_protect_options.order` names.
+     */
+    WSSX_SIGN_AND_ENCRYPT = 2,
+} wssx_protection;
+
+/**
+ * WS-SecurityPolicy algorithm suite (for symmetric context keys).
+ */
+typedef enum wssx_suite {
+    /**
+     * Basic128: HMAC-SHA1, SHA-1, AES-128-CBC; 16-byte signature and encryption keys.
+     */
+    WSSX_SUITE_BASIC128 = 0,
+    /**
+     * Basic256 (WCF's default): HMAC-SHA1, SHA-1, AES-256-CBC; 24-byte signature key,
+     * 32-byte encryption key.
+     */
+    WSSX_SUITE_BASIC256 = 1,
+    /**
+     * Basic256Sha256: HMAC-SHA256, SHA-256, AES-256-CBC; 24-byte signature key, 32-byte
+     * encryption key.
+     */
+    WSSX_SUITE_BASIC256_SHA256 = 2,
+} wssx_suite;
+
+/**
+ * How the derived keys (or, with raw keys, the signature and encrypted data) point at
+ * the SecurityContextToken.
+ */
+typedef enum wssx_token_reference {
+    /**
+     * `<wsse:Reference URI="#wsu:Id">` to the SCT carried in the Security header (needs
+     * `include_sct`).
+     */
+    WSSX_REF_BY_ID = 0,
+    /**
+     * `<wsse:Reference URI="{Identifier}" ValueType=".../sct">`, with or without the SCT
+     * in the message (what WCF does once the context is established).
+     */
+    WSSX_REF_BY_IDENTIFIER = 1,
+} wssx_token_reference;
+
+/**
+ * Order of signing and encrypting for WSSX_SIGN_AND_ENCRYPT.
+ */
+typedef enum wssx_protection_order {
+    /**
+     * Sign the plaintext, then encrypt (WCF's default; the receiver decrypts first).
+     */
+    WSSX_SIGN_THEN_ENCRYPT = 0,
+    /**
+     * Encrypt, then sign the ciphertext.
+     */
+    WSSX_ENCRYPT_THEN_SIGN = 1,
+} wssx_protection_order;
+
+/**
  * A wsc:DerivedKeyToken (opaque): the parameters (nonce, label, offset or generation,
  * length) of a key derived from the secret of the token its SecurityTokenReference names.
  * Unknown attributes and children are kept and written back by `wssx_dkt_to_xml`.
@@ -191,6 +278,18 @@ typedef struct wssx_dkt wssx_dkt;
  * `wssx_sct_free` must not run concurrently with any other use of the same handle.
  */
 typedef struct wssx_sct wssx_sct;
+
+/**
+ * What `wssx_verify` learned from a secured envelope (opaque): the parts covered by a
+ * verified signature and the context whose key signed them, the decrypted parts, the
+ * Timestamp, and the envelope after decryption.
+ *
+ * Created by `wssx_verify`; the caller owns the handle and releases it with
+ * `wssx_verify_report_free`. A report is read-only: it may move between threads and be
+ * read from several at once, but `wssx_verify_report_free` must not run concurrently
+ * with any other use of it.
+ */
+typedef struct wssx_verify_report wssx_verify_report;
 
 /**
  * A byte buffer owned by the caller once a wssx function has filled it.
@@ -275,6 +374,209 @@ typedef struct wssx_derive_options {
      */
     bool allow_key_identifier;
 } wssx_derive_options;
+
+/**
+ * An XML qualified name by namespace URI and local name (both UTF-8, explicit lengths),
+ * e.g. {"http://www.w3.org/2005/08/addressing", "To"}. Only borrowed by the call that
+ * uses it.
+ */
+typedef struct wssx_qname {
+    /**
+     * Namespace URI (`ns_len` bytes). Only namespaced elements can be named: an element
+     * in no namespace never matches.
+     */
+    const uint8_t *ns;
+    /**
+     * Length of `ns` in bytes.
+     */
+    size_t ns_len;
+    /**
+     * Local name (`local_len` bytes).
+     */
+    const uint8_t *local;
+    /**
+     * Length of `local` in bytes.
+     */
+    size_t local_len;
+} wssx_qname;
+
+/**
+ * What `wssx_protect` writes. Always start from `wssx_protect_options_default` and
+ * change the fields you need: the defaults are what WCF sends with an SCT on Basic256
+ * (DerivedKeyTokens with a 16-byte nonce and no Label, a Timestamp valid five minutes,
+ * the SCT in the Security header and referenced by wsu:Id, sign then encrypt, CBC).
+ *
+ * The struct only borrows `label`, the header arrays and the names they point to; they
+ * must stay valid during the call that uses the options.
+ */
+typedef struct wssx_protect_options {
+    /**
+     * Algorithm suite. Default WSSX_SUITE_BASIC256.
+     */
+    enum wssx_suite suite;
+    /**
+     * How keys reference the SCT. Default WSSX_REF_BY_ID (which needs `include_sct`).
+     */
+    enum wssx_token_reference reference;
+    /**
+     * Put the SCT itself in the Security header. Default true.
+     */
+    bool include_sct;
+    /**
+     * Write wsc:Instance on references when the SCT has an Instance. Default true.
+     */
+    bool reference_instance;
+    /**
+     * Sign / encrypt with keys derived by DerivedKeyTokens (true, the default) or with
+     * the context secret itself (false, as gSOAP does).
+     */
+    bool derived_keys;
+    /**
+     * A wsc:Label (UTF-8, `label_len` bytes) to write in and derive with each
+     * DerivedKeyToken. NULL (with `label_len` 0, the default) means no Label element and
+     * the default label WSSX_DEFAULT_LABEL.
+     */
+    const uint8_t *label;
+    /**
+     * Length of `label` in bytes.
+     */
+    size_t label_len;
+    /**
+     * Nonce length in bytes of new DerivedKeyTokens. Default 16 (WSSX_DEFAULT_NONCE_LEN).
+     */
+    size_t nonce_len;
+    /**
+     * Derived signature key length in bytes; 0 (the default) means the suite's.
+     */
+    uint64_t signature_key_len;
+    /**
+     * Derived encryption key length in bytes; 0 (the default) means the suite's. A length
+     * other than the suite's picks the AES variant (16, 24 or 32 bytes).
+     */
+    uint64_t encryption_key_len;
+    /**
+     * An explicit wsc:Offset for the DerivedKeyTokens, used when `has_offset` is true.
+     */
+    uint64_t offset;
+    /**
+     * Write `offset` as wsc:Offset (true) or no Offset element, i.e. 0 (false, default).
+     */
+    bool has_offset;
+    /**
+     * Add a wsu:Timestamp valid for this many seconds; 0 means no Timestamp. Default 300.
+     */
+    uint64_t timestamp_ttl_seconds;
+    /**
+     * SOAP headers to sign too, when present (`signed_headers_len` names). NULL (with
+     * length 0, the default) means none.
+     */
+    const struct wssx_qname *signed_headers;
+    /**
+     * Number of names in `signed_headers`.
+     */
+    size_t signed_headers_len;
+    /**
+     * SOAP headers to encrypt (as wsse11:EncryptedHeader), when present
+     * (`encrypted_headers_len` names). NULL (with length 0, the default) means none.
+     */
+    const struct wssx_qname *encrypted_headers;
+    /**
+     * Number of names in `encrypted_headers`.
+     */
+    size_t encrypted_headers_len;
+    /**
+     * Order for WSSX_SIGN_AND_ENCRYPT. Default WSSX_SIGN_THEN_ENCRYPT.
+     */
+    enum wssx_protection_order order;
+    /**
+     * Encrypt with AES-GCM (xmlenc 1.1) instead of the suite's CBC mode. Default false.
+     */
+    bool gcm;
+} wssx_protect_options;
+
+/**
+ * What `wssx_verify` enforces. Always start from `wssx_verify_options_default` and
+ * change the fields you need. The struct only borrows what `derive` points to (label,
+ * nonce); it must stay valid during the call that uses the options.
+ */
+typedef struct wssx_verify_options {
+    /**
+     * Allowed clock skew, in seconds, when checking the wsu:Timestamp. Default 300.
+     */
+    uint64_t clock_skew_seconds;
+    /**
+     * Refuse messages without a wsu:Timestamp (WSSX_INVALID_SECURITY_TOKEN). Default
+     * false.
+     */
+    bool require_timestamp;
+    /**
+     * Shortest key, in bytes, accepted for a signature (else WSSX_INVALID_SIGNATURE) or a
+     * decryption (else WSSX_CRYPTO). Default 16.
+     */
+    size_t min_key_len;
+    /**
+     * The time to check the Timestamp against, in milliseconds since the Unix epoch,
+     * used when `has_now` is true; otherwise (the default) the system clock.
+     */
+    int64_t now_unix_ms;
+    /**
+     * Use `now_unix_ms` instead of the system clock. Default false.
+     */
+    bool has_now;
+    /**
+     * Derivation defaults and limits for the DerivedKeyTokens of the message (see
+     * `wssx_derive_options`; default `wssx_derive_options_default`).
+     */
+    struct wssx_derive_options derive;
+    /**
+     * Largest envelope accepted, in bytes. Default 64 MiB.
+     */
+    size_t max_xml_size;
+    /**
+     * Deepest element nesting accepted. Default 128.
+     */
+    size_t max_xml_depth;
+    /**
+     * Most elements in one envelope. Default 1,000,000.
+     */
+    size_t max_xml_elements;
+    /**
+     * Most attributes (namespace declarations included) on one element. Default 256.
+     */
+    size_t max_xml_attributes;
+    /**
+     * Largest single text node, in bytes. Default 64 MiB.
+     */
+    size_t max_xml_text;
+} wssx_verify_options;
+
+/**
+ * Where `wssx_verify` gets the secret of a security context from (a context store).
+ *
+ * Called with the `user_data` given to `wssx_verify` and the context's wsc:Identifier
+ * (`identifier_len` bytes of UTF-8; `identifier[identifier_len]` is a NUL byte, so it is
+ * also a C string) and the key wsc:Instance the message asks for (likewise; NULL with
+ * `instance_len` 0 when it names none). Both are only valid during the call.
+ *
+ * To return the secret, write it to `secret_out` (room for `secret_cap` bytes, which is
+ * WSSX_MAX_SECRET_LEN), set `*secret_len` (0 on entry) to its length and return
+ * WSSX_LOOKUP_FOUND (0). Return WSSX_LOOKUP_UNKNOWN (1) for a context you do not know;
+ * any other value is a failure, and `wssx_verify` returns WSSX_CALLBACK with a message
+ * naming the value. A `*secret_len` larger than `secret_cap` is refused (WSSX_CALLBACK);
+ * never write beyond `secret_cap` bytes. wssx wipes the buffer after copying the secret.
+ *
+ * The callback runs on the thread that called `wssx_verify`, before it returns, once
+ * for every key the message uses (so possibly several times per message). It may call
+ * other wssx functions, but must not unwind (C++ exceptions, longjmp) through wssx.
+ */
+typedef int (*wssx_secret_lookup_fn)(void *user_data,
+                                     const uint8_t *identifier,
+                                     size_t identifier_len,
+                                     const uint8_t *instance,
+                                     size_t instance_len,
+                                     uint8_t *secret_out,
+                                     size_t secret_cap,
+                                     size_t *secret_len);
 
 #ifdef __cplusplus
 extern "C" {
@@ -679,6 +981,201 @@ enum wssx_status wssx_dkt_to_json(const struct wssx_dkt *dkt, struct wssx_buf *o
  * The wssx version, e.g. "0.1.0": a static NUL-terminated string (never free it).
  */
 const char *wssx_version(void);
+
+/**
+ * Fill `*opts` with the default options (see `wssx_protect_options`).
+ */
+enum wssx_status wssx_protect_options_default(struct wssx_protect_options *opts);
+
+/**
+ * Protect the SOAP 1.1 or 1.2 envelope `envelope` (`envelope_len` bytes of XML) with the
+ * security context named by `sct` whose shared secret is `secret`: add (or extend) the
+ * wsse:Security header with a wsu:Timestamp, the SCT, DerivedKeyTokens, and a
+ * ds:Signature (HMAC) over the Body, the Timestamp and the chosen headers and / or an
+ * xenc:ReferenceList for the encrypted Body content and headers, as `protection`
+ * (WSSX_SIGN, WSSX_ENCRYPT or WSSX_SIGN_AND_ENCRYPT) asks.
+ *
+ * `opts` NULL means the defaults (`wssx_protect_options_default`). The SCT's wsu:Id is
+ * used when it has one, else one is made up; its Instance is referenced when
+ * `reference_instance` is set.
+ *
+ * Errors: WSSX_MALFORMED_XML / WSSX_LIMIT_EXCEEDED (not XML, DTDs, too deep),
+ * WSSX_INVALID_REQUEST (not a SOAP Envelope with one Body), WSSX_INVALID_ARGUMENT (an
+ * enum value out of range, WSSX_REF_BY_ID without `include_sct`, a key length no AES
+ * variant takes), WSSX_LIMIT_EXCEEDED (key lengths, label, offset beyond the derivation
+ * limits).
+ *
+ * On success `*out` holds the secured envelope (UTF-8 XML, NUL-terminated); the caller
+ * owns it and frees it with `wssx_buf_free`. All inputs are only read during the call.
+ */
+enum wssx_status wssx_protect(const uint8_t *envelope,
+                              size_t envelope_len,
+                              const struct wssx_sct *sct,
+                              const uint8_t *secret,
+                              size_t secret_len,
+                              enum wssx_protection protection,
+                              const struct wssx_protect_options *opts,
+                              struct wssx_buf *out);
+
+/**
+ * Fill `*opts` with the default options (see `wssx_verify_options`).
+ */
+enum wssx_status wssx_verify_options_default(struct wssx_verify_options *opts);
+
+/**
+ * Process the secured SOAP envelope `envelope` (`envelope_len` bytes): resolve its
+ * SecurityContextTokens and DerivedKeyTokens, getting each context's secret from
+ * `lookup` (called with `user_data`; see `wssx_secret_lookup_fn`), decrypt what is
+ * encrypted, verify the HMAC signatures and check the Timestamp, under `opts` (NULL
+ * means the defaults, `wssx_verify_options_default`).
+ *
+ * Success means everything the Security header claims held; it does not mean the Body
+ * was protected: ask the report (`wssx_verify_report_body_signed`, `_body_decrypted`,
+ * the signed parts and their contexts) what was covered, and by which context.
+ *
+ * Errors: WSSX_MALFORMED_XML / WSSX_LIMIT_EXCEEDED (not XML, DTDs, limits),
+ * WSSX_INVALID_REQUEST (not a SOAP Envelope), WSSX_INVALID_SECURITY_TOKEN (no
+ * wsse:Security header, bad tokens, missing required Timestamp), WSSX_BAD_CONTEXT_TOKEN
+ * (the callback does not know a context), WSSX_INVALID_SIGNATURE (a signature or digest
+ * does not verify, signature wrapping, signature key too short), WSSX_CRYPTO
+ * (decryption failed, decryption key too short), WSSX_EXPIRED_DATA /
+ * WSSX_INVALID_TIME_RANGE (Timestamp), WSSX_CALLBACK (the callback failed or claimed too
+ * long a secret).
+ *
+ * On success `*out` is a new report owned by the caller (free with
+ * `wssx_verify_report_free`); on failure it is NULL. The inputs are only read during the
+ * call.
+ */
+enum wssx_status wssx_verify(const uint8_t *envelope,
+                             size_t envelope_len,
+                             wssx_secret_lookup_fn lookup,
+                             void *user_data,
+                             const struct wssx_verify_options *opts,
+                             struct wssx_verify_report **out);
+
+/**
+ * Whether the envelope's own Body (the Envelope's direct child, not a copy moved
+ * elsewhere) was covered by a verified signature, in `*out`.
+ */
+enum wssx_status wssx_verify_report_body_signed(const struct wssx_verify_report *report, bool *out);
+
+/**
+ * Whether the envelope's Body content was decrypted, in `*out`.
+ */
+enum wssx_status wssx_verify_report_body_decrypted(const struct wssx_verify_report *report,
+                                                   bool *out);
+
+/**
+ * The number of verified signature references (signed parts), in `*out`.
+ */
+enum wssx_status wssx_verify_report_signed_count(const struct wssx_verify_report *report,
+                                                 size_t *out);
+
+/**
+ * Signed part number `index` (0-based, in processing order; else WSSX_INVALID_ARGUMENT):
+ * - `*part`: which element, by where it is: "Body", "Timestamp", "Header {ns}local" (a
+ *   direct child of the SOAP Header), "Security/local" (an element of the Security
+ *   header), or a slash-separated path of local names for anything else;
+ * - `*id`: the ID the signature referenced it by;
+ * - `*context_identifier`, `*context_instance`: the context whose key made the signature
+ *   (its wsc:Identifier, and the wsc:Instance the message named); {NULL, 0} when absent
+ *   (the instance when none was named, both when the key came from no context).
+ *
+ * The four buffers must be distinct. Each is NUL-terminated, owned by the caller and
+ * freed with `wssx_buf_free`; on failure all are {NULL, 0}.
+ */
+enum wssx_status wssx_verify_report_signed_part(const struct wssx_verify_report *report,
+                                                size_t index,
+                                                struct wssx_buf *part,
+                                                struct wssx_buf *id,
+                                                struct wssx_buf *context_identifier,
+                                                struct wssx_buf *context_instance);
+
+/**
+ * The number of decrypted parts, in `*out`.
+ */
+enum wssx_status wssx_verify_report_decrypted_count(const struct wssx_verify_report *report,
+                                                    size_t *out);
+
+/**
+ * Decrypted part number `index` (0-based, in processing order; else
+ * WSSX_INVALID_ARGUMENT):
+ * - `*part`: where the plaintext now is, named as for `wssx_verify_report_signed_part`;
+ * - `*content`: true when the element's content was encrypted (xenc#Content, e.g. the
+ *   Body), false when the whole element was (an encrypted header);
+ * - `*context_identifier`, `*context_instance`: the context whose key decrypted it;
+ *   {NULL, 0} when absent.
+ *
+ * The three buffers must be distinct. Each is NUL-terminated, owned by the caller and
+ * freed with `wssx_buf_free`; on failure all are {NULL, 0} and `*content` is false.
+ */
+enum wssx_status wssx_verify_report_decrypted_part(const struct wssx_verify_report *report,
+                                                   size_t index,
+                                                   struct wssx_buf *part,
+                                                   bool *content,
+                                                   struct wssx_buf *context_identifier,
+                                                   struct wssx_buf *context_instance);
+
+/**
+ * The wsu:Timestamp of the message: `*present` tells whether it had one; `*created_ms`
+ * / `*expires_ms` are its wsu:Created / wsu:Expires in milliseconds since the Unix
+ * epoch, valid when `*has_created` / `*has_expires` is true (0 otherwise).
+ */
+enum wssx_status wssx_verify_report_timestamp(const struct wssx_verify_report *report,
+                                              bool *present,
+                                              int64_t *created_ms,
+                                              bool *has_created,
+                                              int64_t *expires_ms,
+                                              bool *has_expires);
+
+/**
+ * The envelope after decryption (UTF-8 XML, NUL-terminated): what the application should
+ * read, with the decrypted Body content and headers in place. The Security header is
+ * kept. The caller owns `*xml` and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_verify_report_envelope(const struct wssx_verify_report *report,
+                                             struct wssx_buf *xml);
+
+/**
+ * The report as compact JSON (the description the CLI's `verify-sct` and the other
+ * faces give): `{"bodySigned":..,"bodyDecrypted":..,"signed":[{"part","id","context":
+ * {"identifier","instance"},"signature","digest"}..],"decrypted":[{"part","content",
+ * "context","algorithm"}..],"timestamp":{"created","expires"}|null}`. The caller owns
+ * `*json` (UTF-8, NUL-terminated) and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_verify_report_to_json(const struct wssx_verify_report *report,
+                                            struct wssx_buf *json);
+
+/**
+ * Release a report. NULL is a no-op. The handle must not be used afterwards.
+ */
+void wssx_verify_report_free(struct wssx_verify_report *report);
+
+/**
+ * Exclusive XML canonicalization 1.0 (`http://www.w3.org/2001/10/xml-exc-c14n#`, or
+ * `#WithComments` when `with_comments` is true) of the document `xml` (`xml_len` bytes),
+ * or, when `id` is not NULL, of its element whose ID (wsu:Id, Id, ID or xml:id) is `id`
+ * (`id_len` bytes of UTF-8, without the '#'): exactly the bytes a ds:Reference to "#id"
+ * digests.
+ *
+ * `prefixes` is the InclusiveNamespaces PrefixList: UTF-8, prefixes separated by spaces,
+ * "#default" for the default namespace; NULL (with `prefixes_len` 0) means none.
+ *
+ * Errors: WSSX_MALFORMED_XML / WSSX_LIMIT_EXCEEDED (not XML, DTDs, limits),
+ * WSSX_INVALID_ARGUMENT (no element has ID `id`), WSSX_INVALID_SIGNATURE (duplicate IDs,
+ * when `id` is given).
+ *
+ * On success `*out` holds the canonical form (UTF-8, NUL-terminated); the caller owns it
+ * and frees it with `wssx_buf_free`. The inputs are only read during the call.
+ */
+enum wssx_status wssx_c14n(const uint8_t *xml,
+                           size_t xml_len,
+                           const uint8_t *id,
+                           size_t id_len,
+                           bool with_comments,
+                           const uint8_t *prefixes,
+                           size_t prefixes_len,
+                           struct wssx_buf *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -64,7 +64,7 @@ impl wssx_buf {
 }
 
 /// Overwrite `bytes` with zeros in a way the optimizer does not remove.
-fn wipe(bytes: &mut [u8]) {
+pub(crate) fn wipe(bytes: &mut [u8]) {
     for b in bytes.iter_mut() {
         // SAFETY: `b` is a valid, exclusive reference.
         unsafe { ptr::write_volatile(b, 0) };

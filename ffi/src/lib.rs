@@ -10,8 +10,9 @@
 //!   Inputs are `(pointer, length)` pairs; a NULL pointer with length 0 is an empty input.
 //!   Strings are UTF-8 with explicit lengths (`WSSX_INVALID_UTF8` otherwise), no NUL
 //!   terminator needed.
-//! - Owned byte outputs are `wssx_buf`s, released with `wssx_buf_free`; tokens are opaque
-//!   handles released with their `_free` function. Inputs are only borrowed for the call.
+//! - Owned byte outputs are `wssx_buf`s, released with `wssx_buf_free`; tokens and verify
+//!   reports are opaque handles released with their `_free` function. Inputs are only
+//!   borrowed for the call.
 //! - A panic inside wssx is caught at the boundary and reported as `WSSX_PANIC`.
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)] // the contract of each export is in its doc comment
@@ -33,12 +34,20 @@ pub mod dkt;
 
 pub mod inspect;
 
+pub mod protect;
+
+pub mod verify;
+
+pub mod c14n;
+
 pub use crate::args::wssx_sc_version;
 pub use crate::buf::wssx_buf;
 pub use crate::derive::wssx_derive_options;
 pub use crate::dkt::wssx_dkt;
+pub use crate::protect::{wssx_protect_options, wssx_qname};
 pub use crate::sct::wssx_sct;
 pub use crate::status::wssx_status;
+pub use crate::verify::{wssx_verify_options, wssx_verify_report};
 
 /// Compile-time check of what the handle docs promise: handles may move between threads
 /// (`Send`) and be read from several at once (`Sync`).
@@ -47,4 +56,5 @@ fn handles_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<wssx_sct>();
     check::<wssx_dkt>();
+    check::<wssx_verify_report>();
 }

@@ -32,10 +32,11 @@ if [ "${CHECK_HEADER:-1}" != 0 ]; then
 fi
 
 cflags="-Wall -Wextra -Werror -std=c11 -g -I$root/include"
+srcs="$root/tests/c/harness.c $root/tests/c/test_wssx.c $root/tests/c/test_message.c"
 
 step "compile and run against the shared library"
 # shellcheck disable=SC2086
-$cc $cflags -o "$out/test_wssx" "$root/tests/c/test_wssx.c" -L"$lib" -lwssx
+$cc $cflags -o "$out/test_wssx" $srcs -L"$lib" -lwssx
 LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$out/test_wssx" >"$out/native.log" 2>&1 || {
     cat "$out/native.log"
     echo "run.sh: C API tests failed" >&2
@@ -58,7 +59,7 @@ fi
 
 step "compile and run against the static library"
 # shellcheck disable=SC2086
-$cc $cflags -o "$out/test_wssx_static" "$root/tests/c/test_wssx.c" "$lib/libwssx.a" \
+$cc $cflags -o "$out/test_wssx_static" $srcs "$lib/libwssx.a" \
     -lssl -lcrypto -lpthread -ldl -lm
 "$out/test_wssx_static" >"$out/static.log" 2>&1 || {
     cat "$out/static.log"

@@ -1,101 +1,18 @@
 /*
  * C API tests for wssx: compiled against include/wssx.h and linked to libwssx (shared or
- * static). Run by tests/c/run.sh, also under valgrind.
+ * static), together with harness.c (the check helpers) and test_message.c (message
+ * protection). Run by tests/c/run.sh, also under valgrind.
  *
  * Every failing call must return the expected status and leave a non-empty
  * wssx_last_error() that starts with "<status name>:"; every successful call must leave it
  * empty. The last line printed is "c-api: N passed, M failed"; the exit status is non-zero
  * when M > 0.
  */
-#include "wssx.h"
+#include "harness.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed;
-static int failed;
-
-static void check(int ok, int line, const char *what) {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL line %d: %s\n", line, what);
-    }
-}
-#define CHECK(cond) check((cond) ? 1 : 0, __LINE__, #cond)
-
-/* The status is `want`, and the last error agrees with it. */
-static void expect_status(wssx_status got, wssx_status want, int line, const char *expr) {
-    const char *err = wssx_last_error();
-    int ok = got == want && err != NULL;
-    if (ok && want == WSSX_OK) {
-        ok = err[0] == '\0';
-    } else if (ok) {
-        const char *name = wssx_status_name(want);
-        size_t n = strlen(name);
-        ok = strlen(err) > n + 2 && strncmp(err, name, n) == 0 && err[n] == ':';
-    }
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL line %d: %s\n  got %s (%d), want %s (%d), last error: \"%s\"\n", line, expr,
-               wssx_status_name(got), (int)got, wssx_status_name(want), (int)want, err ? err : "(null)");
-    }
-}
-#define EXPECT(want, call) expect_status((call), (want), __LINE__, #call)
-
-/* A failing call of any kind: not OK, a message naming the returned status. */
-static void expect_failure(wssx_status got, int line, const char *expr) {
-    if (got == WSSX_OK || got == WSSX_PANIC) {
-        failed++;
-        printf("FAIL line %d: %s returned %s\n", line, expr, wssx_status_name(got));
-        return;
-    }
-    expect_status(got, got, line, expr);
-}
-#define EXPECT_FAILURE(call) expect_failure((call), __LINE__, #call)
-
-static int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
-/* The buffer holds exactly the bytes spelled by `hex`. */
-static void expect_hex(const wssx_buf *b, const char *hex, int line) {
-    size_t n = strlen(hex) / 2;
-    int ok = b->data != NULL && b->len == n && b->data[b->len] == 0;
-    for (size_t i = 0; ok && i < n; i++) {
-        ok = hexval(hex[2 * i]) * 16 + hexval(hex[2 * i + 1]) == b->data[i];
-    }
-    check(ok, line, hex);
-}
-#define EXPECT_HEX(buf, hex) expect_hex((buf), (hex), __LINE__)
-
-/* The buffer holds exactly the string `s` (and is NUL-terminated). */
-static void expect_str(const wssx_buf *b, const char *s, int line) {
-    int ok = b->data != NULL && b->len == strlen(s) && memcmp(b->data, s, b->len) == 0 && b->data[b->len] == 0;
-    if (!ok) printf("  got \"%s\"\n", b->data ? (const char *)b->data : "(null)");
-    check(ok, line, s);
-}
-#define EXPECT_STR(buf, s) expect_str((buf), (s), __LINE__)
-#define EXPECT_ABSENT(buf) CHECK((buf).data == NULL && (buf).len == 0)
-#define CONTAINS(buf, s) ((buf).data != NULL && strstr((const char *)(buf).data, (s)) != NULL)
-
-#define U8(s) ((const uint8_t *)(s))
-#define S(s) U8(s), strlen(s)
-
-/* A pointer that is not NULL and not valid: out-pointers must be overwritten on failure. */
-#define POISON(T) ((T *)(uintptr_t)0x10)
-
-#define NS_SC13 "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512"
-#define NS_SC05 "http://schemas.xmlsoap.org/ws/2005/02/sc"
-#define NS_WSSE "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-#define NS_WSU "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 
 /* The WS-SC 1.3 spec example, with an extension element that must survive round trips. */
 static const char SCT_13[] =
@@ -747,15 +664,6 @@ static void test_null_arguments(void) {
     wssx_sct_free(sct);
 }
 
-/* Deterministic xorshift generator for the garbage inputs. */
-static uint32_t rng_state = 0x9e3779b9u;
-static uint32_t rng(void) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
 /* All three parsers refuse `xml` with status `want` (or any failure when want is OK). */
 static void expect_refused(const uint8_t *xml, size_t len, wssx_status want, int line) {
     wssx_sct *sct = POISON(wssx_sct);
@@ -948,6 +856,7 @@ int main(void) {
     test_garbage();
     test_limits();
     test_invalid_utf8();
+    test_message();
     printf("c-api: %d passed, %d failed\n", passed, failed);
     return failed > 0 ? 1 : 0;
 }
