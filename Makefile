@@ -67,6 +67,7 @@ test-node: build-node
 
 test-interop: build-rust build-python
 	PYTHON=$(PY) WSSX_CLI=$(RELEASE)/wssx bash tests/interop/run.sh
+	WSSX_CLI=$(RELEASE)/wssx bash tests/interop/wss/run.sh --quiet
 
 bench:
 	bash scripts/bench.sh

@@ -13,6 +13,9 @@ use crate::time::Instant;
 use crate::token::{DerivedKeyToken, SecurityTokenReference};
 use crate::xml::{self, Document, Element, Node};
 
+/// The shortest nonce the sender writes in a new DKT (WCF and WSS4J use 16).
+pub const MIN_NONCE_LEN: usize = 8;
+
 /// What to do to the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protection {
@@ -34,6 +37,12 @@ pub fn protect(envelope: &[u8], ctx: &ContextKey, what: Protection, opts: &Prote
 /// [`protect`] on an already parsed envelope, in place.
 pub fn protect_document(doc: &mut Document, ctx: &ContextKey, what: Protection, opts: &ProtectOptions) -> Result<()> {
     let v = envelope::check_envelope(doc)?;
+    if opts.derived_keys && opts.nonce_len < MIN_NONCE_LEN {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("a {}-byte nonce would repeat derived keys; use at least {MIN_NONCE_LEN}", opts.nonce_len),
+        ));
+    }
     if opts.reference == TokenReference::ById && !opts.include_sct {
         return Err(Error::new(ErrorKind::InvalidArgument, "a reference by wsu:Id needs the SCT in the message"));
     }

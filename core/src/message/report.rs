@@ -44,7 +44,9 @@ pub enum Part {
 }
 
 impl Part {
-    fn label(&self) -> String {
+    /// A short stable label: `Body`, `Timestamp`, `Header {ns}local`, `Security/local`, or
+    /// the path of local names for other elements. The faces show parts by this label.
+    pub fn label(&self) -> String {
         match self {
             Part::Body => "Body".into(),
             Part::Timestamp => "Timestamp".into(),

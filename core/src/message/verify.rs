@@ -453,7 +453,15 @@ impl<'a> Processor<'a> {
             None => return Err(wrong("the document element cannot be EncryptedData")),
         };
         let scope = locate::in_scope(&self.doc, &parent_path);
-        let nodes = parse_fragment(&plain, &scope, &self.opts.limits)?;
+        // Plaintext that is not well-formed XML means a wrong key or a tampered cipher text
+        // (CBC padding checks catch only most of those): a decryption failure.
+        let nodes = parse_fragment(&plain, &scope, &self.opts.limits).map_err(|e| {
+            if e.kind() == ErrorKind::LimitExceeded {
+                e
+            } else {
+                Error::new(ErrorKind::Crypto, format!("decryption failed (wrong key or tampered cipher text): {}", e.message()))
+            }
+        })?;
         let parent = locate::at_mut(&mut self.doc, &parent_path).ok_or_else(|| wrong("parent vanished"))?;
         let wrapper_is_eh = parent.is(ns::WSSE11, "EncryptedHeader");
         if !content && nodes.iter().filter(|n| matches!(n, Node::Element(_))).count() != 1 {

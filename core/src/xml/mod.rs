@@ -1,10 +1,12 @@
 //! A small namespace-aware XML tree on quick-xml: parsing under limits, writing, and
 //! helpers for typed readers.
 
+pub mod c14n;
 pub mod parse;
 pub mod tree;
 pub mod write;
 
+pub use c14n::{C14nOptions, InScope, PrefixList};
 pub use parse::{parse, parse_with, Limits};
 pub use tree::{is_whitespace, Attribute, Document, Element, Node, NsDecl};
 pub use write::{document_to_string, element_to_string};

@@ -128,6 +128,15 @@ impl<'a> Parser<'a> {
         Ok(Parser { reader, limits, stack: Vec::new(), elements: 0, before: Vec::new(), after: Vec::new(), root: None })
     }
 
+    /// A namespace URI as quick-xml resolved it: the raw bytes of the declaration, which
+    /// still hold references and unnormalized white space. Normalize and unescape them as
+    /// the declaration's value is, so an element's namespace equals its declaration's URI.
+    fn namespace_uri(&self, raw: &[u8]) -> Result<String> {
+        let raw = utf8(raw).map_err(|e| self.err(e))?;
+        let norm = normalize_attr(raw);
+        Ok(unescape(&norm).map_err(|e| self.err(e))?.into_owned())
+    }
+
     fn err(&self, msg: impl std::fmt::Display) -> Error {
         malformed(&self.stack, self.reader.buffer_position(), msg)
     }
@@ -269,7 +278,7 @@ impl<'a> Parser<'a> {
             None => None,
         };
         let ns_uri = match res {
-            ResolveResult::Bound(n) => Some(utf8(n.as_ref()).map_err(|e| self.err(e))?.to_string()),
+            ResolveResult::Bound(n) => Some(self.namespace_uri(n.as_ref())?),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(p) => {
                 return Err(self.err(format!("undeclared prefix '{}' on element", String::from_utf8_lossy(&p))))
@@ -288,6 +297,10 @@ impl<'a> Parser<'a> {
                 ));
             }
             let raw = utf8(&a.value).map_err(|e| self.err(e))?;
+            // XML 1.0 [10] AttValue: a literal '<' is not allowed (quick-xml does not check).
+            if raw.contains('<') {
+                return Err(self.err(format!("'<' is not allowed in an attribute value on <{}>", el.qname())));
+            }
             let norm = normalize_attr(raw);
             let value = unescape(&norm).map_err(|e| self.err(e))?.into_owned();
             if let Some(decl) = a.key.as_namespace_binding() {
@@ -308,7 +321,7 @@ impl<'a> Parser<'a> {
                 None => None,
             };
             let ans = match res {
-                ResolveResult::Bound(n) => Some(utf8(n.as_ref()).map_err(|e| self.err(e))?.to_string()),
+                ResolveResult::Bound(n) => Some(self.namespace_uri(n.as_ref())?),
                 ResolveResult::Unbound => None,
                 ResolveResult::Unknown(p) => {
                     if p == b"xml" {
@@ -395,6 +408,17 @@ mod tests {
         assert_eq!(parse_with(b"<a x='1' y='2' z='3'/>", &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
         let l = Limits { max_text: 4, ..Default::default() };
         assert_eq!(parse_with(b"<a>12345</a>", &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn escaped_namespace_uris_resolve_unescaped() {
+        let d = parse(b"<a:x xmlns:a='urn:a&amp;b&#x9;c\td'><a:y a:k='v'/></a:x>").unwrap();
+        assert_eq!(d.root.ns.as_deref(), Some("urn:a&b\tc d"));
+        assert_eq!(d.root.ns_decls[0].uri, "urn:a&b\tc d");
+        let y = d.root.elements().next().unwrap();
+        assert_eq!(y.attrs[0].ns.as_deref(), Some("urn:a&b\tc d"));
+        assert_eq!(parse(b"<a x='<'/>").unwrap_err().kind(), ErrorKind::MalformedXml);
+        assert_eq!(parse(b"<a xmlns:p='u<v'/>").unwrap_err().kind(), ErrorKind::MalformedXml);
     }
 
     #[test]
