@@ -9,13 +9,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod binding;
 pub mod crypto;
 pub mod error;
 pub mod json;
 pub mod message;
 pub mod ns;
+pub mod soap;
 pub mod time;
 pub mod token;
+pub mod trust;
 pub mod version;
 pub mod xml;
 

@@ -68,7 +68,7 @@ pub fn decrypt(alg: EncryptionAlgorithm, key: &[u8], data: &[u8]) -> Result<Vec<
         let (iv, rest) = data.split_at(GCM_IV);
         let (ct, tag) = rest.split_at(rest.len() - GCM_TAG);
         return openssl::symm::decrypt_aead(cipher, key, Some(iv), &[], ct, tag)
-            .map_err(|_| bad("authentication tag does not match"));
+            .map_err(|_| bad("wrong key or tampered cipher text"));
     }
     let bs = cipher.block_size();
     if data.len() < 2 * bs || data.len() % bs != 0 {
@@ -78,7 +78,7 @@ pub fn decrypt(alg: EncryptionAlgorithm, key: &[u8], data: &[u8]) -> Result<Vec<
     let mut plain = raw_cbc(cipher, Mode::Decrypt, key, iv, ct)?;
     let pad = *plain.last().unwrap_or(&0) as usize;
     if pad == 0 || pad > bs {
-        return Err(bad("bad padding"));
+        return Err(bad("wrong key or tampered cipher text"));
     }
     plain.truncate(plain.len() - pad);
     Ok(plain)

@@ -90,10 +90,12 @@ pub fn protect_document(doc: &mut Document, ctx: &ContextKey, what: Protection, 
     }
     let mut items = std::mem::take(&mut b.header_items);
     items.extend(tail);
+    // A receiver processes the header in order, so what this step adds goes before what an
+    // earlier step put there (WS-Security 1.1 section 5: prepend), e.g. sign with one
+    // context, then encrypt with another.
     let sec = security_header(v, doc);
-    for it in items {
-        sec.push(it);
-    }
+    let at = sec.children.iter().position(|n| matches!(n, Node::Element(_))).unwrap_or(sec.children.len());
+    sec.children.splice(at..at, items.into_iter().map(Node::Element));
     Ok(())
 }
 

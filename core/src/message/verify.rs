@@ -130,27 +130,46 @@ impl<'a> Processor<'a> {
                 i += 1;
                 continue;
             };
-            let el = el.clone();
-            let mut path = self.sec_path.clone();
-            path.push(i);
+            // Read what the element is while borrowing the tree; act after the borrow.
             let scv = el.ns.as_deref().and_then(crate::version::ScVersion::from_namespace);
-            if el.is(ns::WSU, "Timestamp") {
-                self.check_timestamp(&el)?;
+            let step = if el.is(ns::WSU, "Timestamp") {
+                Step::Timestamp(read_timestamp(el)?)
             } else if scv.is_some() && el.local == "SecurityContextToken" {
-                let t = SecurityContextToken::from_element(&el)?;
-                self.scts.push((t.id.clone(), t));
+                Step::Sct(SecurityContextToken::from_element(el)?)
             } else if scv.is_some() && el.local == "DerivedKeyToken" {
-                self.dkts.push(DerivedKeyToken::from_element(&el)?);
+                Step::Dkt(DerivedKeyToken::from_element(el)?)
             } else if el.is(ns::XENC, "ReferenceList") {
+                let mut ids = Vec::new();
                 for r in el.elements().filter(|r| r.is(ns::XENC, "DataReference")) {
                     let uri = r.attr(None, "URI").unwrap_or("");
                     let id = uri
                         .strip_prefix('#')
                         .ok_or_else(|| wrong(format!("DataReference URI '{uri}' is not a same-document reference")))?;
-                    self.decrypt(id)?;
+                    ids.push(id.to_string());
                 }
+                Step::Decrypt(ids)
             } else if el.is(ns::DS, "Signature") {
-                self.verify_signature(&path)?;
+                Step::Signature
+            } else {
+                Step::Skip
+            };
+            match step {
+                Step::Timestamp(t) => self.check_timestamp(t)?,
+                Step::Sct(t) => self.scts.push((t.id.clone(), t)),
+                Step::Dkt(d) => self.dkts.push(d),
+                Step::Decrypt(ids) => {
+                    for id in ids {
+                        self.decrypt(&id)?;
+                    }
+                }
+                Step::Signature => {
+                    let mut path = self.sec_path.clone();
+                    path.push(i);
+                    self.ids()?;
+                    let parts = self.verify_signature(&path)?;
+                    self.signed.extend(parts);
+                }
+                Step::Skip => {}
             }
             i += 1;
         }
@@ -168,20 +187,10 @@ impl<'a> Processor<'a> {
         self.opts.now.unwrap_or_else(Instant::now)
     }
 
-    fn check_timestamp(&mut self, el: &Element) -> Result<()> {
+    fn check_timestamp(&mut self, (created, expires): (Option<Instant>, Option<Instant>)) -> Result<()> {
         if self.timestamp.is_some() {
             return Err(Error::at(ErrorKind::InvalidSecurityToken, "wsu:Timestamp", "more than one Timestamp"));
         }
-        let read = |local: &str| -> Result<Option<Instant>> {
-            match el.find(ns::WSU, local) {
-                Some(c) => Instant::parse(&c.text())
-                    .map(Some)
-                    .map_err(|e| Error::at(ErrorKind::InvalidSecurityToken, format!("wsu:Timestamp/wsu:{local}"), e.message())),
-                None => Ok(None),
-            }
-        };
-        let created = read("Created")?;
-        let expires = read("Expires")?;
         let now = self.now();
         let skew = self.opts.clock_skew;
         if let Some(c) = created {
@@ -302,8 +311,9 @@ impl<'a> Processor<'a> {
 
     // ---- signatures -----------------------------------------------------------------
 
-    fn verify_signature(&mut self, sig_path: &[usize]) -> Result<()> {
-        let sig = locate::at(&self.doc, sig_path).ok_or_else(|| wrong("signature vanished"))?.clone();
+    /// Verify the ds:Signature at `sig_path` (the ID index must be built).
+    fn verify_signature(&self, sig_path: &[usize]) -> Result<Vec<SignedPart>> {
+        let sig = locate::at(&self.doc, sig_path).ok_or_else(|| wrong("signature vanished"))?;
         let (si_idx, si) = sig
             .children
             .iter()
@@ -346,11 +356,10 @@ impl<'a> Processor<'a> {
         if parts.is_empty() {
             return Err(wrong("the signature has no references"));
         }
-        self.signed.extend(parts);
-        Ok(())
+        Ok(parts)
     }
 
-    fn verify_reference(&mut self, r: &Element, alg: SignatureAlgorithm, ctx: &Option<ContextId>, buf: &mut Vec<u8>) -> Result<SignedPart> {
+    fn verify_reference(&self, r: &Element, alg: SignatureAlgorithm, ctx: &Option<ContextId>, buf: &mut Vec<u8>) -> Result<SignedPart> {
         let uri = r.attr(None, "URI").unwrap_or("");
         let id = uri
             .strip_prefix('#')
@@ -376,14 +385,14 @@ impl<'a> Processor<'a> {
             .ok_or_else(|| wrong("no DigestValue"))
             .and_then(|e| xml::base64_of(e).map_err(|_| wrong("DigestValue is not base64")))?;
         let path = self
-            .ids()?
-            .get(&id)
-            .cloned()
+            .ids
+            .as_ref()
+            .and_then(|ids| ids.get(&id))
             .ok_or_else(|| wrong(format!("reference #{id} names no element of the message")))?;
-        let part = self.classify(&path)?;
-        let target = locate::at(&self.doc, &path).ok_or_else(|| wrong("reference target vanished"))?;
+        let part = self.classify(path)?;
+        let target = locate::at(&self.doc, path).ok_or_else(|| wrong("reference target vanished"))?;
         buf.clear();
-        let anc = locate::ancestors(&self.doc, &path);
+        let anc = locate::ancestors(&self.doc, path);
         canon::exc_c14n_in(target, &anc, &prefixes, comments, buf);
         let d = digest(dalg, buf)?;
         if !ct_eq(&d, &dv) {
@@ -459,7 +468,7 @@ impl<'a> Processor<'a> {
             if e.kind() == ErrorKind::LimitExceeded {
                 e
             } else {
-                Error::new(ErrorKind::Crypto, format!("decryption failed (wrong key or tampered cipher text): {}", e.message()))
+                Error::new(ErrorKind::Crypto, "cannot decrypt: wrong key or tampered cipher text")
             }
         })?;
         let parent = locate::at_mut(&mut self.doc, &parent_path).ok_or_else(|| wrong("parent vanished"))?;
@@ -494,6 +503,28 @@ impl<'a> Processor<'a> {
 enum Source {
     Context(ContextId),
     Dkt(Box<DerivedKeyToken>),
+}
+
+/// What one child of the Security header asks the processor to do.
+enum Step {
+    Timestamp((Option<Instant>, Option<Instant>)),
+    Sct(SecurityContextToken),
+    Dkt(DerivedKeyToken),
+    Decrypt(Vec<String>),
+    Signature,
+    Skip,
+}
+
+fn read_timestamp(el: &Element) -> Result<(Option<Instant>, Option<Instant>)> {
+    let read = |local: &str| -> Result<Option<Instant>> {
+        match el.find(ns::WSU, local) {
+            Some(c) => Instant::parse(&c.text())
+                .map(Some)
+                .map_err(|e| Error::at(ErrorKind::InvalidSecurityToken, format!("wsu:Timestamp/wsu:{local}"), e.message())),
+            None => Ok(None),
+        }
+    };
+    Ok((read("Created")?, read("Expires")?))
 }
 
 /// Exclusive c14n method (or transform) → (with comments, inclusive prefixes).

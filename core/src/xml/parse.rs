@@ -53,6 +53,7 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Document> {
 
 struct Parser<'a> {
     reader: NsReader<&'a [u8]>,
+    src: &'a str,
     limits: &'a Limits,
     stack: Vec<Element>,
     elements: usize,
@@ -68,6 +69,27 @@ fn malformed(path: &[Element], pos: u64, msg: impl std::fmt::Display) -> Error {
 
 fn utf8(b: &[u8]) -> std::result::Result<&str, std::str::Utf8Error> {
     std::str::from_utf8(b)
+}
+
+/// Position of the first C0 control other than tab, LF and CR. Eight bytes at a time: a
+/// word with no byte below 0x20 is skipped with one test.
+fn find_control(input: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let bad = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    let mut chunks = input.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // Classic "has a byte less than n" test with n = 0x20.
+        if w.wrapping_sub(ONES * 0x20) & !w & HIGHS != 0 {
+            if let Some(i) = c.iter().position(|&b| bad(b)) {
+                return Some(base + i);
+            }
+        }
+        base += 8;
+    }
+    chunks.remainder().iter().position(|&b| bad(b)).map(|i| base + i)
 }
 
 /// XML 1.0 section 2.11: CRLF and lone CR become LF.
@@ -108,12 +130,13 @@ impl<'a> Parser<'a> {
             ));
         }
         let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-        if let Err(e) = utf8(input) {
-            return Err(Error::new(ErrorKind::MalformedXml, format!("document is not UTF-8: {e}")));
-        }
+        let src = match utf8(input) {
+            Ok(s) => s,
+            Err(e) => return Err(Error::new(ErrorKind::MalformedXml, format!("document is not UTF-8: {e}"))),
+        };
         // XML 1.0 section 2.2: C0 controls other than tab, LF and CR are not characters of
         // any document (quick-xml does not check names or text for them).
-        if let Some(pos) = input.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+        if let Some(pos) = find_control(input) {
             return Err(Error::new(
                 ErrorKind::MalformedXml,
                 format!("control character 0x{:02x} is not allowed in XML (at byte {pos})", input[pos]),
@@ -125,14 +148,33 @@ impl<'a> Parser<'a> {
         cfg.expand_empty_elements = false;
         cfg.check_end_names = true;
         cfg.check_comments = true;
-        Ok(Parser { reader, limits, stack: Vec::new(), elements: 0, before: Vec::new(), after: Vec::new(), root: None })
+        Ok(Parser { reader, src, limits, stack: Vec::new(), elements: 0, before: Vec::new(), after: Vec::new(), root: None })
+    }
+
+    /// `b` as text. Slices of the input (almost all of them) are taken from the already
+    /// validated input string instead of being validated again.
+    fn s<'b>(&self, b: &'b [u8]) -> Result<&'b str>
+    where
+        'a: 'b,
+    {
+        let start = (b.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+        if start <= self.src.len() && b.len() <= self.src.len() - start {
+            if let Some(t) = self.src.get(start..start + b.len()) {
+                return Ok(t);
+            }
+        }
+        utf8(b).map_err(|e| self.err(e))
     }
 
     /// A namespace URI as quick-xml resolved it: the raw bytes of the declaration, which
     /// still hold references and unnormalized white space. Normalize and unescape them as
     /// the declaration's value is, so an element's namespace equals its declaration's URI.
     fn namespace_uri(&self, raw: &[u8]) -> Result<String> {
-        let raw = utf8(raw).map_err(|e| self.err(e))?;
+        let raw = self.s(raw)?;
+        // Fast path: nothing to unescape or normalize (every real namespace URI).
+        if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+            return Ok(raw.to_string());
+        }
         let norm = normalize_attr(raw);
         Ok(unescape(&norm).map_err(|e| self.err(e))?.into_owned())
     }
@@ -161,13 +203,13 @@ impl<'a> Parser<'a> {
                     self.close(el)?;
                 }
                 Event::Text(t) => {
-                    let raw = utf8(&t).map_err(|e| self.err(e))?;
+                    let raw = self.s(&t)?;
                     let text = normalize_newlines(raw);
                     let text = unescape(&text).map_err(|e| self.err(e))?;
                     self.text(&text)?;
                 }
                 Event::CData(c) => {
-                    let raw = utf8(&c).map_err(|e| self.err(e))?;
+                    let raw = self.s(&c)?;
                     let text = normalize_newlines(raw).into_owned();
                     if self.stack.is_empty() {
                         return Err(self.err("CDATA outside the document element"));
@@ -175,11 +217,11 @@ impl<'a> Parser<'a> {
                     self.text(&text)?;
                 }
                 Event::Comment(c) => {
-                    let raw = utf8(&c).map_err(|e| self.err(e))?;
+                    let raw = self.s(&c)?;
                     self.misc(Node::Comment(normalize_newlines(raw).into_owned()));
                 }
                 Event::PI(p) => {
-                    let raw = utf8(&p).map_err(|e| self.err(e))?;
+                    let raw = self.s(&p)?;
                     let raw = normalize_newlines(raw);
                     let (target, data) = match raw.find(|c: char| c.is_ascii_whitespace()) {
                         Some(i) => (&raw[..i], raw[i..].trim_start()),
@@ -272,9 +314,9 @@ impl<'a> Parser<'a> {
             ));
         }
         let (res, local) = self.reader.resolve_element(s.name());
-        let local = utf8(local.as_ref()).map_err(|e| self.err(e))?.to_string();
+        let local = self.s(local.as_ref())?.to_string();
         let prefix = match s.name().prefix() {
-            Some(p) => Some(utf8(p.as_ref()).map_err(|e| self.err(e))?.to_string()),
+            Some(p) => Some(self.s(p.as_ref())?.to_string()),
             None => None,
         };
         let ns_uri = match res {
@@ -296,7 +338,7 @@ impl<'a> Parser<'a> {
                     format!("more than {} attributes", self.limits.max_attributes),
                 ));
             }
-            let raw = utf8(&a.value).map_err(|e| self.err(e))?;
+            let raw = self.s(&a.value)?;
             // XML 1.0 [10] AttValue: a literal '<' is not allowed (quick-xml does not check).
             if raw.contains('<') {
                 return Err(self.err(format!("'<' is not allowed in an attribute value on <{}>", el.qname())));
@@ -306,7 +348,7 @@ impl<'a> Parser<'a> {
             if let Some(decl) = a.key.as_namespace_binding() {
                 let prefix = match decl {
                     PrefixDeclaration::Default => None,
-                    PrefixDeclaration::Named(p) => Some(utf8(p).map_err(|e| self.err(e))?.to_string()),
+                    PrefixDeclaration::Named(p) => Some(self.s(p)?.to_string()),
                 };
                 if prefix.is_some() && value.is_empty() {
                     return Err(self.err("a prefixed namespace declaration cannot be empty in XML 1.0"));
@@ -315,9 +357,9 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let (res, alocal) = self.reader.resolve_attribute(a.key);
-            let alocal = utf8(alocal.as_ref()).map_err(|e| self.err(e))?.to_string();
+            let alocal = self.s(alocal.as_ref())?.to_string();
             let aprefix = match a.key.prefix() {
-                Some(p) => Some(utf8(p.as_ref()).map_err(|e| self.err(e))?.to_string()),
+                Some(p) => Some(self.s(p.as_ref())?.to_string()),
                 None => None,
             };
             let ans = match res {

@@ -73,13 +73,11 @@ fn write_node<'a>(n: &'a Node, scope: &mut Scope<'a>, out: &mut String) {
 fn write_el<'a>(el: &'a Element, scope: &mut Scope<'a>, out: &mut String) {
     let mark = scope.bindings.len();
     out.push('<');
-    let qname_start = out.len();
     if let Some(p) = &el.prefix {
         out.push_str(p);
         out.push(':');
     }
     out.push_str(&el.local);
-    let qname_end = out.len();
     for d in &el.ns_decls {
         let p = d.prefix.as_deref().unwrap_or("");
         if p == "xml" {
@@ -142,9 +140,13 @@ fn write_el<'a>(el: &'a Element, scope: &mut Scope<'a>, out: &mut String) {
             write_node(c, scope, out);
         }
         out.push_str("</");
-        // Reuse the start tag's qname bytes.
-        let q = out[qname_start..qname_end].to_string();
-        out.push_str(&q);
+        // The start tag's qname again (written from the element: copying it out of `out`
+        // would cost an allocation per element).
+        if let Some(p) = &el.prefix {
+            out.push_str(p);
+            out.push(':');
+        }
+        out.push_str(&el.local);
         out.push('>');
     }
     scope.bindings.truncate(mark);

@@ -1,0 +1,157 @@
+//! Small helpers shared by the typed readers of `soap` and `trust`.
+//!
+//! Every reader reports failures as an [`Error`] whose path names the element at fault as
+//! it was written (`wst:Lifetime/wsu:Created`); callers add the outer names with
+//! [`Error::within`] while unwinding, so the final path runs from the document element
+//! down. Nothing here panics on any input.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::xml::{is_whitespace, Attribute, Element, Node};
+
+/// An `InvalidRequest` error at `el` (the spec's fault for a malformed request).
+pub(crate) fn invalid(el: &Element, msg: impl Into<String>) -> Error {
+    Error::at(ErrorKind::InvalidRequest, el.qname(), msg)
+}
+
+/// Fail when `el` has non-white-space text among its children: element-only content
+/// with stray text is malformed, and silently dropping text would hide data.
+pub(crate) fn element_only(el: &Element) -> Result<()> {
+    for n in &el.children {
+        if let Node::Text(t) = n {
+            if !is_whitespace(t) {
+                return Err(invalid(el, "unexpected text in element-only content"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The trimmed text of a simple-content element (no child elements allowed).
+pub(crate) fn text_of(el: &Element) -> Result<String> {
+    if el.has_element_children() {
+        return Err(invalid(el, "expected text, found child elements"));
+    }
+    // Fast path: one text child, already trimmed (the common case) costs one copy.
+    if let [Node::Text(t)] = el.children.as_slice() {
+        return Ok(t.trim().to_string());
+    }
+    Ok(el.text().trim().to_string())
+}
+
+/// The trimmed text of an element that must hold a URI (non-empty, no inner white space;
+/// xs:anyURI collapses surrounding white space, so trimming is the schema's own rule).
+pub(crate) fn uri_of(el: &Element) -> Result<String> {
+    let t = text_of(el)?;
+    if t.is_empty() {
+        return Err(invalid(el, "is empty; a URI is required"));
+    }
+    if t.chars().any(char::is_whitespace) {
+        return Err(invalid(el, format!("'{t}' is not a URI (contains white space)")));
+    }
+    Ok(t)
+}
+
+/// Parse an xs:boolean lexical value (`true`, `false`, `1`, `0`, surrounding space allowed).
+pub(crate) fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// An element's text as xs:boolean.
+pub(crate) fn bool_of(el: &Element) -> Result<bool> {
+    let t = text_of(el)?;
+    parse_bool(&t).ok_or_else(|| invalid(el, format!("'{t}' is not an xs:boolean")))
+}
+
+/// An attribute value as xs:boolean, with the error naming `el/@name`.
+pub(crate) fn bool_attr(el: &Element, name: &str) -> Result<Option<bool>> {
+    match el.attr(None, name) {
+        None => Ok(None),
+        Some(v) => parse_bool(v).map(Some).ok_or_else(|| {
+            Error::at(ErrorKind::InvalidRequest, format!("{}/@{name}", el.qname()), format!("'{v}' is not an xs:boolean"))
+        }),
+    }
+}
+
+/// Store `value` in `slot`, failing when the field was already seen.
+pub(crate) fn set_once<T>(slot: &mut Option<T>, value: T, el: &Element) -> Result<()> {
+    if slot.is_some() {
+        return Err(invalid(el, "appears more than once"));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Attributes of `el` other than `known` (`(namespace, local)`), kept for round trips.
+pub(crate) fn other_attrs(el: &Element, known: &[(Option<&str>, &str)]) -> Vec<Attribute> {
+    if el.attrs.is_empty() {
+        return Vec::new();
+    }
+    el.attrs.iter().filter(|a| !known.iter().any(|(n, l)| a.is(*n, l))).cloned().collect()
+}
+
+/// The only child element of `el`, failing when there is none or more than one.
+pub(crate) fn single_child(el: &Element) -> Result<&Element> {
+    element_only(el)?;
+    let mut it = el.elements();
+    let first = it.next().ok_or_else(|| invalid(el, "is empty; expected one child element"))?;
+    if it.next().is_some() {
+        return Err(invalid(el, "expected exactly one child element"));
+    }
+    Ok(first)
+}
+
+/// A namespace-qualified name as `{ns}local`, for messages about unexpected elements.
+pub(crate) fn clark(el: &Element) -> String {
+    format!("{{{}}}{}", el.ns.as_deref().unwrap_or(""), el.local)
+}
+
+/// Appending text that leaves no empty text node behind: an element built with empty
+/// text must write (`<a/>`) and re-read the same way, or round trips are not idempotent.
+pub(crate) trait TextChild {
+    /// Append `text` unless it is empty.
+    fn text_child(self, text: impl Into<String>) -> Self;
+}
+
+impl TextChild for Element {
+    fn text_child(mut self, text: impl Into<String>) -> Self {
+        let t = text.into();
+        if !t.is_empty() {
+            self.children.push(Node::Text(t));
+        }
+        self
+    }
+}
+
+/// A new child element in `ns` with `prefix` and text content.
+pub(crate) fn text_element(ns: &str, prefix: &str, local: &str, text: impl Into<String>) -> Element {
+    Element::child_of(ns, prefix, local).text_child(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::parse;
+
+    #[test]
+    fn helpers() {
+        let d = parse(b"<a x='true' y='maybe'><b> urn:x </b><c>1</c><d>a b</d><e/></a>").unwrap();
+        let kids: Vec<_> = d.root.elements().collect();
+        assert_eq!(uri_of(kids[0]).unwrap(), "urn:x");
+        assert!(bool_of(kids[1]).unwrap());
+        assert_eq!(uri_of(kids[2]).unwrap_err().kind(), ErrorKind::InvalidRequest);
+        assert_eq!(uri_of(kids[3]).unwrap_err().path(), "e");
+        assert_eq!(bool_attr(&d.root, "x").unwrap(), Some(true));
+        assert_eq!(bool_attr(&d.root, "y").unwrap_err().path(), "a/@y");
+        assert!(single_child(&d.root).is_err());
+        assert!(text_of(&d.root).is_err());
+        let mut slot = None;
+        set_once(&mut slot, 1, &d.root).unwrap();
+        assert!(set_once(&mut slot, 2, &d.root).is_err());
+        let t = parse(b"<a>x<b/></a>").unwrap();
+        assert!(element_only(&t.root).is_err());
+    }
+}

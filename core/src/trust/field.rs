@@ -1,0 +1,281 @@
+//! The child elements of RST and RSTR that wssx types: their names, namespaces, the order
+//! new messages are written in, and the ordered writer shared by RST, RSTR and
+//! SecondaryParameters.
+//!
+//! The specs give RST and RSTR an open content model (`{any}*`), so classification is by
+//! qualified name only: an element in the message's trust namespace (or in the 1.4
+//! namespace for ActAs, or a WS-Policy namespace for AppliesTo / Policy /
+//! PolicyReference) with a known local name is typed; everything else is an extension,
+//! kept in order.
+
+use crate::soap::read::TextChild;
+use crate::ns;
+use crate::soap::Layout;
+use crate::version::TrustVersion;
+use crate::xml::{Element, Node};
+
+/// Which namespace a field's element lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Space {
+    /// The message's trust namespace (1.4 messages use 1.3's).
+    Core,
+    /// The WS-Trust 1.4 namespace (`.../ws-trust/200802`).
+    Wst14,
+    /// WS-Policy 2004/09 or 1.5.
+    Policy,
+}
+
+macro_rules! fields {
+    ($( $(#[$m:meta])* $var:ident = $local:literal in $space:ident ),+ $(,)?) => {
+        /// A typed child element of RST / RSTR / SecondaryParameters. The declaration order
+        /// is the order wssx writes fields that the message's [`Layout`] does not place:
+        /// the order of the syntax listings of WS-Trust sections 5-12.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Field {
+            $( $(#[$m])* $var, )+
+        }
+
+        impl Field {
+            /// Every field, in writing order.
+            pub const ORDER: &'static [Field] = &[$(Field::$var),+];
+
+            /// The element's local name.
+            pub const fn local(self) -> &'static str {
+                match self {
+                    $( Field::$var => $local, )+
+                }
+            }
+
+            const fn space(self) -> Space {
+                match self {
+                    $( Field::$var => Space::$space, )+
+                }
+            }
+
+            fn by_local(local: &str) -> Option<Field> {
+                match local {
+                    $( $local => Some(Field::$var), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    /// wst:TokenType
+    TokenType = "TokenType" in Core,
+    /// wst:RequestType
+    RequestType = "RequestType" in Core,
+    /// wst:RequestedSecurityToken (RSTR)
+    RequestedSecurityToken = "RequestedSecurityToken" in Core,
+    /// wsp:AppliesTo
+    AppliesTo = "AppliesTo" in Policy,
+    /// wst:RequestedAttachedReference (RSTR)
+    RequestedAttachedReference = "RequestedAttachedReference" in Core,
+    /// wst:RequestedUnattachedReference (RSTR)
+    RequestedUnattachedReference = "RequestedUnattachedReference" in Core,
+    /// wst:RequestedProofToken (RSTR; may repeat)
+    RequestedProofToken = "RequestedProofToken" in Core,
+    /// wst:Claims
+    Claims = "Claims" in Core,
+    /// wst:Entropy
+    Entropy = "Entropy" in Core,
+    /// wst:Lifetime
+    Lifetime = "Lifetime" in Core,
+    /// wst:Status (RSTR)
+    Status = "Status" in Core,
+    /// wst:RenewTarget (RST)
+    RenewTarget = "RenewTarget" in Core,
+    /// wst:AllowPostdating
+    AllowPostdating = "AllowPostdating" in Core,
+    /// wst:Renewing
+    Renewing = "Renewing" in Core,
+    /// wst:CancelTarget (RST)
+    CancelTarget = "CancelTarget" in Core,
+    /// wst:ValidateTarget (RST, 1.3+)
+    ValidateTarget = "ValidateTarget" in Core,
+    /// wst:RequestedTokenCancelled (RSTR)
+    RequestedTokenCancelled = "RequestedTokenCancelled" in Core,
+    /// wst:OnBehalfOf
+    OnBehalfOf = "OnBehalfOf" in Core,
+    /// wst14:ActAs (1.4 namespace)
+    ActAs = "ActAs" in Wst14,
+    /// wst:Issuer
+    Issuer = "Issuer" in Core,
+    /// wst:AuthenticationType
+    AuthenticationType = "AuthenticationType" in Core,
+    /// wst:KeyType
+    KeyType = "KeyType" in Core,
+    /// wst:KeySize
+    KeySize = "KeySize" in Core,
+    /// wst:SignatureAlgorithm
+    SignatureAlgorithm = "SignatureAlgorithm" in Core,
+    /// wst:EncryptionAlgorithm
+    EncryptionAlgorithm = "EncryptionAlgorithm" in Core,
+    /// wst:CanonicalizationAlgorithm
+    CanonicalizationAlgorithm = "CanonicalizationAlgorithm" in Core,
+    /// wst:ComputedKeyAlgorithm
+    ComputedKeyAlgorithm = "ComputedKeyAlgorithm" in Core,
+    /// wst:KeyWrapAlgorithm (1.3+)
+    KeyWrapAlgorithm = "KeyWrapAlgorithm" in Core,
+    /// wst:Encryption
+    Encryption = "Encryption" in Core,
+    /// wst:ProofEncryption
+    ProofEncryption = "ProofEncryption" in Core,
+    /// wst:UseKey
+    UseKey = "UseKey" in Core,
+    /// wst:SignWith
+    SignWith = "SignWith" in Core,
+    /// wst:EncryptWith
+    EncryptWith = "EncryptWith" in Core,
+    /// wst:DelegateTo
+    DelegateTo = "DelegateTo" in Core,
+    /// wst:Forwardable
+    Forwardable = "Forwardable" in Core,
+    /// wst:Delegatable
+    Delegatable = "Delegatable" in Core,
+    /// wsp:Policy
+    Policy = "Policy" in Policy,
+    /// wsp:PolicyReference
+    PolicyReference = "PolicyReference" in Policy,
+    /// wst:Participants
+    Participants = "Participants" in Core,
+    /// wst:SignChallenge
+    SignChallenge = "SignChallenge" in Core,
+    /// wst:SignChallengeResponse
+    SignChallengeResponse = "SignChallengeResponse" in Core,
+    /// wst:BinaryExchange
+    BinaryExchange = "BinaryExchange" in Core,
+    /// wst:RequestKET
+    RequestKet = "RequestKET" in Core,
+    /// wst:KeyExchangeToken
+    KeyExchangeToken = "KeyExchangeToken" in Core,
+    /// wst:Authenticator (RSTR)
+    Authenticator = "Authenticator" in Core,
+    /// wst:SecondaryParameters (1.3+)
+    SecondaryParameters = "SecondaryParameters" in Core,
+}
+
+/// Number of fields (for per-field counters).
+pub(crate) const FIELD_COUNT: usize = Field::ORDER.len();
+
+impl Field {
+    /// Which field `el` is in a message of `version`, if any.
+    pub fn classify(el: &Element, version: TrustVersion) -> Option<Field> {
+        let f = Field::by_local(&el.local)?;
+        let ns = el.ns.as_deref()?;
+        let ok = match f.space() {
+            Space::Core => ns == version.core_namespace(),
+            Space::Wst14 => ns == TrustVersion::V1_4.namespace(),
+            Space::Policy => ns == ns::WSP_2004 || ns == ns::WSP_15,
+        };
+        ok.then_some(f)
+    }
+
+    /// The namespace this field is written in for `version` (WS-Policy fields keep the
+    /// namespace they carry, so this gives WS-Policy 2004/09 for them).
+    pub fn namespace(self, version: TrustVersion) -> &'static str {
+        match self.space() {
+            Space::Core => version.core_namespace(),
+            Space::Wst14 => TrustVersion::V1_4.namespace(),
+            Space::Policy => ns::WSP_2004,
+        }
+    }
+
+    /// The prefix wssx writes this field with.
+    pub fn prefix(self) -> &'static str {
+        match self.space() {
+            Space::Core => "wst",
+            Space::Wst14 => "wst14",
+            Space::Policy => "wsp",
+        }
+    }
+
+    /// A new, empty element for this field in `version`.
+    pub(crate) fn element(self, version: TrustVersion) -> Element {
+        Element::child_of(self.namespace(version), self.prefix(), self.local())
+    }
+
+    /// A new element for this field holding `text`.
+    pub(crate) fn text(self, version: TrustVersion, text: impl Into<String>) -> Element {
+        self.element(version).text_child(text)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A position in a typed element's child list: a field or `extensions[i]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// A typed field (repeated fields appear once per occurrence).
+    Field(Field),
+    /// The extension element at this index.
+    Extension(usize),
+}
+
+/// Append children to `out`: first in `layout` order, then every field not yet written in
+/// [`Field::ORDER`], then the remaining extensions. `emit(f, n)` gives the n-th element of
+/// field `f` (n > 0 only for repeated fields), or None when there is no such element.
+pub(crate) fn write_children(
+    out: &mut Element,
+    layout: &Layout<Slot>,
+    extensions: &[Element],
+    emit: &dyn Fn(Field, usize) -> Option<Element>,
+) {
+    let mut counts = [0u32; FIELD_COUNT];
+    let mut done = vec![false; extensions.len()];
+    out.children.reserve(layout.slots().len() + 2);
+    for slot in layout.slots() {
+        match *slot {
+            Slot::Field(f) => {
+                if let Some(el) = emit(f, counts[f.index()] as usize) {
+                    counts[f.index()] += 1;
+                    out.children.push(Node::Element(el));
+                }
+            }
+            Slot::Extension(i) => {
+                if let (Some(x), Some(false)) = (extensions.get(i), done.get(i).copied()) {
+                    done[i] = true;
+                    out.children.push(Node::Element(x.clone()));
+                }
+            }
+        }
+    }
+    for &f in Field::ORDER {
+        while let Some(el) = emit(f, counts[f.index()] as usize) {
+            counts[f.index()] += 1;
+            out.children.push(Node::Element(el));
+        }
+    }
+    for (i, x) in extensions.iter().enumerate() {
+        if !done[i] {
+            out.children.push(Node::Element(x.clone()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_by_namespace() {
+        let v13 = TrustVersion::V1_3;
+        let el = Element::child_of(v13.namespace(), "t", "Lifetime");
+        assert_eq!(Field::classify(&el, v13), Some(Field::Lifetime));
+        assert_eq!(Field::classify(&el, TrustVersion::V1_4), Some(Field::Lifetime));
+        assert_eq!(Field::classify(&el, TrustVersion::Feb2005), None);
+        let act = Element::child_of(TrustVersion::V1_4.namespace(), "x", "ActAs");
+        assert_eq!(Field::classify(&act, TrustVersion::Feb2005), Some(Field::ActAs));
+        let at = Element::child_of(crate::ns::WSP_15, "p", "AppliesTo");
+        assert_eq!(Field::classify(&at, v13), Some(Field::AppliesTo));
+        assert_eq!(Field::classify(&Element::child_of("urn:x", "x", "TokenType"), v13), None);
+        assert_eq!(FIELD_COUNT, Field::ORDER.len());
+        for (i, f) in Field::ORDER.iter().enumerate() {
+            assert_eq!(f.index(), i);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! [`Params`]: the request parameters RST and RSTR share.
+//!
+//! WS-Trust section 5.2: "any type of parameter specified as input to a token request MAY
+//! be present on response in order to specify the exact parameters used by the issuer",
+//! and section 11.2 says the key and encryption options "can also be returned in a
+//! RequestSecurityTokenResponse". So both messages carry one `Params`; what only a request
+//! carries (RequestType, the targets) and only a response carries (the requested token,
+//! proof, references, status) lives on [`super::RequestSecurityToken`] and
+//! [`super::RequestSecurityTokenResponse`]. WS-Trust 1.3's SecondaryParameters holds a
+//! `Params` too.
+//!
+//! `Params` also owns the message's extension elements and its [`Layout`], because the
+//! same reader loop fills all three.
+
+use super::applies_to::AppliesTo;
+use super::exchange::{BinaryExchange, Claims, Renewing, SignChallenge};
+use super::field::{write_children, Field, Slot};
+use super::holder::{Participants, TokenHolder, UseKey};
+use super::lifetime::Lifetime;
+use super::secret::Entropy;
+use super::uris::{ComputedKeyAlgorithm, KeyType, TokenType};
+use crate::error::Result;
+use crate::soap::read::{bool_of, element_only, invalid, other_attrs, set_once, text_of, uri_of};
+use crate::soap::{EndpointReference, Layout};
+use crate::version::TrustVersion;
+use crate::xml::{Attribute, Element};
+
+/// Token request parameters (sections 6.1, 7, 10, 11), shared by RST and RSTR.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Params {
+    /// wst:TokenType.
+    pub token_type: Option<TokenType>,
+    /// wsp:AppliesTo.
+    pub applies_to: Option<AppliesTo>,
+    /// wst:Claims.
+    pub claims: Option<Claims>,
+    /// wst:Entropy.
+    pub entropy: Option<Entropy>,
+    /// wst:Lifetime.
+    pub lifetime: Option<Lifetime>,
+    /// wst:AllowPostdating (an empty flag element).
+    pub allow_postdating: bool,
+    /// wst:Renewing.
+    pub renewing: Option<Renewing>,
+    /// wst:OnBehalfOf.
+    pub on_behalf_of: Option<TokenHolder>,
+    /// wst14:ActAs (WS-Trust 1.4; always written in the 1.4 namespace).
+    pub act_as: Option<TokenHolder>,
+    /// wst:Issuer (an endpoint reference).
+    pub issuer: Option<EndpointReference>,
+    /// wst:AuthenticationType.
+    pub authentication_type: Option<String>,
+    /// wst:KeyType.
+    pub key_type: Option<KeyType>,
+    /// wst:KeySize, in bits.
+    pub key_size: Option<u32>,
+    /// wst:SignatureAlgorithm.
+    pub signature_algorithm: Option<String>,
+    /// wst:EncryptionAlgorithm.
+    pub encryption_algorithm: Option<String>,
+    /// wst:CanonicalizationAlgorithm.
+    pub canonicalization_algorithm: Option<String>,
+    /// wst:ComputedKeyAlgorithm.
+    pub computed_key_algorithm: Option<ComputedKeyAlgorithm>,
+    /// wst:KeyWrapAlgorithm (1.3+).
+    pub key_wrap_algorithm: Option<String>,
+    /// wst:Encryption.
+    pub encryption: Option<TokenHolder>,
+    /// wst:ProofEncryption.
+    pub proof_encryption: Option<TokenHolder>,
+    /// wst:UseKey.
+    pub use_key: Option<UseKey>,
+    /// wst:SignWith.
+    pub sign_with: Option<String>,
+    /// wst:EncryptWith.
+    pub encrypt_with: Option<String>,
+    /// wst:DelegateTo.
+    pub delegate_to: Option<TokenHolder>,
+    /// wst:Forwardable (absent means true).
+    pub forwardable: Option<bool>,
+    /// wst:Delegatable (absent means false).
+    pub delegatable: Option<bool>,
+    /// wsp:Policy, kept as XML.
+    pub policy: Option<Element>,
+    /// wsp:PolicyReference, kept as XML.
+    pub policy_reference: Option<Element>,
+    /// wst:Participants.
+    pub participants: Option<Participants>,
+    /// wst:SignChallenge.
+    pub sign_challenge: Option<SignChallenge>,
+    /// wst:SignChallengeResponse.
+    pub sign_challenge_response: Option<SignChallenge>,
+    /// wst:BinaryExchange.
+    pub binary_exchange: Option<BinaryExchange>,
+    /// wst:RequestKET (an empty flag element).
+    pub request_ket: bool,
+    /// wst:KeyExchangeToken.
+    pub key_exchange_token: Option<TokenHolder>,
+    /// wst:SecondaryParameters (1.3+): parameters the requestor passes on from a policy.
+    pub secondary_parameters: Option<Box<Params>>,
+    /// Attributes of the SecondaryParameters element when this is one (unused otherwise).
+    pub other_attributes: Vec<Attribute>,
+    /// Child elements wssx does not type, in order.
+    pub extensions: Vec<Element>,
+    /// The order children were read in (serialization hint; ignored by `==`).
+    pub layout: Layout<Slot>,
+}
+
+fn flag(el: &Element) -> Result<()> {
+    element_only(el)?;
+    if el.has_element_children() {
+        return Err(invalid(el, "must be empty"));
+    }
+    Ok(())
+}
+
+fn key_size(el: &Element) -> Result<u32> {
+    let t = text_of(el)?;
+    t.parse::<u32>().map_err(|_| invalid(el, format!("'{t}' is not an unsigned 32-bit integer")))
+}
+
+/// The version of the document element `el`, which must be `{trust ns}local`.
+pub(crate) fn message_version(el: &Element, local: &str) -> Result<TrustVersion> {
+    el.ns
+        .as_deref()
+        .and_then(TrustVersion::from_namespace)
+        .filter(|v| *v != TrustVersion::V1_4 && el.local == local)
+        .ok_or_else(|| {
+            invalid(
+                el,
+                format!("expected wst:{local} in a WS-Trust namespace, found {}", crate::soap::read::clark(el)),
+            )
+        })
+}
+
+/// True when anything typed or kept in `p` is specific to WS-Trust 1.4.
+pub(crate) fn uses_1_4(p: &Params) -> bool {
+    let ns14 = TrustVersion::V1_4.namespace();
+    p.act_as.is_some() || p.extensions.iter().any(|e| e.ns.as_deref() == Some(ns14))
+}
+
+impl Params {
+    /// Read the children of `el` (an RST, RSTR or SecondaryParameters of `version`):
+    /// `own` gets first go at each typed child (returning Ok(true) when it took it), then
+    /// `Params`; the rest become extensions. Errors are prefixed with `el`'s name.
+    pub(crate) fn read_children(
+        &mut self,
+        el: &Element,
+        version: TrustVersion,
+        nested: bool,
+        own: &mut dyn FnMut(Field, &Element) -> Result<bool>,
+    ) -> Result<()> {
+        element_only(el)?;
+        let path = el.qname();
+        for c in el.elements() {
+            let field = Field::classify(c, version).filter(|f| !(nested && *f == Field::SecondaryParameters));
+            let taken = match field {
+                Some(f) => {
+                    let took = own(f, c).and_then(|t| if t { Ok(true) } else { self.read(f, c, version) });
+                    took.map_err(|e| e.within(&path))?.then_some(f)
+                }
+                None => None,
+            };
+            match taken {
+                Some(f) => self.layout.push(Slot::Field(f)),
+                None => {
+                    self.layout.push(Slot::Extension(self.extensions.len()));
+                    self.extensions.push(c.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Read one child of field `f`; Ok(false) when `f` is not a shared parameter.
+    fn read(&mut self, f: Field, c: &Element, v: TrustVersion) -> Result<bool> {
+        match f {
+            Field::TokenType => set_once(&mut self.token_type, TokenType::parse_uri(&uri_of(c)?), c)?,
+            Field::AppliesTo => set_once(&mut self.applies_to, AppliesTo::from_element(c)?, c)?,
+            Field::Claims => set_once(&mut self.claims, Claims::from_element(c)?, c)?,
+            Field::Entropy => set_once(&mut self.entropy, Entropy::from_element(c, v)?, c)?,
+            Field::Lifetime => set_once(&mut self.lifetime, Lifetime::from_element(c)?, c)?,
+            Field::AllowPostdating => {
+                flag(c)?;
+                if std::mem::replace(&mut self.allow_postdating, true) {
+                    return Err(invalid(c, "appears more than once"));
+                }
+            }
+            Field::Renewing => set_once(&mut self.renewing, Renewing::from_element(c)?, c)?,
+            Field::OnBehalfOf => set_once(&mut self.on_behalf_of, TokenHolder::from_element(c)?, c)?,
+            Field::ActAs => set_once(&mut self.act_as, TokenHolder::from_element(c)?, c)?,
+            Field::Issuer => set_once(&mut self.issuer, EndpointReference::from_content(c)?, c)?,
+            Field::AuthenticationType => set_once(&mut self.authentication_type, uri_of(c)?, c)?,
+            Field::KeyType => set_once(&mut self.key_type, KeyType::parse_uri(&uri_of(c)?), c)?,
+            Field::KeySize => set_once(&mut self.key_size, key_size(c)?, c)?,
+            Field::SignatureAlgorithm => set_once(&mut self.signature_algorithm, uri_of(c)?, c)?,
+            Field::EncryptionAlgorithm => set_once(&mut self.encryption_algorithm, uri_of(c)?, c)?,
+            Field::CanonicalizationAlgorithm => set_once(&mut self.canonicalization_algorithm, uri_of(c)?, c)?,
+            Field::ComputedKeyAlgorithm => {
+                set_once(&mut self.computed_key_algorithm, ComputedKeyAlgorithm::parse_uri(&uri_of(c)?), c)?
+            }
+            Field::KeyWrapAlgorithm => set_once(&mut self.key_wrap_algorithm, uri_of(c)?, c)?,
+            Field::Encryption => set_once(&mut self.encryption, TokenHolder::from_element(c)?, c)?,
+            Field::ProofEncryption => set_once(&mut self.proof_encryption, TokenHolder::from_element(c)?, c)?,
+            Field::UseKey => set_once(&mut self.use_key, UseKey::from_element(c)?, c)?,
+            Field::SignWith => set_once(&mut self.sign_with, uri_of(c)?, c)?,
+            Field::EncryptWith => set_once(&mut self.encrypt_with, uri_of(c)?, c)?,
+            Field::DelegateTo => set_once(&mut self.delegate_to, TokenHolder::from_element(c)?, c)?,
+            Field::Forwardable => set_once(&mut self.forwardable, bool_of(c)?, c)?,
+            Field::Delegatable => set_once(&mut self.delegatable, bool_of(c)?, c)?,
+            Field::Policy => set_once(&mut self.policy, c.clone(), c)?,
+            Field::PolicyReference => set_once(&mut self.policy_reference, c.clone(), c)?,
+            Field::Participants => set_once(&mut self.participants, Participants::from_element(c, v)?, c)?,
+            Field::SignChallenge => set_once(&mut self.sign_challenge, SignChallenge::from_element(c, v)?, c)?,
+            Field::SignChallengeResponse => {
+                set_once(&mut self.sign_challenge_response, SignChallenge::from_element(c, v)?, c)?
+            }
+            Field::BinaryExchange => set_once(&mut self.binary_exchange, BinaryExchange::from_element(c)?, c)?,
+            Field::RequestKet => {
+                flag(c)?;
+                if std::mem::replace(&mut self.request_ket, true) {
+                    return Err(invalid(c, "appears more than once"));
+                }
+            }
+            Field::KeyExchangeToken => set_once(&mut self.key_exchange_token, TokenHolder::from_element(c)?, c)?,
+            Field::SecondaryParameters => {
+                let mut p = Params { other_attributes: other_attrs(c, &[]), ..Default::default() };
+                p.read_children(c, v, true, &mut |_, _| Ok(false))?;
+                set_once(&mut self.secondary_parameters, Box::new(p), c)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The element of shared field `f` for a message in `v` (n must be 0: no shared field
+    /// repeats), or None when it is not set or not a shared field.
+    pub(crate) fn emit(&self, f: Field, n: usize, v: TrustVersion) -> Option<Element> {
+        if n > 0 {
+            return None;
+        }
+        let text = |s: &Option<String>| s.as_ref().map(|s| f.text(v, s.clone()));
+        let holder = |h: &Option<TokenHolder>| h.as_ref().map(|h| h.write(f.element(v), v));
+        let flag = |b: bool| b.then(|| f.element(v));
+        match f {
+            Field::TokenType => self.token_type.as_ref().map(|t| f.text(v, t.uri(v))),
+            Field::AppliesTo => self.applies_to.as_ref().map(AppliesTo::to_element),
+            Field::Claims => self.claims.as_ref().map(|c| c.write(f.element(v))),
+            Field::Entropy => self.entropy.as_ref().map(|e| e.to_element(v)),
+            Field::Lifetime => self.lifetime.as_ref().map(|l| l.to_element(v)),
+            Field::AllowPostdating => flag(self.allow_postdating),
+            Field::Renewing => self.renewing.as_ref().map(|r| r.write(f.element(v))),
+            Field::OnBehalfOf => holder(&self.on_behalf_of),
+            Field::ActAs => holder(&self.act_as),
+            Field::Issuer => self.issuer.as_ref().map(|e| {
+                let mut el = f.element(v);
+                e.write_content(&mut el, e.version);
+                el
+            }),
+            Field::AuthenticationType => text(&self.authentication_type),
+            Field::KeyType => self.key_type.as_ref().map(|k| f.text(v, k.uri(v))),
+            Field::KeySize => self.key_size.map(|k| f.text(v, k.to_string())),
+            Field::SignatureAlgorithm => text(&self.signature_algorithm),
+            Field::EncryptionAlgorithm => text(&self.encryption_algorithm),
+            Field::CanonicalizationAlgorithm => text(&self.canonicalization_algorithm),
+            Field::ComputedKeyAlgorithm => self.computed_key_algorithm.as_ref().map(|a| f.text(v, a.uri(v))),
+            Field::KeyWrapAlgorithm => text(&self.key_wrap_algorithm),
+            Field::Encryption => holder(&self.encryption),
+            Field::ProofEncryption => holder(&self.proof_encryption),
+            Field::UseKey => self.use_key.as_ref().map(|u| u.write(f.element(v), v)),
+            Field::SignWith => text(&self.sign_with),
+            Field::EncryptWith => text(&self.encrypt_with),
+            Field::DelegateTo => holder(&self.delegate_to),
+            Field::Forwardable => self.forwardable.map(|b| f.text(v, if b { "true" } else { "false" })),
+            Field::Delegatable => self.delegatable.map(|b| f.text(v, if b { "true" } else { "false" })),
+            Field::Policy => self.policy.clone(),
+            Field::PolicyReference => self.policy_reference.clone(),
+            Field::Participants => self.participants.as_ref().map(|p| p.write(f.element(v), v)),
+            Field::SignChallenge => self.sign_challenge.as_ref().map(|s| s.write(f.element(v), v)),
+            Field::SignChallengeResponse => self.sign_challenge_response.as_ref().map(|s| s.write(f.element(v), v)),
+            Field::BinaryExchange => self.binary_exchange.as_ref().map(|b| b.write(f.element(v))),
+            Field::RequestKet => flag(self.request_ket),
+            Field::KeyExchangeToken => holder(&self.key_exchange_token),
+            Field::SecondaryParameters => self.secondary_parameters.as_ref().map(|p| {
+                let mut el = f.element(v);
+                el.attrs.extend(p.other_attributes.iter().cloned());
+                p.write_into(&mut el, v, &|_, _| None);
+                el
+            }),
+            _ => None,
+        }
+    }
+
+    /// Write the children of a message: `own` first (the message's own fields), then the
+    /// shared parameters, in layout order.
+    pub(crate) fn write_into(&self, out: &mut Element, v: TrustVersion, own: &dyn Fn(Field, usize) -> Option<Element>) {
+        write_children(out, &self.layout, &self.extensions, &|f, n| own(f, n).or_else(|| self.emit(f, n, v)));
+    }
+
+    /// Move typed version-dependent content (SCTs, STR value types) to `version`.
+    pub(crate) fn set_version(&mut self, version: TrustVersion) {
+        for h in [
+            &mut self.on_behalf_of,
+            &mut self.act_as,
+            &mut self.encryption,
+            &mut self.proof_encryption,
+            &mut self.delegate_to,
+            &mut self.key_exchange_token,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            h.token.set_version(version);
+        }
+        if let Some(u) = &mut self.use_key {
+            if let Some(t) = &mut u.token {
+                t.set_version(version);
+            }
+        }
+        if let Some(p) = &mut self.participants {
+            p.set_version(version);
+        }
+        if let Some(p) = &mut self.secondary_parameters {
+            p.set_version(version);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! wst:RequestSecurityToken (WS-Trust section 5.1 and the bindings of sections 6-12).
+
+use super::field::Field;
+use super::holder::TokenHolder;
+use super::params::{message_version, uses_1_4, Params};
+use super::uris::{RequestType, TokenType};
+use crate::error::Result;
+use crate::soap::read::{invalid, other_attrs, set_once, uri_of};
+use crate::version::TrustVersion;
+use crate::xml::{self, Attribute, Element, Limits};
+
+/// A token request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestSecurityToken {
+    /// The version read (1.4 when the 1.3 namespace carries 1.4 elements such as ActAs),
+    /// or the version to write by default.
+    pub version: TrustVersion,
+    /// @Context: correlates the request with its responses.
+    pub context: Option<String>,
+    /// wst:RequestType (required).
+    pub request_type: RequestType,
+    /// wst:RenewTarget (renewal binding).
+    pub renew_target: Option<TokenHolder>,
+    /// wst:CancelTarget (cancel binding).
+    pub cancel_target: Option<TokenHolder>,
+    /// wst:ValidateTarget (validation binding, 1.3+).
+    pub validate_target: Option<TokenHolder>,
+    /// The parameters shared with responses, the extensions and the child order.
+    pub params: Params,
+    /// Attributes other than Context, kept.
+    pub other_attributes: Vec<Attribute>,
+}
+
+impl RequestSecurityToken {
+    /// A request of `request_type` with nothing else set.
+    pub fn new(version: TrustVersion, request_type: RequestType) -> Self {
+        RequestSecurityToken {
+            version,
+            context: None,
+            request_type,
+            renew_target: None,
+            cancel_target: None,
+            validate_target: None,
+            params: Params::default(),
+            other_attributes: Vec::new(),
+        }
+    }
+
+    /// An Issue request for a security context token (the SCT binding, WS-SC 3.1).
+    pub fn issue_sct(version: TrustVersion) -> Self {
+        let mut r = Self::new(version, RequestType::Issue);
+        r.params.token_type = Some(TokenType::SecurityContext);
+        r
+    }
+
+    /// A Cancel request for the token `target` (e.g. a reference to an SCT).
+    pub fn cancel(version: TrustVersion, target: TokenHolder) -> Self {
+        let mut r = Self::new(version, RequestType::Cancel);
+        r.cancel_target = Some(target);
+        r
+    }
+
+    /// A Renew request for the token `target`.
+    pub fn renew(version: TrustVersion, target: TokenHolder) -> Self {
+        let mut r = Self::new(version, RequestType::Renew);
+        r.renew_target = Some(target);
+        r
+    }
+
+    /// Parse a document whose root is the RST, under the default limits.
+    pub fn from_xml(bytes: &[u8]) -> Result<Self> {
+        Self::from_xml_with(bytes, &Limits::default())
+    }
+
+    /// Parse under `limits`.
+    pub fn from_xml_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let doc = xml::parse_with(bytes, limits)?;
+        Self::from_element(&doc.root)
+    }
+
+    /// Read an RST element, reporting the version seen in [`Self::version`].
+    pub fn from_element(el: &Element) -> Result<Self> {
+        let mut version = message_version(el, "RequestSecurityToken")?;
+        let mut request_type = None;
+        let (mut renew, mut cancel, mut validate) = (None, None, None);
+        let mut params = Params::default();
+        params.read_children(el, version, false, &mut |f, c| {
+            match f {
+                Field::RequestType => set_once(&mut request_type, RequestType::parse_uri(&uri_of(c)?), c)?,
+                Field::RenewTarget => set_once(&mut renew, TokenHolder::from_element(c)?, c)?,
+                Field::CancelTarget => set_once(&mut cancel, TokenHolder::from_element(c)?, c)?,
+                Field::ValidateTarget => set_once(&mut validate, TokenHolder::from_element(c)?, c)?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        let request_type = request_type.ok_or_else(|| invalid(el, "required wst:RequestType is missing"))?;
+        if version == TrustVersion::V1_3 && uses_1_4(&params) {
+            version = TrustVersion::V1_4;
+        }
+        Ok(RequestSecurityToken {
+            version,
+            context: el.attr(None, "Context").map(str::to_string),
+            request_type,
+            renew_target: renew,
+            cancel_target: cancel,
+            validate_target: validate,
+            params,
+            other_attributes: other_attrs(el, &[(None, "Context")]),
+        })
+    }
+
+    /// Build the element in `version` (every versioned URI and namespace mapped).
+    pub fn to_element(&self, version: TrustVersion) -> Element {
+        let mut el = Element::new(version.core_namespace(), "wst", "RequestSecurityToken");
+        if let Some(c) = &self.context {
+            el.set_attr("Context", c.clone());
+        }
+        el.attrs.extend(self.other_attributes.iter().cloned());
+        let own = |f: Field, n: usize| -> Option<Element> {
+            if n > 0 {
+                return None;
+            }
+            let holder = |h: &Option<TokenHolder>| h.as_ref().map(|h| h.write(f.element(version), version));
+            match f {
+                Field::RequestType => Some(f.text(version, self.request_type.uri(version))),
+                Field::RenewTarget => holder(&self.renew_target),
+                Field::CancelTarget => holder(&self.cancel_target),
+                Field::ValidateTarget => holder(&self.validate_target),
+                _ => None,
+            }
+        };
+        self.params.write_into(&mut el, version, &own);
+        el
+    }
+
+    /// Serialize in `version`.
+    pub fn to_xml(&self, version: TrustVersion) -> String {
+        xml::element_to_string(&self.to_element(version))
+    }
+
+    /// The same request in another version: typed SCTs and STR value types move to the
+    /// matching WS-SC version; URIs are mapped when written.
+    pub fn convert(&self, version: TrustVersion) -> Self {
+        let mut r = self.clone();
+        r.set_version(version);
+        r
+    }
+
+    pub(crate) fn set_version(&mut self, version: TrustVersion) {
+        self.version = version;
+        for h in [&mut self.renew_target, &mut self.cancel_target, &mut self.validate_target].into_iter().flatten() {
+            h.token.set_version(version);
+        }
+        self.params.set_version(version);
+    }
+}

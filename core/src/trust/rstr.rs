@@ -1,0 +1,235 @@
+//! wst:RequestSecurityTokenResponse (WS-Trust section 5.2 and the bindings).
+
+use super::exchange::{Authenticator, Status};
+use super::field::Field;
+use super::holder::{str_element, TokenHolder, TokenRef};
+use super::params::{message_version, uses_1_4, Params};
+use super::secret::{ProofToken, RequestedProofToken};
+use super::uris::RequestType;
+use crate::error::Result;
+use crate::soap::read::{element_only, invalid, other_attrs, set_once, single_child, uri_of};
+use crate::token::{SecurityContextToken, SecurityTokenReference};
+use crate::version::TrustVersion;
+use crate::xml::{self, Attribute, Element, Limits};
+
+/// wst:RequestedAttachedReference / wst:RequestedUnattachedReference: the STR to use
+/// verbatim to refer to the issued token (section 6.2.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestedReference {
+    /// The reference.
+    pub reference: SecurityTokenReference,
+    /// Attributes on the wrapper, kept.
+    pub other_attributes: Vec<Attribute>,
+}
+
+impl RequestedReference {
+    /// A wrapper around `reference`.
+    pub fn new(reference: SecurityTokenReference) -> Self {
+        RequestedReference { reference, other_attributes: Vec::new() }
+    }
+
+    fn from_element(el: &Element) -> Result<Self> {
+        let c = single_child(el)?;
+        if !c.is(crate::ns::WSSE, "SecurityTokenReference") {
+            return Err(invalid(c, "expected wsse:SecurityTokenReference").within(&el.qname()));
+        }
+        let reference = SecurityTokenReference::from_element(c).map_err(|e| e.within(&el.qname()))?;
+        Ok(RequestedReference { reference, other_attributes: other_attrs(el, &[]) })
+    }
+
+    fn write(&self, mut el: Element, version: TrustVersion) -> Element {
+        el.attrs.extend(self.other_attributes.iter().cloned());
+        el.with_child(str_element(&self.reference, version))
+    }
+}
+
+/// A token response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestSecurityTokenResponse {
+    /// The version read (1.4 when 1.4 elements are present), or to write by default.
+    pub version: TrustVersion,
+    /// @Context: echoes the request's Context.
+    pub context: Option<String>,
+    /// wst:RequestType, when the issuer echoes it (1.3 peers often do).
+    pub request_type: Option<RequestType>,
+    /// wst:RequestedSecurityToken.
+    pub requested_security_token: Option<TokenHolder>,
+    /// wst:RequestedProofToken, in order (WS-Trust 10.7 shows a response with two).
+    pub requested_proof_tokens: Vec<RequestedProofToken>,
+    /// wst:RequestedAttachedReference.
+    pub requested_attached_reference: Option<RequestedReference>,
+    /// wst:RequestedUnattachedReference.
+    pub requested_unattached_reference: Option<RequestedReference>,
+    /// wst:RequestedTokenCancelled (the cancel binding's success response).
+    pub requested_token_cancelled: bool,
+    /// wst:Status (the validation binding's result).
+    pub status: Option<Status>,
+    /// wst:Authenticator.
+    pub authenticator: Option<Authenticator>,
+    /// The parameters shared with requests (TokenType, Lifetime, Entropy, KeySize, ...),
+    /// the extensions and the child order.
+    pub params: Params,
+    /// Attributes other than Context, kept.
+    pub other_attributes: Vec<Attribute>,
+}
+
+impl RequestSecurityTokenResponse {
+    /// An empty response.
+    pub fn new(version: TrustVersion) -> Self {
+        RequestSecurityTokenResponse {
+            version,
+            context: None,
+            request_type: None,
+            requested_security_token: None,
+            requested_proof_tokens: Vec::new(),
+            requested_attached_reference: None,
+            requested_unattached_reference: None,
+            requested_token_cancelled: false,
+            status: None,
+            authenticator: None,
+            params: Params::default(),
+            other_attributes: Vec::new(),
+        }
+    }
+
+    /// The response to a cancel request.
+    pub fn cancelled(version: TrustVersion) -> Self {
+        let mut r = Self::new(version);
+        r.requested_token_cancelled = true;
+        r
+    }
+
+    /// The requested token when it is a security context token.
+    pub fn security_context_token(&self) -> Option<&SecurityContextToken> {
+        self.requested_security_token.as_ref().and_then(|h| h.token.security_context_token())
+    }
+
+    /// The requested token, whatever it is.
+    pub fn token(&self) -> Option<&TokenRef> {
+        self.requested_security_token.as_ref().map(|h| &h.token)
+    }
+
+    /// The first proof token.
+    pub fn proof_token(&self) -> Option<&ProofToken> {
+        self.requested_proof_tokens.first().map(|p| &p.token)
+    }
+
+    /// Parse a document whose root is the RSTR, under the default limits.
+    pub fn from_xml(bytes: &[u8]) -> Result<Self> {
+        Self::from_xml_with(bytes, &Limits::default())
+    }
+
+    /// Parse under `limits`.
+    pub fn from_xml_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let doc = xml::parse_with(bytes, limits)?;
+        Self::from_element(&doc.root)
+    }
+
+    /// Read an RSTR element, reporting the version seen in [`Self::version`].
+    pub fn from_element(el: &Element) -> Result<Self> {
+        let mut version = message_version(el, "RequestSecurityTokenResponse")?;
+        let mut r = Self::new(version);
+        let mut params = Params::default();
+        {
+            let r = &mut r;
+            params.read_children(el, version, false, &mut |f, c| {
+                match f {
+                    Field::RequestType => set_once(&mut r.request_type, RequestType::parse_uri(&uri_of(c)?), c)?,
+                    Field::RequestedSecurityToken => set_once(&mut r.requested_security_token, TokenHolder::from_element(c)?, c)?,
+                    Field::RequestedProofToken => r.requested_proof_tokens.push(RequestedProofToken::from_element(c, version)?),
+                    Field::RequestedAttachedReference => {
+                        set_once(&mut r.requested_attached_reference, RequestedReference::from_element(c)?, c)?
+                    }
+                    Field::RequestedUnattachedReference => {
+                        set_once(&mut r.requested_unattached_reference, RequestedReference::from_element(c)?, c)?
+                    }
+                    Field::RequestedTokenCancelled => {
+                        element_only(c)?;
+                        if c.has_element_children() {
+                            return Err(invalid(c, "must be empty"));
+                        }
+                        if std::mem::replace(&mut r.requested_token_cancelled, true) {
+                            return Err(invalid(c, "appears more than once"));
+                        }
+                    }
+                    Field::Status => set_once(&mut r.status, Status::from_element(c, version)?, c)?,
+                    Field::Authenticator => set_once(&mut r.authenticator, Authenticator::from_element(c, version)?, c)?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            })?;
+        }
+        if version == TrustVersion::V1_3 && uses_1_4(&params) {
+            version = TrustVersion::V1_4;
+        }
+        r.version = version;
+        r.params = params;
+        r.context = el.attr(None, "Context").map(str::to_string);
+        r.other_attributes = other_attrs(el, &[(None, "Context")]);
+        Ok(r)
+    }
+
+    /// Build the element in `version` (every versioned URI and namespace mapped).
+    pub fn to_element(&self, version: TrustVersion) -> Element {
+        let mut el = Element::new(version.core_namespace(), "wst", "RequestSecurityTokenResponse");
+        if let Some(c) = &self.context {
+            el.set_attr("Context", c.clone());
+        }
+        el.attrs.extend(self.other_attributes.iter().cloned());
+        let own = |f: Field, n: usize| -> Option<Element> {
+            if f == Field::RequestedProofToken {
+                return self.requested_proof_tokens.get(n).map(|p| p.to_element(version));
+            }
+            if n > 0 {
+                return None;
+            }
+            match f {
+                Field::RequestType => self.request_type.as_ref().map(|t| f.text(version, t.uri(version))),
+                Field::RequestedSecurityToken => {
+                    self.requested_security_token.as_ref().map(|h| h.write(f.element(version), version))
+                }
+                Field::RequestedAttachedReference => {
+                    self.requested_attached_reference.as_ref().map(|r| r.write(f.element(version), version))
+                }
+                Field::RequestedUnattachedReference => {
+                    self.requested_unattached_reference.as_ref().map(|r| r.write(f.element(version), version))
+                }
+                Field::RequestedTokenCancelled => self.requested_token_cancelled.then(|| f.element(version)),
+                Field::Status => self.status.as_ref().map(|s| s.write(f.element(version), version)),
+                Field::Authenticator => self.authenticator.as_ref().map(|a| a.write(f.element(version), version)),
+                _ => None,
+            }
+        };
+        self.params.write_into(&mut el, version, &own);
+        el
+    }
+
+    /// Serialize in `version`.
+    pub fn to_xml(&self, version: TrustVersion) -> String {
+        xml::element_to_string(&self.to_element(version))
+    }
+
+    /// The same response in another version (see
+    /// [`super::RequestSecurityToken::convert`]).
+    pub fn convert(&self, version: TrustVersion) -> Self {
+        let mut r = self.clone();
+        r.set_version(version);
+        r
+    }
+
+    pub(crate) fn set_version(&mut self, version: TrustVersion) {
+        self.version = version;
+        if let Some(h) = &mut self.requested_security_token {
+            h.token.set_version(version);
+        }
+        for p in &mut self.requested_proof_tokens {
+            if let ProofToken::Reference(s) = &mut p.token {
+                super::holder::map_str(s, version.sc());
+            }
+        }
+        for r in [&mut self.requested_attached_reference, &mut self.requested_unattached_reference].into_iter().flatten() {
+            super::holder::map_str(&mut r.reference, version.sc());
+        }
+        self.params.set_version(version);
+    }
+}
