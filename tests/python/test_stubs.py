@@ -8,7 +8,7 @@ import os
 import pytest
 
 import wssx
-from wssx import _errors, _native
+from wssx import _errors, _message, _native
 
 PKG = os.path.dirname(wssx.__file__)
 
@@ -102,19 +102,48 @@ def test_errors_stub_matches_runtime():
             assert stub_bases == [b.__name__ for b in obj.__bases__], name
 
 
+# Defined in Python (typed inline, no stub needed).
+PURE_PYTHON = {"inspect", *_message.__all__}
+
+
 def test_package_exports():
     for name in wssx.__all__:
         assert hasattr(wssx, name), name
     natives = _top_names(_stub("_native.pyi"))
     errors = _top_names(_stub("_errors.pyi"))
     for name in wssx.__all__:
-        assert name in natives or name in errors or name == "inspect", name
+        assert name in natives or name in errors or name in PURE_PYTHON, name
     assert isinstance(wssx.__version__, str) and wssx.__version__.count(".") == 2
+
+
+def test_pure_python_functions_are_annotated():
+    for name in PURE_PYTHON:
+        sig = inspect.signature(getattr(wssx, name))
+        assert sig.return_annotation is not inspect.Signature.empty, name
+        for p in sig.parameters.values():
+            assert p.annotation is not inspect.Parameter.empty, f"{name}({p.name})"
+
+
+@pytest.mark.parametrize("fn", [wssx.sign, wssx.encrypt, wssx.sign_and_encrypt])
+def test_protect_wrappers_forward_every_option(fn):
+    # The wrappers take exactly the native engine's options (minus the protection kind,
+    # and order for the one-operation wrappers), all keyword-only.
+    native = [a.arg for a in next(n for n in _stub("_native.pyi").body
+                                  if isinstance(n, ast.FunctionDef) and n.name == "protect").args.kwonlyargs]
+    params = inspect.signature(fn).parameters
+    assert list(params)[:3] == ["envelope", "sct", "secret"]
+    kwonly = [n for n, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    want = set(native) - ({"order"} if fn is not wssx.sign_and_encrypt else set())
+    assert set(kwonly) == want
+    assert set(params) == {"envelope", "sct", "secret", *kwonly}
 
 
 @pytest.mark.parametrize("obj", [wssx, wssx.derive_key, wssx.computed_key, wssx.p_sha1, wssx.random_bytes,
                                  wssx.inspect, wssx.ScVersion, wssx.SecurityContextToken, wssx.DerivedKeyToken,
                                  wssx.DerivedKeyToken.derive, wssx.DerivedKeyToken.for_context,
-                                 wssx.SecurityContextToken.from_xml, wssx.WssxError, wssx.LimitExceededError])
+                                 wssx.SecurityContextToken.from_xml, wssx.WssxError, wssx.LimitExceededError,
+                                 wssx.sign, wssx.encrypt, wssx.sign_and_encrypt, wssx.verify, wssx.c14n,
+                                 wssx.AlgorithmSuite, wssx.VerifyReport, wssx.SignedPart, wssx.DecryptedPart,
+                                 wssx.VerifyReport.is_signed, wssx.VerifyReport.signer_of, _native.protect])
 def test_docstrings(obj):
     assert obj.__doc__ and len(obj.__doc__.strip()) > 20

@@ -2,12 +2,14 @@
 //!
 //! A thin layer: it converts Python arguments to core types, core results back to Python
 //! objects and core errors to the exception classes of `wssx._errors` (one per
-//! [`wssx::ErrorKind`]). Everything that takes time (key derivation, parsing) runs with the
-//! GIL released. The pure-Python package `wssx` re-exports what is defined here.
+//! [`wssx::ErrorKind`]). Everything that takes time (key derivation, parsing, message
+//! protection and verification) runs with the GIL released; `verify` re-attaches only to
+//! call the caller's secret lookup. The pure-Python package `wssx` re-exports what is defined here.
 
 mod convert;
 mod crypto;
 mod errors;
+mod message;
 mod tokens;
 
 use pyo3::prelude::*;
@@ -50,5 +52,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<tokens::PyScVersion>()?;
     m.add_class::<tokens::PySecurityContextToken>()?;
     m.add_class::<tokens::PyDerivedKeyToken>()?;
+    m.add_function(wrap_pyfunction!(message::protect, m)?)?;
+    m.add_function(wrap_pyfunction!(message::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(message::c14n, m)?)?;
+    m.add_class::<message::PyAlgorithmSuite>()?;
+    m.add_class::<message::PyVerifyReport>()?;
+    m.add_class::<message::PySignedPart>()?;
+    m.add_class::<message::PyDecryptedPart>()?;
     Ok(())
 }

@@ -1,9 +1,10 @@
 """wssx: WS-Trust and WS-SecureConversation for Python.
 
-A thin face over the wssx Rust core: security context tokens, derived key tokens and the
+A thin face over the wssx Rust core: security context tokens, derived key tokens, the
 key derivations of WS-SecureConversation (P_SHA1) and WS-Trust (CK/PSHA1 computed keys),
-in both the OASIS 1.3/1.4 and the February 2005 (WCF) namespaces. Bytes in, bytes out;
-derivations and parsing release the GIL.
+and WS-Security message protection with context keys, in both the OASIS 1.3/1.4 and the
+February 2005 (WCF) namespaces. Bytes in, bytes out; derivations, parsing, signing and
+verification release the GIL.
 
 Keys::
 
@@ -21,6 +22,23 @@ Tokens::
     >>> wssx.DerivedKeyToken.from_xml(wire).derive(context_secret) == signing_key
     True
 
+Messages (sign / encrypt a SOAP envelope with a context, verify on the other side)::
+
+    >>> sct = wssx.SecurityContextToken.generate(wssx.ScVersion.V1_3)
+    >>> secret = wssx.random_bytes(32)
+    >>> wire = wssx.sign_and_encrypt(envelope, sct, secret, suite="Basic256Sha256")
+    >>> report = wssx.verify(wire, {sct.identifier: secret})
+    >>> report.body_signed, report.body_decrypted
+    (True, True)
+    >>> report.signer_of("Body") == (sct.identifier, None)
+    True
+    >>> plain = report.envelope                  # the decrypted envelope
+
+``verify`` also takes a callable ``lookup(identifier, instance) -> bytes | None`` (a
+context store); unknown contexts raise :class:`BadContextTokenError`, bad signatures
+:class:`InvalidSignatureError`, stale Timestamps :class:`ExpiredDataError`.
+``wssx.c14n(xml, id)`` gives the exclusive canonical form a signature reference digests.
+
 Errors are :class:`WssxError` subclasses, one per core error kind (``e.kind`` is the kind
 name, ``e.path`` the element at fault), e.g. :class:`LimitExceededError`,
 :class:`MalformedXmlError`, :class:`BadContextTokenError`.
@@ -32,18 +50,25 @@ from typing import Any, Dict, Union
 from . import _native
 from ._errors import *  # noqa: F401,F403  (WssxError, ERROR_CLASSES and one class per kind)
 from ._errors import __all__ as _error_names
+from ._message import encrypt, sign, sign_and_encrypt
 from ._native import (
     DEFAULT_LABEL,
     DEFAULT_LENGTH,
     DEFAULT_NONCE_LENGTH,
+    AlgorithmSuite,
+    DecryptedPart,
     DerivedKeyToken,
     ScVersion,
     SecurityContextToken,
+    SignedPart,
+    VerifyReport,
     __version__,
+    c14n,
     computed_key,
     derive_key,
     p_sha1,
     random_bytes,
+    verify,
 )
 
 
@@ -64,14 +89,23 @@ __all__ = [
     "DEFAULT_LABEL",
     "DEFAULT_LENGTH",
     "DEFAULT_NONCE_LENGTH",
+    "AlgorithmSuite",
+    "DecryptedPart",
     "DerivedKeyToken",
     "ScVersion",
     "SecurityContextToken",
+    "SignedPart",
+    "VerifyReport",
     "__version__",
+    "c14n",
     "computed_key",
     "derive_key",
+    "encrypt",
     "inspect",
     "p_sha1",
     "random_bytes",
+    "sign",
+    "sign_and_encrypt",
+    "verify",
     *_error_names,
 ]

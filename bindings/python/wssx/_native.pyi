@@ -1,9 +1,18 @@
 """Type stubs for wssx._native (the Rust half of wssx; import ``wssx`` instead)."""
 
-from typing import Any, ClassVar, Dict, Optional, Tuple, Union
+from datetime import datetime, timedelta
+from typing import Any, Callable, ClassVar, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 _Bytes = Union[bytes, bytearray]
 _Version = Union["ScVersion", str]
+_Suite = Union["AlgorithmSuite", str]
+_Seconds = Union[float, int, timedelta]
+_HeaderName = Union[Tuple[str, str], str]
+_Context = Optional[Tuple[str, Optional[str]]]
+_Lookup = Union[
+    Mapping[Any, _Bytes],
+    Callable[[str, Optional[str]], Optional[_Bytes]],
+]
 
 __version__: str
 DEFAULT_LABEL: str
@@ -132,3 +141,126 @@ class DerivedKeyToken:
     @property
     def properties(self) -> Optional[Dict[str, Any]]: ...
     def __eq__(self, other: object) -> bool: ...
+
+class AlgorithmSuite:
+    BASIC128: ClassVar["AlgorithmSuite"]
+    BASIC256: ClassVar["AlgorithmSuite"]
+    BASIC256_SHA256: ClassVar["AlgorithmSuite"]
+    def __new__(cls, value: _Suite) -> "AlgorithmSuite": ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def signature_algorithm(self) -> str: ...
+    @property
+    def digest_algorithm(self) -> str: ...
+    @property
+    def encryption_algorithm(self) -> str: ...
+    @property
+    def signature_key_length(self) -> int: ...
+    @property
+    def encryption_key_length(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+
+def protect(
+    envelope: _Bytes,
+    sct: SecurityContextToken,
+    secret: _Bytes,
+    protection: str,
+    *,
+    suite: _Suite = ...,
+    reference: str = "id",
+    include_sct: bool = True,
+    reference_instance: bool = True,
+    derived_keys: bool = True,
+    label: Optional[str] = None,
+    nonce_length: int = 16,
+    signature_key_length: Optional[int] = None,
+    encryption_key_length: Optional[int] = None,
+    offset: Optional[int] = None,
+    timestamp_ttl: Optional[_Seconds] = 300,
+    signed_headers: Optional[Iterable[_HeaderName]] = (),
+    encrypted_headers: Optional[Iterable[_HeaderName]] = (),
+    order: str = "sign-then-encrypt",
+    gcm: bool = False,
+) -> bytes: ...
+def verify(
+    envelope: _Bytes,
+    lookup: _Lookup,
+    *,
+    clock_skew: _Seconds = 300,
+    require_timestamp: bool = False,
+    now: Union[datetime, float, int, None] = None,
+    min_key_length: int = 16,
+    label: Optional[str] = None,
+    length: Optional[int] = None,
+    nonce: Optional[_Bytes] = None,
+    max_offset: Optional[int] = None,
+    max_length: Optional[int] = None,
+    max_label: Optional[int] = None,
+    max_nonce: Optional[int] = None,
+    max_chain: Optional[int] = None,
+    allow_key_identifier: bool = False,
+    max_xml_size: Optional[int] = None,
+    max_xml_depth: Optional[int] = None,
+    max_xml_elements: Optional[int] = None,
+    max_xml_attributes: Optional[int] = None,
+    max_xml_text: Optional[int] = None,
+) -> "VerifyReport": ...
+def c14n(
+    xml: _Bytes,
+    id: Optional[str] = None,
+    *,
+    with_comments: bool = False,
+    prefixes: Union[Sequence[str], str, None] = (),
+) -> bytes: ...
+
+class SignedPart:
+    @property
+    def part(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def context(self) -> _Context: ...
+    @property
+    def signature_algorithm(self) -> str: ...
+    @property
+    def digest_algorithm(self) -> str: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class DecryptedPart:
+    @property
+    def part(self) -> str: ...
+    @property
+    def content(self) -> bool: ...
+    @property
+    def context(self) -> _Context: ...
+    @property
+    def algorithm(self) -> str: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class VerifyReport:
+    @property
+    def body_signed(self) -> bool: ...
+    @property
+    def body_decrypted(self) -> bool: ...
+    @property
+    def signed(self) -> List[SignedPart]: ...
+    @property
+    def decrypted(self) -> List[DecryptedPart]: ...
+    @property
+    def timestamp(self) -> Optional[Tuple[Optional[datetime], Optional[datetime]]]: ...
+    @property
+    def tokens(self) -> List[SecurityContextToken]: ...
+    @property
+    def soap_version(self) -> str: ...
+    @property
+    def envelope(self) -> bytes: ...
+    def is_signed(self, part: str) -> bool: ...
+    def signer_of(self, part: str) -> _Context: ...
+    def to_json(self) -> str: ...
