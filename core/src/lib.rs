@@ -12,6 +12,7 @@
 pub mod binding;
 pub mod crypto;
 pub mod error;
+pub mod inspect;
 pub mod json;
 pub mod message;
 pub mod ns;

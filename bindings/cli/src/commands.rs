@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use std::io::Read;
-use wssx::token::{DeriveOptions, Token};
+use wssx::token::DeriveOptions;
 use wssx::{DerivedKeyToken, Error, ErrorKind};
 
 /// Why a command did not produce output.
@@ -69,6 +69,7 @@ pub fn run(args: &[String]) -> Out {
         "sign-encrypt-sct" => crate::protect::protect(rest, wssx::message::Protection::SignAndEncrypt),
         "verify-sct" => crate::protect::verify(rest),
         "c14n" => crate::protect::c14n(rest),
+        "sts" => crate::sts::sts(rest),
         "help" | "--help" | "-h" => Err(Failure::Help),
         other => Err(Failure::Usage(format!("unknown command '{other}'"))),
     }
@@ -114,6 +115,5 @@ fn dkt_derive(args: &[String]) -> Out {
 
 fn inspect(args: &[String]) -> Out {
     exactly(args, 0, "inspect")?;
-    let tok = Token::from_xml(&stdin()?)?;
-    Ok(tok.to_json().to_string_pretty())
+    Ok(wssx::inspect::inspect(&stdin()?)?.to_string_pretty())
 }

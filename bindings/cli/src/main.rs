@@ -6,6 +6,7 @@
 
 mod commands;
 mod protect;
+mod sts;
 
 use std::process::ExitCode;
 
@@ -19,7 +20,8 @@ commands:
   dkt-derive <secretB64> [--label L] [--length N] [--nonce B64]
         read a wsc:DerivedKeyToken on stdin, print the key it names as base64
   inspect
-        read a token (SCT, DKT, STR) on stdin, print it as JSON
+        read a token (SCT, DKT, STR), a WS-Trust message (RST, RSTR, RSTRC, ...) or a
+        SOAP envelope on stdin, print it as JSON
   sign-sct <secretB64> [--identifier URI] [--instance URI] [--wsc 2005|1.3] [--raw-key]
            [--by id|identifier] [--suite Basic128|Basic256|Basic256Sha256] [--label L]
            [--nonce-len N] [--sig-key-len N] [--offset N] [--no-timestamp] [--no-sct]
@@ -33,6 +35,10 @@ commands:
         the Body was signed or decrypted, 1 otherwise
   c14n [--id ID] [--with-comments] [--prefixes "p1 p2 #default"]
         print the exclusive c14n of stdin, or of the element whose wsu:Id / Id is ID
+  sts [--listen 127.0.0.1:8780] [--lifetime SECONDS] [--key-size BITS]
+      [--no-requestor-entropy] [--renew-expired] [--threads N]
+        serve a WS-SecureConversation token service over HTTP (SOAP 1.1/1.2, any path,
+        WS-Trust Feb 2005 and 1.3) with an in-memory store; one log line per request
   help
         this text
 "#;
@@ -42,7 +48,15 @@ fn main() -> ExitCode {
     match commands::run(&args) {
         Ok(out) => {
             if !out.is_empty() {
-                println!("{out}");
+                // A closed pipe (`wssx inspect | head`) is not an error worth a panic.
+                use std::io::Write;
+                let mut so = std::io::stdout().lock();
+                if let Err(e) = writeln!(so, "{out}").and_then(|_| so.flush()) {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        eprintln!("wssx: writing output: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
             }
             ExitCode::SUCCESS
         }
