@@ -4,13 +4,18 @@
 //! over HTTP.
 
 mod context;
+mod negotiate;
 mod proof;
 mod requestor;
 mod service;
 mod store;
 
 pub use context::SecurityContext;
+pub use negotiate::{kw_uri, unwrap as unwrap_key, wrap as wrap_key, AuthHashOrder, ExchangeHandler, ExchangeStep, Transcript};
 pub use proof::{proof_key, KeyUnwrapper};
-pub use requestor::{response_rstr, EntropyMode, Outcome, OutgoingRequest, Pending, Requestor, RequestorConfig};
-pub use service::{AuthRequest, Authorizer, Operation, ServicePolicy, ServiceResponse, TokenService};
+pub use requestor::{
+    response_rstr, Challenge, EntropyMode, Negotiation, NegotiationStep, Outcome, OutgoingRequest, Pending, Requestor,
+    RequestorConfig,
+};
+pub use service::{AuthRequest, Authorizer, NegotiatorFactory, Operation, ServicePolicy, ServiceResponse, TokenService};
 pub use store::{ContextStore, Lookup, MemoryStore, StoredContext};

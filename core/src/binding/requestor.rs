@@ -4,6 +4,7 @@
 //! result.
 
 use super::context::SecurityContext;
+use super::negotiate::{ExchangeHandler, Transcript};
 use super::proof::{proof_key, KeyUnwrapper};
 use crate::crypto::Secret;
 use crate::error::{Error, ErrorKind, Result};
@@ -96,6 +97,9 @@ pub enum Outcome {
     Amended(SecurityContext),
     /// The context was cancelled.
     Cancelled,
+    /// The service answered with a challenge (WS-SC Appendix A.2 / B): answer it with
+    /// [`Requestor::answer_challenge`].
+    Challenge(Challenge),
     /// Validation status.
     Validated {
         /// True for the valid status code.
@@ -114,8 +118,41 @@ enum Op {
     Validate,
 }
 
-/// A request that was sent and waits for its response.
+/// A challenge from the service, to answer with [`Requestor::answer_challenge`].
+#[derive(Debug, Clone)]
+pub struct Challenge {
+    /// The wst:Challenge text (echoed exactly).
+    pub challenge: String,
+    pending: Pending,
+}
+
+/// A binary negotiation under way (WS-Trust 8.4), driven by the caller's handler.
+pub struct Negotiation {
+    handler: Box<dyn ExchangeHandler>,
+    transcript: Transcript,
+    context_attr: String,
+    version: TrustVersion,
+    key_size: u32,
+    requestor: Requestor,
+}
+
+impl std::fmt::Debug for Negotiation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Negotiation").field("context", &self.context_attr).finish()
+    }
+}
+
+/// What one negotiation response led to.
 #[derive(Debug)]
+pub enum NegotiationStep {
+    /// Send this and call [`Negotiation::step`] with the answer.
+    Continue(OutgoingRequest, Negotiation),
+    /// The context is established.
+    Done(SecurityContext),
+}
+
+/// A request that was sent and waits for its response.
+#[derive(Debug, Clone)]
 pub struct Pending {
     op: Op,
     version: TrustVersion,
@@ -266,6 +303,47 @@ impl Requestor {
         Ok((self.outgoing(env, action), p))
     }
 
+    /// Answer a service's challenge: an RSTR with the SignChallengeResponse, passed through
+    /// `sign` (the caller signs it with its own credentials) before it is sent.
+    pub fn answer_challenge(&self, c: Challenge, sign: Option<&dyn Fn(String) -> Result<String>>) -> Result<(OutgoingRequest, Pending)> {
+        let v = self.config.trust_version;
+        let mut r = RequestSecurityTokenResponse::new(v);
+        r.context = Some(c.pending.context_attr.clone());
+        r.params.sign_challenge_response = Some(crate::trust::SignChallenge::new(c.challenge.clone()));
+        let (env, action) = self.response_envelope(&r, &Action::RstrSct)?;
+        let env = match sign {
+            Some(f) => f(env)?,
+            None => env,
+        };
+        Ok((self.outgoing(env, action), c.pending))
+    }
+
+    fn response_envelope(&self, r: &RequestSecurityTokenResponse, action: &Action) -> Result<(String, String)> {
+        let v = self.config.trust_version;
+        let action_uri = action.uri(v).to_string();
+        let addressing = match self.config.addressing {
+            Some(wsa) => Some(Addressing::request(wsa, action_uri.clone(), self.config.to.clone())?),
+            None => None,
+        };
+        let env = TrustMessage::Response(r.clone()).to_envelope(v, self.config.soap_version, addressing);
+        Ok((env.to_xml(), action_uri))
+    }
+
+    /// Start obtaining a context through a binary negotiation driven by `handler` (its
+    /// first step produces the first blob).
+    pub fn negotiate(&self, mut handler: Box<dyn ExchangeHandler>) -> Result<(OutgoingRequest, Negotiation)> {
+        let (mut rst, ctx) = self.new_rst(RequestType::Issue)?;
+        rst.params.key_size = Some(self.config.key_size);
+        let first = handler.step(None)?;
+        let blob = first.output.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the negotiation handler produced no first blob"))?;
+        rst.params.binary_exchange = Some(crate::trust::BinaryExchange::new(handler.value_type().to_string(), blob));
+        let mut transcript = Transcript::default();
+        transcript.add(&rst.to_element(self.config.trust_version));
+        let (env, action) = self.envelope(&rst, &Action::RstSct)?;
+        let n = Negotiation { handler, transcript, context_attr: ctx, version: self.config.trust_version, key_size: self.config.key_size, requestor: self.clone() };
+        Ok((self.outgoing(env, action), n))
+    }
+
     /// Ask the service whether `ctx` is still valid (WS-Trust 9).
     pub fn validate(&self, ctx: &SecurityContext) -> Result<(OutgoingRequest, Pending)> {
         let (mut rst, c) = self.new_rst(RequestType::Validate)?;
@@ -291,6 +369,59 @@ pub fn response_rstr(response: &[u8]) -> Result<RequestSecurityTokenResponse> {
     }
 }
 
+impl Negotiation {
+    /// The @Context correlating the legs.
+    pub fn context_attribute(&self) -> &str {
+        &self.context_attr
+    }
+
+    /// Process the service's answer: another leg, or the issued context (its proof key
+    /// unwrapped with the negotiated key and the Authenticator checked).
+    pub fn step(mut self, response: &[u8]) -> Result<NegotiationStep> {
+        let rstr = response_rstr(response)?;
+        if rstr.context.as_deref() != Some(self.context_attr.as_str()) {
+            return Err(Error::new(ErrorKind::InvalidRequest, "the response's Context does not match the negotiation"));
+        }
+        let blob = rstr.params.binary_exchange.as_ref().map(|b| b.data.clone());
+        if rstr.requested_security_token.is_none() {
+            // Another leg.
+            self.transcript.add(&rstr.to_element(self.version));
+            let step = self.handler.step(blob.as_deref())?;
+            let out = step.output.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the negotiation handler has nothing to send"))?;
+            let mut r = RequestSecurityTokenResponse::new(self.version);
+            r.context = Some(self.context_attr.clone());
+            r.params.binary_exchange = Some(crate::trust::BinaryExchange::new(self.handler.value_type().to_string(), out));
+            self.transcript.add(&r.to_element(self.version));
+            let (env, action) = self.requestor.response_envelope(&r, &Action::RstrSct)?;
+            let out = self.requestor.outgoing(env, action);
+            return Ok(NegotiationStep::Continue(out, self));
+        }
+        // Final leg: the handler may still have a last blob to consume.
+        let negotiated = match blob {
+            Some(b) => self.handler.step(Some(&b))?.key,
+            None => None,
+        }
+        .or_else(|| self.handler.step(None).ok().and_then(|s| s.key))
+        .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "the negotiation did not produce a key"))?;
+        let unwrap = |el: &crate::xml::Element| -> Result<Secret> {
+            let cv = el
+                .find(crate::ns::XENC, "CipherData")
+                .and_then(|c| c.find(crate::ns::XENC, "CipherValue"))
+                .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "EncryptedKey has no CipherValue"))?;
+            super::negotiate::unwrap(&negotiated, &crate::xml::base64_of(cv)?)
+        };
+        let p = Pending { op: Op::Issue, version: self.version, context_attr: self.context_attr.clone(), entropy: None, key_size: self.key_size, base: None };
+        let ctx = p.new_context(&rstr, Some(&unwrap))?;
+        let auth = rstr
+            .authenticator
+            .as_ref()
+            .and_then(|a| a.combined_hash.as_ref())
+            .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "the final response carries no Authenticator"))?;
+        self.transcript.check(&ctx.secret, auth)?;
+        Ok(NegotiationStep::Done(ctx))
+    }
+}
+
 impl Pending {
     /// The @Context the request carried.
     pub fn context_attribute(&self) -> &str {
@@ -311,6 +442,10 @@ impl Pending {
             }
         }
         match self.op {
+            Op::Issue if rstr.params.sign_challenge.is_some() => {
+                let challenge = rstr.params.sign_challenge.as_ref().map(|c| c.challenge.clone()).unwrap_or_default();
+                Ok(Outcome::Challenge(Challenge { challenge, pending: self }))
+            }
             Op::Issue => Ok(Outcome::Issued(self.new_context(&rstr, unwrap)?)),
             Op::Renew => Ok(Outcome::Renewed(self.renewed(&rstr, unwrap)?)),
             Op::Amend => {

@@ -2,7 +2,10 @@
 //! SCT bindings (issue, amend, renew, cancel) and validation, with policy hooks and a
 //! [`ContextStore`].
 
+use super::negotiate::{AuthHashOrder, ExchangeHandler, Transcript};
 use super::store::{ContextStore, Lookup, StoredContext};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use crate::crypto::{computed_key, random_uuid_urn, Secret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::message::{self, ContextId, Part, SoapVersion, VerifyOptions, VerifyReport};
@@ -35,6 +38,12 @@ pub struct ServicePolicy {
     pub renew_expired: bool,
     /// Allowed clock skew for lifetimes and timestamps.
     pub clock_skew: Duration,
+    /// Answer an issue request with a wst:SignChallenge first (WS-SC Appendix A.2 / B):
+    /// the token is issued only to a requestor that returns the challenge (the
+    /// authorizer sees that leg and can check who signed it).
+    pub challenge: bool,
+    /// How long an unfinished multi-leg exchange is kept.
+    pub exchange_timeout: Duration,
 }
 
 impl Default for ServicePolicy {
@@ -46,6 +55,8 @@ impl Default for ServicePolicy {
             accept_requestor_entropy: true,
             renew_expired: false,
             clock_skew: Duration::from_secs(300),
+            challenge: false,
+            exchange_timeout: Duration::from_secs(300),
         }
     }
 }
@@ -103,7 +114,25 @@ pub struct TokenService {
     store: Arc<dyn ContextStore>,
     policy: ServicePolicy,
     authorizer: Option<Box<Authorizer>>,
+    negotiators: Option<Box<NegotiatorFactory>>,
+    legs: Mutex<HashMap<String, Leg>>,
 }
+
+/// Makes the service side of a binary negotiation for a BinaryExchange ValueType (None:
+/// not supported).
+pub type NegotiatorFactory = dyn Fn(&str) -> Option<Box<dyn ExchangeHandler>> + Send + Sync;
+
+/// An unfinished multi-leg issuance, keyed by @Context.
+struct Leg {
+    rst: RequestSecurityToken,
+    challenge: Option<String>,
+    handler: Option<Box<dyn ExchangeHandler>>,
+    transcript: Transcript,
+    expires: Instant,
+}
+
+/// At most this many unfinished exchanges are kept (the oldest expire first).
+const MAX_LEGS: usize = 10_000;
 
 struct Parsed {
     soap: SoapVersion,
@@ -111,13 +140,23 @@ struct Parsed {
     action: Option<Action>,
     rst: RequestSecurityToken,
     version: TrustVersion,
+    /// Set when the Body is an RSTR: the requestor's next leg of an exchange.
+    leg: Option<RequestSecurityTokenResponse>,
+    /// The Body's message element, for the exchange transcript.
+    body: crate::xml::Element,
 }
 
 impl TokenService {
     /// A service over `store` with `policy`; every request is allowed until an authorizer
     /// is set.
     pub fn new(store: Arc<dyn ContextStore>, policy: ServicePolicy) -> Self {
-        TokenService { store, policy, authorizer: None }
+        TokenService { store, policy, authorizer: None, negotiators: None, legs: Mutex::new(HashMap::new()) }
+    }
+
+    /// Accept binary negotiations (wst:BinaryExchange) through handlers made by `f`.
+    pub fn with_negotiation(mut self, f: Box<NegotiatorFactory>) -> Self {
+        self.negotiators = Some(f);
+        self
     }
 
     /// Set the authorizer consulted for every operation.
@@ -171,6 +210,13 @@ impl TokenService {
     }
 
     fn dispatch(&self, request: &[u8], p: Parsed) -> Result<(Envelope, Operation, Option<String>)> {
+        if p.leg.is_some() || p.rst.params.binary_exchange.is_some() || (self.policy.challenge && p.rst.request_type == RequestType::Issue && p.action != Some(Action::RstSctAmend)) {
+            let (rstr, ctx) = self.exchange(request, &p)?;
+            let response_action = response_action(&p, Operation::Issue);
+            let reply = p.addressing.as_ref().map(|a| a.reply(response_action.uri(p.version).to_string()));
+            let body = TrustMessage::Response(rstr);
+            return Ok((body.to_envelope(p.version, p.soap, reply), Operation::Issue, ctx));
+        }
         let is_amend = matches!(p.action, Some(Action::RstSctAmend));
         let op = match (&p.rst.request_type, is_amend) {
             (RequestType::Issue, true) => Operation::Amend,
@@ -290,6 +336,147 @@ impl TokenService {
         })?;
         let id = sct.identifier.clone();
         Ok((self.issued_rstr(p, &sct, iss, proof, bits, created, expires), Some(id)))
+    }
+
+    // ---- multi-leg issuance (challenge, negotiation) ----------------------------------
+
+    fn legs(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Leg>>> {
+        self.legs.lock().map_err(|_| Error::new(ErrorKind::RequestFailed, "exchange state lock poisoned"))
+    }
+
+    fn start_leg(&self, context: &str, leg: Leg) -> Result<()> {
+        let mut legs = self.legs()?;
+        let now = Instant::now();
+        legs.retain(|_, l| l.expires >= now);
+        if legs.len() >= MAX_LEGS {
+            return Err(Error::new(ErrorKind::RequestFailed, "too many unfinished exchanges"));
+        }
+        if legs.insert(context.to_string(), leg).is_some() {
+            return Err(Error::new(ErrorKind::InvalidRequest, "an exchange with this Context is already under way"));
+        }
+        Ok(())
+    }
+
+    fn exchange(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+        let context = p
+            .rst
+            .context
+            .clone()
+            .or_else(|| p.leg.as_ref().and_then(|r| r.context.clone()))
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "a multi-leg exchange needs a Context attribute"))?;
+        let mut reply = RequestSecurityTokenResponse::new(p.version);
+        reply.context = Some(context.clone());
+        match &p.leg {
+            None => {
+                // First leg: an RST.
+                let mut transcript = Transcript::default();
+                transcript.add(&p.body);
+                if let Some(bx) = &p.rst.params.binary_exchange {
+                    let f = self.negotiators.as_ref().ok_or_else(|| Error::new(ErrorKind::BadRequest, "this service does not negotiate"))?;
+                    let mut h = f(&bx.value_type).ok_or_else(|| Error::new(ErrorKind::BadRequest, format!("unsupported negotiation {}", bx.value_type)))?;
+                    let step = h.step(Some(&bx.data))?;
+                    if step.complete {
+                        let key = step.key.ok_or_else(|| Error::new(ErrorKind::RequestFailed, "negotiation completed without a key"))?;
+                        return self.finish_negotiation(request, p, &p.rst, &mut transcript, key, step.output, &context);
+                    }
+                    let out = step.output.ok_or_else(|| Error::new(ErrorKind::RequestFailed, "negotiation step produced nothing to send"))?;
+                    reply.params.binary_exchange = Some(crate::trust::BinaryExchange::new(h.value_type().to_string(), out));
+                    transcript.add(&reply.to_element(p.version));
+                    self.start_leg(&context, Leg { rst: p.rst.clone(), challenge: None, handler: Some(h), transcript, expires: Instant::now().plus(self.policy.exchange_timeout) })?;
+                    return Ok((reply, None));
+                }
+                // A challenge (WS-SC A.2 / B).
+                let challenge = random_uuid_urn()?;
+                reply.params.sign_challenge = Some(crate::trust::SignChallenge::new(challenge.clone()));
+                transcript.add(&reply.to_element(p.version));
+                self.start_leg(&context, Leg { rst: p.rst.clone(), challenge: Some(challenge), handler: None, transcript, expires: Instant::now().plus(self.policy.exchange_timeout) })?;
+                Ok((reply, None))
+            }
+            Some(rstr) => {
+                let mut leg = self
+                    .legs()?
+                    .remove(&context)
+                    .filter(|l| l.expires >= Instant::now())
+                    .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no exchange under way with this Context (expired or unknown)"))?;
+                leg.transcript.add(&p.body);
+                if let Some(expected) = &leg.challenge {
+                    let answer = rstr
+                        .params
+                        .sign_challenge_response
+                        .as_ref()
+                        .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "expected a SignChallengeResponse"))?;
+                    // The response MUST echo the challenge exactly.
+                    if !crate::crypto::ct_eq(answer.challenge.as_bytes(), expected.as_bytes()) {
+                        return Err(Error::new(ErrorKind::FailedAuthentication, "the challenge response does not match"));
+                    }
+                    let (mut r, ctx) = self.issue(request, &Parsed { leg: None, ..clone_parsed(p, leg.rst.clone()) })?;
+                    r.context = Some(context);
+                    return Ok((r, ctx));
+                }
+                let bx = rstr
+                    .params
+                    .binary_exchange
+                    .as_ref()
+                    .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "expected a BinaryExchange"))?;
+                let mut h = leg.handler.take().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no negotiation under way"))?;
+                let step = h.step(Some(&bx.data))?;
+                if step.complete {
+                    let key = step.key.ok_or_else(|| Error::new(ErrorKind::RequestFailed, "negotiation completed without a key"))?;
+                    let rst = leg.rst.clone();
+                    return self.finish_negotiation(request, p, &rst, &mut leg.transcript, key, step.output, &context);
+                }
+                let out = step.output.ok_or_else(|| Error::new(ErrorKind::RequestFailed, "negotiation step produced nothing to send"))?;
+                reply.params.binary_exchange = Some(crate::trust::BinaryExchange::new(h.value_type().to_string(), out));
+                leg.transcript.add(&reply.to_element(p.version));
+                leg.handler = Some(h);
+                self.start_leg(&context, leg)?;
+                Ok((reply, None))
+            }
+        }
+    }
+
+    /// Issue the context at the end of a negotiation: the proof key travels wrapped with
+    /// the negotiated key, and the Authenticator's CombinedHash binds the exchange.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_negotiation(
+        &self,
+        request: &[u8],
+        p: &Parsed,
+        rst: &RequestSecurityToken,
+        transcript: &mut Transcript,
+        negotiated: Secret,
+        last_blob: Option<Vec<u8>>,
+        context: &str,
+    ) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+        let mut plain = rst.clone();
+        plain.params.binary_exchange = None;
+        plain.params.entropy = None; // the negotiated key protects the proof key instead
+        let (mut r, ctx) = self.issue(request, &clone_parsed(p, plain))?;
+        r.context = Some(context.to_string());
+        let id = ctx.clone().unwrap_or_default();
+        let key = match self.store.get(&id, None)? {
+            Lookup::Found(c) => c.secret,
+            _ => return Err(Error::new(ErrorKind::RequestFailed, "the new context vanished")),
+        };
+        let uri = super::negotiate::kw_uri(negotiated.len())
+            .ok_or_else(|| Error::new(ErrorKind::RequestFailed, "the negotiated key is not 16, 24 or 32 bytes"))?;
+        let wrapped = super::negotiate::wrap(&negotiated, &key)?;
+        let mut ek = crate::xml::Element::new(crate::ns::XENC, "xenc", "EncryptedKey");
+        let mut m = crate::xml::Element::child_of(crate::ns::XENC, "xenc", "EncryptionMethod");
+        m.set_attr("Algorithm", uri);
+        ek.push(m);
+        let cv = crate::xml::Element::child_of(crate::ns::XENC, "xenc", "CipherValue").with_text(crate::xml::encode_base64(&wrapped));
+        ek.push(crate::xml::Element::child_of(crate::ns::XENC, "xenc", "CipherData").with_child(cv));
+        r.requested_proof_tokens = vec![RequestedProofToken { token: ProofToken::EncryptedKey(ek), other_attributes: Vec::new() }];
+        if let Some(b) = last_blob {
+            r.params.binary_exchange = Some(crate::trust::BinaryExchange::new(
+                rst.params.binary_exchange.as_ref().map(|b| b.value_type.clone()).unwrap_or_default(),
+                b,
+            ));
+        }
+        let hash = transcript.combined_hash(&key, AuthHashOrder::LabelFirst)?;
+        r.authenticator = Some(crate::trust::Authenticator { combined_hash: Some(hash), extensions: Vec::new() });
+        Ok((r, ctx))
     }
 
     // ---- operations on an existing context -------------------------------------------
@@ -451,19 +638,24 @@ fn target_of(h: &TokenHolder) -> Result<(String, Option<String>)> {
     }
 }
 
+fn clone_parsed(p: &Parsed, rst: RequestSecurityToken) -> Parsed {
+    Parsed { soap: p.soap, addressing: p.addressing.clone(), action: p.action.clone(), rst, version: p.version, leg: None, body: p.body.clone() }
+}
+
 fn parse_request(request: &[u8]) -> Result<Parsed> {
     let env = Envelope::from_xml(request)?;
     let action = env.action().map(|a| Action::parse_uri(a));
     let body = env.body_element().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "empty Body"))?;
-    let rst = match TrustMessage::from_element(body)? {
-        TrustMessage::Request(r) => r,
+    let (rst, leg) = match TrustMessage::from_element(body)? {
+        TrustMessage::Request(r) => (r, None),
+        TrustMessage::Response(r) => (RequestSecurityToken::new(r.version, RequestType::Issue), Some(r)),
         _ => return Err(Error::new(ErrorKind::InvalidRequest, "the Body is not a RequestSecurityToken")),
     };
     let version = match rst.version {
         TrustVersion::V1_4 => TrustVersion::V1_3,
         v => v,
     };
-    Ok(Parsed { soap: env.version, addressing: env.addressing.clone(), action, rst, version })
+    Ok(Parsed { soap: env.version, addressing: env.addressing.clone(), action, rst, version, leg, body: body.clone() })
 }
 
 /// Best effort for a request that did not parse: SOAP and trust versions from the raw text.
