@@ -110,10 +110,99 @@ export declare class SecurityContextToken {
 }
 
 /**
+ * What `verify` found: the parts covered by verified signatures and the context of each,
+ * the decrypted parts, the Timestamp, and the decrypted envelope.
+ */
+export declare class VerifyReport {
+  /** True when the envelope's own Body was covered by a verified signature. */
+  get bodySigned(): boolean
+  /** True when the envelope's Body content was decrypted. */
+  get bodyDecrypted(): boolean
+  /** Every verified signature reference, in processing order. */
+  get signed(): Array<SignedPart>
+  /** Every decrypted element, in processing order. */
+  get decrypted(): Array<DecryptedPart>
+  /** The message's wsu:Timestamp; null when it has none. */
+  get timestamp(): MessageTimestamp | null
+  /** The SecurityContextTokens carried in the Security header. */
+  get tokens(): Array<SecurityContextToken>
+  /** SOAP version of the envelope. */
+  get soapVersion(): '1.1' | '1.2'
+  /** The processed envelope (decrypted; Security header kept) as UTF-8 XML. */
+  get envelope(): Buffer
+  /**
+   * True when `part` was covered by a verified signature: a part name as in
+   * `SignedPart.part` ("Body", "Timestamp", "Header {ns}local", ...) or a
+   * [namespace, localName] pair naming a SOAP header.
+   */
+  isSigned(part: string | [string, string]): boolean
+  /**
+   * The context whose key signed `part` (named as for `isSigned`; the first signature
+   * covering it); null when the part was not signed, or signed with a key from no context.
+   */
+  signerOf(part: string | [string, string]): ContextId | null
+  /**
+   * Core's JSON summary (without the envelope): `{bodySigned, bodyDecrypted, signed:
+   * [{part, id, context, signature, digest}], decrypted: [{part, content, context,
+   * algorithm}], timestamp: {created, expires} | null}`, times as xsd:dateTime strings.
+   */
+  toJSON(): Record<string, unknown>
+}
+
+/**
+ * Exclusive XML canonicalization 1.0 (`http://www.w3.org/2001/10/xml-exc-c14n#`, or
+ * `#WithComments`) of the document `xml`, or, with `opts.id`, of its element with that
+ * ID: exactly the bytes a ds:Reference to "#id" digests. Returns UTF-8.
+ *
+ * Errors: "MalformedXml" / "LimitExceeded" (not XML, DTDs, limits), "InvalidArgument" (no
+ * element has ID `opts.id`), "InvalidSignature" (duplicate IDs, when `opts.id` is given).
+ */
+export declare function c14n(xml: Buffer | Uint8Array | string, opts?: C14nOptions): Buffer
+
+/** Options of `c14n`. */
+export interface C14nOptions {
+  /**
+   * Canonicalize only the element whose ID (wsu:Id, Id, ID or xml:id) is this, without
+   * the '#': exactly what a ds:Reference to "#id" digests. Default: the whole document.
+   */
+  id?: string
+  /** Keep comments (`xml-exc-c14n#WithComments`; default false). */
+  withComments?: boolean
+  /**
+   * The InclusiveNamespaces PrefixList: prefixes rendered as in inclusive c14n
+   * ("#default" for the default namespace). Default none.
+   */
+  prefixes?: Array<string>
+}
+
+/**
  * WS-Trust CK/PSHA1 computed key: `P_SHA1(requestorEntropy, issuerEntropy)` truncated to
  * `keySizeBits / 8` bytes. The key size must be a positive multiple of 8, at most 8192.
  */
 export declare function computedKey(requestorEntropy: Buffer | Uint8Array, issuerEntropy: Buffer | Uint8Array, keySizeBits: number): Buffer
+
+/** A security context: wsc:Identifier and the key wsc:Instance (null when none). */
+export interface ContextId {
+  /** wsc:Identifier. */
+  identifier: string
+  /** wsc:Instance; null when the message names none. */
+  instance: string | null
+}
+
+/** One decrypted element. */
+export interface DecryptedPart {
+  /** Where the plaintext now is (as `SignedPart.part`). */
+  part: string
+  /**
+   * True when the element's content was encrypted (xenc#Content), false for the whole
+   * element (xenc#Element, e.g. an EncryptedHeader).
+   */
+  content: boolean
+  /** The context whose key decrypted it; null when the key came from no context. */
+  context: ContextId | null
+  /** The encryption algorithm URI. */
+  algorithm: string
+}
 
 /**
  * The default derivation label: client label + service label, both
@@ -156,6 +245,11 @@ export interface DeriveOptions {
   maxLabel?: number
   /** Largest accepted nonce in bytes (default 128). */
   maxNonce?: number
+  /**
+   * Longest chain of DerivedKeyTokens derived from DerivedKeyTokens that `verify`
+   * follows (default 4).
+   */
+  maxChain?: number
   /** Accept a KeyIdentifier as the derivation source (default false). */
   allowKeyIdentifier?: boolean
 }
@@ -169,6 +263,14 @@ export interface DktProperties {
   /** wsc:Nonce default. */
   nonce: Buffer | null
 }
+
+/**
+ * Encrypt the Body content (and `opts.encryptedHeaders`) of the SOAP envelope with a key
+ * of the security context named by `sct` whose shared secret is `secret`, adding the
+ * Timestamp, the SCT, a DerivedKeyToken and an xenc:ReferenceList to the Security header.
+ * Returns the secured envelope (UTF-8 XML). Errors as `sign`.
+ */
+export declare function encrypt(envelope: Buffer | Uint8Array | string, sct: SecurityContextToken, secret: Buffer | Uint8Array, opts?: ProtectOptions): Buffer
 
 /** Every error `code` this module can throw: the core ErrorKind names, in core order. */
 export declare function errorCodes(): Array<string>
@@ -196,6 +298,79 @@ export declare function inspect(xml: Buffer | Uint8Array | string): Record<strin
 /** Most bytes `randomBytes` returns in one call (1 MiB). */
 export declare const MAX_RANDOM_BYTES: number
 
+/** wsu:Created and wsu:Expires of the message's Timestamp. */
+export interface MessageTimestamp {
+  /** wsu:Created; null when absent. */
+  created: Date | null
+  /** wsu:Expires; null when absent. */
+  expires: Date | null
+}
+
+/**
+ * Options of `sign`, `encrypt` and `signAndEncrypt`. The defaults are what WCF sends with
+ * an SCT on Basic256: DerivedKeyTokens with a 16-byte nonce and no Label, a Timestamp
+ * valid five minutes, the SCT in the Security header and referenced by wsu:Id, AES-CBC.
+ */
+export interface ProtectOptions {
+  /**
+   * WS-SecurityPolicy algorithm suite (default "Basic256"; case-insensitive).
+   * Basic128: HMAC-SHA1, SHA-1, AES-128, 16-byte keys. Basic256: HMAC-SHA1, SHA-1,
+   * AES-256, 24-byte signature key, 32-byte encryption key. Basic256Sha256: as Basic256
+   * with HMAC-SHA256 and SHA-256.
+   */
+  suite?: 'Basic128' | 'Basic256' | 'Basic256Sha256'
+  /**
+   * How keys point at the SCT: by its wsu:Id (`#id`, default; needs `includeSct`) or by
+   * its wsc:Identifier, as WCF does once the context is established.
+   */
+  reference?: 'id' | 'identifier'
+  /**
+   * Put the SCT itself in the Security header (default true). The SCT's wsu:Id is used
+   * when it has one, else one is made up.
+   */
+  includeSct?: boolean
+  /** Write wsc:Instance on references when the SCT has an Instance (default true). */
+  referenceInstance?: boolean
+  /**
+   * Sign / encrypt with keys derived by DerivedKeyTokens (default true) or with the
+   * context secret itself (false, as gSOAP does).
+   */
+  derivedKeys?: boolean
+  /**
+   * A wsc:Label to write in and derive with each DerivedKeyToken (default: no Label
+   * element, and DEFAULT_LABEL).
+   */
+  label?: string
+  /** Nonce length in bytes of new DerivedKeyTokens (default 16). */
+  nonceLength?: number
+  /** Derived signature key length in bytes (default: the suite's). */
+  signatureKeyLength?: number
+  /**
+   * Derived encryption key length in bytes (default: the suite's). A length other than
+   * the suite's picks the AES variant (16, 24 or 32 bytes; GCM: 16 or 32).
+   */
+  encryptionKeyLength?: number
+  /**
+   * An explicit wsc:Offset in bytes for the DerivedKeyTokens (default: no Offset
+   * element, i.e. 0).
+   */
+  offset?: number
+  /** Add a wsu:Timestamp valid this many seconds (default 300); null: no Timestamp. */
+  timestampTtl?: number | null
+  /**
+   * SOAP headers to sign too, when present, as [namespace, local name] pairs (the Body
+   * and the Timestamp are always signed).
+   */
+  signedHeaders?: Array<[string, string]>
+  /**
+   * SOAP headers to encrypt (as wsse11:EncryptedHeader), when present, as
+   * [namespace, local name] pairs (the Body content is always encrypted).
+   */
+  encryptedHeaders?: Array<[string, string]>
+  /** Encrypt with AES-GCM (xmlenc 1.1) instead of the suite's CBC mode (default false). */
+  gcm?: boolean
+}
+
 /**
  * Raw P_SHA1 (RFC 2246 section 5): `length` bytes starting at `offset` (default 0) of
  * `P_SHA1(secret, seed)`. Offset and length are bounded like `deriveKey`'s (offset at most
@@ -215,6 +390,82 @@ export declare enum ScVersion {
   Feb2005 = '2005/02',
   /** OASIS WS-SecureConversation 1.3 (`.../ws-sx/ws-secureconversation/200512`), also 1.4. */
   V1_3 = '1.3',
+}
+
+/**
+ * Sign the SOAP 1.1 or 1.2 envelope `envelope` with the security context named by `sct`
+ * whose shared secret is `secret`: add (or extend) the wsse:Security header with a
+ * wsu:Timestamp, the SCT, a DerivedKeyToken and an HMAC ds:Signature over the Body, the
+ * Timestamp and `opts.signedHeaders`. Returns the secured envelope (UTF-8 XML).
+ *
+ * Errors: "MalformedXml" / "LimitExceeded" (not XML, DTDs, limits), "InvalidRequest" (not
+ * a SOAP Envelope with one Body), "InvalidArgument" (options, `reference: 'id'` without
+ * `includeSct`), "LimitExceeded" (key lengths, label, offset beyond the derivation limits).
+ */
+export declare function sign(envelope: Buffer | Uint8Array | string, sct: SecurityContextToken, secret: Buffer | Uint8Array, opts?: ProtectOptions): Buffer
+
+/**
+ * Sign and encrypt the SOAP envelope (see `sign` and `encrypt`), with separate derived
+ * keys, in `opts.order`: "sign-then-encrypt" (default, as WCF: the signature covers the
+ * plaintext) or "encrypt-then-sign" (the signature covers the ciphertext). Errors as
+ * `sign`.
+ */
+export declare function signAndEncrypt(envelope: Buffer | Uint8Array | string, sct: SecurityContextToken, secret: Buffer | Uint8Array, opts?: ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }): Buffer
+
+/** One verified signature reference. */
+export interface SignedPart {
+  /**
+   * The element covered, by where it is: "Body" (the Envelope's own Body), "Timestamp"
+   * (the Security header's), "Header {ns}local" (a direct child of the SOAP Header),
+   * "Security/local" (a token in the Security header), or a path of local names.
+   */
+  part: string
+  /** The ID the reference named it by (without '#'). */
+  id: string
+  /** The context whose key made the signature; null when the key came from no context. */
+  context: ContextId | null
+  /** The MAC algorithm URI (hmac-sha1 or hmac-sha256). */
+  signatureAlgorithm: string
+  /** The reference's digest algorithm URI (sha1 or sha256). */
+  digestAlgorithm: string
+}
+
+/**
+ * Process the secured SOAP envelope `envelope`: resolve its SecurityContextTokens and
+ * DerivedKeyTokens, decrypt what was encrypted, verify every signature and the Timestamp,
+ * and report what was covered and by which context.
+ *
+ * `lookup` gives a context's shared secret, and runs synchronously, on this thread,
+ * during the call: a function `(identifier, instance) => secret` (instance is null when
+ * the message names none), a Map or a plain object keyed by the context Identifier (own
+ * properties only; the instance is not consulted). A secret is a Buffer or Uint8Array;
+ * null or undefined means "unknown context" (code "BadContextToken"). An exception the
+ * lookup throws ends the verification and is re-thrown unchanged.
+ *
+ * Errors: "InvalidSignature" (a digest or signature value that does not match, a wrong
+ * key, signature wrapping, duplicate IDs, unsupported algorithms), "BadContextToken" (an
+ * unknown context), "ExpiredData" / "InvalidTimeRange" (the Timestamp), "Crypto" (a
+ * decryption that fails), "InvalidSecurityToken" (no or bad Security header, tokens),
+ * "UnknownDerivationSource", "MalformedXml", "LimitExceeded", "InvalidRequest" (not an
+ * Envelope), "InvalidArgument" (options, a lookup returning something else than bytes).
+ */
+export declare function verify(envelope: Buffer | Uint8Array | string, lookup: ((identifier: string, instance: string | null) => Buffer | Uint8Array | null | undefined) | Map<string, Buffer | Uint8Array> | Record<string, Buffer | Uint8Array>, opts?: VerifyOptions): VerifyReport
+
+/** Options of `verify`: what the receiver enforces. */
+export interface VerifyOptions {
+  /** Allowed clock skew in seconds for the Timestamp checks (default 300). */
+  clockSkew?: number
+  /** Refuse a message without a wsu:Timestamp (default false). */
+  requireTimestamp?: boolean
+  /**
+   * The time to check the Timestamp against: a Date or milliseconds since the epoch
+   * (default: the system clock).
+   */
+  now?: Date | number
+  /** Shortest signature or encryption key accepted, in bytes (default 16). */
+  minKeyLength?: number
+  /** Defaults and limits for deriving the keys of the message's DerivedKeyTokens. */
+  derive?: DeriveOptions
 }
 
 /** The version of the native addon (the wssx crate version). */

@@ -55,17 +55,23 @@ test('every declared value exists at run time', () => {
 })
 
 test('the API of the brief is all there', () => {
-  for (const name of ['deriveKey', 'computedKey', 'pSha1', 'randomBytes', 'DEFAULT_LABEL', 'ScVersion', 'SecurityContextToken', 'DerivedKeyToken', 'inspect']) {
+  for (const name of ['deriveKey', 'computedKey', 'pSha1', 'randomBytes', 'DEFAULT_LABEL', 'ScVersion', 'SecurityContextToken', 'DerivedKeyToken', 'inspect', 'sign', 'encrypt', 'signAndEncrypt', 'verify', 'VerifyReport', 'c14n']) {
     assert.ok(name in wssx, name)
   }
   assert.match(dts, /export declare function deriveKey\(secret: Buffer \| Uint8Array, label: string \| undefined \| null, nonce: Buffer \| Uint8Array, offset: number, length: number\): Buffer/)
   assert.match(dts, /export declare function pSha1\(secret: Buffer \| Uint8Array, seed: Buffer \| Uint8Array, length: number, offset\?: number\): Buffer/)
   assert.match(dts, /Feb2005 = '2005\/02'/)
   assert.match(dts, /V1_3 = '1\.3'/)
+  for (const f of ['sign', 'encrypt']) {
+    assert.match(dts, new RegExp(`export declare function ${f}\\(envelope: Buffer \\| Uint8Array \\| string, sct: SecurityContextToken, secret: Buffer \\| Uint8Array, opts\\?: ProtectOptions\\): Buffer`))
+  }
+  assert.match(dts, /export declare function signAndEncrypt\(.*opts\?: ProtectOptions & \{ order\?: 'sign-then-encrypt' \| 'encrypt-then-sign' \}\): Buffer/)
+  assert.match(dts, /export declare function verify\(envelope: Buffer \| Uint8Array \| string, lookup: \(\(identifier: string, instance: string \| null\) => Buffer \| Uint8Array \| null \| undefined\) \| Map<string, Buffer \| Uint8Array> \| Record<string, Buffer \| Uint8Array>, opts\?: VerifyOptions\): VerifyReport/)
+  assert.match(dts, /export declare function c14n\(xml: Buffer \| Uint8Array \| string, opts\?: C14nOptions\): Buffer/)
 })
 
 test('class members: every prototype member and static is declared', () => {
-  for (const cls of ['SecurityContextToken', 'DerivedKeyToken']) {
+  for (const cls of ['SecurityContextToken', 'DerivedKeyToken', 'VerifyReport']) {
     const body = classBody(cls)
     const C = wssx[cls]
     for (const key of Object.getOwnPropertyNames(C.prototype)) {
@@ -85,6 +91,9 @@ test('class members: every prototype member and static is declared', () => {
   const dktMembers = ['fromXml', 'forContext', 'toXml', 'id', 'algorithm', 'nonce', 'label', 'offset', 'length', 'generation', 'referenceUri', 'referenceValueType', 'referenceInstance', 'properties', 'derive', 'toJSON']
   for (const m of sctMembers) assert.ok(classBody('SecurityContextToken').includes(` ${m}(`), m)
   for (const m of dktMembers) assert.ok(classBody('DerivedKeyToken').includes(` ${m}(`), m)
+  const reportMembers = ['bodySigned', 'bodyDecrypted', 'signed', 'decrypted', 'timestamp', 'envelope', 'tokens', 'soapVersion', 'isSigned', 'signerOf', 'toJSON']
+  for (const m of reportMembers) assert.ok(classBody('VerifyReport').includes(` ${m}(`), m)
+  assert.ok(!/constructor\(/.test(classBody('VerifyReport')), 'VerifyReport has no public constructor')
 })
 
 /** Member names of `export interface name { ... }`. */
@@ -96,17 +105,43 @@ function interfaceKeys(name) {
 
 test('option interfaces match the options the functions accept', () => {
   const deriveKeys = interfaceKeys('DeriveOptions')
-  assert.deepEqual(deriveKeys.sort(), ['allowKeyIdentifier', 'label', 'length', 'maxLabel', 'maxLength', 'maxNonce', 'maxOffset', 'nonce'])
+  assert.deepEqual(deriveKeys.sort(), ['allowKeyIdentifier', 'label', 'length', 'maxChain', 'maxLabel', 'maxLength', 'maxNonce', 'maxOffset', 'nonce'])
   const sct = wssx.SecurityContextToken.generate()
   sct.id = 'x'
   const d = wssx.DerivedKeyToken.forContext(sct)
-  const sample = { label: 'l', length: 16, nonce: rnd(4), maxOffset: 10, maxLength: 64, maxLabel: 64, maxNonce: 64, allowKeyIdentifier: false }
+  const sample = { label: 'l', length: 16, nonce: rnd(4), maxOffset: 10, maxLength: 64, maxLabel: 64, maxNonce: 64, maxChain: 2, allowKeyIdentifier: false }
   for (const k of deriveKeys) assert.equal(d.derive(rnd(8), { [k]: sample[k] }).length > 0, true, k)
   const forKeys = interfaceKeys('ForContextOptions')
   assert.deepEqual(forKeys.sort(), ['by', 'length', 'version'])
   const fsample = { by: 'id', length: 24, version: '1.3' }
   for (const k of forKeys) assert.ok(wssx.DerivedKeyToken.forContext(sct, { [k]: fsample[k] }), k)
   assert.deepEqual(interfaceKeys('DktProperties').sort(), ['label', 'name', 'nonce'])
+
+  // Message protection: every declared option is accepted, and nothing else.
+  const sct2 = wssx.SecurityContextToken.generate()
+  const secret = rnd(32)
+  const env = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><h xmlns="urn:h"/></s:Header><s:Body><p/></s:Body></s:Envelope>'
+  const protectKeys = interfaceKeys('ProtectOptions')
+  const psample = { suite: 'Basic128', reference: 'identifier', includeSct: true, referenceInstance: false, derivedKeys: true, label: 'L', nonceLength: 16, signatureKeyLength: 32, encryptionKeyLength: 32, offset: 0, timestampTtl: null, signedHeaders: [['urn:h', 'h']], encryptedHeaders: [['urn:h', 'h']], gcm: true }
+  assert.deepEqual(protectKeys.sort(), Object.keys(psample).sort())
+  for (const k of protectKeys) assert.ok(wssx.signAndEncrypt(env, sct2, secret, { [k]: psample[k], order: 'encrypt-then-sign' }).length > 0, k)
+  assert.ok(wssx.signAndEncrypt(env, sct2, secret, psample).length > 0)
+  const secured = wssx.sign(env, sct2, secret)
+  const verifyKeys = interfaceKeys('VerifyOptions')
+  const vsample = { clockSkew: 60, requireTimestamp: true, now: new Date(), minKeyLength: 16, derive: { maxNonce: 32 } }
+  assert.deepEqual(verifyKeys.sort(), Object.keys(vsample).sort())
+  for (const k of verifyKeys) assert.ok(wssx.verify(secured, () => secret, { [k]: vsample[k] }).bodySigned, k)
+  const c14nKeys = interfaceKeys('C14nOptions')
+  const csample = { id: 'x', withComments: true, prefixes: ['#default'] }
+  assert.deepEqual(c14nKeys.sort(), Object.keys(csample).sort())
+  for (const k of c14nKeys) assert.ok(wssx.c14n('<a Id="x"/>', { [k]: csample[k] }).length > 0, k)
+  for (const [name, keys] of [['SignedPart', ['part', 'id', 'context', 'signatureAlgorithm', 'digestAlgorithm']], ['DecryptedPart', ['part', 'content', 'context', 'algorithm']], ['ContextId', ['identifier', 'instance']], ['MessageTimestamp', ['created', 'expires']]]) {
+    assert.deepEqual(interfaceKeys(name), keys, name)
+  }
+  const r = wssx.verify(wssx.signAndEncrypt(env, sct2, secret), () => secret)
+  assert.deepEqual(Object.keys(r.signed[0]), interfaceKeys('SignedPart'))
+  assert.deepEqual(Object.keys(r.decrypted[0]), interfaceKeys('DecryptedPart'))
+  assert.deepEqual(Object.keys(r.timestamp), interfaceKeys('MessageTimestamp'))
 })
 
 test('index.d.ts compiles under tsc --strict against a typed use of the API (tests/node/types)', (t) => {

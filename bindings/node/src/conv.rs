@@ -217,3 +217,83 @@ impl ToNapiValue for JsonValue {
         }
     }
 }
+
+/// The elements of a JS array (`Array.isArray`), in order.
+pub fn array<'a>(what: &str, v: Unknown<'a>) -> Result<Vec<Unknown<'a>>> {
+    let raw = v.value();
+    let mut is_array = false;
+    // SAFETY: env and value come from the live call; the check only inspects the value.
+    if unsafe { sys::napi_is_array(raw.env, raw.value, &mut is_array) } != sys::Status::napi_ok || !is_array {
+        let t = type_of(what, &v)?;
+        let kind = match t {
+            ValueType::Object => non_plain_kind(raw.env, raw.value).unwrap_or("an object"),
+            t => type_name(t),
+        };
+        return Err(arg_err(what, format!("expected an array, got {kind}")));
+    }
+    let mut len = 0u32;
+    // SAFETY: as above; the value is an array.
+    let status = unsafe { sys::napi_get_array_length(raw.env, raw.value, &mut len) };
+    if status != sys::Status::napi_ok {
+        return Err(napi_err(what, napi::Error::from_status(Status::from(status))));
+    }
+    let mut out = Vec::with_capacity(len as usize);
+    for i in 0..len {
+        let mut el = std::ptr::null_mut();
+        // SAFETY: as above. An element getter that throws leaves the exception pending.
+        let status = unsafe { sys::napi_get_element(raw.env, raw.value, i, &mut el) };
+        if status != sys::Status::napi_ok {
+            return Err(napi_err(&format!("{what}[{i}]"), napi::Error::from_status(Status::from(status))));
+        }
+        // SAFETY: `el` is a live value of this call.
+        out.push(unsafe { Unknown::from_raw_unchecked(raw.env, el) });
+    }
+    Ok(out)
+}
+
+/// An array of strings.
+pub fn strings(what: &str, v: Unknown<'_>) -> Result<Vec<String>> {
+    array(what, v)?.into_iter().enumerate().map(|(i, s)| string(&format!("{what}[{i}]"), s)).collect()
+}
+
+/// An instant in milliseconds since the epoch: a `Date` or a non-negative safe integer
+/// number of milliseconds (what `Date.now()` returns).
+pub fn millis(what: &str, v: Unknown<'_>) -> Result<i64> {
+    let raw = v.value();
+    let mut is_date = false;
+    // SAFETY: env and value come from the live call; the check only inspects the value.
+    if unsafe { sys::napi_is_date(raw.env, raw.value, &mut is_date) } == sys::Status::napi_ok && is_date {
+        let mut ms = 0f64;
+        // SAFETY: as above; the value is a Date.
+        let status = unsafe { sys::napi_get_date_value(raw.env, raw.value, &mut ms) };
+        if status != sys::Status::napi_ok {
+            return Err(napi_err(what, napi::Error::from_status(Status::from(status))));
+        }
+        if !ms.is_finite() {
+            return Err(arg_err(what, "expected a valid Date, got an Invalid Date"));
+        }
+        if ms < 0.0 {
+            return Err(arg_err(what, format!("expected a Date after 1970, got {ms} ms since the epoch")));
+        }
+        return Ok(ms as i64);
+    }
+    match type_of(what, &v)? {
+        ValueType::Number => Ok(uint(what, v)? as i64),
+        t => Err(arg_err(what, format!("expected a Date or a number of milliseconds, got {}", type_name(t)))),
+    }
+}
+
+/// A JS `Date` for an instant in milliseconds since the epoch.
+pub struct JsDate(pub i64);
+
+impl ToNapiValue for JsDate {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: env is live; napi_create_date only writes `out`.
+        let status = unsafe { sys::napi_create_date(env, val.0 as f64, &mut out) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_status(Status::from(status)));
+        }
+        Ok(out)
+    }
+}

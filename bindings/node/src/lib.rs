@@ -9,6 +9,7 @@
 #![deny(clippy::all)]
 
 mod conv;
+mod message;
 mod tokens;
 
 use conv::{bytes, core, core_err, present, string, uint, Result};
@@ -16,6 +17,10 @@ use napi::bindgen_prelude::{Buffer, Unknown};
 use napi_derive::napi;
 use wssx::{DerivationLimits, Error, ErrorKind, Secret};
 
+pub use message::{
+    c14n, encrypt, sign, sign_and_encrypt, verify, C14nOptions, ContextId, DecryptedPart, MessageTimestamp,
+    ProtectOptions, SignedPart, VerifyOptions, VerifyReport,
+};
 pub use tokens::{inspect, DerivedKeyToken, DktProperties, ScVersion, SecurityContextToken};
 
 /// The default derivation label: client label + service label, both

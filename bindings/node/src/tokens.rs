@@ -53,7 +53,7 @@ fn opt_bytes(what: &str, v: Option<Unknown<'_>>) -> Result<Option<Vec<u8>>> {
 }
 
 /// Refuse option keys this face does not know: a misspelt limit must not pass unnoticed.
-fn known_keys(obj: &Object<'_>, what: &str, allowed: &[&str]) -> Result<()> {
+pub(crate) fn known_keys(obj: &Object<'_>, what: &str, allowed: &[&str]) -> Result<()> {
     let keys = Object::keys(obj).map_err(|e| napi_err(what, e))?;
     for k in keys {
         if !allowed.contains(&k.as_str()) {
@@ -202,6 +202,9 @@ pub struct DeriveOptions {
     pub max_label: Option<f64>,
     /// Largest accepted nonce in bytes (default 128).
     pub max_nonce: Option<f64>,
+    /// Longest chain of DerivedKeyTokens derived from DerivedKeyTokens that `verify`
+    /// follows (default 4).
+    pub max_chain: Option<f64>,
     /// Accept a KeyIdentifier as the derivation source (default false).
     pub allow_key_identifier: Option<bool>,
 }
@@ -423,7 +426,7 @@ impl DerivedKeyToken {
         #[napi(ts_arg_type = "DeriveOptions")] opts: Option<Unknown<'_>>,
     ) -> Result<Buffer> {
         let secret = Secret::new(bytes("secret", secret)?);
-        let opts = derive_options(opts)?;
+        let opts = derive_options("opts", opts)?;
         let key = core(self.inner.derive_with(secret.expose(), &opts))?;
         Ok(key.expose().to_vec().into())
     }
@@ -436,44 +439,61 @@ impl DerivedKeyToken {
     }
 }
 
-fn security_context_token<'a>(what: &str, v: Either<&'a SecurityContextToken, Unknown<'_>>) -> Result<&'a CoreSct> {
+pub(crate) fn security_context_token<'a>(
+    what: &str,
+    v: Either<&'a SecurityContextToken, Unknown<'_>>,
+) -> Result<&'a CoreSct> {
     match v {
         Either::A(t) => Ok(&t.inner),
         Either::B(_) => Err(arg_err(what, "expected a SecurityContextToken")),
     }
 }
 
-fn derive_options(opts: Option<Unknown<'_>>) -> Result<CoreDeriveOptions> {
+/// DeriveOptions read from the options object `opts` (named `what` in errors).
+pub(crate) fn derive_options(what: &str, opts: Option<Unknown<'_>>) -> Result<CoreDeriveOptions> {
     let mut d = CoreDeriveOptions::default();
-    let Some(o) = options("opts", opts)? else { return Ok(d) };
+    let Some(o) = options(what, opts)? else { return Ok(d) };
     known_keys(
         &o,
-        "opts",
-        &["label", "length", "nonce", "maxOffset", "maxLength", "maxLabel", "maxNonce", "allowKeyIdentifier"],
+        what,
+        &[
+            "label",
+            "length",
+            "nonce",
+            "maxOffset",
+            "maxLength",
+            "maxLabel",
+            "maxNonce",
+            "maxChain",
+            "allowKeyIdentifier",
+        ],
     )?;
-    if let Some(v) = member(&o, "opts", "label")? {
-        d.label = string("opts.label", v)?;
+    if let Some(v) = member(&o, what, "label")? {
+        d.label = string(&format!("{what}.label"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "length")? {
-        d.length = uint("opts.length", v)?;
+    if let Some(v) = member(&o, what, "length")? {
+        d.length = uint(&format!("{what}.length"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "nonce")? {
-        d.nonce = Some(bytes("opts.nonce", v)?);
+    if let Some(v) = member(&o, what, "nonce")? {
+        d.nonce = Some(bytes(&format!("{what}.nonce"), v)?);
     }
-    if let Some(v) = member(&o, "opts", "maxOffset")? {
-        d.limits.max_offset = uint("opts.maxOffset", v)?;
+    if let Some(v) = member(&o, what, "maxOffset")? {
+        d.limits.max_offset = uint(&format!("{what}.maxOffset"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "maxLength")? {
-        d.limits.max_length = uint("opts.maxLength", v)?;
+    if let Some(v) = member(&o, what, "maxLength")? {
+        d.limits.max_length = uint(&format!("{what}.maxLength"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "maxLabel")? {
-        d.limits.max_label = usize_of("opts.maxLabel", v)?;
+    if let Some(v) = member(&o, what, "maxLabel")? {
+        d.limits.max_label = usize_of(&format!("{what}.maxLabel"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "maxNonce")? {
-        d.limits.max_nonce = usize_of("opts.maxNonce", v)?;
+    if let Some(v) = member(&o, what, "maxNonce")? {
+        d.limits.max_nonce = usize_of(&format!("{what}.maxNonce"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "allowKeyIdentifier")? {
-        d.allow_key_identifier = boolean("opts.allowKeyIdentifier", v)?;
+    if let Some(v) = member(&o, what, "maxChain")? {
+        d.limits.max_chain = usize_of(&format!("{what}.maxChain"), v)?;
+    }
+    if let Some(v) = member(&o, what, "allowKeyIdentifier")? {
+        d.allow_key_identifier = boolean(&format!("{what}.allowKeyIdentifier"), v)?;
     }
     Ok(d)
 }
