@@ -5,11 +5,16 @@
 //! ReferenceList) to an envelope. Receiving: [`verify`] resolves the keys through a
 //! caller-supplied [`SecretLookup`], decrypts, verifies, and returns a [`VerifyReport`]
 //! naming every covered element by position and the context that covered it.
+//!
+//! Encrypt without signing only where you must: xmlenc's CBC padding lets a receiver check
+//! one byte, so a wrong key occasionally decrypts a tiny Body into harmless-looking text.
+//! Sign (or sign and encrypt), or use GCM, when the receiver must know who wrote it.
 
 pub mod algorithms;
 mod canon;
 mod cipher;
 pub mod envelope;
+pub mod keytransport;
 mod locate;
 mod options;
 mod protect;
@@ -18,6 +23,7 @@ mod verify;
 
 pub use algorithms::{AlgorithmSuite, DigestAlgorithm, EncryptionAlgorithm, SignatureAlgorithm};
 pub use envelope::SoapVersion;
+pub use keytransport::{EncryptedKey, EphemeralKey, KeyResolver, KeyTransportAlgorithm, ReferenceKind, X509Reference};
 pub use options::{ContextKey, ProtectOptions, ProtectionOrder, TokenReference, VerifyOptions};
 pub use protect::{protect, protect_document, Protection};
 pub use report::{ContextId, DecryptedPart, Part, SignedPart, VerifyReport};

@@ -47,7 +47,8 @@ pub struct ProtectOptions {
     /// Write `wsc:Instance` on references when the SCT has an Instance.
     pub reference_instance: bool,
     /// Sign / encrypt with keys derived by DKTs (true) or with the SCT secret itself, as
-    /// gSOAP does (false).
+    /// gSOAP does (false). With the raw secret, its length picks the AES variant (a
+    /// 32-byte secret encrypts with AES-256 whatever the suite says).
     pub derived_keys: bool,
     /// A Label to write in (and derive with) each DKT; None = no Label element and the
     /// default label.

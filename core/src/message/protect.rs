@@ -16,6 +16,12 @@ use crate::xml::{self, Document, Element, Node};
 /// The shortest nonce the sender writes in a new DKT (WCF and WSS4J use 16).
 pub const MIN_NONCE_LEN: usize = 8;
 
+/// The shortest context secret a sender uses (receivers refuse keys under 16 bytes too).
+pub const MIN_SECRET_LEN: usize = 16;
+
+/// The longest Timestamp validity a sender writes.
+pub const MAX_TIMESTAMP_TTL: std::time::Duration = std::time::Duration::from_secs(366 * 24 * 3600);
+
 /// What to do to the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protection {
@@ -42,6 +48,15 @@ pub fn protect_document(doc: &mut Document, ctx: &ContextKey, what: Protection, 
             ErrorKind::InvalidArgument,
             format!("a {}-byte nonce would repeat derived keys; use at least {MIN_NONCE_LEN}", opts.nonce_len),
         ));
+    }
+    if ctx.secret.len() < MIN_SECRET_LEN {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("a {}-byte context secret is too short; at least {MIN_SECRET_LEN} bytes", ctx.secret.len()),
+        ));
+    }
+    if opts.timestamp_ttl.is_some_and(|t| t > MAX_TIMESTAMP_TTL) {
+        return Err(Error::new(ErrorKind::InvalidArgument, "a Timestamp may be valid for at most one year"));
     }
     if opts.reference == TokenReference::ById && !opts.include_sct {
         return Err(Error::new(ErrorKind::InvalidArgument, "a reference by wsu:Id needs the SCT in the message"));

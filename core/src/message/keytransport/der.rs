@@ -76,7 +76,7 @@ pub(super) fn string_value(der: &[u8]) -> Option<String> {
 }
 
 fn utf16be(v: &[u8]) -> Option<String> {
-    if v.len() % 2 != 0 {
+    if !v.chunks_exact(2).remainder().is_empty() {
         return None;
     }
     let units: Vec<u16> = v.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
@@ -84,7 +84,7 @@ fn utf16be(v: &[u8]) -> Option<String> {
 }
 
 fn utf32be(v: &[u8]) -> Option<String> {
-    if v.len() % 4 != 0 {
+    if !v.chunks_exact(4).remainder().is_empty() {
         return None;
     }
     v.chunks_exact(4).map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).collect()
