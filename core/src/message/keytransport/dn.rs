@@ -161,7 +161,8 @@ fn attr_type(keyword: &str) -> Option<AttrType> {
     if let Some((_, nid)) = ALIASES.iter().find(|(a, _)| *a == upper) {
         return Some(AttrType::Nid(nid.as_raw()));
     }
-    let k = upper.strip_prefix("OID.").map(|_| &k[4..]).unwrap_or(k);
+    // RFC 1779's "OID.2.5.4.3" spelling of a dotted type.
+    let k = if upper.starts_with("OID.") { k.get(4..).unwrap_or(k) } else { k };
     let obj = Asn1Object::from_str(k).ok()?;
     Some(type_of(&obj))
 }
