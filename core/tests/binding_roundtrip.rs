@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use wssx::binding::{
-    ContextStore, EntropyMode, Lookup, MemoryStore, Outcome, Requestor, RequestorConfig, SecurityContext, ServicePolicy,
+    EntropyMode, Lookup, MemoryStore, Outcome, Requestor, RequestorConfig, SecurityContext, ServicePolicy,
     TokenService,
 };
 use wssx::message::{protect, ContextId, Part, ProtectOptions, Protection, SoapVersion};

@@ -44,6 +44,46 @@ impl SecurityContext {
         matches!(self.expires, Some(e) if e.plus(skew) < now)
     }
 
+    /// Direct key transfer (WS-SC 3, key exchange pattern 1): an unsolicited RSTR carrying
+    /// this context's SCT and its key encrypted for `recipient` (RSA-OAEP), to send in a
+    /// message body or a wst:IssuedTokens header — sign that message with this context.
+    pub fn propagate(&self, recipient: &openssl::x509::X509Ref) -> crate::Result<crate::trust::RequestSecurityTokenResponse> {
+        use crate::message::{EncryptedKey, KeyTransportAlgorithm, ReferenceKind};
+        use crate::trust::{ProofToken, RequestSecurityTokenResponse, RequestedProofToken, TokenHolder, TokenRef, TokenType};
+        let v = self.trust_version;
+        let mut r = RequestSecurityTokenResponse::new(v);
+        r.params.token_type = Some(TokenType::SecurityContext);
+        // The copy in the RSTR carries no wsu:Id: the message that propagates it also carries
+        // the SCT in its Security header, and an ID may occur only once in a message.
+        let mut sct = self.sct.clone();
+        sct.id = None;
+        r.requested_security_token = Some(TokenHolder::new(TokenRef::SecurityContext(sct)));
+        let ek = EncryptedKey::encrypt_key(&self.secret, recipient, KeyTransportAlgorithm::RsaOaepMgf1p, ReferenceKind::Thumbprint)?;
+        r.requested_proof_tokens.push(RequestedProofToken { token: ProofToken::EncryptedKey(ek.to_element()), other_attributes: Vec::new() });
+        if let (Some(c), Some(e)) = (self.created, self.expires) {
+            r.params.lifetime = crate::trust::Lifetime::between(c, e).ok();
+        }
+        Ok(r)
+    }
+
+    /// A new context created locally (the initiator of a direct key transfer): a fresh
+    /// SCT with a random key of `key_bits` bits, valid for `lifetime`.
+    pub fn create(version: TrustVersion, key_bits: u32, lifetime: Duration) -> crate::Result<Self> {
+        let mut sct = SecurityContextToken::generate(version.sc())?;
+        sct.id = Some(format!("uuid-{}", &sct.identifier["urn:uuid:".len()..]));
+        let now = Instant::now();
+        Ok(SecurityContext {
+            sct,
+            secret: Secret::random((key_bits / 8) as usize)?,
+            trust_version: version,
+            created: Some(now),
+            expires: Some(now.plus(lifetime)),
+            attached_reference: None,
+            unattached_reference: None,
+            cancelled: false,
+        })
+    }
+
     /// True when a long-running client should renew now: less than `margin` of the
     /// lifetime is left (renew before expiry instead of after a RenewNeeded fault).
     pub fn should_renew(&self, now: Instant, margin: Duration) -> bool {

@@ -50,6 +50,9 @@ pub struct RequestorConfig {
     pub applies_to: Option<String>,
     /// How renew / amend / cancel requests are signed with the context key.
     pub protect: ProtectOptions,
+    /// The token service's certificate: when set, requestor entropy travels encrypted for
+    /// it (xenc:EncryptedKey, RSA-OAEP), as in WS-SC Appendix A.1.
+    pub service_certificate: Option<openssl::x509::X509>,
 }
 
 impl RequestorConfig {
@@ -69,6 +72,7 @@ impl RequestorConfig {
             lifetime: None,
             applies_to: None,
             protect: ProtectOptions::default(),
+            service_certificate: None,
         }
     }
 }
@@ -201,10 +205,14 @@ impl Requestor {
             return Ok(None);
         }
         let e = Secret::random((self.config.key_size / 8).max(16) as usize)?;
-        rst.params.entropy = Some(Entropy {
-            material: KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, e.clone())),
-            other_attributes: Vec::new(),
-        });
+        let material = match &self.config.service_certificate {
+            Some(cert) => KeyMaterial::EncryptedKey(
+                message::EncryptedKey::encrypt_key(&e, cert, message::KeyTransportAlgorithm::RsaOaepMgf1p, message::ReferenceKind::Thumbprint)?
+                    .to_element(),
+            ),
+            None => KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, e.clone())),
+        };
+        rst.params.entropy = Some(Entropy { material, other_attributes: Vec::new() });
         rst.params.computed_key_algorithm = Some(ComputedKeyAlgorithm::Psha1);
         Ok(Some(e))
     }
@@ -496,7 +504,7 @@ impl Pending {
         if sct.identifier != base.sct.identifier {
             return Err(Error::new(ErrorKind::UnableToRenew, "the renewed token names another context"));
         }
-        let rekeyed = rstr.proof_token().is_some() || rstr.params.entropy.is_some();
+        let rekeyed = self.entropy.is_some() || rstr.proof_token().is_some() || rstr.params.entropy.is_some();
         let secret = if rekeyed { proof_key(rstr, self.entropy.as_ref(), self.key_size, unwrap)? } else { base.secret.clone() };
         if rekeyed && sct.instance == base.sct.instance {
             // CXF-6468 / WSS-542: a new key must come with a new Instance.

@@ -3,6 +3,7 @@
 //! [`ContextStore`].
 
 use super::negotiate::{AuthHashOrder, ExchangeHandler, Transcript};
+use crate::message::KeyResolver;
 use super::store::{ContextStore, Lookup, StoredContext};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -44,6 +45,13 @@ pub struct ServicePolicy {
     pub challenge: bool,
     /// How long an unfinished multi-leg exchange is kept.
     pub exchange_timeout: Duration,
+    /// Add issuer entropy and answer with a computed key when the requestor sent entropy
+    /// (true), or use the requestor's entropy as the key and return no proof token
+    /// (false): the two response variations of WS-SC Appendix A.1.
+    pub issuer_entropy: bool,
+    /// Accept contexts a peer created and propagated in an unsolicited RSTR (direct key
+    /// transfer, WS-SC 3 / WS-Trust 1.4 key exchange pattern 1).
+    pub accept_unsolicited: bool,
 }
 
 impl Default for ServicePolicy {
@@ -57,6 +65,8 @@ impl Default for ServicePolicy {
             clock_skew: Duration::from_secs(300),
             challenge: false,
             exchange_timeout: Duration::from_secs(300),
+            issuer_entropy: true,
+            accept_unsolicited: false,
         }
     }
 }
@@ -116,6 +126,7 @@ pub struct TokenService {
     authorizer: Option<Box<Authorizer>>,
     negotiators: Option<Box<NegotiatorFactory>>,
     legs: Mutex<HashMap<String, Leg>>,
+    keys: Option<KeyResolver>,
 }
 
 /// Makes the service side of a binary negotiation for a BinaryExchange ValueType (None:
@@ -150,7 +161,21 @@ impl TokenService {
     /// A service over `store` with `policy`; every request is allowed until an authorizer
     /// is set.
     pub fn new(store: Arc<dyn ContextStore>, policy: ServicePolicy) -> Self {
-        TokenService { store, policy, authorizer: None, negotiators: None, legs: Mutex::new(HashMap::new()) }
+        TokenService { store, policy, authorizer: None, negotiators: None, legs: Mutex::new(HashMap::new()), keys: None }
+    }
+
+    /// The service's certificates and private keys, for key material encrypted for it
+    /// (requestor entropy, unsolicited RSTRs).
+    pub fn with_keys(mut self, keys: KeyResolver) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    fn decrypt_key(&self, el: &crate::xml::Element) -> Result<Secret> {
+        self.keys
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "key material is encrypted but this service has no private key"))?
+            .decrypt_element(el)
     }
 
     /// Accept binary negotiations (wst:BinaryExchange) through handlers made by `f`.
@@ -270,29 +295,38 @@ impl TokenService {
     }
 
     /// Key material for a new key: (key, issuer entropy to return, proof token).
-    fn new_key(&self, rst: &RequestSecurityToken, bits: u32) -> Result<(Secret, Option<Secret>, ProofToken)> {
+    fn new_key(&self, rst: &RequestSecurityToken, bits: u32) -> Result<(Secret, Option<Secret>, Option<ProofToken>)> {
         let requestor = match rst.params.entropy.as_ref().map(|e| &e.material) {
-            Some(KeyMaterial::BinarySecret(b)) if self.policy.accept_requestor_entropy => Some(b.secret.clone()),
-            Some(KeyMaterial::BinarySecret(_)) | None => None,
-            Some(_) => return Err(Error::new(ErrorKind::InvalidRequest, "encrypted requestor entropy needs the service's private key")),
+            _ if !self.policy.accept_requestor_entropy => None,
+            Some(KeyMaterial::BinarySecret(b)) => Some(b.secret.clone()),
+            Some(KeyMaterial::EncryptedKey(el)) => Some(self.decrypt_key(el)?),
+            None => None,
+            Some(_) => return Err(Error::new(ErrorKind::InvalidRequest, "unsupported requestor entropy")),
         };
         match requestor {
             Some(req) => {
                 if req.len() < 16 {
                     return Err(Error::new(ErrorKind::InvalidRequest, "requestor entropy shorter than 16 bytes"));
                 }
+                if !self.policy.issuer_entropy {
+                    if req.len() * 8 != bits as usize {
+                        return Err(Error::new(ErrorKind::InvalidRequest, "the requestor's key does not have the requested size"));
+                    }
+                    return Ok((req, None, None));
+                }
                 let iss = Secret::random((bits / 8) as usize)?;
                 let key = computed_key(req.expose(), iss.expose(), bits)?;
-                Ok((key, Some(iss), ProofToken::ComputedKey(ComputedKeyAlgorithm::Psha1)))
+                Ok((key, Some(iss), Some(ProofToken::ComputedKey(ComputedKeyAlgorithm::Psha1))))
             }
             None => {
                 let key = Secret::random((bits / 8) as usize)?;
-                Ok((key.clone(), None, ProofToken::BinarySecret(BinarySecret::new(BinarySecretType::SymmetricKey, key))))
+                Ok((key.clone(), None, Some(ProofToken::BinarySecret(BinarySecret::new(BinarySecretType::SymmetricKey, key)))))
             }
         }
     }
 
-    fn issued_rstr(&self, p: &Parsed, sct: &SecurityContextToken, issuer_entropy: Option<Secret>, proof: ProofToken, bits: u32, created: Instant, expires: Instant) -> RequestSecurityTokenResponse {
+    #[allow(clippy::too_many_arguments)]
+    fn issued_rstr(&self, p: &Parsed, sct: &SecurityContextToken, issuer_entropy: Option<Secret>, proof: Option<ProofToken>, bits: u32, created: Instant, expires: Instant) -> RequestSecurityTokenResponse {
         let v = p.version;
         let mut r = RequestSecurityTokenResponse::new(v);
         r.context = p.rst.context.clone();
@@ -302,7 +336,9 @@ impl TokenService {
             r.requested_attached_reference = Some(RequestedReference::new(att));
         }
         r.requested_unattached_reference = Some(RequestedReference::new(SecurityTokenReference::to_identifier(sct.version, &sct.identifier, None)));
-        r.requested_proof_tokens.push(RequestedProofToken { token: proof, other_attributes: Vec::new() });
+        if let Some(proof) = proof {
+            r.requested_proof_tokens.push(RequestedProofToken { token: proof, other_attributes: Vec::new() });
+        }
         if let Some(e) = issuer_entropy {
             r.params.entropy = Some(Entropy { material: KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, e)), other_attributes: Vec::new() });
         }
@@ -604,6 +640,75 @@ impl TokenService {
         r.params.token_type = Some(TokenType::Status);
         r.status = Some(Status { code, reason });
         Ok((r, Some(identifier)))
+    }
+
+    /// Accept a context a peer created and propagated (direct key transfer): an unsolicited
+    /// RSTR carrying the SCT and its key encrypted for this service, in the Body or in a
+    /// wst:IssuedTokens header of `envelope`. The message must be signed with the new
+    /// context's key (proof of possession) unless `require_signature` is false; the policy
+    /// must allow unsolicited contexts. Returns the stored context.
+    pub fn accept_unsolicited(&self, envelope: &[u8], require_signature: bool) -> Result<StoredContext> {
+        if !self.policy.accept_unsolicited {
+            return Err(Error::new(ErrorKind::UnsupportedContextToken, "this service does not accept propagated contexts"));
+        }
+        let env = Envelope::from_xml(envelope)?;
+        let mut found = None;
+        for el in env.body.iter().chain(env.headers.iter()) {
+            let rstrs: Vec<RequestSecurityTokenResponse> = match TrustMessage::from_element(el) {
+                Ok(TrustMessage::Response(r)) => vec![r],
+                Ok(TrustMessage::IssuedTokens(t)) => t.responses,
+                Ok(TrustMessage::ResponseCollection(c)) => c.responses,
+                _ => continue,
+            };
+            found = rstrs.into_iter().find(|r| r.security_context_token().is_some());
+            if found.is_some() {
+                break;
+            }
+        }
+        let rstr = found.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no RSTR carrying a SecurityContextToken"))?;
+        let sct = rstr.security_context_token().cloned().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no SCT"))?;
+        let secret = match rstr.proof_token() {
+            Some(ProofToken::EncryptedKey(el)) => self.decrypt_key(el)?,
+            Some(ProofToken::BinarySecret(b)) => b.secret.clone(),
+            _ => return Err(Error::new(ErrorKind::InvalidRequest, "the propagated context carries no usable proof token")),
+        };
+        if secret.len() < 16 {
+            return Err(Error::new(ErrorKind::InvalidRequest, "the propagated key is shorter than 16 bytes"));
+        }
+        if let Lookup::Found(_) | Lookup::Cancelled = self.store.get(&sct.identifier, None)? {
+            return Err(Error::new(ErrorKind::BadContextToken, "a context with this Identifier already exists"));
+        }
+        if require_signature {
+            let s = secret.clone();
+            let id = sct.identifier.clone();
+            let lookup = move |c: &ContextId| -> Result<Option<Secret>> {
+                if c.identifier == id {
+                    Ok(Some(s.clone()))
+                } else {
+                    Err(Error::new(ErrorKind::FailedAuthentication, "the propagating message is signed with another context"))
+                }
+            };
+            let report = message::verify(envelope, &lookup, &VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() })?;
+            if report.signer_of(&Part::Body).map(|c| c.identifier.as_str()) != Some(sct.identifier.as_str()) {
+                return Err(Error::new(ErrorKind::FailedAuthentication, "the propagating message is not signed with the new context"));
+            }
+        }
+        self.authorize(Operation::Issue, envelope, None)?;
+        let now = Instant::now();
+        let lifetime = rstr.params.lifetime.as_ref();
+        let expires = lifetime.and_then(|l| l.expires).unwrap_or_else(|| now.plus(self.policy.context_lifetime)).min(now.plus(self.policy.context_lifetime));
+        let stored = StoredContext {
+            identifier: sct.identifier.clone(),
+            instance: sct.instance.clone(),
+            secret,
+            version: sct.version,
+            created: now,
+            expires,
+            principal: None,
+            amendments: Vec::new(),
+        };
+        self.store.insert(stored.clone())?;
+        Ok(stored)
     }
 
     /// Verify an application message protected with a context this service issued: keys
