@@ -177,3 +177,26 @@ fn pattern4_authenticated_request_reply_key_transfer() {
     let r = verify(reply.as_bytes(), &lookup, &VerifyOptions::default()).unwrap();
     assert!(r.body_signed() && r.body_decrypted());
 }
+
+#[test]
+fn key_exchange_token_then_encrypted_entropy() {
+    let (cert, key) = identity("sts.example");
+    let svc = TokenService::new(Arc::new(MemoryStore::new(10)), ServicePolicy::default()).with_keys(KeyResolver::with(cert.clone(), key).unwrap());
+    for tv in [TrustVersion::Feb2005, TrustVersion::V1_3] {
+        let mut req = Requestor::new(RequestorConfig::new(tv, "x:sts"));
+        let (out, p) = req.key_exchange_token().unwrap();
+        let r = svc.handle(out.envelope.as_bytes());
+        assert!(!r.is_fault, "{}", r.envelope);
+        let Outcome::KeyExchangeToken(ket) = p.finish(r.envelope.as_bytes()).unwrap() else { panic!() };
+        assert_eq!(ket.to_der().unwrap(), cert.to_der().unwrap());
+        req.config.service_certificate = Some(ket);
+        let ctx = issued(&svc, &req);
+        let m = protect(APP.as_bytes(), &ctx.key().unwrap(), Protection::Sign, &ProtectOptions::default()).unwrap();
+        assert!(svc.verify_message(m.as_bytes()).unwrap().body_signed());
+    }
+    // A service without a certificate answers with a typed fault.
+    let bare = TokenService::new(Arc::new(MemoryStore::new(10)), ServicePolicy::default());
+    let (out, p) = Requestor::new(RequestorConfig::new(TrustVersion::V1_3, "x:sts")).key_exchange_token().unwrap();
+    let r = bare.handle(out.envelope.as_bytes());
+    assert_eq!(p.finish(r.envelope.as_bytes()).unwrap_err().kind(), ErrorKind::BadRequest);
+}

@@ -104,6 +104,9 @@ pub enum Outcome {
     /// The service answered with a challenge (WS-SC Appendix A.2 / B): answer it with
     /// [`Requestor::answer_challenge`].
     Challenge(Challenge),
+    /// The service's key exchange token: encrypt key material for this certificate (set it
+    /// as [`RequestorConfig::service_certificate`]).
+    KeyExchangeToken(openssl::x509::X509),
     /// Validation status.
     Validated {
         /// True for the valid status code.
@@ -115,6 +118,7 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
+    Ket,
     Issue,
     Renew,
     Amend,
@@ -352,6 +356,15 @@ impl Requestor {
         Ok((self.outgoing(env, action), n))
     }
 
+    /// Ask the service for its key exchange token (RequestType KET).
+    pub fn key_exchange_token(&self) -> Result<(OutgoingRequest, Pending)> {
+        let (mut rst, c) = self.new_rst(RequestType::Ket)?;
+        rst.params.token_type = None;
+        let (env, action) = self.envelope(&rst, &Action::RstKet)?;
+        let p = Pending { op: Op::Ket, version: self.config.trust_version, context_attr: c, entropy: None, key_size: self.config.key_size, base: None };
+        Ok((self.outgoing(env, action), p))
+    }
+
     /// Ask the service whether `ctx` is still valid (WS-Trust 9).
     pub fn validate(&self, ctx: &SecurityContext) -> Result<(OutgoingRequest, Pending)> {
         let (mut rst, c) = self.new_rst(RequestType::Validate)?;
@@ -450,6 +463,16 @@ impl Pending {
             }
         }
         match self.op {
+            Op::Ket => {
+                let el = match rstr.params.key_exchange_token.as_ref().map(|h| &h.token) {
+                    Some(TokenRef::Xml(el)) if el.is(crate::ns::WSSE, "BinarySecurityToken") => el,
+                    _ => return Err(Error::new(ErrorKind::InvalidRequest, "the response carries no X.509 KeyExchangeToken")),
+                };
+                let der = crate::xml::base64_of(el)?;
+                let cert = openssl::x509::X509::from_der(&der)
+                    .map_err(|_| Error::new(ErrorKind::InvalidSecurityToken, "the KeyExchangeToken is not an X.509 certificate"))?;
+                Ok(Outcome::KeyExchangeToken(cert))
+            }
             Op::Issue if rstr.params.sign_challenge.is_some() => {
                 let challenge = rstr.params.sign_challenge.as_ref().map(|c| c.challenge.clone()).unwrap_or_default();
                 Ok(Outcome::Challenge(Challenge { challenge, pending: self }))

@@ -84,6 +84,8 @@ pub enum Operation {
     Cancel,
     /// Validate a context.
     Validate,
+    /// Hand out the service's key exchange token (WS-Trust 10.x KET binding).
+    KeyExchange,
 }
 
 /// What an authorizer sees.
@@ -249,6 +251,7 @@ impl TokenService {
             (RequestType::Renew, _) => Operation::Renew,
             (RequestType::Cancel, _) => Operation::Cancel,
             (RequestType::Validate, _) => Operation::Validate,
+            (RequestType::Ket, _) => Operation::KeyExchange,
             (other, _) => {
                 return Err(Error::new(ErrorKind::BadRequest, format!("request type {} is not supported here", other.name())))
             }
@@ -259,6 +262,7 @@ impl TokenService {
             Operation::Amend => self.amend(request, &p)?,
             Operation::Cancel => self.cancel(request, &p)?,
             Operation::Validate => self.validate(request, &p)?,
+            Operation::KeyExchange => self.key_exchange(&p)?,
         };
         let response_action = response_action(&p, op);
         let reply = p.addressing.as_ref().map(|a| a.reply(response_action.uri(p.version).to_string()));
@@ -372,6 +376,20 @@ impl TokenService {
         })?;
         let id = sct.identifier.clone();
         Ok((self.issued_rstr(p, &sct, iss, proof, bits, created, expires), Some(id)))
+    }
+
+    /// KET: the certificate requestors encrypt key material for (as a
+    /// wsse:BinarySecurityToken in wst:KeyExchangeToken).
+    fn key_exchange(&self, p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+        let cert = self
+            .keys
+            .as_ref()
+            .and_then(|k| k.first_certificate())
+            .ok_or_else(|| Error::new(ErrorKind::BadRequest, "this service has no key exchange token"))?;
+        let mut r = RequestSecurityTokenResponse::new(p.version);
+        r.context = p.rst.context.clone();
+        r.params.key_exchange_token = Some(TokenHolder::new(TokenRef::Xml(binary_security_token(cert)?)));
+        Ok((r, None))
     }
 
     // ---- multi-leg issuance (challenge, negotiation) ----------------------------------
@@ -731,6 +749,15 @@ impl TokenService {
     }
 }
 
+/// A wsse:BinarySecurityToken holding an X.509 certificate.
+pub(crate) fn binary_security_token(cert: &openssl::x509::X509Ref) -> Result<crate::xml::Element> {
+    let mut bst = crate::xml::Element::new(crate::ns::WSSE, "wsse", "BinarySecurityToken");
+    bst.set_attr("ValueType", crate::message::keytransport::X509_V3);
+    bst.set_attr("EncodingType", crate::ns::BASE64_ENCODING);
+    bst.push_text(crate::xml::encode_base64(&cert.to_der()?));
+    Ok(bst)
+}
+
 /// Identifier and Instance of the context a target names (an SCT or an STR by Identifier).
 fn target_of(h: &TokenHolder) -> Result<(String, Option<String>)> {
     match &h.token {
@@ -789,6 +816,7 @@ fn response_action(p: &Parsed, op: Operation) -> Action {
         (Operation::Cancel, true) => Action::RstrSctCancel,
         (Operation::Cancel, false) => Action::RstrCancel,
         (Operation::Validate, _) => Action::RstrValidate,
+        (Operation::KeyExchange, _) => Action::RstrKet,
     }
 }
 

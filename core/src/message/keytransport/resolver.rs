@@ -39,6 +39,11 @@ impl KeyResolver {
         Ok(())
     }
 
+    /// The first certificate (the one a service hands out as its key exchange token).
+    pub fn first_certificate(&self) -> Option<&X509Ref> {
+        self.entries.first().map(|(c, _)| c.as_ref())
+    }
+
     /// How many certificates the resolver holds.
     pub fn len(&self) -> usize {
         self.entries.len()
