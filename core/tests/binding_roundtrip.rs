@@ -188,3 +188,49 @@ fn many_threads_no_lost_or_resurrected_contexts() {
         t.join().unwrap();
     }
 }
+
+#[test]
+fn renew_replay_answered_consistently() {
+    let svc = service();
+    let req = Requestor::new(RequestorConfig::new(TrustVersion::V1_3, "x:sts"));
+    let ctx = issue(&svc, &req);
+    let (out, p) = req.renew(&ctx, true, None).unwrap();
+    let first = svc.handle(out.envelope.as_bytes());
+    let again = svc.handle(out.envelope.as_bytes());
+    assert!(!first.is_fault && !again.is_fault);
+    let a = match p.clone().finish(first.envelope.as_bytes()).unwrap() {
+        Outcome::Renewed(c) => c,
+        o => panic!("{o:?}"),
+    };
+    let b = match p.finish(again.envelope.as_bytes()).unwrap() {
+        Outcome::Renewed(c) => c,
+        o => panic!("{o:?}"),
+    };
+    assert_eq!(a.sct.instance, b.sct.instance);
+    assert_eq!(a.secret, b.secret);
+    assert!(req.needs_renewal(&a, a.expires.unwrap()));
+    assert!(!req.needs_renewal(&a, a.created.unwrap()));
+}
+
+#[test]
+fn associating_a_context_with_an_action() {
+    // Two contexts in one message (WS-SC 8): the Body names B with an STR; B signs the Body.
+    let svc = service();
+    let req = Requestor::new(RequestorConfig::new(TrustVersion::V1_3, "x:sts"));
+    let a = issue(&svc, &req);
+    let b = issue(&svc, &req);
+    let env = format!(
+        r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><m:Transfer xmlns:m="urn:bank"><wsse:SecurityTokenReference xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:Reference URI="{}"/></wsse:SecurityTokenReference><m:Amount>5</m:Amount></m:Transfer></s:Body></s:Envelope>"#,
+        b.sct.identifier
+    );
+    let signed_by_a = protect(env.as_bytes(), &a.key().unwrap(), Protection::Sign, &ProtectOptions::default()).unwrap();
+    let both = protect(signed_by_a.as_bytes(), &b.key().unwrap(), Protection::Sign, &ProtectOptions::default()).unwrap();
+    let r = svc.verify_message(both.as_bytes()).unwrap();
+    let assoc = r.associations();
+    assert_eq!(assoc.len(), 1);
+    assert_eq!(assoc[0].context.identifier, b.sct.identifier);
+    assert!(assoc[0].covered);
+    // Signed by A only: the Body names B but B did not sign it.
+    let r = svc.verify_message(signed_by_a.as_bytes()).unwrap();
+    assert!(!r.associations()[0].covered);
+}

@@ -53,6 +53,10 @@ pub struct RequestorConfig {
     /// The token service's certificate: when set, requestor entropy travels encrypted for
     /// it (xenc:EncryptedKey, RSA-OAEP), as in WS-SC Appendix A.1.
     pub service_certificate: Option<openssl::x509::X509>,
+    /// Re-key a context this long after it was issued (WCF's default: 15 hours).
+    pub key_renewal_interval: Duration,
+    /// Renew this long before a context expires (WCF's key rollover: 5 minutes).
+    pub key_rollover: Duration,
 }
 
 impl RequestorConfig {
@@ -73,6 +77,8 @@ impl RequestorConfig {
             applies_to: None,
             protect: ProtectOptions::default(),
             service_certificate: None,
+            key_renewal_interval: Duration::from_secs(15 * 3600),
+            key_rollover: Duration::from_secs(300),
         }
     }
 }
@@ -238,6 +244,14 @@ impl Requestor {
             SoapVersion::Soap12 => (format!("application/soap+xml; charset=utf-8; action=\"{action}\""), None),
         };
         OutgoingRequest { envelope, action, content_type, soap_action }
+    }
+
+    /// True when a long-running client should renew `ctx` now, before the service has to
+    /// answer RenewNeeded: the renewal interval has passed since it was issued, or less
+    /// than the rollover margin of its lifetime is left.
+    pub fn needs_renewal(&self, ctx: &SecurityContext, now: Instant) -> bool {
+        let interval_due = matches!(ctx.created, Some(c) if now >= c.plus(self.config.key_renewal_interval));
+        interval_due || ctx.should_renew(now, self.config.key_rollover)
     }
 
     /// Start obtaining a new context (WS-SC 3.1: RST/SCT).

@@ -129,6 +129,7 @@ pub struct TokenService {
     negotiators: Option<Box<NegotiatorFactory>>,
     legs: Mutex<HashMap<String, Leg>>,
     keys: Option<KeyResolver>,
+    renewals: Mutex<HashMap<(String, String), (RequestSecurityTokenResponse, Instant)>>,
 }
 
 /// Makes the service side of a binary negotiation for a BinaryExchange ValueType (None:
@@ -163,7 +164,7 @@ impl TokenService {
     /// A service over `store` with `policy`; every request is allowed until an authorizer
     /// is set.
     pub fn new(store: Arc<dyn ContextStore>, policy: ServicePolicy) -> Self {
-        TokenService { store, policy, authorizer: None, negotiators: None, legs: Mutex::new(HashMap::new()), keys: None }
+        TokenService { store, policy, authorizer: None, negotiators: None, legs: Mutex::new(HashMap::new()), keys: None, renewals: Mutex::new(HashMap::new()) }
     }
 
     /// The service's certificates and private keys, for key material encrypted for it
@@ -566,6 +567,29 @@ impl TokenService {
 
     fn renew(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         let (ctx, _) = self.proven(request, p.rst.renew_target.as_ref())?;
+        // A replayed renew (same context, same RST @Context) gets the same answer instead of
+        // yet another key instance.
+        let replay_key = p.rst.context.clone().map(|c| (ctx.identifier.clone(), c));
+        if let Some(k) = &replay_key {
+            let now = Instant::now();
+            let mut cache = self.renewals.lock().map_err(|_| Error::new(ErrorKind::RequestFailed, "renewal cache lock poisoned"))?;
+            cache.retain(|_, (_, until)| *until >= now);
+            if let Some((r, _)) = cache.get(k) {
+                return Ok((r.clone(), Some(ctx.identifier)));
+            }
+        }
+        let (r, id) = self.renew_now(request, p, ctx)?;
+        if let Some(k) = replay_key {
+            if let Ok(mut cache) = self.renewals.lock() {
+                if cache.len() < MAX_LEGS {
+                    cache.insert(k, (r.clone(), Instant::now().plus(self.policy.exchange_timeout)));
+                }
+            }
+        }
+        Ok((r, id))
+    }
+
+    fn renew_now(&self, request: &[u8], p: &Parsed, ctx: StoredContext) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         self.authorize(Operation::Renew, request, Some(&ctx))?;
         let now = Instant::now();
         if ctx.expires.plus(self.policy.clock_skew) < now && !self.policy.renew_expired {

@@ -49,13 +49,15 @@ pub enum Lookup {
 
 /// Storage of security contexts. Implementations must be safe to share across threads.
 pub trait ContextStore: Send + Sync {
-    /// The instance `instance` of context `identifier`, or its current instance when
-    /// `instance` is None.
+    /// The instance `instance` of context `identifier` (None names the instance issued
+    /// without a wsc:Instance) while it is current or within the rollover window after a
+    /// renewal; when no such instance is usable, `instance` None gives the current one.
     fn get(&self, identifier: &str, instance: Option<&str>) -> Result<Lookup>;
     /// Store a new context, or a new key instance of an existing one (renewal): the new
     /// instance becomes current, the previous one stays usable for the rollover window.
     fn insert(&self, ctx: StoredContext) -> Result<()>;
-    /// Replace the current instance of a context without re-keying (amendments).
+    /// Replace the stored instance with `ctx.instance` of a context without re-keying
+    /// (amendments).
     fn update(&self, ctx: StoredContext) -> Result<()>;
     /// Cancel a context: every later lookup answers `Cancelled`. Returns false when the
     /// context was unknown.
@@ -124,19 +126,16 @@ impl ContextStore for MemoryStore {
         if e.cancelled.is_some() {
             return Ok(Lookup::Cancelled);
         }
-        match instance {
-            None => Ok(Lookup::Found(e.current.clone())),
-            Some(i) if e.current.instance.as_deref() == Some(i) => Ok(Lookup::Found(e.current.clone())),
-            Some(i) => {
-                let now = Instant::now();
-                Ok(e
-                    .previous
-                    .iter()
-                    .find(|(c, until)| c.instance.as_deref() == Some(i) && *until >= now)
-                    .map(|(c, _)| Lookup::Found(c.clone()))
-                    .unwrap_or(Lookup::Unknown))
-            }
+        if e.current.instance.as_deref() == instance {
+            return Ok(Lookup::Found(e.current.clone()));
         }
+        let now = Instant::now();
+        let previous = e.previous.iter().find(|(c, until)| c.instance.as_deref() == instance && *until >= now);
+        Ok(match (previous, instance) {
+            (Some((c, _)), _) => Lookup::Found(c.clone()),
+            (None, None) => Lookup::Found(e.current.clone()),
+            (None, Some(_)) => Lookup::Unknown,
+        })
     }
 
     fn insert(&self, ctx: StoredContext) -> Result<()> {
@@ -167,7 +166,13 @@ impl ContextStore for MemoryStore {
         let mut map = self.lock()?;
         match map.get_mut(&ctx.identifier) {
             Some(e) if e.cancelled.is_none() => {
-                e.current = ctx;
+                if e.current.instance == ctx.instance {
+                    e.current = ctx;
+                } else if let Some((c, _)) = e.previous.iter_mut().find(|(c, _)| c.instance == ctx.instance) {
+                    *c = ctx;
+                } else {
+                    return Err(Error::new(ErrorKind::BadContextToken, "unknown key instance"));
+                }
                 Ok(())
             }
             Some(_) => Err(Error::new(ErrorKind::BadContextToken, "the context was cancelled")),

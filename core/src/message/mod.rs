@@ -26,7 +26,7 @@ pub use envelope::SoapVersion;
 pub use keytransport::{EncryptedKey, EphemeralKey, KeyResolver, KeyTransportAlgorithm, ReferenceKind, X509Reference};
 pub use options::{ContextKey, ProtectOptions, ProtectionOrder, TokenReference, VerifyOptions};
 pub use protect::{protect, protect_document, Protection};
-pub use report::{ContextId, DecryptedPart, Part, SignedPart, VerifyReport};
+pub use report::{Association, ContextId, DecryptedPart, Part, SignedPart, VerifyReport};
 pub use verify::{verify, verify_document, SecretLookup};
 
 /// Exclusive canonical form of the element with ID `id` in `doc` (what a signature

@@ -63,10 +63,21 @@ pub fn protect_document(doc: &mut Document, ctx: &ContextKey, what: Protection, 
     }
     let mut b = Builder { ctx, opts, v, sc: ctx.sct.version, header_items: Vec::new(), sct_id: None, ids: Ids::new()? };
     b.prepare_sct();
-    let ts = opts.timestamp_ttl.map(|ttl| b.timestamp(ttl));
-    if let Some(t) = &ts {
-        b.header_items.push(t.clone());
-    }
+    // One Timestamp per Security header: a second protection step signs the one there.
+    let existing_ts = envelope::header(doc, v)
+        .and_then(|h| h.elements().find(|e| e.is(ns::WSSE, "Security")))
+        .and_then(|s| s.find(ns::WSU, "Timestamp"))
+        .cloned();
+    let ts = match existing_ts {
+        Some(t) => Some(t),
+        None => {
+            let t = opts.timestamp_ttl.map(|ttl| b.timestamp(ttl));
+            if let Some(t) = &t {
+                b.header_items.push(t.clone());
+            }
+            t
+        }
+    };
     if let Some(sct) = b.sct_element() {
         b.header_items.push(sct);
     }

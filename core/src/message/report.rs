@@ -170,3 +170,54 @@ impl VerifyReport {
             .with("timestamp", ts)
     }
 }
+
+/// A wsse:SecurityTokenReference outside the Security header that names the context an
+/// action uses (WS-SC section 8: a message may carry several SCTs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Association {
+    /// The Body or header that carries the reference.
+    pub part: Part,
+    /// The context it names.
+    pub context: ContextId,
+    /// True when that part was signed with that context's key.
+    pub covered: bool,
+}
+
+impl VerifyReport {
+    /// Every context named by a token reference in the Body or a (non-Security) header,
+    /// with whether the naming part was signed by that very context — what an
+    /// application checks before acting on behalf of the context it names.
+    pub fn associations(&self) -> Vec<Association> {
+        let v = self.soap_version;
+        let root = &self.document.root;
+        let mut out = Vec::new();
+        let mut scan = |el: &crate::xml::Element, part: Part| {
+            el.walk(&mut |e| {
+                if !e.is(crate::ns::WSSE, "SecurityTokenReference") {
+                    return;
+                }
+                let Ok(s) = crate::token::SecurityTokenReference::from_element(e) else { return };
+                let Some(r) = &s.reference else { return };
+                let context = match r.target() {
+                    crate::token::ReferenceTarget::Local(id) => match self.tokens.iter().find(|t| t.id.as_deref() == Some(id)) {
+                        Some(t) => ContextId { identifier: t.identifier.clone(), instance: r.instance.clone().or_else(|| t.instance.clone()) },
+                        None => return,
+                    },
+                    crate::token::ReferenceTarget::Uri(u) => ContextId { identifier: u.to_string(), instance: r.instance.clone() },
+                };
+                let covered = self.signed.iter().any(|p| p.part == part && p.context.as_ref().map(|c| &c.identifier) == Some(&context.identifier));
+                out.push(Association { part: part.clone(), context, covered });
+            })
+        };
+        for c in root.elements() {
+            if c.is(v.namespace(), "Body") {
+                scan(c, Part::Body);
+            } else if c.is(v.namespace(), "Header") {
+                for h in c.elements().filter(|h| !h.is(crate::ns::WSSE, "Security")) {
+                    scan(h, Part::Header { ns: h.ns.clone(), local: h.local.clone() });
+                }
+            }
+        }
+        out
+    }
+}
