@@ -200,3 +200,48 @@ fn garbage_never_panics() {
         let _ = verify(&b, &lookup, &VerifyOptions::default());
     }
 }
+
+fn identity(cn: &str) -> (openssl::x509::X509, openssl::pkey::PKey<openssl::pkey::Private>) {
+    use openssl::{asn1::Asn1Time, hash::MessageDigest, pkey::PKey, rsa::Rsa, x509::*};
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", cn).unwrap();
+    let name = name.build();
+    let mut b = X509Builder::new().unwrap();
+    b.set_version(2).unwrap();
+    b.set_subject_name(&name).unwrap();
+    b.set_issuer_name(&name).unwrap();
+    b.set_pubkey(&key).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(1).unwrap()).unwrap();
+    b.sign(&key, MessageDigest::sha256()).unwrap();
+    (b.build(), key)
+}
+
+#[test]
+fn ephemeral_key_for_a_recipient_certificate() {
+    use std::sync::Arc;
+    use wssx::message::{protect_for_recipient, KeyResolver};
+    let (cert, key) = identity("service.example");
+    let keys = Arc::new(KeyResolver::with(cert.clone(), key).unwrap());
+    let none = |_: &ContextId| -> wssx::Result<Option<Secret>> { Ok(None) };
+    for v in ScVersion::ALL {
+        for derived in [true, false] {
+            for what in [Protection::Sign, Protection::Encrypt, Protection::SignAndEncrypt] {
+                let o = ProtectOptions { derived_keys: derived, ..Default::default() };
+                let (m, k) = protect_for_recipient(ENV11.as_bytes(), &cert, v, what, &o).unwrap();
+                assert_eq!(k.len(), 32);
+                assert!(m.contains("EncryptedKey") && !m.contains("SecurityContextToken"), "{m}");
+                let r = verify(m.as_bytes(), &none, &VerifyOptions { keys: Some(keys.clone()), ..Default::default() })
+                    .unwrap_or_else(|e| panic!("{v:?} {derived} {what:?}: {e}\n{m}"));
+                assert_eq!(r.body_signed(), what != Protection::Encrypt);
+                assert_eq!(r.body_decrypted(), what != Protection::Sign);
+                // No private key, or the wrong one: refused.
+                assert!(verify(m.as_bytes(), &none, &VerifyOptions::default()).is_err());
+                let (_, other) = identity("other.example");
+                let wrong = Arc::new(KeyResolver::with(cert.clone(), other).ok().unwrap_or_default());
+                assert!(verify(m.as_bytes(), &none, &VerifyOptions { keys: Some(wrong), ..Default::default() }).is_err());
+            }
+        }
+    }
+}

@@ -25,7 +25,7 @@ pub use algorithms::{AlgorithmSuite, DigestAlgorithm, EncryptionAlgorithm, Signa
 pub use envelope::SoapVersion;
 pub use keytransport::{EncryptedKey, EphemeralKey, KeyResolver, KeyTransportAlgorithm, ReferenceKind, X509Reference};
 pub use options::{ContextKey, ProtectOptions, ProtectionOrder, TokenReference, VerifyOptions};
-pub use protect::{protect, protect_document, Protection};
+pub use protect::{protect, protect_document, protect_for_recipient, Protection};
 pub use report::{Association, ContextId, DecryptedPart, Part, SignedPart, VerifyReport};
 pub use verify::{verify, verify_document, SecretLookup};
 

@@ -110,6 +110,9 @@ pub struct VerifyOptions {
     pub min_key_len: usize,
     /// XML parsing limits.
     pub limits: crate::xml::Limits,
+    /// Private keys for xenc:EncryptedKey tokens addressed to this receiver (messages
+    /// protected with an ephemeral key rather than a security context).
+    pub keys: Option<std::sync::Arc<super::keytransport::KeyResolver>>,
 }
 
 impl Default for VerifyOptions {
@@ -121,6 +124,7 @@ impl Default for VerifyOptions {
             derive: crate::token::DeriveOptions::default(),
             min_key_len: 16,
             limits: crate::xml::Limits::default(),
+            keys: None,
         }
     }
 }

@@ -61,7 +61,40 @@ pub fn protect_document(doc: &mut Document, ctx: &ContextKey, what: Protection, 
     if opts.reference == TokenReference::ById && !opts.include_sct {
         return Err(Error::new(ErrorKind::InvalidArgument, "a reference by wsu:Id needs the SCT in the message"));
     }
-    let mut b = Builder { ctx, opts, v, sc: ctx.sct.version, header_items: Vec::new(), sct_id: None, ids: Ids::new()? };
+    let b = Builder { ctx, opts, v, sc: ctx.sct.version, header_items: Vec::new(), sct_id: None, ids: Ids::new()?, ek: None };
+    run(doc, b, what)
+}
+
+/// Protect `envelope` for the holder of `recipient`'s private key without a security
+/// context: a fresh random key travels in an xenc:EncryptedKey (RSA-OAEP) in the Security
+/// header, and DKTs (or the key itself) sign / encrypt — WCF's symmetric binding with an
+/// X.509 protection token, and key exchange pattern 4. Returns the secured envelope and
+/// the key, which a reply may be protected with.
+pub fn protect_for_recipient(
+    envelope: &[u8],
+    recipient: &openssl::x509::X509Ref,
+    version: crate::version::ScVersion,
+    what: Protection,
+    opts: &ProtectOptions,
+) -> Result<(String, Secret)> {
+    use super::keytransport::{EncryptedKey, KeyTransportAlgorithm, ReferenceKind};
+    let mut doc = xml::parse(envelope)?;
+    let v = envelope::check_envelope(&doc)?;
+    let secret = Secret::random(32)?;
+    let mut ek = EncryptedKey::encrypt_key(&secret, recipient, KeyTransportAlgorithm::RsaOaepMgf1p, ReferenceKind::Thumbprint)?;
+    let ids = Ids::new()?;
+    let ek_id = ids.id("EK");
+    ek.id = Some(ek_id.clone());
+    // The token is a placeholder the builder never writes: keys come from the EncryptedKey.
+    let ctx = ContextKey { sct: crate::token::SecurityContextToken::new(version, "urn:wssx:ephemeral-key")?, secret: secret.clone() };
+    let o = ProtectOptions { include_sct: false, reference: TokenReference::ByIdentifier, ..opts.clone() };
+    let b = Builder { ctx: &ctx, opts: &o, v, sc: version, header_items: vec![ek.to_element()], sct_id: None, ids, ek: Some(ek_id) };
+    run(&mut doc, b, what)?;
+    Ok((xml::document_to_string(&doc), secret))
+}
+
+fn run(doc: &mut Document, mut b: Builder<'_>, what: Protection) -> Result<()> {
+    let (v, opts) = (b.v, b.opts);
     b.prepare_sct();
     // One Timestamp per Security header: a second protection step signs the one there.
     let existing_ts = envelope::header(doc, v)
@@ -139,6 +172,8 @@ struct Builder<'a> {
     header_items: Vec<Element>,
     sct_id: Option<String>,
     ids: Ids,
+    /// wsu:Id of the xenc:EncryptedKey the keys come from, instead of the SCT.
+    ek: Option<String>,
 }
 
 /// IDs for the elements one message adds: a random per-message stem (so they cannot
@@ -165,7 +200,7 @@ impl Ids {
 
 impl<'a> Builder<'a> {
     fn prepare_sct(&mut self) {
-        if self.opts.include_sct {
+        if self.opts.include_sct && self.ek.is_none() {
             self.sct_id = Some(self.ctx.sct.id.clone().unwrap_or_else(|| self.ids.id("sct")));
         }
     }
@@ -179,6 +214,11 @@ impl<'a> Builder<'a> {
 
     /// The reference to the SCT, per the options.
     fn sct_reference(&self) -> SecurityTokenReference {
+        if let Some(ek) = &self.ek {
+            let mut s = SecurityTokenReference::to_id(ek, Some(super::keytransport::ENCRYPTED_KEY_TOKEN));
+            s.token_type = Some(super::keytransport::ENCRYPTED_KEY_TOKEN.to_string());
+            return s;
+        }
         let instance = if self.opts.reference_instance { self.ctx.sct.instance.as_deref() } else { None };
         match (self.opts.reference, &self.sct_id) {
             (TokenReference::ById, Some(id)) => {

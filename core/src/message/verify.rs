@@ -82,6 +82,7 @@ pub fn verify_document(doc: Document, lookup: &dyn SecretLookup, opts: &VerifyOp
         ids: None,
         scts: Vec::new(),
         dkts: Vec::new(),
+        eks: Vec::new(),
         signed: Vec::new(),
         decrypted: Vec::new(),
         timestamp: None,
@@ -111,6 +112,8 @@ struct Processor<'a> {
     ids: Option<HashMap<String, NodePath>>,
     scts: Vec<(Option<String>, SecurityContextToken)>,
     dkts: Vec<DerivedKeyToken>,
+    /// Decrypted xenc:EncryptedKey tokens: (Id, key, EncryptedKeySHA1).
+    eks: Vec<(Option<String>, Secret, Vec<u8>)>,
     signed: Vec<SignedPart>,
     decrypted: Vec<DecryptedPart>,
     timestamp: Option<(Option<Instant>, Option<Instant>)>,
@@ -138,6 +141,8 @@ impl<'a> Processor<'a> {
                 Step::Sct(SecurityContextToken::from_element(el)?)
             } else if scv.is_some() && el.local == "DerivedKeyToken" {
                 Step::Dkt(DerivedKeyToken::from_element(el)?)
+            } else if el.is(ns::XENC, "EncryptedKey") {
+                Step::EncryptedKey(super::keytransport::EncryptedKey::from_element(el)?)
             } else if el.is(ns::XENC, "ReferenceList") {
                 let mut ids = Vec::new();
                 for r in el.elements().filter(|r| r.is(ns::XENC, "DataReference")) {
@@ -159,7 +164,19 @@ impl<'a> Processor<'a> {
                 Step::Dkt(d) => self.dkts.push(d),
                 Step::Decrypt(ids) => {
                     for id in ids {
-                        self.decrypt(&id)?;
+                        self.decrypt(&id, None)?;
+                    }
+                }
+                Step::EncryptedKey(ek) => {
+                    let keys = self.opts.keys.as_ref().ok_or_else(|| {
+                        Error::new(ErrorKind::InvalidSecurityToken, "an EncryptedKey is addressed to this receiver but no private key was given")
+                    })?;
+                    let secret = keys.decrypt(&ek)?;
+                    let sha1 = ek.encrypted_key_sha1()?;
+                    self.eks.push((ek.id.clone(), secret.clone(), sha1));
+                    for uri in &ek.reference_list {
+                        let id = uri.strip_prefix('#').ok_or_else(|| wrong(format!("DataReference URI '{uri}' is not a same-document reference")))?;
+                        self.decrypt(id, Some(secret.clone()))?;
                     }
                 }
                 Step::Signature => {
@@ -234,6 +251,17 @@ impl<'a> Processor<'a> {
             let dkt = s.implied_derived_key().ok_or_else(|| wrong("bad implied derived key"))?;
             return Ok(Source::Dkt(Box::new(dkt)));
         }
+        if let Some(k) = &s.key_identifier {
+            if k.value_type.as_deref() == Some(super::keytransport::ENCRYPTED_KEY_SHA1) {
+                let want = xml::decode_base64(&k.value).map_err(|m| Error::new(ErrorKind::InvalidSecurityToken, m))?;
+                return self
+                    .eks
+                    .iter()
+                    .find(|(_, _, sha)| ct_eq(sha, &want))
+                    .map(|(_, key, _)| Source::Key(key.clone()))
+                    .ok_or_else(|| Error::new(ErrorKind::UnknownDerivationSource, "no EncryptedKey with that EncryptedKeySHA1"));
+            }
+        }
         let Some(r) = &s.reference else {
             return Err(Error::new(
                 ErrorKind::UnknownDerivationSource,
@@ -242,6 +270,9 @@ impl<'a> Processor<'a> {
         };
         match r.target() {
             ReferenceTarget::Local(id) => {
+                if let Some((_, key, _)) = self.eks.iter().find(|(i, _, _)| i.as_deref() == Some(id)) {
+                    return Ok(Source::Key(key.clone()));
+                }
                 if let Some(d) = self.dkt_by_local_id(id) {
                     return Ok(Source::Dkt(Box::new(d.clone())));
                 }
@@ -274,6 +305,7 @@ impl<'a> Processor<'a> {
         let s = SecurityTokenReference::from_element(s)?;
         match self.resolve_ref(&s)? {
             Source::Context(id) => Ok((self.context_secret(&id)?, Some(id))),
+            Source::Key(k) => Ok((k, None)),
             Source::Dkt(d) => {
                 let mut ctx: Option<ContextId> = None;
                 let key = {
@@ -300,9 +332,18 @@ impl<'a> Processor<'a> {
                                 Ok(KeySource::Secret(secret))
                             }
                             Source::Dkt(d) => Ok(KeySource::DerivedKey(d)),
+                            Source::Key(k) => Ok(KeySource::Secret(k)),
                         }
                     };
-                    d.derive_chain(&mut resolve, &self.opts.derive)?
+                    // DKTs may name an EncryptedKey by EncryptedKeySHA1 (WCF does in replies).
+                    let by_ek_sha1 = d.token_reference.as_ref().and_then(|s| s.key_identifier.as_ref()).and_then(|k| k.value_type.as_deref())
+                        == Some(super::keytransport::ENCRYPTED_KEY_SHA1);
+                    if by_ek_sha1 {
+                        let o = crate::token::DeriveOptions { allow_key_identifier: true, ..self.opts.derive.clone() };
+                        d.derive_chain(&mut resolve, &o)?
+                    } else {
+                        d.derive_chain(&mut resolve, &self.opts.derive)?
+                    }
                 };
                 Ok((key, ctx))
             }
@@ -429,7 +470,9 @@ impl<'a> Processor<'a> {
 
     // ---- decryption -----------------------------------------------------------------
 
-    fn decrypt(&mut self, id: &str) -> Result<()> {
+    /// Decrypt the EncryptedData `#id`, with `preset` (from an EncryptedKey's own
+    /// ReferenceList) or the key its KeyInfo names.
+    fn decrypt(&mut self, id: &str, preset: Option<Secret>) -> Result<()> {
         let path = self
             .ids()?
             .get(id)
@@ -442,7 +485,10 @@ impl<'a> Processor<'a> {
         let alg = EncryptionAlgorithm::from_uri(
             ed.find(ns::XENC, "EncryptionMethod").and_then(|m| m.attr(None, "Algorithm")).unwrap_or(""),
         )?;
-        let (key, ctx) = self.key_for(ed.find(ns::DS, "KeyInfo"))?;
+        let (key, ctx) = match preset {
+            Some(k) if ed.find(ns::DS, "KeyInfo").is_none() => (k, None),
+            _ => self.key_for(ed.find(ns::DS, "KeyInfo"))?,
+        };
         if key.len() < self.opts.min_key_len {
             return Err(Error::new(ErrorKind::Crypto, format!("a {}-byte encryption key is too short", key.len())));
         }
@@ -503,6 +549,8 @@ impl<'a> Processor<'a> {
 enum Source {
     Context(ContextId),
     Dkt(Box<DerivedKeyToken>),
+    /// A key from an xenc:EncryptedKey (not a security context).
+    Key(Secret),
 }
 
 /// What one child of the Security header asks the processor to do.
@@ -511,6 +559,7 @@ enum Step {
     Sct(SecurityContextToken),
     Dkt(DerivedKeyToken),
     Decrypt(Vec<String>),
+    EncryptedKey(super::keytransport::EncryptedKey),
     Signature,
     Skip,
 }
