@@ -6,28 +6,21 @@
 //!
 //! Run: `cargo bench -p wssx --bench binding` (add `-- --quick` for a short run).
 
+mod common;
+
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wssx::binding::{MemoryStore, Outcome, Requestor, RequestorConfig, ServicePolicy, TokenService};
 use wssx::message::{protect, ProtectOptions, Protection};
 use wssx::TrustVersion;
 
 fn rate(dur: Duration, f: &mut dyn FnMut()) -> f64 {
-    for _ in 0..20 {
-        f();
-    }
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < dur {
-        f();
-        n += 1;
-    }
-    n as f64 / start.elapsed().as_secs_f64()
+    common::rate(dur, 1, f)
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let quick = common::quick();
     let dur = Duration::from_millis(if quick { 400 } else { 2000 });
     let svc = TokenService::new(Arc::new(MemoryStore::new(1_000_000)), ServicePolicy::default());
     let app = r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><m:Ping xmlns:m="urn:app">hello</m:Ping></s:Body></s:Envelope>"#;

@@ -12,9 +12,11 @@
 //!   a digest over the Body costs either way);
 //!   and the ratio of each to the writer baseline.
 
+mod common;
+
 use sha1::{Digest, Sha1};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wssx::xml::c14n::{canonicalize_subtree, find_by_id, stream_subtree, C14nOptions};
 
 /// The bodies measured: (name, order lines; 0 = one 64 KB base64 text node).
@@ -24,19 +26,7 @@ const WSU: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssec
 
 /// Runs of `f` per second, measured for `dur` after a warm-up.
 fn rate(dur: Duration, f: &mut dyn FnMut()) -> f64 {
-    let warm = Instant::now();
-    while warm.elapsed() < dur / 10 {
-        f();
-    }
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < dur {
-        for _ in 0..16 {
-            f();
-        }
-        n += 16;
-    }
-    n as f64 / start.elapsed().as_secs_f64()
+    common::rate(dur, 16, f)
 }
 
 /// A SOAP 1.2 envelope whose Body (`wsu:Id="body"`) holds `items` order lines, or for
@@ -155,7 +145,7 @@ fn main() {
             args[1..].iter().filter(|a| !a.starts_with('-') && a.parse::<u64>().is_err()).cloned().collect();
         return fixed_iterations(n, &only);
     }
-    let quick = std::env::args().any(|a| a == "--quick");
+    let quick = common::quick();
     let dur = Duration::from_millis(if quick { 300 } else { 2000 });
     // Any other argument selects cases by name (`-- small`), for profiling one of them.
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();

@@ -4,29 +4,19 @@
 //! Prints one line per case: derivations per second and the ratio to the OpenSSL baseline
 //! (one HMAC-SHA1 over the same seed through the EVP API, keyed once).
 
+mod common;
+
 use openssl::{hash::MessageDigest, pkey::PKey, sign::Signer};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wssx::crypto::{derive_key, PSha1, DEFAULT_LABEL};
 
 fn rate(dur: Duration, f: &mut dyn FnMut()) -> f64 {
-    // Warm up, then run in batches until `dur` has passed.
-    for _ in 0..1000 {
-        f();
-    }
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < dur {
-        for _ in 0..1000 {
-            f();
-        }
-        n += 1000;
-    }
-    n as f64 / start.elapsed().as_secs_f64()
+    common::rate(dur, 1000, f)
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let quick = common::quick();
     let dur = Duration::from_millis(if quick { 300 } else { 2000 });
     let secret = [0x5au8; 32];
     let nonce = [0xa5u8; 16];

@@ -5,22 +5,15 @@
 //!
 //! Run: `cargo bench -p wssx --bench message` (add `-- --quick` for a short run).
 
+mod common;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wssx::message::{protect, verify, ContextId, ContextKey, ProtectOptions, Protection, VerifyOptions};
 use wssx::{ScVersion, Secret, SecurityContextToken};
 
 fn rate(dur: Duration, f: &mut dyn FnMut()) -> f64 {
-    for _ in 0..20 {
-        f();
-    }
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < dur {
-        f();
-        n += 1;
-    }
-    n as f64 / start.elapsed().as_secs_f64()
+    common::rate(dur, 1, f)
 }
 
 fn envelope(body_bytes: usize) -> String {
@@ -33,7 +26,7 @@ fn envelope(body_bytes: usize) -> String {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let quick = common::quick();
     let dur = Duration::from_millis(if quick { 300 } else { 2000 });
     let sct = SecurityContextToken::new(ScVersion::V1_3, "urn:uuid:6f1a0b2c-0000-4000-8000-00000000bench").unwrap();
     let ctx = ContextKey { sct, secret: Secret::from_slice(&[7u8; 32]) };

@@ -8,12 +8,14 @@
 //! Run: `cargo bench -p wssx --bench trust` (add `-- --quick` for a short run).
 //! Target: at least 200,000 typed round trips per second on one core.
 
+mod common;
+
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wssx::crypto::Secret;
 use wssx::time;
 use wssx::token::{SecurityContextToken, SecurityTokenReference};
@@ -52,18 +54,7 @@ fn allocations(f: &mut dyn FnMut()) -> u64 {
 }
 
 fn rate(dur: Duration, f: &mut dyn FnMut()) -> f64 {
-    for _ in 0..2000 {
-        f();
-    }
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < dur {
-        for _ in 0..500 {
-            f();
-        }
-        n += 500;
-    }
-    n as f64 / start.elapsed().as_secs_f64()
+    common::rate(dur, 500, f)
 }
 
 /// The RSTR a WCF-style token service sends for a new context (1.3).
@@ -91,7 +82,7 @@ fn typical_rstr() -> String {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let quick = common::quick();
     let dur = Duration::from_millis(if quick { 300 } else { 2000 });
     let xml = typical_rstr();
     let bytes = xml.as_bytes();
