@@ -251,9 +251,13 @@ def test_context_attribution_with_two_contexts():
     twice = wssx.sign(once, b, kb, timestamp_ttl=None, signed_headers=[(WSA, "To")])
     store = {a.identifier: ka, b.identifier: kb}
     r = wssx.verify(twice, store)
-    assert r.signer_of("Timestamp") == context_of(a)
     assert r.signer_of(f"Header {{{WSA}}}To") == context_of(b)
-    assert [s.context for s in r.signed if s.part == "Body"] == [context_of(a), context_of(b)]
+    # Each protection step prepends its header items (WS-Security 1.1 section 5), so the
+    # receiver processes B's later signature first; B also signs the Timestamp A put there
+    # (one Timestamp per Security header).
+    assert [s.context for s in r.signed if s.part == "Body"] == [context_of(b), context_of(a)]
+    assert [s.context for s in r.signed if s.part == "Timestamp"] == [context_of(b), context_of(a)]
+    assert r.signer_of("Timestamp") == context_of(b)
     assert {t.identifier for t in r.tokens} == {a.identifier, b.identifier}
     # Each context's own messages, against the same store.
     for sct, key in [(a, ka), (b, kb)]:

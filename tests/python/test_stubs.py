@@ -47,6 +47,18 @@ def _members(cls_node):
     return out
 
 
+def _params(fn):
+    """Parameter names of a stubbed function in signature order (``*args`` / ``**kw`` too)."""
+    a = fn.args
+    names = [x.arg for x in a.posonlyargs + a.args]
+    if a.vararg:
+        names.append(a.vararg.arg)
+    names += [x.arg for x in a.kwonlyargs]
+    if a.kwarg:
+        names.append(a.kwarg.arg)
+    return names
+
+
 def _public(obj):
     return {n for n in dir(obj) if not n.startswith("_")}
 
@@ -66,9 +78,7 @@ def test_native_stub_matches_runtime():
             assert stubbed == _public(obj), name
         elif isinstance(node, ast.FunctionDef):
             # parameter names and order agree with the runtime signature
-            want = [a.arg for a in node.args.args + node.args.kwonlyargs]
-            got = list(inspect.signature(obj).parameters)
-            assert want == got, name
+            assert _params(node) == list(inspect.signature(obj).parameters), name
 
 
 def test_native_class_method_signatures():
@@ -84,7 +94,7 @@ def test_native_class_method_signatures():
             if "property" in decorators or "setter" in decorators:
                 assert isinstance(inspect.getattr_static(cls, fn.name), (property, type(wssx.DerivedKeyToken.id))), fn.name
                 continue
-            want = [a.arg for a in fn.args.args + fn.args.kwonlyargs][1:]  # without self / cls
+            want = _params(fn)[1:]  # without self / cls
             got = [p for p in inspect.signature(getattr(cls, fn.name)).parameters if p != "self"]
             assert want == got, f"{node.name}.{fn.name}"
 
@@ -103,7 +113,7 @@ def test_errors_stub_matches_runtime():
 
 
 # Defined in Python (typed inline, no stub needed).
-PURE_PYTHON = {"inspect", *_message.__all__}
+PURE_PYTHON = {"inspect", "trust_inspect", *_message.__all__}
 
 
 def test_package_exports():
@@ -144,6 +154,15 @@ def test_protect_wrappers_forward_every_option(fn):
                                  wssx.SecurityContextToken.from_xml, wssx.WssxError, wssx.LimitExceededError,
                                  wssx.sign, wssx.encrypt, wssx.sign_and_encrypt, wssx.verify, wssx.c14n,
                                  wssx.AlgorithmSuite, wssx.VerifyReport, wssx.SignedPart, wssx.DecryptedPart,
-                                 wssx.VerifyReport.is_signed, wssx.VerifyReport.signer_of, _native.protect])
+                                 wssx.VerifyReport.is_signed, wssx.VerifyReport.signer_of, _native.protect,
+                                 wssx.trust_inspect, wssx.TrustVersion, wssx.SecurityTokenReference,
+                                 wssx.RequestSecurityToken, wssx.RequestSecurityTokenResponse,
+                                 wssx.RequestSecurityTokenResponseCollection, wssx.Envelope, wssx.Envelope.wrap,
+                                 wssx.Envelope.message, wssx.Fault, wssx.Fault.from_error, wssx.RequestorConfig,
+                                 wssx.Requestor, wssx.Requestor.call, wssx.Requestor.renew, wssx.OutgoingRequest,
+                                 wssx.Pending, wssx.Pending.finish, wssx.Outcome, wssx.SecurityContext,
+                                 wssx.SecurityContext.should_renew, wssx.StoredContext, wssx.MemoryStore,
+                                 wssx.TokenService, wssx.TokenService.handle, wssx.TokenService.verify_message,
+                                 wssx.ServiceResponse])
 def test_docstrings(obj):
     assert obj.__doc__ and len(obj.__doc__.strip()) > 20

@@ -6,11 +6,13 @@
 //! protection and verification) runs with the GIL released; `verify` re-attaches only to
 //! call the caller's secret lookup. The pure-Python package `wssx` re-exports what is defined here.
 
+mod binding;
 mod convert;
 mod crypto;
 mod errors;
 mod message;
 mod tokens;
+mod trust;
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -59,5 +61,23 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<message::PyVerifyReport>()?;
     m.add_class::<message::PySignedPart>()?;
     m.add_class::<message::PyDecryptedPart>()?;
+    m.add_class::<trust::PyTrustVersion>()?;
+    m.add_class::<trust::PySecurityTokenReference>()?;
+    m.add_class::<trust::PyRequestSecurityToken>()?;
+    m.add_class::<trust::PyRequestSecurityTokenResponse>()?;
+    m.add_class::<trust::PyRequestSecurityTokenResponseCollection>()?;
+    m.add_class::<trust::PyEnvelope>()?;
+    m.add_class::<trust::PyFault>()?;
+    m.add_function(wrap_pyfunction!(trust::trust_inspect_json, m)?)?;
+    m.add_class::<binding::PyRequestorConfig>()?;
+    m.add_class::<binding::PyRequestor>()?;
+    m.add_class::<binding::PyOutgoingRequest>()?;
+    m.add_class::<binding::PyPending>()?;
+    m.add_class::<binding::PyOutcome>()?;
+    m.add_class::<binding::PySecurityContext>()?;
+    m.add_class::<binding::PyStoredContext>()?;
+    m.add_class::<binding::PyMemoryStore>()?;
+    m.add_class::<binding::PyTokenService>()?;
+    m.add_class::<binding::PyServiceResponse>()?;
     Ok(())
 }

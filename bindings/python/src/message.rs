@@ -183,7 +183,10 @@ impl PyAlgorithmSuite {
     }
 }
 
-fn suite_obj(py: Python<'_>, s: AlgorithmSuite) -> PyResult<Bound<'_, PyAlgorithmSuite>> {
+pub(crate) fn suite_obj(
+    py: Python<'_>,
+    s: AlgorithmSuite,
+) -> PyResult<Bound<'_, PyAlgorithmSuite>> {
     Ok(py
         .get_type::<PyAlgorithmSuite>()
         .getattr(PyAlgorithmSuite::from_core(s).member_name())?
@@ -227,13 +230,13 @@ static DATETIME_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 static EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static MILLISECOND: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn datetime_attr<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn datetime_attr<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     let m =
         DATETIME_MODULE.get_or_try_init(py, || Ok::<_, PyErr>(py.import("datetime")?.unbind()))?;
     m.bind(py).getattr(name)
 }
 
-fn utc(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn utc(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     datetime_attr(py, "timezone")?.getattr("utc")
 }
 
@@ -307,7 +310,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for When {
 
 /// An aware UTC datetime for an instant; instants beyond `datetime`'s range (years 1 to
 /// 9999) are clamped to `datetime.min` / `datetime.max` (in UTC).
-fn to_datetime(py: Python<'_>, t: Instant) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn to_datetime(py: Python<'_>, t: Instant) -> PyResult<Bound<'_, PyAny>> {
     let r = millisecond(py)?
         .mul(t.millis())
         .and_then(|d| epoch(py)?.add(d));
@@ -443,9 +446,57 @@ pub fn protect<'py>(
     gcm: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let what = protection_arg(&protection)?;
-    let opts = ProtectOptions {
+    let opts = protect_options(
+        suite,
+        &reference,
+        include_sct,
+        reference_instance,
+        derived_keys,
+        label,
+        nonce_length,
+        signature_key_length,
+        encryption_key_length,
+        offset,
+        timestamp_ttl,
+        signed_headers,
+        encrypted_headers,
+        &order,
+        gcm,
+    )?;
+    let ctx = ContextKey {
+        sct: sct.inner.clone(),
+        secret: Secret::from_slice(&secret),
+    };
+    drop(sct);
+    let out = py
+        .detach(|| message::protect(&envelope, &ctx, what, &opts))
+        .or_raise(py)?;
+    Ok(PyBytes::new(py, out.as_bytes()))
+}
+
+/// The core options of the protect keyword arguments (shared by :func:`protect` and
+/// ``RequestorConfig``).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn protect_options(
+    suite: SuiteArg,
+    reference: &str,
+    include_sct: bool,
+    reference_instance: bool,
+    derived_keys: bool,
+    label: Option<String>,
+    nonce_length: Uint,
+    signature_key_length: Option<Uint>,
+    encryption_key_length: Option<Uint>,
+    offset: Option<Uint>,
+    timestamp_ttl: Option<Seconds>,
+    signed_headers: Option<&Bound<'_, PyAny>>,
+    encrypted_headers: Option<&Bound<'_, PyAny>>,
+    order: &str,
+    gcm: bool,
+) -> PyResult<ProtectOptions> {
+    Ok(ProtectOptions {
         suite: suite.0,
-        reference: reference_arg(&reference)?,
+        reference: reference_arg(reference)?,
         include_sct,
         reference_instance,
         derived_keys,
@@ -457,18 +508,9 @@ pub fn protect<'py>(
         timestamp_ttl: timestamp_ttl.map(|t| t.0),
         signed_headers: qnames(signed_headers)?,
         encrypted_headers: qnames(encrypted_headers)?,
-        order: order_arg(&order)?,
+        order: order_arg(order)?,
         gcm,
-    };
-    let ctx = ContextKey {
-        sct: sct.inner.clone(),
-        secret: Secret::from_slice(&secret),
-    };
-    drop(sct);
-    let out = py
-        .detach(|| message::protect(&envelope, &ctx, what, &opts))
-        .or_raise(py)?;
-    Ok(PyBytes::new(py, out.as_bytes()))
+    })
 }
 
 // ------------------------------------------------------------------------------------------
@@ -801,7 +843,7 @@ impl PyDecryptedPart {
 /// ``envelope`` is the message after decryption (what the application should read).
 #[pyclass(name = "VerifyReport", module = "wssx", frozen, skip_from_py_object)]
 pub struct PyVerifyReport {
-    inner: VerifyReport,
+    pub(crate) inner: VerifyReport,
 }
 
 #[pymethods]

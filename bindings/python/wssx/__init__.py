@@ -39,6 +39,29 @@ context store); unknown contexts raise :class:`BadContextTokenError`, bad signat
 :class:`InvalidSignatureError`, stale Timestamps :class:`ExpiredDataError`.
 ``wssx.c14n(xml, id)`` gives the exclusive canonical form a signature reference digests.
 
+WS-Trust messages (Feb 2005, 1.3, 1.4) as classes with properties, read and written in
+any version::
+
+    >>> rst = wssx.RequestSecurityToken.from_xml(wire)       # bare, or inside an envelope
+    >>> rst.version, rst.request_type, rst.key_size, rst.lifetime
+    (TrustVersion.FEB2005, 'Issue', 256, None)
+    >>> rst.convert("1.3").to_xml()                          # every URI mapped
+    >>> env = wssx.Envelope.wrap(rst, soap_version="1.1", to="https://sts.example.org/")
+    >>> wssx.Fault.from_error(wssx.BadContextTokenError(), "1.3").to_xml("1.2")
+    >>> wssx.trust_inspect(any_xml)                          # a dict describing it
+
+Protocols (sans I/O: a transport is any callable sending an OutgoingRequest and returning
+the response bytes)::
+
+    >>> service = wssx.TokenService(wssx.MemoryStore())
+    >>> requestor = wssx.Requestor(wssx.RequestorConfig("https://sts.example.org/", trust_version="2005/02"))
+    >>> transport = lambda out: service.handle(out.envelope).envelope   # or an HTTP POST
+    >>> ctx = requestor.obtain(transport)
+    >>> report = service.verify_message(ctx.sign(envelope))
+    >>> ctx = requestor.call(transport, "renew", ctx).context         # new key, new Instance
+    >>> requestor.call(transport, "cancel", ctx).kind
+    'cancelled'
+
 Errors are :class:`WssxError` subclasses, one per core error kind (``e.kind`` is the kind
 name, ``e.path`` the element at fault), e.g. :class:`LimitExceededError`,
 :class:`MalformedXmlError`, :class:`BadContextTokenError`.
@@ -58,9 +81,26 @@ from ._native import (
     AlgorithmSuite,
     DecryptedPart,
     DerivedKeyToken,
+    Envelope,
+    Fault,
+    MemoryStore,
+    Outcome,
+    OutgoingRequest,
+    Pending,
+    RequestSecurityToken,
+    RequestSecurityTokenResponse,
+    RequestSecurityTokenResponseCollection,
+    Requestor,
+    RequestorConfig,
     ScVersion,
+    SecurityContext,
     SecurityContextToken,
+    SecurityTokenReference,
+    ServiceResponse,
     SignedPart,
+    StoredContext,
+    TokenService,
+    TrustVersion,
     VerifyReport,
     __version__,
     c14n,
@@ -85,6 +125,21 @@ def inspect(xml: Union[bytes, bytearray]) -> Dict[str, Any]:
     return result
 
 
+def trust_inspect(xml: Union[bytes, bytearray]) -> Dict[str, Any]:
+    """Parse whatever ``xml`` holds and describe it as a dict.
+
+    Reads a SOAP 1.1 / 1.2 envelope (its WS-Addressing headers, the trust messages of its
+    Body and IssuedTokens headers described in full, the security tokens of its
+    ``wsse:Security`` header, or its Fault), any WS-Trust message (RST, RSTR, RSTRC, RSTC,
+    IssuedTokens; Feb 2005, 1.3, 1.4) or a token. Table URIs appear by name
+    (``"requestType": "Issue"``); secrets only by type and length. Raises a
+    :class:`WssxError` subclass (:class:`MalformedXmlError`, :class:`InvalidRequestError`,
+    ...) for anything else.
+    """
+    result: Dict[str, Any] = _json.loads(_native.trust_inspect_json(xml))
+    return result
+
+
 __all__ = [
     "DEFAULT_LABEL",
     "DEFAULT_LENGTH",
@@ -92,9 +147,26 @@ __all__ = [
     "AlgorithmSuite",
     "DecryptedPart",
     "DerivedKeyToken",
+    "Envelope",
+    "Fault",
+    "MemoryStore",
+    "Outcome",
+    "OutgoingRequest",
+    "Pending",
+    "RequestSecurityToken",
+    "RequestSecurityTokenResponse",
+    "RequestSecurityTokenResponseCollection",
+    "Requestor",
+    "RequestorConfig",
     "ScVersion",
+    "SecurityContext",
     "SecurityContextToken",
+    "SecurityTokenReference",
+    "ServiceResponse",
     "SignedPart",
+    "StoredContext",
+    "TokenService",
+    "TrustVersion",
     "VerifyReport",
     "__version__",
     "c14n",
@@ -106,6 +178,7 @@ __all__ = [
     "random_bytes",
     "sign",
     "sign_and_encrypt",
+    "trust_inspect",
     "verify",
     *_error_names,
 ]
