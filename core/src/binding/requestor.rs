@@ -293,6 +293,7 @@ impl Requestor {
     ) -> Result<(OutgoingRequest, Pending)> {
         let (mut rst, c) = self.new_rst(RequestType::Renew)?;
         rst.renew_target = Some(self.target(ctx));
+        rst.params.key_size = Some(self.config.key_size);
         let entropy = if new_key_material { self.add_entropy(&mut rst)? } else { None };
         let (env, action) = self.envelope(&rst, &Action::RstSctRenew)?;
         let env = match reproof {

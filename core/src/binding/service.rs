@@ -757,6 +757,12 @@ impl TokenService {
     /// come from the store; an expired context gives wsc:RenewNeeded, a cancelled or
     /// unknown one wsc:BadContextToken.
     pub fn verify_message(&self, envelope: &[u8]) -> Result<VerifyReport> {
+        self.verify_message_with(envelope, VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() })
+    }
+
+    /// [`TokenService::verify_message`] under `opts` (timestamp requirement, limits, ...);
+    /// the keys always come from the store.
+    pub fn verify_message_with(&self, envelope: &[u8], opts: VerifyOptions) -> Result<VerifyReport> {
         let store = self.store.clone();
         let skew = self.policy.clock_skew;
         let lookup = move |id: &ContextId| -> Result<Option<Secret>> {
@@ -769,7 +775,7 @@ impl TokenService {
                 Lookup::Unknown => Ok(None),
             }
         };
-        message::verify(envelope, &lookup, &VerifyOptions { clock_skew: skew, ..Default::default() })
+        message::verify(envelope, &lookup, &opts)
     }
 }
 
