@@ -45,10 +45,12 @@ print(f"  [python client] renewed: new instance {ctx.instance}")
 app_call(ctx, "after renewal")
 requestor.call(transport, "amend", ctx)
 print("  [python client] amended")
+# Keep a copy of the key: after the cancel, send with it anyway to show the service refuses.
+stale = wssx.SecurityContext(ctx.sct, ctx.secret, trust_version=ctx.trust_version)
 requestor.call(transport, "cancel", ctx)
 print("  [python client] cancelled")
 try:
-    app_call(ctx, "after cancel")
+    app_call(stale, "after cancel")
     print("  [python client] ERROR: cancelled context accepted")
     sys.exit(1)
 except wssx.WssxError as e:
