@@ -13,8 +13,10 @@
  * through out-pointers; on failure wssx_last_error() says why. NULL where a value is
  * required gives WSSX_NULL_ARGUMENT; a NULL pointer with length 0 is an empty input.
  * Strings are UTF-8 with explicit lengths. Byte outputs are wssx_buf (free with
- * wssx_buf_free); tokens and reports are opaque handles (free with wssx_sct_free,
- * wssx_dkt_free, wssx_verify_report_free).
+ * wssx_buf_free); tokens, trust messages, envelopes, faults, reports and the protocol
+ * objects are opaque handles, each freed with its own _free function (wssx_sct_free,
+ * wssx_rst_free, wssx_service_free, ...). Enum arguments are ints checked on entry.
+ * Callbacks take a void *user_data; their failures are WSSX_CALLBACK.
  */
 
 #include <stdbool.h>
@@ -60,6 +62,40 @@
  * refused with WSSX_BAD_CONTEXT_TOKEN).
  */
 #define WSSX_LOOKUP_UNKNOWN 1
+
+/**
+ * Return value of the store callbacks: success (`get`: found, and answered with
+ * `wssx_store_answer_found`).
+ */
+#define WSSX_STORE_OK 0
+
+/**
+ * Return value of the store callbacks: no such context (or instance).
+ */
+#define WSSX_STORE_UNKNOWN 1
+
+/**
+ * Return value of the store callbacks: the context was cancelled; it must be refused
+ * from now on (WSSX_BAD_CONTEXT_TOKEN).
+ */
+#define WSSX_STORE_CANCELLED 2
+
+/**
+ * The longest principal a `wssx_authorize_fn` may return, in bytes (the size of the
+ * buffer it gets).
+ */
+#define WSSX_MAX_PRINCIPAL_LEN 1024
+
+/**
+ * Return value of a `wssx_authorize_fn`: the request is allowed.
+ */
+#define WSSX_AUTHORIZE_ALLOW 0
+
+/**
+ * Return value of a `wssx_authorize_fn`: the request is refused (the service answers
+ * with a wst:FailedAuthentication fault).
+ */
+#define WSSX_AUTHORIZE_DENY 1
 
 /**
  * The result of every wssx call that can fail.
@@ -186,6 +222,285 @@ typedef enum wssx_sc_version {
 } wssx_sc_version;
 
 /**
+ * WS-Trust version.
+ */
+typedef enum wssx_trust_version {
+    /**
+     * February 2005: `http://schemas.xmlsoap.org/ws/2005/02/trust` (WCF wsHttpBinding,
+     * ADFS). Goes with WS-SecureConversation February 2005.
+     */
+    WSSX_TRUST_FEB2005 = 0,
+    /**
+     * OASIS WS-Trust 1.3: `http://docs.oasis-open.org/ws-sx/ws-trust/200512` (WCF
+     * ws2007HttpBinding). Goes with WS-SecureConversation 1.3.
+     */
+    WSSX_TRUST_1_3 = 1,
+    /**
+     * OASIS WS-Trust 1.4: the 1.3 namespace plus the elements 1.4 added (ActAs) in
+     * `http://docs.oasis-open.org/ws-sx/ws-trust/200802`. A parsed 1.3-namespace message
+     * that carries one of them reports this version.
+     */
+    WSSX_TRUST_1_4 = 2,
+} wssx_trust_version;
+
+/**
+ * wst:RequestType: the class of function requested. The SCT Amend binding has no
+ * request type of its own (it uses Issue with the `.../RST/SCT/Amend` action).
+ */
+typedef enum wssx_request_type {
+    /**
+     * `.../Issue`: issue a new token.
+     */
+    WSSX_REQUEST_ISSUE = 0,
+    /**
+     * `.../Renew`: renew a token.
+     */
+    WSSX_REQUEST_RENEW = 1,
+    /**
+     * `.../Cancel`: cancel a token.
+     */
+    WSSX_REQUEST_CANCEL = 2,
+    /**
+     * `.../Validate`: validate a token.
+     */
+    WSSX_REQUEST_VALIDATE = 3,
+    /**
+     * `.../KET`: request a key exchange token.
+     */
+    WSSX_REQUEST_KET = 4,
+    /**
+     * `.../STSCancel`: STS-initiated cancel (WS-Trust 1.3 only; written with its 1.3 URI
+     * in every version).
+     */
+    WSSX_REQUEST_STS_CANCEL = 5,
+    /**
+     * A request type URI wssx does not know (outputs only; get it with
+     * `wssx_rst_request_type_uri`).
+     */
+    WSSX_REQUEST_OTHER = 6,
+} wssx_request_type;
+
+/**
+ * What a wst:Entropy holds.
+ */
+typedef enum wssx_key_material {
+    /**
+     * The message has no wst:Entropy.
+     */
+    WSSX_MATERIAL_NONE = 0,
+    /**
+     * A wst:BinarySecret in the clear: its bytes and @Type are available.
+     */
+    WSSX_MATERIAL_BINARY_SECRET = 1,
+    /**
+     * An xenc:EncryptedKey (kept as XML; see the message's XML or JSON).
+     */
+    WSSX_MATERIAL_ENCRYPTED_KEY = 2,
+    /**
+     * An xenc:EncryptedData (kept as XML).
+     */
+    WSSX_MATERIAL_ENCRYPTED_DATA = 3,
+    /**
+     * Anything else (kept as XML).
+     */
+    WSSX_MATERIAL_OTHER = 4,
+} wssx_key_material;
+
+/**
+ * The @Type of a wst:BinarySecret (WS-Trust section 5.3).
+ */
+typedef enum wssx_binary_secret_type {
+    /**
+     * A symmetric key (also what an absent @Type means).
+     */
+    WSSX_SECRET_SYMMETRIC_KEY = 0,
+    /**
+     * The private part of a public key.
+     */
+    WSSX_SECRET_ASYMMETRIC_KEY = 1,
+    /**
+     * A nonce (the usual type of entropy).
+     */
+    WSSX_SECRET_NONCE = 2,
+    /**
+     * A @Type URI wssx does not know (outputs only).
+     */
+    WSSX_SECRET_OTHER = 3,
+} wssx_binary_secret_type;
+
+/**
+ * How a target (or another token holder) names its token.
+ */
+typedef enum wssx_target_form {
+    /**
+     * No such target in the message.
+     */
+    WSSX_FORM_NONE = 0,
+    /**
+     * The token itself, a wsc:SecurityContextToken: the URI is its Identifier.
+     */
+    WSSX_FORM_SCT = 1,
+    /**
+     * A wsse:SecurityTokenReference: the URI is its wsse:Reference URI ("#id" or an
+     * SCT Identifier); absent when the STR holds no wsse:Reference (a KeyIdentifier).
+     */
+    WSSX_FORM_REFERENCE = 2,
+    /**
+     * Any other token (an endpoint reference, SAML, ...): see the XML or JSON.
+     */
+    WSSX_FORM_OTHER = 3,
+} wssx_target_form;
+
+/**
+ * What a wst:RequestedProofToken holds.
+ */
+typedef enum wssx_proof_kind {
+    /**
+     * The response has no RequestedProofToken.
+     */
+    WSSX_PROOF_NONE = 0,
+    /**
+     * The key itself, as a wst:BinarySecret.
+     */
+    WSSX_PROOF_BINARY_SECRET = 1,
+    /**
+     * wst:ComputedKey: the key is computed from both entropies with the named algorithm.
+     */
+    WSSX_PROOF_COMPUTED_KEY = 2,
+    /**
+     * An xenc:EncryptedKey for the requestor (kept as XML).
+     */
+    WSSX_PROOF_ENCRYPTED_KEY = 3,
+    /**
+     * A wsse:SecurityTokenReference to a proof token elsewhere.
+     */
+    WSSX_PROOF_REFERENCE = 4,
+    /**
+     * Anything else (kept as XML).
+     */
+    WSSX_PROOF_OTHER = 5,
+} wssx_proof_kind;
+
+/**
+ * The result of a validation (wst:Status/wst:Code).
+ */
+typedef enum wssx_validity {
+    /**
+     * No wst:Status.
+     */
+    WSSX_VALIDITY_NONE = 0,
+    /**
+     * `.../status/valid`.
+     */
+    WSSX_VALIDITY_VALID = 1,
+    /**
+     * `.../status/invalid`.
+     */
+    WSSX_VALIDITY_INVALID = 2,
+    /**
+     * A code URI wssx does not know (outputs only).
+     */
+    WSSX_VALIDITY_OTHER = 3,
+} wssx_validity;
+
+/**
+ * SOAP version.
+ */
+typedef enum wssx_soap_version {
+    /**
+     * SOAP 1.1 (`http://schemas.xmlsoap.org/soap/envelope/`), Content-Type `text/xml`.
+     */
+    WSSX_SOAP_11 = 0,
+    /**
+     * SOAP 1.2 (`http://www.w3.org/2003/05/soap-envelope`), Content-Type
+     * `application/soap+xml`.
+     */
+    WSSX_SOAP_12 = 1,
+} wssx_soap_version;
+
+/**
+ * WS-Addressing version of a message's headers, or none.
+ */
+typedef enum wssx_wsa_version {
+    /**
+     * No WS-Addressing headers.
+     */
+    WSSX_WSA_NONE = 0,
+    /**
+     * The 2004/08 member submission (`http://schemas.xmlsoap.org/ws/2004/08/addressing`),
+     * what WCF pairs with WS-Trust February 2005.
+     */
+    WSSX_WSA_2004_08 = 1,
+    /**
+     * W3C WS-Addressing 1.0 (`http://www.w3.org/2005/08/addressing`), what WCF pairs with
+     * WS-Trust 1.3.
+     */
+    WSSX_WSA_2005_08 = 2,
+} wssx_wsa_version;
+
+/**
+ * What a finished exchange produced (see `wssx_pending_finish`).
+ */
+typedef enum wssx_outcome {
+    /**
+     * Nothing: the call failed.
+     */
+    WSSX_OUTCOME_NONE = 0,
+    /**
+     * A new context (issue).
+     */
+    WSSX_OUTCOME_ISSUED = 1,
+    /**
+     * The renewed context: a new wsc:Instance, and a new key when key material was
+     * exchanged.
+     */
+    WSSX_OUTCOME_RENEWED = 2,
+    /**
+     * The amended context (same key).
+     */
+    WSSX_OUTCOME_AMENDED = 3,
+    /**
+     * The context was cancelled.
+     */
+    WSSX_OUTCOME_CANCELLED = 4,
+    /**
+     * The validation status.
+     */
+    WSSX_OUTCOME_VALIDATED = 5,
+} wssx_outcome;
+
+/**
+ * The operations a token service performs.
+ */
+typedef enum wssx_operation {
+    /**
+     * Issue a new context.
+     */
+    WSSX_OP_ISSUE = 0,
+    /**
+     * Renew a context.
+     */
+    WSSX_OP_RENEW = 1,
+    /**
+     * Amend a context.
+     */
+    WSSX_OP_AMEND = 2,
+    /**
+     * Cancel a context.
+     */
+    WSSX_OP_CANCEL = 3,
+    /**
+     * Validate a context.
+     */
+    WSSX_OP_VALIDATE = 4,
+    /**
+     * Hand out the service's key exchange token (a service created by the C API has
+     * none, so it answers such requests with wst:BadRequest).
+     */
+    WSSX_OP_KEY_EXCHANGE = 5,
+} wssx_operation;
+
+/**
  * What `wssx_protect` does to the message.
  */
 typedef enum wssx_protection {
@@ -255,6 +570,53 @@ typedef enum wssx_protection_order {
 } wssx_protection_order;
 
 /**
+ * Which target element of a request.
+ */
+typedef enum wssx_target_kind {
+    /**
+     * wst:RenewTarget (renewal binding).
+     */
+    WSSX_RENEW_TARGET = 0,
+    /**
+     * wst:CancelTarget (cancel binding).
+     */
+    WSSX_CANCEL_TARGET = 1,
+    /**
+     * wst:ValidateTarget (validation binding, 1.3+).
+     */
+    WSSX_VALIDATE_TARGET = 2,
+} wssx_target_kind;
+
+/**
+ * How the requestor contributes key material to a new or renewed context.
+ */
+typedef enum wssx_entropy_mode {
+    /**
+     * Send no entropy: the service chooses the key (returned as a BinarySecret).
+     */
+    WSSX_ENTROPY_NONE = 0,
+    /**
+     * Send entropy and expect a CK/PSHA1 computed key from both sides' entropy (WCF's
+     * default, "combined entropy").
+     */
+    WSSX_ENTROPY_COMBINED = 1,
+} wssx_entropy_mode;
+
+/**
+ * An established security context (opaque), as the requestor holds it: the SCT, its key,
+ * its lifetime, and whether it was cancelled.
+ *
+ * Created by `wssx_pending_finish` (issue, renew, amend) or `wssx_context_new`; the
+ * caller owns the handle and releases it with `wssx_context_free`. A context may move
+ * between threads and be used by several threads at once (protecting messages,
+ * building requests); `wssx_context_free` must not run concurrently with any other use
+ * of it. The handles of one context (the issued one and those renew and amend give)
+ * share its cancellation: once a cancel of any of them succeeds, all refuse to protect
+ * or sign with WSSX_BAD_CONTEXT_TOKEN.
+ */
+typedef struct wssx_context wssx_context;
+
+/**
  * A wsc:DerivedKeyToken (opaque): the parameters (nonce, label, offset or generation,
  * length) of a key derived from the secret of the token its SecurityTokenReference names.
  * Unknown attributes and children are kept and written back by `wssx_dkt_to_xml`.
@@ -265,6 +627,92 @@ typedef enum wssx_protection_order {
  * a setter or `wssx_dkt_free` must not run concurrently with any other use of it.
  */
 typedef struct wssx_dkt wssx_dkt;
+
+/**
+ * A SOAP envelope (opaque): its SOAP version, typed WS-Addressing headers (Action,
+ * MessageID, To, RelatesTo, ReplyTo, in the 2004/08 or 2005/08 namespace), every other
+ * header block (wsse:Security, ...) and the Body's children, kept as XML. For callers
+ * without a SOAP stack: wssx builds and reads the bytes, sending them is the caller's.
+ *
+ * Created by `wssx_envelope_parse`, `wssx_envelope_new`, `wssx_rst_to_envelope` or
+ * `wssx_fault_to_envelope`; the caller owns the handle and releases it with
+ * `wssx_envelope_free`. A handle may move between threads and may be read (`const`
+ * functions) from several threads at once, but a setter or `wssx_envelope_free` must not
+ * run concurrently with any other use of the same handle.
+ */
+typedef struct wssx_envelope wssx_envelope;
+
+/**
+ * A SOAP fault (opaque), independent of the SOAP version it is written in: the SOAP code
+ * (Sender / Receiver ...), the spec's fault code (wst:InvalidRequest,
+ * wsc:BadContextToken, ...), the reason text, and the rest kept.
+ *
+ * Created by `wssx_fault_new`, `wssx_fault_parse` or `wssx_envelope_fault`; the caller
+ * owns the handle and releases it with `wssx_fault_free`. A handle may move between
+ * threads and may be read (`const` functions) from several threads at once, but
+ * `wssx_fault_set_reason` or `wssx_fault_free` must not run concurrently with any other
+ * use of the same handle.
+ */
+typedef struct wssx_fault wssx_fault;
+
+/**
+ * A request in progress (opaque): what `wssx_pending_finish` needs to process the
+ * response (the request's @Context, the entropy sent, the context acted on).
+ *
+ * Created by the `wssx_requestor_` operations; consumed by `wssx_pending_finish`, or
+ * released unused with `wssx_pending_free`. It holds key material (the entropy sent):
+ * do not keep it longer than the exchange. A pending request may move between threads;
+ * it must not be used by two threads at once.
+ */
+typedef struct wssx_pending wssx_pending;
+
+/**
+ * A requestor (opaque): the client side of the SCT bindings, with its configuration.
+ *
+ * Created by `wssx_requestor_new` or `wssx_requestor_fallback_feb2005`; the caller owns
+ * the handle and releases it with `wssx_requestor_free`. A requestor is never changed
+ * after creation: it may move between threads and be used by several threads at once
+ * (each operation gives its own `wssx_pending`), but `wssx_requestor_free` must not run
+ * concurrently with any other use of it.
+ */
+typedef struct wssx_requestor wssx_requestor;
+
+/**
+ * A wst:RequestSecurityToken (opaque): a typed WS-Trust request in any version. Every
+ * element of the spec is kept (the ones this API has no accessor for included) and
+ * written back by `wssx_rst_to_xml`, in the order read.
+ *
+ * Created by `wssx_rst_parse`, `wssx_rst_new` or `wssx_rst_convert`; the caller owns the
+ * handle and releases it with `wssx_rst_free`. A handle may move between threads and may
+ * be read (`const` functions) from several threads at once, but a setter or
+ * `wssx_rst_free` must not run concurrently with any other use of the same handle.
+ */
+typedef struct wssx_rst wssx_rst;
+
+/**
+ * A wst:RequestSecurityTokenResponse (opaque): a typed WS-Trust response in any version.
+ * Every element is kept (including those this API has no accessor for) and written back
+ * by `wssx_rstr_to_xml`.
+ *
+ * Created by `wssx_rstr_parse`, `wssx_rstr_new`, `wssx_rstr_convert` or
+ * `wssx_rstrc_get`; the caller owns the handle and releases it with `wssx_rstr_free`. A
+ * handle may move between threads and may be read (`const` functions) from several
+ * threads at once, but a setter or `wssx_rstr_free` must not run concurrently with any
+ * other use of the same handle.
+ */
+typedef struct wssx_rstr wssx_rstr;
+
+/**
+ * A wst:RequestSecurityTokenResponseCollection (opaque): one or more responses, the
+ * final response of a WS-Trust 1.3 issuance (WCF ws2007HttpBinding wraps its SCT
+ * response in one).
+ *
+ * Created by `wssx_rstrc_parse` or `wssx_rstrc_new`; the caller owns the handle and
+ * releases it with `wssx_rstrc_free`. A collection is read-only: it may move between
+ * threads and be read from several at once, but `wssx_rstrc_free` must not run
+ * concurrently with any other use of it.
+ */
+typedef struct wssx_rstrc wssx_rstrc;
 
 /**
  * A wsc:SecurityContextToken (opaque): the wire name of a security context. Its
@@ -278,6 +726,38 @@ typedef struct wssx_dkt wssx_dkt;
  * `wssx_sct_free` must not run concurrently with any other use of the same handle.
  */
 typedef struct wssx_sct wssx_sct;
+
+/**
+ * A token service (opaque): it processes RST envelopes (issue, renew, amend, cancel,
+ * validate of security context tokens, in WS-Trust February 2005 and 1.3, SOAP 1.1 and
+ * 1.2, recognised from the request) into RSTR envelopes or version-correct SOAP faults,
+ * keeping contexts in its store, and verifies application messages protected with them.
+ *
+ * Created by `wssx_service_new`; the caller owns the handle and releases it with
+ * `wssx_service_free`. One service may be used from many threads at once
+ * (`wssx_service_handle`, `wssx_service_verify_message`): it is safe as long as its
+ * store's callbacks and its authorizer are thread-safe. `wssx_service_free` must not run
+ * concurrently with any other use of it.
+ */
+typedef struct wssx_service wssx_service;
+
+/**
+ * A context store (opaque), shared by the services that use it.
+ *
+ * Created by `wssx_store_new_memory` or `wssx_store_new_callbacks`; the caller owns the
+ * handle and releases it with `wssx_store_free`. A service keeps its own reference, so
+ * the handle may be freed while services still use the store. A store may be used by
+ * any number of services and threads at once (a callback store: if its callbacks are
+ * thread-safe); `wssx_store_free` must not run concurrently with another use of the
+ * same handle.
+ */
+typedef struct wssx_store wssx_store;
+
+/**
+ * Where a `get` callback puts the context it found (opaque; see
+ * `wssx_store_answer_found`). Valid only during the callback.
+ */
+typedef struct wssx_store_answer wssx_store_answer;
 
 /**
  * What `wssx_verify` learned from a secured envelope (opaque): the parts covered by a
@@ -578,6 +1058,381 @@ typedef int (*wssx_secret_lookup_fn)(void *user_data,
                                      size_t secret_cap,
                                      size_t *secret_len);
 
+/**
+ * What a requestor sends. Always start from `wssx_requestor_config_default` and change
+ * the fields you need. The struct only borrows `to`, `applies_to` and what `protect`
+ * points to; `wssx_requestor_new` copies them.
+ */
+typedef struct wssx_requestor_config {
+    /**
+     * WS-Trust version of the requests (and of the SCTs: the WS-SecureConversation
+     * version that goes with it).
+     */
+    enum wssx_trust_version trust_version;
+    /**
+     * SOAP version of the envelopes. Default WSSX_SOAP_12.
+     */
+    enum wssx_soap_version soap_version;
+    /**
+     * WS-Addressing version of the request headers, or WSSX_WSA_NONE for none. Default:
+     * what WCF pairs with the trust version (2004/08 with February 2005, 2005/08 with
+     * 1.3 and 1.4).
+     */
+    enum wssx_wsa_version wsa_version;
+    /**
+     * The token service's address (wsa:To; UTF-8, `to_len` bytes). Required (not empty)
+     * unless `wsa_version` is WSSX_WSA_NONE. Default NULL.
+     */
+    const uint8_t *to;
+    /**
+     * Length of `to` in bytes.
+     */
+    size_t to_len;
+    /**
+     * Requested key size in bits: a positive multiple of 8, at most 8192. Default 256.
+     */
+    uint32_t key_size;
+    /**
+     * Whether to send entropy. Default WSSX_ENTROPY_COMBINED.
+     */
+    enum wssx_entropy_mode entropy;
+    /**
+     * Requested lifetime of issued contexts in seconds; 0 (the default) leaves it to the
+     * service's policy.
+     */
+    uint64_t lifetime_seconds;
+    /**
+     * wsp:AppliesTo address of issue requests (UTF-8, `applies_to_len` bytes); NULL (the
+     * default) means none.
+     */
+    const uint8_t *applies_to;
+    /**
+     * Length of `applies_to` in bytes.
+     */
+    size_t applies_to_len;
+    /**
+     * How renew, amend and cancel requests are signed with the context key (proof of
+     * possession; see `wssx_protect_options`). Default `wssx_protect_options_default`.
+     */
+    struct wssx_protect_options protect;
+    /**
+     * Re-key a context this many seconds after it was issued (see
+     * `wssx_requestor_needs_renewal`). Default 54000 (WCF's 15 hours).
+     */
+    uint64_t key_renewal_interval_seconds;
+    /**
+     * Renew this many seconds before a context expires (see
+     * `wssx_requestor_needs_renewal`). Default 300 (WCF's key rollover, 5 minutes).
+     */
+    uint64_t key_rollover_seconds;
+} wssx_requestor_config;
+
+/**
+ * A C callback that edits an outgoing request envelope before wssx signs it: the
+ * re-proof step of a renewal (e.g. adding a signature with the credentials that
+ * obtained the context) or the additional tokens of an amendment.
+ *
+ * Called with the `user_data` given to the operation and the envelope (`envelope_len`
+ * bytes of UTF-8 XML, NUL-terminated, valid during the call). To change the envelope,
+ * fill `*out` (which is {NULL, 0} on entry) with `wssx_buf_copy` and return 0; leave it
+ * {NULL, 0} and return 0 to send the envelope unchanged. Any other return value is a
+ * failure: the operation returns WSSX_CALLBACK. wssx frees `*out` in every case. The
+ * edited envelope must be UTF-8 XML (else WSSX_CALLBACK).
+ *
+ * The callback runs on the thread of the operation, before it returns. It may call
+ * other wssx functions but must not unwind (C++ exceptions, longjmp) through wssx.
+ */
+typedef int (*wssx_envelope_edit_fn)(void *user_data,
+                                     const uint8_t *envelope,
+                                     size_t envelope_len,
+                                     struct wssx_buf *out);
+
+/**
+ * Look up a context: the instance `instance` (UTF-8, `instance_len` bytes) of the
+ * context `identifier` (UTF-8, `identifier_len` bytes), or its current instance when
+ * `instance` is NULL (with `instance_len` 0). Both are NUL-terminated too, and valid
+ * during the call.
+ *
+ * Found: call `wssx_store_answer_found(answer, &ctx)` and return WSSX_STORE_OK. A
+ * previous instance should stay findable for a while after a renewal (wssx's memory store
+ * keeps it five minutes) so that messages in flight still verify. Not found: return
+ * WSSX_STORE_UNKNOWN. Cancelled: return WSSX_STORE_CANCELLED. Any other value (or
+ * WSSX_STORE_OK without an answer) is a failure, which the service reports as a
+ * wst:RequestFailed fault (or WSSX_CALLBACK from `wssx_service_verify_message`).
+ */
+typedef int (*wssx_store_get_fn)(void *user_data,
+                                 const uint8_t *identifier,
+                                 size_t identifier_len,
+                                 const uint8_t *instance,
+                                 size_t instance_len,
+                                 struct wssx_store_answer *answer);
+
+/**
+ * One key instance of a security context, as a token service stores it: a flat view for
+ * the store callbacks. Every pointer is a `(pointer, length)` pair; strings are UTF-8.
+ *
+ * When wssx passes one to a callback (`insert`, `update`), the strings are also
+ * NUL-terminated, and everything it points to is valid only during the call: copy what
+ * you keep. When a `get` callback passes one to `wssx_store_answer_found`, wssx copies it
+ * during that call.
+ */
+typedef struct wssx_stored_context {
+    /**
+     * wsc:Identifier of the context (not empty).
+     */
+    const uint8_t *identifier;
+    /**
+     * Length of `identifier` in bytes.
+     */
+    size_t identifier_len;
+    /**
+     * wsc:Instance of this key instance; NULL (with length 0) for the first instance of
+     * a context, which has none.
+     */
+    const uint8_t *instance;
+    /**
+     * Length of `instance` in bytes.
+     */
+    size_t instance_len;
+    /**
+     * The context key. A secret: keep it as such.
+     */
+    const uint8_t *secret;
+    /**
+     * Length of `secret` in bytes.
+     */
+    size_t secret_len;
+    /**
+     * The WS-SecureConversation version the context was issued in.
+     */
+    enum wssx_sc_version sc_version;
+    /**
+     * When this instance was created, in milliseconds since the Unix epoch.
+     */
+    int64_t created_ms;
+    /**
+     * When it expires, in milliseconds since the Unix epoch.
+     */
+    int64_t expires_ms;
+    /**
+     * Who obtained the context (what the service's authorizer said); NULL (with length
+     * 0) for nobody in particular.
+     */
+    const uint8_t *principal;
+    /**
+     * Length of `principal` in bytes.
+     */
+    size_t principal_len;
+} wssx_stored_context;
+
+/**
+ * Store a context (`insert`, `update`): `ctx` and everything it points to is valid only
+ * during the call (copy what you keep).
+ *
+ * `insert`: a new context, or a new key instance of an existing one (a renewal: it
+ * becomes the current instance; keep the previous one findable for a rollover window).
+ * Return WSSX_STORE_OK, or WSSX_STORE_CANCELLED when the context exists and was
+ * cancelled (the service then refuses the renewal with wsc:BadContextToken).
+ *
+ * `update`: replace the current instance of an existing context without re-keying (an
+ * amendment). Return WSSX_STORE_OK, WSSX_STORE_UNKNOWN or WSSX_STORE_CANCELLED.
+ *
+ * Any other value is a failure.
+ */
+typedef int (*wssx_store_put_fn)(void *user_data, const struct wssx_stored_context *ctx);
+
+/**
+ * Cancel the context `identifier` (UTF-8, NUL-terminated too, valid during the call):
+ * from now on every `get` of it must return WSSX_STORE_CANCELLED (forget its keys; keep
+ * a tombstone at least until it would have expired). Return WSSX_STORE_OK, or
+ * WSSX_STORE_UNKNOWN when there is no such context; any other value is a failure.
+ */
+typedef int (*wssx_store_cancel_fn)(void *user_data,
+                                    const uint8_t *identifier,
+                                    size_t identifier_len);
+
+/**
+ * Drop every context that expired before `now_ms` (milliseconds since the Unix epoch),
+ * keeping cancelled ones long enough to keep answering them consistently; return how many
+ * entries went.
+ */
+typedef size_t (*wssx_store_purge_fn)(void *user_data, int64_t now_ms);
+
+/**
+ * Called once with the `user_data` when it is no longer needed (see
+ * `wssx_store_callbacks.release`).
+ */
+typedef void (*wssx_release_fn)(void *user_data);
+
+/**
+ * The callbacks of a caller-implemented context store (a shared database, so that any
+ * node can verify, renew or cancel any context). `get`, `insert`, `update` and `cancel`
+ * are required; `purge` and `release` may be NULL.
+ *
+ * Every callback gets the `user_data` given to `wssx_store_new_callbacks`, runs on the
+ * thread of the wssx call that needs it, may call other wssx functions, and must not
+ * unwind (C++ exceptions, longjmp) through wssx. A store is shared by the services that
+ * use it and they may be used from several threads at once: the callbacks must then be
+ * thread-safe (callable concurrently, with their own locking).
+ */
+typedef struct wssx_store_callbacks {
+    /**
+     * Look up a context (see `wssx_store_get_fn`).
+     */
+    wssx_store_get_fn get;
+    /**
+     * Store a new context or a new key instance (see `wssx_store_put_fn`).
+     */
+    wssx_store_put_fn insert;
+    /**
+     * Replace the current instance without re-keying (see `wssx_store_put_fn`).
+     */
+    wssx_store_put_fn update;
+    /**
+     * Cancel a context (see `wssx_store_cancel_fn`).
+     */
+    wssx_store_cancel_fn cancel;
+    /**
+     * Drop expired contexts (see `wssx_store_purge_fn`); NULL when the storage expires
+     * entries itself (`wssx_store_purge` then removes nothing).
+     */
+    wssx_store_purge_fn purge;
+    /**
+     * Called once with `user_data` when the store is destroyed: when the last of the
+     * store handle and the services using it has been freed. NULL for none.
+     */
+    wssx_release_fn release;
+} wssx_store_callbacks;
+
+/**
+ * What a service allows and chooses. Always start from `wssx_service_policy_default`
+ * and change the fields you need.
+ */
+typedef struct wssx_service_policy {
+    /**
+     * Lifetime of issued (and renewed) contexts, in seconds (at least 1); a request may
+     * ask for less. Default 1800 (30 minutes, CXF's default).
+     */
+    uint64_t lifetime_seconds;
+    /**
+     * Key size in bits when the request names none (a multiple of 8 within the range
+     * below). Default 256.
+     */
+    uint32_t default_key_size;
+    /**
+     * Smallest key size in bits a request may ask for. Default 128.
+     */
+    uint32_t min_key_size;
+    /**
+     * Largest key size in bits a request may ask for. Default 512.
+     */
+    uint32_t max_key_size;
+    /**
+     * Accept requestor entropy and answer with a CK/PSHA1 computed key (combined
+     * entropy, WCF's default); when false the service chooses the whole key. Default
+     * true.
+     */
+    bool accept_requestor_entropy;
+    /**
+     * Renew contexts that have already expired (WS-SecureConversation leaves it to
+     * policy). Default false: they are refused with wsc:UnableToRenew.
+     */
+    bool renew_expired;
+    /**
+     * Allowed clock skew in seconds for lifetimes and message timestamps. Default 300.
+     */
+    uint64_t clock_skew_seconds;
+    /**
+     * When the requestor sent entropy (and `accept_requestor_entropy` is set): add issuer
+     * entropy and answer with a CK/PSHA1 computed key (true, the default), or use the
+     * requestor's entropy as the key and return no proof token (false; the entropy must
+     * then have the key size). These are the two response variations of
+     * WS-SecureConversation Appendix A.1.
+     */
+    bool issuer_entropy;
+    /**
+     * Answer an issue request with a wst:SignChallenge first (WS-SecureConversation
+     * Appendix A.2 / B): the context is issued only to a requestor that returns the
+     * challenge in a SignChallengeResponse (the authorizer sees that leg and can check
+     * who signed it). Default false. (The C requestor does not answer challenges yet:
+     * its `wssx_pending_finish` reports WSSX_INVALID_REQUEST for one.)
+     */
+    bool challenge;
+    /**
+     * How long an unfinished multi-leg exchange (a challenge) is kept, in seconds.
+     * Default 300.
+     */
+    uint64_t exchange_timeout_seconds;
+} wssx_service_policy;
+
+/**
+ * What a `wssx_authorize_fn` is asked about. Everything it points to is valid only
+ * during the callback; strings are UTF-8 and NUL-terminated too.
+ */
+typedef struct wssx_auth_request {
+    /**
+     * The operation requested.
+     */
+    enum wssx_operation operation;
+    /**
+     * The request envelope as received (`envelope_len` bytes): check the request's own
+     * security here (a bootstrap signature, a token in its Security header).
+     */
+    const uint8_t *envelope;
+    /**
+     * Length of `envelope` in bytes.
+     */
+    size_t envelope_len;
+    /**
+     * The wsc:Identifier of the context the request acts on; NULL (length 0) for an
+     * issue.
+     */
+    const uint8_t *context_identifier;
+    /**
+     * Length of `context_identifier` in bytes.
+     */
+    size_t context_identifier_len;
+    /**
+     * Its wsc:Instance; NULL (length 0) when none.
+     */
+    const uint8_t *context_instance;
+    /**
+     * Length of `context_instance` in bytes.
+     */
+    size_t context_instance_len;
+    /**
+     * The principal recorded when the context was issued; NULL (length 0) when none.
+     */
+    const uint8_t *context_principal;
+    /**
+     * Length of `context_principal` in bytes.
+     */
+    size_t context_principal_len;
+} wssx_auth_request;
+
+/**
+ * Decides who may do what: called for every operation with the `user_data` given to
+ * `wssx_service_new` and the request (see `wssx_auth_request`), before the service acts.
+ *
+ * Return WSSX_AUTHORIZE_ALLOW (0) to allow it; for an issue you may also name the
+ * principal to record with the new context, by writing it (UTF-8) to `principal_out`
+ * (room for `principal_cap` bytes, which is WSSX_MAX_PRINCIPAL_LEN) and setting
+ * `*principal_len` (0 on entry: no principal). Return WSSX_AUTHORIZE_DENY (1) to refuse
+ * it: the service answers with a wst:FailedAuthentication fault. Any other value, a
+ * `*principal_len` beyond `principal_cap` or a principal that is not UTF-8 is a failure:
+ * the service answers with a wst:RequestFailed fault.
+ *
+ * The callback runs on the thread that called `wssx_service_handle`, before it returns;
+ * a service used from several threads calls it concurrently, so it must then be
+ * thread-safe. It may call other wssx functions but must not unwind (C++ exceptions,
+ * longjmp) through wssx.
+ */
+typedef int (*wssx_authorize_fn)(void *user_data,
+                                 const struct wssx_auth_request *request,
+                                 uint8_t *principal_out,
+                                 size_t principal_cap,
+                                 size_t *principal_len);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -609,6 +1464,17 @@ const char *wssx_status_name(enum wssx_status status);
  * safe as long as the caller does not copy the struct and free both copies.
  */
 void wssx_buf_free(struct wssx_buf *buf);
+
+/**
+ * Fill `*out` with a copy of the `len` bytes at `data` (plus the trailing NUL), to be
+ * released with `wssx_buf_free`. This is how a callback hands bytes back to wssx (see
+ * `wssx_envelope_edit_fn`); it is also a buffer that is wiped when freed. NULL `data` with
+ * `len` 0 gives a present but empty buffer.
+ *
+ * `*out` is first set to {NULL, 0} (without freeing what it held). The bytes are only
+ * read during the call.
+ */
+enum wssx_status wssx_buf_copy(const uint8_t *data, size_t len, struct wssx_buf *out);
 
 /**
  * Fill `*opts` with the default options (default limits, label WSSX_DEFAULT_LABEL,
@@ -1176,6 +2042,1348 @@ enum wssx_status wssx_c14n(const uint8_t *xml,
                            const uint8_t *prefixes,
                            size_t prefixes_len,
                            struct wssx_buf *out);
+
+/**
+ * Parse a RequestSecurityToken from XML (`xml_len` bytes): either the document element
+ * is the RST, or it is a SOAP 1.1 / 1.2 Envelope whose Body holds one. Any WS-Trust
+ * version is accepted; `wssx_rst_version` reports the one read.
+ *
+ * Errors: WSSX_MALFORMED_XML / WSSX_LIMIT_EXCEEDED (not XML, DTDs, limits),
+ * WSSX_INVALID_REQUEST (not a WS-Trust RST, missing RequestType, bad values; the message
+ * names the path of the element at fault), WSSX_INVALID_TIME_RANGE (a Lifetime that ends
+ * before it starts), WSSX_BAD_CONTEXT_TOKEN (a malformed SCT inside), or, for an
+ * envelope whose Body is a SOAP Fault, the status of the fault's code.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_rst_free`); on
+ * failure it is NULL. The XML is only read during the call.
+ */
+enum wssx_status wssx_rst_parse(const uint8_t *xml, size_t xml_len, struct wssx_rst **out);
+
+/**
+ * A new request in `version` with request type `request_type` (not WSSX_REQUEST_OTHER;
+ * else WSSX_INVALID_ARGUMENT) and nothing else set.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_rst_free`); on
+ * failure it is NULL.
+ */
+enum wssx_status wssx_rst_new(enum wssx_trust_version version,
+                              enum wssx_request_type request_type,
+                              struct wssx_rst **out);
+
+/**
+ * Serialize the request in `version` (whatever version it was read in): every namespace
+ * and every versioned URI (request type, token and key types, computed key algorithm,
+ * binary secret types, SCT namespaces and STR value types) is written for `version`.
+ *
+ * On success `*out` holds the XML (UTF-8, NUL-terminated); the caller owns it and frees
+ * it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_to_xml(const struct wssx_rst *rst,
+                                 enum wssx_trust_version version,
+                                 struct wssx_buf *out);
+
+/**
+ * The same request in another version, as a new handle: a parsed February 2005 request
+ * becomes a 1.3 one (and back) in one call; its version is then `version` and its SCTs
+ * and references move to the matching WS-SecureConversation version.
+ *
+ * `rst` is only read. On success `*out` is a new handle owned by the caller (free with
+ * `wssx_rst_free`); on failure it is NULL.
+ */
+enum wssx_status wssx_rst_convert(const struct wssx_rst *rst,
+                                  enum wssx_trust_version version,
+                                  struct wssx_rst **out);
+
+/**
+ * The version the request was read in (or created with, or converted to), in `*out`.
+ */
+enum wssx_status wssx_rst_version(const struct wssx_rst *rst, enum wssx_trust_version *out);
+
+/**
+ * The JSON description of the request (what `wssx_trust_inspect` gives for its XML; URIs
+ * of the version table by name, secrets by type and length only).
+ *
+ * On success `*out_json` holds the JSON (UTF-8, NUL-terminated); the caller owns it and
+ * frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_to_json(const struct wssx_rst *rst, struct wssx_buf *out_json);
+
+/**
+ * The @Context attribute (correlates the request with its responses), NUL-terminated in
+ * `*out`; {NULL, 0} (status WSSX_OK) when absent. The caller owns the buffer and frees it
+ * with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_context(const struct wssx_rst *rst, struct wssx_buf *out);
+
+/**
+ * Set the @Context attribute to `context` (UTF-8, copied), or remove it when `context`
+ * is NULL and `context_len` is 0.
+ */
+enum wssx_status wssx_rst_set_context(struct wssx_rst *rst,
+                                      const uint8_t *context,
+                                      size_t context_len);
+
+/**
+ * The request type, in `*out`: WSSX_REQUEST_OTHER for a URI wssx does not know.
+ */
+enum wssx_status wssx_rst_request_type(const struct wssx_rst *rst, enum wssx_request_type *out);
+
+/**
+ * The request type as its URI in the request's version (e.g.
+ * "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue"), NUL-terminated in `*out`;
+ * the caller owns it and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_request_type_uri(const struct wssx_rst *rst, struct wssx_buf *out);
+
+/**
+ * Set the request type (not WSSX_REQUEST_OTHER; else WSSX_INVALID_ARGUMENT).
+ */
+enum wssx_status wssx_rst_set_request_type(struct wssx_rst *rst,
+                                           enum wssx_request_type request_type);
+
+/**
+ * Set the request type by URI (UTF-8; a URI of the table in any version is understood
+ * and written in the message's version, any other URI is kept as is) or by the short
+ * name of a predefined type ("Issue", "Renew", "Cancel", "Validate", "KET",
+ * "STSCancel"). Anything else is WSSX_INVALID_ARGUMENT.
+ */
+enum wssx_status wssx_rst_set_request_type_uri(struct wssx_rst *rst,
+                                               const uint8_t *uri,
+                                               size_t uri_len);
+
+/**
+ * wst:TokenType as a URI in the request's version (e.g. the SCT token type),
+ * NUL-terminated in `*out`; {NULL, 0} (status WSSX_OK) when absent. The caller owns the
+ * buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_token_type(const struct wssx_rst *rst, struct wssx_buf *out);
+
+/**
+ * Set wst:TokenType to a URI (UTF-8; the SCT, DKT and Status token types of any version
+ * are mapped to the message's version, other URIs kept) or to a predefined short name
+ * ("SecurityContextToken", "DerivedKeyToken", "Status"); NULL with length 0 removes it.
+ * Anything else is WSSX_INVALID_ARGUMENT.
+ */
+enum wssx_status wssx_rst_set_token_type(struct wssx_rst *rst,
+                                         const uint8_t *token_type,
+                                         size_t token_type_len);
+
+/**
+ * wst:KeySize in bits: `*present` tells whether the request has one, `*bits` is its value
+ * (0 when absent).
+ */
+enum wssx_status wssx_rst_key_size(const struct wssx_rst *rst, uint32_t *bits, bool *present);
+
+/**
+ * Set wst:KeySize to `bits` when `present` is true, remove it when false.
+ */
+enum wssx_status wssx_rst_set_key_size(struct wssx_rst *rst, uint32_t bits, bool present);
+
+/**
+ * wst:KeyType as a URI in the request's version, NUL-terminated in `*out`; {NULL, 0}
+ * (status WSSX_OK) when absent. The caller owns the buffer and frees it with
+ * `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_key_type(const struct wssx_rst *rst, struct wssx_buf *out);
+
+/**
+ * Set wst:KeyType to a URI (UTF-8, any version's URI of a predefined type is mapped) or
+ * a short name ("PublicKey", "SymmetricKey", "Bearer"); NULL with length 0 removes it.
+ * Anything else is WSSX_INVALID_ARGUMENT.
+ */
+enum wssx_status wssx_rst_set_key_type(struct wssx_rst *rst,
+                                       const uint8_t *key_type,
+                                       size_t key_type_len);
+
+/**
+ * wst:Lifetime: `*present` tells whether the request has one; `*created_ms` /
+ * `*expires_ms` are its wsu:Created / wsu:Expires in milliseconds since the Unix epoch,
+ * valid when `*has_created` / `*has_expires` is true (0 otherwise).
+ */
+enum wssx_status wssx_rst_lifetime(const struct wssx_rst *rst,
+                                   bool *present,
+                                   int64_t *created_ms,
+                                   bool *has_created,
+                                   int64_t *expires_ms,
+                                   bool *has_expires);
+
+/**
+ * Set wst:Lifetime: wsu:Created `created_ms` when `has_created`, wsu:Expires `expires_ms`
+ * when `has_expires` (milliseconds since the Unix epoch, written as UTC xsd:dateTime;
+ * years 0001-9999, else WSSX_INVALID_ARGUMENT). Neither removes the Lifetime. Expires
+ * before Created is WSSX_INVALID_TIME_RANGE.
+ */
+enum wssx_status wssx_rst_set_lifetime(struct wssx_rst *rst,
+                                       int64_t created_ms,
+                                       bool has_created,
+                                       int64_t expires_ms,
+                                       bool has_expires);
+
+/**
+ * wst:Entropy (the requestor's key material): `*material` says what it holds
+ * (WSSX_MATERIAL_NONE when the request has none); for WSSX_MATERIAL_BINARY_SECRET,
+ * `*secret_type` is the BinarySecret's @Type (SymmetricKey when absent) and `*secret` its
+ * decoded bytes, else `*secret` is {NULL, 0}. The caller owns `*secret` (key material:
+ * `wssx_buf_free` wipes it) and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_entropy(const struct wssx_rst *rst,
+                                  enum wssx_key_material *material,
+                                  enum wssx_binary_secret_type *secret_type,
+                                  struct wssx_buf *secret);
+
+/**
+ * Set wst:Entropy to a clear wst:BinarySecret of `secret_len` bytes (copied; not empty)
+ * with @Type `secret_type` (not WSSX_SECRET_OTHER), or remove it when `secret` is NULL
+ * and `secret_len` is 0.
+ */
+enum wssx_status wssx_rst_set_entropy(struct wssx_rst *rst,
+                                      const uint8_t *secret,
+                                      size_t secret_len,
+                                      enum wssx_binary_secret_type secret_type);
+
+/**
+ * wst:ComputedKeyAlgorithm as a URI in the request's version (e.g. CK/PSHA1),
+ * NUL-terminated in `*out`; {NULL, 0} (status WSSX_OK) when absent. The caller owns the
+ * buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_computed_key_algorithm(const struct wssx_rst *rst, struct wssx_buf *out);
+
+/**
+ * Set wst:ComputedKeyAlgorithm to a URI (any version's CK/PSHA1 or CK/HASH is mapped) or
+ * a short name ("PSHA1", "HASH"); NULL with length 0 removes it. Anything else is
+ * WSSX_INVALID_ARGUMENT.
+ */
+enum wssx_status wssx_rst_set_computed_key_algorithm(struct wssx_rst *rst,
+                                                     const uint8_t *algorithm,
+                                                     size_t algorithm_len);
+
+/**
+ * The address of the first endpoint reference in wsp:AppliesTo, NUL-terminated in
+ * `*out`; {NULL, 0} (status WSSX_OK) when the request has no AppliesTo or it names no
+ * endpoint reference. The caller owns the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_applies_to(const struct wssx_rst *rst, struct wssx_buf *out);
+
+/**
+ * Set wsp:AppliesTo to one wsa:EndpointReference with address `address` (UTF-8) in
+ * WS-Addressing version `wsa` (not WSSX_WSA_NONE), or remove it when `address` is NULL
+ * and `address_len` is 0.
+ */
+enum wssx_status wssx_rst_set_applies_to(struct wssx_rst *rst,
+                                         enum wssx_wsa_version wsa,
+                                         const uint8_t *address,
+                                         size_t address_len);
+
+/**
+ * The token the request's RenewTarget, CancelTarget or ValidateTarget (`which`) names:
+ * - `*form`: WSSX_FORM_NONE when the request has no such target, WSSX_FORM_SCT when it
+ *   holds the SecurityContextToken itself, WSSX_FORM_REFERENCE for a
+ *   SecurityTokenReference, WSSX_FORM_OTHER for any other token;
+ * - `*uri`: the SCT's Identifier, or the reference's URI ("#id" for a local reference);
+ * - `*instance`: the SCT's or the reference's wsc:Instance.
+ *
+ * The buffers must be distinct; absent values are {NULL, 0}. Each is NUL-terminated,
+ * owned by the caller and freed with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rst_target(const struct wssx_rst *rst,
+                                 enum wssx_target_kind which,
+                                 enum wssx_target_form *form,
+                                 struct wssx_buf *uri,
+                                 struct wssx_buf *instance);
+
+/**
+ * Set the RenewTarget, CancelTarget or ValidateTarget (`which`) to the context `sct`
+ * (only read; copied): with `by_reference` true, a SecurityTokenReference to its
+ * Identifier (and Instance, if any) with the SCT token type as ValueType, which is how
+ * WCF and wssx's requestor name a context; with `by_reference` false, the token itself.
+ * NULL `sct` removes the target. Either way the token is written in the SC version that
+ * goes with the message's trust version.
+ */
+enum wssx_status wssx_rst_set_target(struct wssx_rst *rst,
+                                     enum wssx_target_kind which,
+                                     const struct wssx_sct *sct,
+                                     bool by_reference);
+
+/**
+ * Release a request handle. NULL is a no-op. The handle must not be used afterwards.
+ */
+void wssx_rst_free(struct wssx_rst *rst);
+
+/**
+ * Parse a RequestSecurityTokenResponse from XML (`xml_len` bytes): the document element
+ * is the RSTR, or a SOAP Envelope whose Body holds one. Any WS-Trust version is accepted
+ * (`wssx_rstr_version` reports it). A collection is not an RSTR: parse it with
+ * `wssx_rstrc_parse`.
+ *
+ * Errors: as `wssx_rst_parse` (an envelope whose Body is a SOAP Fault gives the status
+ * of the fault's code, e.g. WSSX_BAD_CONTEXT_TOKEN).
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_rstr_free`); on
+ * failure it is NULL. The XML is only read during the call.
+ */
+enum wssx_status wssx_rstr_parse(const uint8_t *xml, size_t xml_len, struct wssx_rstr **out);
+
+/**
+ * A new, empty response in `version`.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_rstr_free`); on
+ * failure it is NULL.
+ */
+enum wssx_status wssx_rstr_new(enum wssx_trust_version version, struct wssx_rstr **out);
+
+/**
+ * Serialize the response in `version`, every namespace and versioned URI mapped (see
+ * `wssx_rst_to_xml`).
+ *
+ * On success `*out` holds the XML (UTF-8, NUL-terminated); the caller owns it and frees
+ * it with `wssx_buf_free` (it may hold key material, which that wipes).
+ */
+enum wssx_status wssx_rstr_to_xml(const struct wssx_rstr *rstr,
+                                  enum wssx_trust_version version,
+                                  struct wssx_buf *out);
+
+/**
+ * The same response in another version, as a new handle (see `wssx_rst_convert`).
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_rstr_free`); on
+ * failure it is NULL.
+ */
+enum wssx_status wssx_rstr_convert(const struct wssx_rstr *rstr,
+                                   enum wssx_trust_version version,
+                                   struct wssx_rstr **out);
+
+/**
+ * The version the response was read in (or created with, or converted to), in `*out`.
+ */
+enum wssx_status wssx_rstr_version(const struct wssx_rstr *rstr, enum wssx_trust_version *out);
+
+/**
+ * The JSON description of the response (what `wssx_trust_inspect` gives for its XML;
+ * secrets by type and length only).
+ *
+ * On success `*out_json` holds the JSON (UTF-8, NUL-terminated); the caller owns it and
+ * frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_to_json(const struct wssx_rstr *rstr, struct wssx_buf *out_json);
+
+/**
+ * The @Context attribute (echoing the request's), NUL-terminated in `*out`; {NULL, 0}
+ * (status WSSX_OK) when absent. The caller owns the buffer and frees it with
+ * `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_context(const struct wssx_rstr *rstr, struct wssx_buf *out);
+
+/**
+ * Set the @Context attribute to `context` (UTF-8, copied), or remove it when `context`
+ * is NULL and `context_len` is 0.
+ */
+enum wssx_status wssx_rstr_set_context(struct wssx_rstr *rstr,
+                                       const uint8_t *context,
+                                       size_t context_len);
+
+/**
+ * wst:TokenType as a URI in the response's version, NUL-terminated in `*out`; {NULL, 0}
+ * (status WSSX_OK) when absent. The caller owns the buffer and frees it with
+ * `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_token_type(const struct wssx_rstr *rstr, struct wssx_buf *out);
+
+/**
+ * Set wst:TokenType (a URI or a short name, as `wssx_rst_set_token_type`); NULL with
+ * length 0 removes it.
+ */
+enum wssx_status wssx_rstr_set_token_type(struct wssx_rstr *rstr,
+                                          const uint8_t *token_type,
+                                          size_t token_type_len);
+
+/**
+ * wst:KeySize in bits: `*present` tells whether the response has one, `*bits` is its
+ * value (0 when absent).
+ */
+enum wssx_status wssx_rstr_key_size(const struct wssx_rstr *rstr, uint32_t *bits, bool *present);
+
+/**
+ * Set wst:KeySize to `bits` when `present` is true, remove it when false.
+ */
+enum wssx_status wssx_rstr_set_key_size(struct wssx_rstr *rstr, uint32_t bits, bool present);
+
+/**
+ * wst:KeyType as a URI in the response's version, NUL-terminated in `*out`; {NULL, 0}
+ * (status WSSX_OK) when absent. The caller owns the buffer and frees it with
+ * `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_key_type(const struct wssx_rstr *rstr, struct wssx_buf *out);
+
+/**
+ * Set wst:KeyType (a URI or a short name, as `wssx_rst_set_key_type`); NULL with length
+ * 0 removes it.
+ */
+enum wssx_status wssx_rstr_set_key_type(struct wssx_rstr *rstr,
+                                        const uint8_t *key_type,
+                                        size_t key_type_len);
+
+/**
+ * wst:Lifetime of the issued token (see `wssx_rst_lifetime` for the outputs).
+ */
+enum wssx_status wssx_rstr_lifetime(const struct wssx_rstr *rstr,
+                                    bool *present,
+                                    int64_t *created_ms,
+                                    bool *has_created,
+                                    int64_t *expires_ms,
+                                    bool *has_expires);
+
+/**
+ * Set or remove wst:Lifetime (see `wssx_rst_set_lifetime`).
+ */
+enum wssx_status wssx_rstr_set_lifetime(struct wssx_rstr *rstr,
+                                        int64_t created_ms,
+                                        bool has_created,
+                                        int64_t expires_ms,
+                                        bool has_expires);
+
+/**
+ * wst:Entropy (the issuer's key material; see `wssx_rst_entropy` for the outputs).
+ */
+enum wssx_status wssx_rstr_entropy(const struct wssx_rstr *rstr,
+                                   enum wssx_key_material *material,
+                                   enum wssx_binary_secret_type *secret_type,
+                                   struct wssx_buf *secret);
+
+/**
+ * Set wst:Entropy to a clear binary secret, or remove it (see `wssx_rst_set_entropy`).
+ */
+enum wssx_status wssx_rstr_set_entropy(struct wssx_rstr *rstr,
+                                       const uint8_t *secret,
+                                       size_t secret_len,
+                                       enum wssx_binary_secret_type secret_type);
+
+/**
+ * wst:ComputedKeyAlgorithm (the parameter, not the proof token's; see
+ * `wssx_rstr_proof_token`) as a URI in the response's version; {NULL, 0} (status
+ * WSSX_OK) when absent. The caller owns the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_computed_key_algorithm(const struct wssx_rstr *rstr,
+                                                  struct wssx_buf *out);
+
+/**
+ * Set wst:ComputedKeyAlgorithm (as `wssx_rst_set_computed_key_algorithm`); NULL with
+ * length 0 removes it.
+ */
+enum wssx_status wssx_rstr_set_computed_key_algorithm(struct wssx_rstr *rstr,
+                                                      const uint8_t *algorithm,
+                                                      size_t algorithm_len);
+
+/**
+ * The address of the first endpoint reference in wsp:AppliesTo; {NULL, 0} (status
+ * WSSX_OK) when absent. The caller owns the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_applies_to(const struct wssx_rstr *rstr, struct wssx_buf *out);
+
+/**
+ * Set or remove wsp:AppliesTo (see `wssx_rst_set_applies_to`).
+ */
+enum wssx_status wssx_rstr_set_applies_to(struct wssx_rstr *rstr,
+                                          enum wssx_wsa_version wsa,
+                                          const uint8_t *address,
+                                          size_t address_len);
+
+/**
+ * The wsc:SecurityContextToken in wst:RequestedSecurityToken, as a new `wssx_sct`
+ * handle (a copy, in the SC version it was read in) in `*out`. When the response
+ * requests no token, or another kind of token, the status is still WSSX_OK and `*out`
+ * is NULL. The caller owns the handle and frees it with `wssx_sct_free`.
+ */
+enum wssx_status wssx_rstr_requested_sct(const struct wssx_rstr *rstr, struct wssx_sct **out);
+
+/**
+ * Set wst:RequestedSecurityToken to a copy of `sct` (written in the SC version that goes
+ * with the version the response is written in), or remove it when `sct` is NULL.
+ */
+enum wssx_status wssx_rstr_set_requested_sct(struct wssx_rstr *rstr, const struct wssx_sct *sct);
+
+/**
+ * The first wst:RequestedProofToken:
+ * - `*kind`: what it holds (WSSX_PROOF_NONE when the response has none);
+ * - `*secret`: for WSSX_PROOF_BINARY_SECRET, the key bytes; else {NULL, 0};
+ * - `*algorithm`: for WSSX_PROOF_COMPUTED_KEY, the algorithm URI in the response's
+ *   version (e.g. CK/PSHA1: compute the key from both entropies with
+ *   `wssx_computed_key`); else {NULL, 0}.
+ *
+ * The buffers must be distinct; each is owned by the caller and freed with
+ * `wssx_buf_free` (which wipes the key).
+ */
+enum wssx_status wssx_rstr_proof_token(const struct wssx_rstr *rstr,
+                                       enum wssx_proof_kind *kind,
+                                       struct wssx_buf *secret,
+                                       struct wssx_buf *algorithm);
+
+/**
+ * Replace the response's proof tokens with one wst:RequestedProofToken holding the key
+ * `secret` (`secret_len` bytes, copied, not empty) as a wst:BinarySecret of type
+ * SymmetricKey; NULL with length 0 removes every proof token.
+ */
+enum wssx_status wssx_rstr_set_proof_secret(struct wssx_rstr *rstr,
+                                            const uint8_t *secret,
+                                            size_t secret_len);
+
+/**
+ * Replace the response's proof tokens with one wst:RequestedProofToken holding
+ * wst:ComputedKey `algorithm` (a URI, or "PSHA1" / "HASH"; any version's URI is mapped);
+ * NULL with length 0 removes every proof token.
+ */
+enum wssx_status wssx_rstr_set_proof_computed_key(struct wssx_rstr *rstr,
+                                                  const uint8_t *algorithm,
+                                                  size_t algorithm_len);
+
+/**
+ * The URI of the wsse:Reference in wst:RequestedAttachedReference (how to refer to the
+ * token inside a message that carries it, usually "#" + its wsu:Id), NUL-terminated in
+ * `*out`; {NULL, 0} (status WSSX_OK) when absent or not a wsse:Reference. The caller owns
+ * the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_attached_reference(const struct wssx_rstr *rstr, struct wssx_buf *out);
+
+/**
+ * The URI of the wsse:Reference in wst:RequestedUnattachedReference (how to refer to the
+ * token from elsewhere, e.g. the SCT's Identifier), NUL-terminated in `*out`; {NULL, 0}
+ * (status WSSX_OK) when absent. The caller owns the buffer and frees it with
+ * `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_unattached_reference(const struct wssx_rstr *rstr, struct wssx_buf *out);
+
+/**
+ * Set wst:RequestedAttachedReference to a SecurityTokenReference with one wsse:Reference
+ * to `uri` (UTF-8; "#" + wsu:Id for a local reference) and the SCT token type of the
+ * response's version as ValueType; NULL with length 0 removes it.
+ */
+enum wssx_status wssx_rstr_set_attached_reference(struct wssx_rstr *rstr,
+                                                  const uint8_t *uri,
+                                                  size_t uri_len);
+
+/**
+ * Set wst:RequestedUnattachedReference (as `wssx_rstr_set_attached_reference`; usually
+ * the SCT's Identifier); NULL with length 0 removes it.
+ */
+enum wssx_status wssx_rstr_set_unattached_reference(struct wssx_rstr *rstr,
+                                                    const uint8_t *uri,
+                                                    size_t uri_len);
+
+/**
+ * Whether the response carries wst:RequestedTokenCancelled (the cancel binding's success
+ * response), in `*out`.
+ */
+enum wssx_status wssx_rstr_requested_token_cancelled(const struct wssx_rstr *rstr, bool *out);
+
+/**
+ * Add (true) or remove (false) wst:RequestedTokenCancelled.
+ */
+enum wssx_status wssx_rstr_set_requested_token_cancelled(struct wssx_rstr *rstr, bool cancelled);
+
+/**
+ * wst:Status (the validation binding's result):
+ * - `*code`: WSSX_VALIDITY_NONE when the response has no Status, else the code;
+ * - `*code_uri`: the code as a URI in the response's version;
+ * - `*reason`: wst:Reason.
+ *
+ * The buffers must be distinct; absent values are {NULL, 0}. Each is NUL-terminated,
+ * owned by the caller and freed with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstr_status(const struct wssx_rstr *rstr,
+                                  enum wssx_validity *code,
+                                  struct wssx_buf *code_uri,
+                                  struct wssx_buf *reason);
+
+/**
+ * Set wst:Status to code `code` (WSSX_VALIDITY_VALID or WSSX_VALIDITY_INVALID) with
+ * wst:Reason `reason` (UTF-8; NULL with length 0 for none), or remove it with
+ * WSSX_VALIDITY_NONE. WSSX_VALIDITY_OTHER and other values are WSSX_INVALID_ARGUMENT.
+ */
+enum wssx_status wssx_rstr_set_status(struct wssx_rstr *rstr,
+                                      enum wssx_validity code,
+                                      const uint8_t *reason,
+                                      size_t reason_len);
+
+/**
+ * Release a response handle. NULL is a no-op. The handle must not be used afterwards.
+ */
+void wssx_rstr_free(struct wssx_rstr *rstr);
+
+/**
+ * Parse a RequestSecurityTokenResponseCollection from XML (`xml_len` bytes): the
+ * document element is the collection, or a SOAP Envelope whose Body holds one. It must
+ * hold at least one RSTR (else WSSX_INVALID_REQUEST). Other errors as `wssx_rst_parse`.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_rstrc_free`);
+ * on failure it is NULL. The XML is only read during the call.
+ */
+enum wssx_status wssx_rstrc_parse(const uint8_t *xml, size_t xml_len, struct wssx_rstrc **out);
+
+/**
+ * A new collection in `version` of copies of the `count` responses `items[0..count]`
+ * (`count` at least 1, else WSSX_INVALID_ARGUMENT; no item may be NULL). The items are
+ * only read.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_rstrc_free`);
+ * on failure it is NULL.
+ */
+enum wssx_status wssx_rstrc_new(enum wssx_trust_version version,
+                                const struct wssx_rstr *const *items,
+                                size_t count,
+                                struct wssx_rstrc **out);
+
+/**
+ * The number of responses in the collection (at least 1), in `*out`.
+ */
+enum wssx_status wssx_rstrc_count(const struct wssx_rstrc *rstrc, size_t *out);
+
+/**
+ * A copy of response number `index` (0-based; else WSSX_INVALID_ARGUMENT), as a new
+ * handle in `*out` owned by the caller (free with `wssx_rstr_free`); NULL on failure.
+ */
+enum wssx_status wssx_rstrc_get(const struct wssx_rstrc *rstrc,
+                                size_t index,
+                                struct wssx_rstr **out);
+
+/**
+ * The version the collection was read in (the highest of its members) or created with,
+ * in `*out`.
+ */
+enum wssx_status wssx_rstrc_version(const struct wssx_rstrc *rstrc, enum wssx_trust_version *out);
+
+/**
+ * Serialize the collection in `version` (every member mapped; see `wssx_rst_to_xml`).
+ *
+ * On success `*out` holds the XML (UTF-8, NUL-terminated); the caller owns it and frees
+ * it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstrc_to_xml(const struct wssx_rstrc *rstrc,
+                                   enum wssx_trust_version version,
+                                   struct wssx_buf *out);
+
+/**
+ * The JSON description of the collection (what `wssx_trust_inspect` gives for its XML).
+ *
+ * On success `*out_json` holds the JSON (UTF-8, NUL-terminated); the caller owns it and
+ * frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_rstrc_to_json(const struct wssx_rstrc *rstrc, struct wssx_buf *out_json);
+
+/**
+ * Release a collection handle. NULL is a no-op. The handle must not be used afterwards.
+ */
+void wssx_rstrc_free(struct wssx_rstrc *rstrc);
+
+/**
+ * Parse a SOAP 1.1 or 1.2 envelope (`xml_len` bytes; the document element must be the
+ * Envelope). Errors: WSSX_MALFORMED_XML / WSSX_LIMIT_EXCEEDED (not XML, DTDs, limits),
+ * WSSX_INVALID_REQUEST (not a SOAP Envelope, no Body, duplicate or empty addressing
+ * headers, bad mustUnderstand values; the message names the path).
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_envelope_free`);
+ * on failure it is NULL. The XML is only read during the call.
+ */
+enum wssx_status wssx_envelope_parse(const uint8_t *xml,
+                                     size_t xml_len,
+                                     struct wssx_envelope **out);
+
+/**
+ * A new envelope in SOAP version `soap` with an empty Body. With `wsa` other than
+ * WSSX_WSA_NONE it has WS-Addressing headers in that version, of which only a fresh
+ * "urn:uuid:" MessageID is set (set the others with the `wssx_envelope_set_` functions).
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_envelope_free`);
+ * on failure it is NULL.
+ */
+enum wssx_status wssx_envelope_new(enum wssx_soap_version soap,
+                                   enum wssx_wsa_version wsa,
+                                   struct wssx_envelope **out);
+
+/**
+ * Serialize the envelope (UTF-8, no XML declaration; typed headers first unless the
+ * envelope was parsed, in which case header blocks keep the order they came in).
+ *
+ * On success `*out` holds the XML (NUL-terminated); the caller owns it and frees it with
+ * `wssx_buf_free`.
+ */
+enum wssx_status wssx_envelope_to_xml(const struct wssx_envelope *env, struct wssx_buf *out);
+
+/**
+ * The JSON description of the envelope, its addressing headers and the trust messages in
+ * its Body and IssuedTokens headers (what `wssx_trust_inspect` gives for its XML).
+ *
+ * On success `*out_json` holds the JSON (UTF-8, NUL-terminated); the caller owns it and
+ * frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_envelope_to_json(const struct wssx_envelope *env, struct wssx_buf *out_json);
+
+/**
+ * The SOAP version of the envelope, in `*out`.
+ */
+enum wssx_status wssx_envelope_soap_version(const struct wssx_envelope *env,
+                                            enum wssx_soap_version *out);
+
+/**
+ * The WS-Addressing version of the envelope's addressing headers, in `*out`;
+ * WSSX_WSA_NONE when it has none.
+ */
+enum wssx_status wssx_envelope_wsa_version(const struct wssx_envelope *env,
+                                           enum wssx_wsa_version *out);
+
+/**
+ * Give the envelope WS-Addressing headers in version `wsa` (the existing headers are
+ * kept and moved to that version, anonymous addresses mapped), or remove every
+ * addressing header with WSSX_WSA_NONE.
+ */
+enum wssx_status wssx_envelope_set_wsa_version(struct wssx_envelope *env,
+                                               enum wssx_wsa_version wsa);
+
+/**
+ * The wsa:Action, NUL-terminated in `*out`; {NULL, 0} (status WSSX_OK) when absent. The
+ * caller owns the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_envelope_action(const struct wssx_envelope *env, struct wssx_buf *out);
+
+/**
+ * The wsa:MessageID, NUL-terminated in `*out`; {NULL, 0} (status WSSX_OK) when absent.
+ * The caller owns the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_envelope_message_id(const struct wssx_envelope *env, struct wssx_buf *out);
+
+/**
+ * The wsa:To, NUL-terminated in `*out`; {NULL, 0} (status WSSX_OK) when absent. The
+ * caller owns the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_envelope_to(const struct wssx_envelope *env, struct wssx_buf *out);
+
+/**
+ * The MessageID this message replies to (the first wsa:RelatesTo without a relationship
+ * type or with the reply type), NUL-terminated in `*out`; {NULL, 0} (status WSSX_OK) when
+ * absent. The caller owns the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_envelope_relates_to(const struct wssx_envelope *env, struct wssx_buf *out);
+
+/**
+ * Set the wsa:Action (UTF-8, not empty; written with mustUnderstand, as WCF sends it), or
+ * remove it when `value` is NULL and `value_len` is 0. The envelope must have addressing
+ * headers (else WSSX_INVALID_ARGUMENT).
+ */
+enum wssx_status wssx_envelope_set_action(struct wssx_envelope *env,
+                                          const uint8_t *value,
+                                          size_t value_len);
+
+/**
+ * Set the wsa:MessageID (UTF-8, not empty), or remove it when `value` is NULL and
+ * `value_len` is 0. The envelope must have addressing headers.
+ */
+enum wssx_status wssx_envelope_set_message_id(struct wssx_envelope *env,
+                                              const uint8_t *value,
+                                              size_t value_len);
+
+/**
+ * Set the wsa:To (UTF-8, not empty; written with mustUnderstand), or remove it when
+ * `value` is NULL and `value_len` is 0. The envelope must have addressing headers.
+ */
+enum wssx_status wssx_envelope_set_to(struct wssx_envelope *env,
+                                      const uint8_t *value,
+                                      size_t value_len);
+
+/**
+ * Set the envelope's wsa:RelatesTo headers to one reply relation to MessageID `value`
+ * (UTF-8, not empty), or remove them all when `value` is NULL and `value_len` is 0. The
+ * envelope must have addressing headers.
+ */
+enum wssx_status wssx_envelope_set_relates_to(struct wssx_envelope *env,
+                                              const uint8_t *value,
+                                              size_t value_len);
+
+/**
+ * The HTTP Content-Type to send the envelope with: "text/xml; charset=utf-8" (SOAP 1.1)
+ * or "application/soap+xml; charset=utf-8; action=\"...\"" (SOAP 1.2, with the Action
+ * when it has one), NUL-terminated in `*out`; the caller owns it and frees it with
+ * `wssx_buf_free`. (For SOAP 1.1 the SOAPAction HTTP header is the Action in quotes.)
+ */
+enum wssx_status wssx_envelope_content_type(const struct wssx_envelope *env, struct wssx_buf *out);
+
+/**
+ * The first child of the Body (the payload: an RST, an RSTR, a Fault, an application
+ * message) as standalone XML (the namespace declarations it needs are written on it),
+ * NUL-terminated in `*out`; {NULL, 0} (status WSSX_OK) when the Body is empty. The caller
+ * owns the buffer and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_envelope_body(const struct wssx_envelope *env, struct wssx_buf *out);
+
+/**
+ * Replace the Body's content with the document element of `xml` (`xml_len` bytes of
+ * XML; WSSX_MALFORMED_XML when it is not), or empty the Body when `xml` is NULL and
+ * `xml_len` is 0.
+ */
+enum wssx_status wssx_envelope_set_body(struct wssx_envelope *env,
+                                        const uint8_t *xml,
+                                        size_t xml_len);
+
+/**
+ * Replace the Body's content with the request `rst` written in `version` (`rst` is only
+ * read).
+ */
+enum wssx_status wssx_envelope_set_body_rst(struct wssx_envelope *env,
+                                            const struct wssx_rst *rst,
+                                            enum wssx_trust_version version);
+
+/**
+ * Replace the Body's content with the response `rstr` written in `version` (`rstr` is
+ * only read).
+ */
+enum wssx_status wssx_envelope_set_body_rstr(struct wssx_envelope *env,
+                                             const struct wssx_rstr *rstr,
+                                             enum wssx_trust_version version);
+
+/**
+ * Replace the Body's content with the collection `rstrc` written in `version` (`rstrc`
+ * is only read).
+ */
+enum wssx_status wssx_envelope_set_body_rstrc(struct wssx_envelope *env,
+                                              const struct wssx_rstrc *rstrc,
+                                              enum wssx_trust_version version);
+
+/**
+ * Wrap the request `rst` (written in `version`) in a new SOAP envelope in version `soap`,
+ * ready to send to a token service. With `wsa` other than WSSX_WSA_NONE the envelope
+ * gets the headers WCF sends with a request: wsa:Action (mustUnderstand), a fresh
+ * "urn:uuid:" wsa:MessageID, an anonymous wsa:ReplyTo, and wsa:To (mustUnderstand) when
+ * `to` is given. `action` (UTF-8) NULL with length 0 means the action of the generic
+ * WS-Trust binding for the request type (e.g. ".../RST/Issue"; name the SCT binding's
+ * actions, ".../RST/SCT" and so on, explicitly); `to` NULL with length 0 means no To.
+ * Both are ignored with WSSX_WSA_NONE.
+ *
+ * On success `*out` is a new envelope owned by the caller (free with
+ * `wssx_envelope_free`); on failure it is NULL. `rst` is only read.
+ */
+enum wssx_status wssx_rst_to_envelope(const struct wssx_rst *rst,
+                                      enum wssx_trust_version version,
+                                      enum wssx_soap_version soap,
+                                      enum wssx_wsa_version wsa,
+                                      const uint8_t *action,
+                                      size_t action_len,
+                                      const uint8_t *to,
+                                      size_t to_len,
+                                      struct wssx_envelope **out);
+
+/**
+ * Release an envelope handle. NULL is a no-op. The handle must not be used afterwards.
+ */
+void wssx_envelope_free(struct wssx_envelope *env);
+
+/**
+ * The fault a token service returns for an error of kind `kind` (a kind status,
+ * WSSX_INVALID_REQUEST .. WSSX_CALLBACK; WSSX_OK, WSSX_NULL_ARGUMENT, WSSX_PANIC and
+ * WSSX_INVALID_UTF8 are WSSX_INVALID_ARGUMENT): the spec fault code of that kind (the
+ * wst codes in the namespace of `version`, the wsc codes in that of the
+ * WS-SecureConversation version that goes with it; kinds without a code of their own map
+ * as the other faces do, e.g. WSSX_MALFORMED_XML to wst:InvalidRequest), with the spec's
+ * reason text. Set another reason with `wssx_fault_set_reason`.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_fault_free`); on
+ * failure it is NULL.
+ */
+enum wssx_status wssx_fault_new(enum wssx_status kind,
+                                enum wssx_trust_version version,
+                                struct wssx_fault **out);
+
+/**
+ * Parse a SOAP 1.1 or 1.2 fault (`xml_len` bytes): the document element is the Fault, or
+ * a SOAP Envelope whose Body holds one (an envelope with another Body is
+ * WSSX_INVALID_REQUEST). Fault codes of either trust or SC version are recognised.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_fault_free`); on
+ * failure it is NULL. The XML is only read during the call.
+ */
+enum wssx_status wssx_fault_parse(const uint8_t *xml, size_t xml_len, struct wssx_fault **out);
+
+/**
+ * The fault in the Body of `env`, as a new handle in `*out`. When the Body is not a SOAP
+ * Fault the status is still WSSX_OK and `*out` is NULL; a malformed Fault is
+ * WSSX_INVALID_REQUEST. The caller owns the handle and frees it with `wssx_fault_free`.
+ */
+enum wssx_status wssx_envelope_fault(const struct wssx_envelope *env, struct wssx_fault **out);
+
+/**
+ * Set the reason text (faultstring / Reason/Text; UTF-8, copied). The specs warn that
+ * detailed fault text can help an attacker: the default is the spec's text.
+ */
+enum wssx_status wssx_fault_set_reason(struct wssx_fault *fault,
+                                       const uint8_t *reason,
+                                       size_t reason_len);
+
+/**
+ * The error the fault stands for, in `*out`: the status of its spec fault code when that
+ * is a wst or wsc code of any version (e.g. WSSX_BAD_CONTEXT_TOKEN), else
+ * WSSX_REQUEST_FAILED.
+ */
+enum wssx_status wssx_fault_kind(const struct wssx_fault *fault, enum wssx_status *out);
+
+/**
+ * The reason text, NUL-terminated in `*out`; the caller owns it and frees it with
+ * `wssx_buf_free`.
+ */
+enum wssx_status wssx_fault_reason(const struct wssx_fault *fault, struct wssx_buf *out);
+
+/**
+ * The spec fault code (SOAP 1.2 Subcode/Value, SOAP 1.1 faultcode when it is not a SOAP
+ * code): `*ns` its namespace URI (empty when the prefix did not resolve), `*local` its
+ * local name (e.g. "BadContextToken"); both {NULL, 0} (status WSSX_OK) when the fault has
+ * only a SOAP code. The buffers must be distinct; the caller owns them and frees them
+ * with `wssx_buf_free`.
+ */
+enum wssx_status wssx_fault_subcode(const struct wssx_fault *fault,
+                                    struct wssx_buf *ns,
+                                    struct wssx_buf *local);
+
+/**
+ * The Fault element alone, written in SOAP version `soap` (SOAP 1.1: faultcode =
+ * the spec code, faultstring; SOAP 1.2: Code/Value Sender, Subcode/Value the spec code,
+ * Reason/Text), NUL-terminated in `*out`; the caller owns it and frees it with
+ * `wssx_buf_free`.
+ */
+enum wssx_status wssx_fault_to_xml(const struct wssx_fault *fault,
+                                   enum wssx_soap_version soap,
+                                   struct wssx_buf *out);
+
+/**
+ * A whole fault message: a new envelope in SOAP version `soap` whose Body is the fault
+ * and, with `wsa` other than WSSX_WSA_NONE, whose wsa:Action is that version's fault
+ * action (set wsa:RelatesTo with `wssx_envelope_set_relates_to` to answer a request).
+ *
+ * On success `*out` is a new envelope owned by the caller (free with
+ * `wssx_envelope_free`); on failure it is NULL.
+ */
+enum wssx_status wssx_fault_to_envelope(const struct wssx_fault *fault,
+                                        enum wssx_soap_version soap,
+                                        enum wssx_wsa_version wsa,
+                                        struct wssx_envelope **out);
+
+/**
+ * The JSON description of the fault (`{"type":"Fault","code":"Sender","subcode":
+ * "{ns}local","kind":"BadContextToken","reason":...}`).
+ *
+ * On success `*out_json` holds the JSON (UTF-8, NUL-terminated); the caller owns it and
+ * frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_fault_to_json(const struct wssx_fault *fault, struct wssx_buf *out_json);
+
+/**
+ * Release a fault handle. NULL is a no-op. The handle must not be used afterwards.
+ */
+void wssx_fault_free(struct wssx_fault *fault);
+
+/**
+ * Parse whichever WS-Trust message `xml` holds (RequestSecurityToken,
+ * RequestSecurityTokenResponse, their collections, IssuedTokens; any version) or a SOAP
+ * envelope (with the trust messages of its Body and IssuedTokens headers, and a Fault
+ * body described as a fault), and describe it as compact JSON: the description `wssx
+ * inspect` and the other faces give (URIs of the version table by name, secrets by type
+ * and length only). A trust message that does not parse inside an envelope is described
+ * by its error; a document that is neither gives WSSX_INVALID_REQUEST.
+ *
+ * On success `*out_json` holds the JSON (UTF-8, NUL-terminated); the caller owns it and
+ * frees it with `wssx_buf_free`. The XML is only read during the call.
+ */
+enum wssx_status wssx_trust_inspect(const uint8_t *xml, size_t xml_len, struct wssx_buf *out_json);
+
+/**
+ * Fill `*cfg` with the defaults for a requestor speaking WS-Trust `version` (see
+ * `wssx_requestor_config`). `cfg->to` must then be set.
+ */
+enum wssx_status wssx_requestor_config_default(enum wssx_trust_version version,
+                                               struct wssx_requestor_config *cfg);
+
+/**
+ * A new requestor configured by `*cfg` (copied; see `wssx_requestor_config`). Errors:
+ * WSSX_NULL_ARGUMENT, WSSX_INVALID_ARGUMENT (an enum value out of range, no `to` with
+ * WS-Addressing, a bad key size, bad protect options), WSSX_INVALID_UTF8.
+ *
+ * On success `*out` is a new handle owned by the caller (free with
+ * `wssx_requestor_free`); on failure it is NULL.
+ */
+enum wssx_status wssx_requestor_new(const struct wssx_requestor_config *cfg,
+                                    struct wssx_requestor **out);
+
+/**
+ * The same requestor speaking WS-Trust February 2005 (and WS-Addressing 2004/08 when it
+ * uses addressing), for services such as ADFS and WCF wsHttpBinding that answer 1.3
+ * requests with a fault.
+ *
+ * On success `*out` is a new handle owned by the caller (free with
+ * `wssx_requestor_free`); on failure it is NULL. `req` is only read.
+ */
+enum wssx_status wssx_requestor_fallback_feb2005(const struct wssx_requestor *req,
+                                                 struct wssx_requestor **out);
+
+/**
+ * Whether a long-running client should renew `ctx` now, before the service has to
+ * answer wsc:RenewNeeded, in `*out`: true when the configuration's key renewal interval
+ * has passed since the context was issued, or less than its key rollover margin of the
+ * context's lifetime is left.
+ */
+enum wssx_status wssx_requestor_needs_renewal(const struct wssx_requestor *req,
+                                              const struct wssx_context *ctx,
+                                              bool *out);
+
+/**
+ * Release a requestor. NULL is a no-op. The handle must not be used afterwards; the
+ * pending requests and contexts it made stay valid.
+ */
+void wssx_requestor_free(struct wssx_requestor *req);
+
+/**
+ * Start obtaining a new security context (WS-SecureConversation 3.1: an RST with the SCT
+ * token type, the `.../RST/SCT` action, the configured key size, entropy, lifetime and
+ * AppliesTo). The request is not signed: secure the channel (TLS) or the message as the
+ * service's policy requires.
+ *
+ * Outputs (all required; the buffers must be distinct; on failure all are {NULL, 0} /
+ * NULL):
+ * - `*envelope`: the SOAP envelope to send (UTF-8, NUL-terminated);
+ * - `*action`: its action URI (the SOAPAction for SOAP 1.1);
+ * - `*content_type`: the HTTP Content-Type to send it with;
+ * - `*pending`: the state that processes the response (`wssx_pending_finish`).
+ *
+ * The caller owns the buffers (free with `wssx_buf_free`; the envelope holds the
+ * entropy sent) and the pending handle.
+ */
+enum wssx_status wssx_requestor_issue(const struct wssx_requestor *req,
+                                      struct wssx_buf *envelope,
+                                      struct wssx_buf *action,
+                                      struct wssx_buf *content_type,
+                                      struct wssx_pending **pending);
+
+/**
+ * Start renewing `ctx` (WS-SecureConversation 5): an RST/SCT/Renew naming the context,
+ * signed with the context key (proof of possession) as the configuration's `protect`
+ * options say. With `new_key_material` the request carries fresh entropy (never
+ * protected with the old key) and the service re-keys: the renewed context has a new
+ * wsc:Instance and a new key. `reproof` (NULL for none) edits the envelope before it is
+ * signed, to re-prove the original claims (see `wssx_envelope_edit_fn`; called with
+ * `user_data`).
+ *
+ * Errors: WSSX_BAD_CONTEXT_TOKEN (the context was cancelled), WSSX_CALLBACK (`reproof`
+ * failed), and the errors of `wssx_protect`. Outputs as for `wssx_requestor_issue`.
+ * `ctx` is only read.
+ */
+enum wssx_status wssx_requestor_renew(const struct wssx_requestor *req,
+                                      const struct wssx_context *ctx,
+                                      bool new_key_material,
+                                      wssx_envelope_edit_fn reproof,
+                                      void *user_data,
+                                      struct wssx_buf *envelope,
+                                      struct wssx_buf *action,
+                                      struct wssx_buf *content_type,
+                                      struct wssx_pending **pending);
+
+/**
+ * Start amending `ctx` (WS-SecureConversation 4): an RST/SCT/Amend signed with the
+ * context key; `add_claims` (NULL for none) edits the envelope before it is signed, to
+ * add the additional tokens and their signatures (see `wssx_envelope_edit_fn`; called
+ * with `user_data`). The key does not change.
+ *
+ * Errors and outputs as for `wssx_requestor_renew`. `ctx` is only read.
+ */
+enum wssx_status wssx_requestor_amend(const struct wssx_requestor *req,
+                                      const struct wssx_context *ctx,
+                                      wssx_envelope_edit_fn add_claims,
+                                      void *user_data,
+                                      struct wssx_buf *envelope,
+                                      struct wssx_buf *action,
+                                      struct wssx_buf *content_type,
+                                      struct wssx_pending **pending);
+
+/**
+ * Start cancelling `ctx` (WS-SecureConversation 6): an RST/SCT/Cancel naming the context,
+ * signed with its key. When `wssx_pending_finish` confirms the cancellation, every
+ * handle of the context is marked cancelled.
+ *
+ * Errors: WSSX_BAD_CONTEXT_TOKEN (already cancelled) and those of `wssx_protect`.
+ * Outputs as for `wssx_requestor_issue`. `ctx` is only read.
+ */
+enum wssx_status wssx_requestor_cancel(const struct wssx_requestor *req,
+                                       const struct wssx_context *ctx,
+                                       struct wssx_buf *envelope,
+                                       struct wssx_buf *action,
+                                       struct wssx_buf *content_type,
+                                       struct wssx_pending **pending);
+
+/**
+ * Start asking the service whether `ctx` is still valid (WS-Trust 9: an RST/Validate
+ * for a status, naming the context; not signed). A cancelled context may be validated
+ * (the answer is "invalid"). Outputs as for `wssx_requestor_issue`. `ctx` is only read.
+ */
+enum wssx_status wssx_requestor_validate(const struct wssx_requestor *req,
+                                         const struct wssx_context *ctx,
+                                         struct wssx_buf *envelope,
+                                         struct wssx_buf *action,
+                                         struct wssx_buf *content_type,
+                                         struct wssx_pending **pending);
+
+/**
+ * The @Context the request carried (the responses echo it), NUL-terminated in `*out`;
+ * the caller owns it and frees it with `wssx_buf_free`.
+ */
+enum wssx_status wssx_pending_context_attribute(const struct wssx_pending *pending,
+                                                struct wssx_buf *out);
+
+/**
+ * Process the service's response envelope `response` (`response_len` bytes) to the
+ * request `pending` was made for.
+ *
+ * **This consumes `pending`**: whatever the outcome (success, a fault, garbage, a NULL
+ * out-pointer), the handle is released by this call and must not be used or freed
+ * afterwards. (Only a NULL `pending` is not consumed: there is nothing to consume.)
+ *
+ * On success `*kind` says what the exchange produced:
+ * - WSSX_OUTCOME_ISSUED / _RENEWED / _AMENDED: `*ctx_out` is the new or updated context
+ *   (a new handle owned by the caller, free with `wssx_context_free`; a renewed or
+ *   amended context shares the cancellation of the one it came from). The key is
+ *   worked out from the response as WS-Trust's proof-key table says (issuer key,
+ *   requestor entropy, or CK/PSHA1 of both; the requested key size is used when the
+ *   response has none);
+ * - WSSX_OUTCOME_CANCELLED: the service confirmed the cancellation; every handle of the
+ *   context is now marked cancelled;
+ * - WSSX_OUTCOME_VALIDATED: `*valid` is the status and `*reason` its wst:Reason
+ *   (UTF-8, NUL-terminated, owned by the caller, free with `wssx_buf_free`; {NULL, 0}
+ *   when absent).
+ *
+ * Outputs not used by the outcome are NULL / false / {NULL, 0}; on failure `*kind` is
+ * WSSX_OUTCOME_NONE and all are reset.
+ *
+ * Errors: a SOAP fault from the service gives the status of its fault code
+ * (WSSX_BAD_CONTEXT_TOKEN for a cancelled or unknown context, WSSX_RENEW_NEEDED,
+ * WSSX_INVALID_REQUEST, WSSX_FAILED_AUTHENTICATION, ...); WSSX_MALFORMED_XML /
+ * WSSX_INVALID_REQUEST for a response that is not a well-formed RSTR envelope, whose
+ * @Context does not match the request's, or whose proof token does not fit the request
+ * (computed key without issuer entropy, wrong key size, no proof key);
+ * WSSX_UNABLE_TO_RENEW for a renewal that names another context or re-keys without a
+ * new Instance.
+ */
+enum wssx_status wssx_pending_finish(struct wssx_pending *pending,
+                                     const uint8_t *response,
+                                     size_t response_len,
+                                     enum wssx_outcome *kind,
+                                     struct wssx_context **ctx_out,
+                                     bool *valid,
+                                     struct wssx_buf *reason);
+
+/**
+ * Release a pending request without processing a response (the exchange was
+ * abandoned). NULL is a no-op. The handle must not be used afterwards.
+ */
+void wssx_pending_free(struct wssx_pending *pending);
+
+/**
+ * A context from its parts, for a client that kept them (e.g. across a restart): a copy
+ * of `sct` and the key `secret` (`secret_len` bytes, at least 16, else
+ * WSSX_INVALID_ARGUMENT), obtained with WS-Trust `version`. Its lifetime is unknown and
+ * it is not cancelled.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_context_free`);
+ * on failure it is NULL. The inputs are only read.
+ */
+enum wssx_status wssx_context_new(const struct wssx_sct *sct,
+                                  const uint8_t *secret,
+                                  size_t secret_len,
+                                  enum wssx_trust_version version,
+                                  struct wssx_context **out);
+
+/**
+ * The context's SecurityContextToken (Identifier, Instance, wsu:Id as issued), as a new
+ * `wssx_sct` handle (a copy) in `*out`, owned by the caller (free with `wssx_sct_free`).
+ */
+enum wssx_status wssx_context_sct(const struct wssx_context *ctx, struct wssx_sct **out);
+
+/**
+ * The context key (the proof key), in `*out`; the caller owns it and frees it with
+ * `wssx_buf_free`, which wipes it.
+ */
+enum wssx_status wssx_context_secret(const struct wssx_context *ctx, struct wssx_buf *out);
+
+/**
+ * The WS-Trust version the context was obtained with, in `*out`.
+ */
+enum wssx_status wssx_context_trust_version(const struct wssx_context *ctx,
+                                            enum wssx_trust_version *out);
+
+/**
+ * The context's lifetime as the service stated it: `*created_ms` / `*expires_ms` in
+ * milliseconds since the Unix epoch, valid when `*has_created` / `*has_expires` is true
+ * (0 otherwise).
+ */
+enum wssx_status wssx_context_lifetime(const struct wssx_context *ctx,
+                                       int64_t *created_ms,
+                                       bool *has_created,
+                                       int64_t *expires_ms,
+                                       bool *has_expires);
+
+/**
+ * Whether the context was cancelled (through this handle or another of the same
+ * context), in `*out`.
+ */
+enum wssx_status wssx_context_cancelled(const struct wssx_context *ctx, bool *out);
+
+/**
+ * Whether a long-running client should renew the context now, in `*out`: true when less
+ * than `margin_seconds` of its lifetime is left (or it has expired); false when the
+ * service stated no expiry.
+ */
+enum wssx_status wssx_context_should_renew(const struct wssx_context *ctx,
+                                           uint64_t margin_seconds,
+                                           bool *out);
+
+/**
+ * `wssx_protect` with this context's token and key: protect the SOAP envelope
+ * `envelope` (`envelope_len` bytes) as `protection` and `opts` (NULL: the defaults) say.
+ * A cancelled context gives WSSX_BAD_CONTEXT_TOKEN; other errors as `wssx_protect`.
+ *
+ * On success `*out` holds the secured envelope (UTF-8 XML, NUL-terminated); the caller
+ * owns it and frees it with `wssx_buf_free`. The inputs are only read during the call.
+ */
+enum wssx_status wssx_context_protect(const struct wssx_context *ctx,
+                                      const uint8_t *envelope,
+                                      size_t envelope_len,
+                                      enum wssx_protection protection,
+                                      const struct wssx_protect_options *opts,
+                                      struct wssx_buf *out);
+
+/**
+ * Release a context handle (its key is wiped). NULL is a no-op. The handle must not be
+ * used afterwards; other handles of the same context stay valid.
+ */
+void wssx_context_free(struct wssx_context *ctx);
+
+/**
+ * A new in-memory store for at most `max_contexts` contexts (at least 1; else
+ * WSSX_INVALID_ARGUMENT): safe under concurrent use, expires entries by lifetime (see
+ * `wssx_store_purge`), keeps the previous key instance usable for five minutes after a
+ * renewal, and keeps cancelled contexts as tombstones for an hour so that they are
+ * refused consistently. When full, a new context is refused (wst:RequestFailed) after
+ * expired entries are dropped.
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_store_free`);
+ * on failure it is NULL.
+ */
+enum wssx_status wssx_store_new_memory(size_t max_contexts, struct wssx_store **out);
+
+/**
+ * A new store over the caller's own storage: wssx calls `cb`'s functions (copied from
+ * `*cb`) with `user_data` whenever a service needs a context (see
+ * `wssx_store_callbacks`). `user_data` must stay valid until `cb->release` is called (or,
+ * without `release`, until the store handle and every service using it are freed).
+ *
+ * Errors: WSSX_NULL_ARGUMENT (`cb`, `out`, or a required callback is NULL).
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_store_free`);
+ * on failure it is NULL (and `release` is not called).
+ */
+enum wssx_status wssx_store_new_callbacks(const struct wssx_store_callbacks *cb,
+                                          void *user_data,
+                                          struct wssx_store **out);
+
+/**
+ * Answer a `get` callback with the context it found: `*ctx` is copied (the identifier
+ * must be the one asked for and, when an instance was asked for, the instance too; else
+ * WSSX_INVALID_ARGUMENT). Only valid inside the `get` callback that received `answer`.
+ * A failed call leaves the answer unset (the callback should then return a failure
+ * code).
+ */
+enum wssx_status wssx_store_answer_found(struct wssx_store_answer *answer,
+                                         const struct wssx_stored_context *ctx);
+
+/**
+ * Drop the contexts that expired (cancelled ones after their tombstone period), in
+ * `*removed` how many went. For a callback store this is its `purge` callback (0 without
+ * one). Services do not purge by themselves: call this now and then.
+ */
+enum wssx_status wssx_store_purge(const struct wssx_store *store, size_t *removed);
+
+/**
+ * Release a store handle. NULL is a no-op. The handle must not be used afterwards;
+ * services created with it keep working (the store goes, and a callback store's
+ * `release` is called, when the last of them is freed too).
+ */
+void wssx_store_free(struct wssx_store *store);
+
+/**
+ * Fill `*policy` with the default policy (see `wssx_service_policy`).
+ */
+enum wssx_status wssx_service_policy_default(struct wssx_service_policy *policy);
+
+/**
+ * A new token service keeping its contexts in `store` (the service takes its own
+ * reference: the store handle may be freed afterwards), under `*policy` (copied; NULL
+ * means `wssx_service_policy_default`). `authorize` (NULL: every request is allowed)
+ * is called with `user_data` for every operation (see `wssx_authorize_fn`);
+ * `user_data` must stay valid until the service is freed.
+ *
+ * Errors: WSSX_NULL_ARGUMENT, WSSX_INVALID_ARGUMENT (a lifetime of 0, an empty key size
+ * range, a default key size outside it or not a multiple of 8).
+ *
+ * On success `*out` is a new handle owned by the caller (free with `wssx_service_free`);
+ * on failure it is NULL.
+ */
+enum wssx_status wssx_service_new(const struct wssx_store *store,
+                                  const struct wssx_service_policy *policy,
+                                  wssx_authorize_fn authorize,
+                                  void *user_data,
+                                  struct wssx_service **out);
+
+/**
+ * Process one request envelope `request` (`request_len` bytes, as received over HTTP).
+ * This never fails on account of the request: anything wrong with it (not XML, not an
+ * RST, an unknown or cancelled context, a bad signature, a refusal by the authorizer or
+ * the policy) becomes a SOAP fault in the request's SOAP and trust versions, with the
+ * spec's fault code (wst:InvalidRequest, wsc:BadContextToken, ...).
+ *
+ * Outputs (all required; the buffers must be distinct):
+ * - `*response`: the response envelope (an RSTR or RSTRC, or a SOAP fault; UTF-8,
+ *   NUL-terminated; it may hold key material, which `wssx_buf_free` wipes);
+ * - `*is_fault`: true when it is a fault (send it with HTTP status 500);
+ * - `*action`: its wsa:Action; {NULL, 0} when the request had no addressing headers;
+ * - `*content_type`: the HTTP Content-Type to send it with.
+ *
+ * The caller owns the buffers and frees them with `wssx_buf_free`. The request is only
+ * read during the call. Safe to call from several threads at once on one service.
+ */
+enum wssx_status wssx_service_handle(const struct wssx_service *svc,
+                                     const uint8_t *request,
+                                     size_t request_len,
+                                     struct wssx_buf *response,
+                                     bool *is_fault,
+                                     struct wssx_buf *action,
+                                     struct wssx_buf *content_type);
+
+/**
+ * Verify an application message `envelope` (`envelope_len` bytes) protected with a
+ * context this service issued (by `wssx_context_protect` or `wssx_protect`): keys come
+ * from the store, the Timestamp is checked with the policy's clock skew. As with
+ * `wssx_verify`, success means everything the Security header claims held: ask the
+ * report what was covered, and by which context.
+ *
+ * Errors: those of `wssx_verify`; a context the store does not know, or one that was
+ * cancelled, gives WSSX_BAD_CONTEXT_TOKEN; an expired one WSSX_RENEW_NEEDED; a store
+ * callback failure WSSX_CALLBACK.
+ *
+ * On success `*out` is a new report owned by the caller (free with
+ * `wssx_verify_report_free`); on failure it is NULL. Safe to call from several threads
+ * at once on one service.
+ */
+enum wssx_status wssx_service_verify_message(const struct wssx_service *svc,
+                                             const uint8_t *envelope,
+                                             size_t envelope_len,
+                                             struct wssx_verify_report **out);
+
+/**
+ * Release a service. NULL is a no-op. The handle must not be used afterwards; when it
+ * was the last user of its store, the store goes too (a callback store's `release` is
+ * called).
+ */
+void wssx_service_free(struct wssx_service *svc);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -117,6 +117,27 @@ pub unsafe extern "C" fn wssx_buf_free(buf: *mut wssx_buf) {
     })
 }
 
+/// Fill `*out` with a copy of the `len` bytes at `data` (plus the trailing NUL), to be
+/// released with `wssx_buf_free`. This is how a callback hands bytes back to wssx (see
+/// `wssx_envelope_edit_fn`); it is also a buffer that is wiped when freed. NULL `data` with
+/// `len` 0 gives a present but empty buffer.
+///
+/// `*out` is first set to {NULL, 0} (without freeing what it held). The bytes are only
+/// read during the call.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_buf_copy(
+    data: *const u8,
+    len: usize,
+    out: *mut wssx_buf,
+) -> crate::status::wssx_status {
+    crate::status::guard("wssx_buf_copy", || {
+        let out = out_buf(out, "out")?;
+        let bytes = crate::args::bytes(data, len, "data")?;
+        *out = wssx_buf::copy_of(bytes);
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,7 +79,7 @@ pub enum wssx_protection_order {
     WSSX_ENCRYPT_THEN_SIGN = 1,
 }
 
-fn protection(raw: ProtectionArg) -> Result<Protection, Failure> {
+pub(crate) fn protection(raw: ProtectionArg) -> Result<Protection, Failure> {
     match raw {
         0 => Ok(Protection::Sign),
         1 => Ok(Protection::Encrypt),

@@ -23,7 +23,7 @@ pub struct wssx_sct {
     pub(crate) token: SecurityContextToken,
 }
 
-fn into_handle(token: SecurityContextToken) -> *mut wssx_sct {
+pub(crate) fn into_handle(token: SecurityContextToken) -> *mut wssx_sct {
     Box::into_raw(Box::new(wssx_sct { token }))
 }
 

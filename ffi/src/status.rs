@@ -101,6 +101,14 @@ impl wssx_status {
         }
     }
 
+    /// The core error kind a kind code stands for (None for WSSX_OK, WSSX_NULL_ARGUMENT,
+    /// WSSX_PANIC and WSSX_INVALID_UTF8): the inverse of [`wssx_status::from_kind`].
+    pub fn kind(self) -> Option<ErrorKind> {
+        (self as usize)
+            .checked_sub(4)
+            .and_then(|i| ErrorKind::ALL.get(i).copied())
+    }
+
     /// The status with numeric value `raw`, if there is one.
     pub fn from_raw(raw: c_int) -> Option<wssx_status> {
         // Every status, in numeric order (local: cbindgen would warn about a private const).
@@ -329,6 +337,12 @@ mod tests {
             let s = wssx_status::from_kind(*k);
             assert_eq!(s as usize, 4 + i, "{k:?} out of declaration order");
             assert_eq!(s.name(), k.name());
+        }
+        for k in ErrorKind::ALL {
+            assert_eq!(wssx_status::from_kind(*k).kind(), Some(*k));
+        }
+        for s in [WSSX_OK, WSSX_NULL_ARGUMENT, WSSX_PANIC, WSSX_INVALID_UTF8] {
+            assert_eq!(s.kind(), None);
         }
         for i in 0..24 {
             let s = wssx_status::from_raw(i).unwrap();

@@ -125,6 +125,8 @@ impl wssx_verify_options {
                 max_attributes: self.max_xml_attributes,
                 max_text: self.max_xml_text,
             },
+            // Ephemeral-key (certificate) decryption is not in the C API yet.
+            keys: None,
         })
     }
 }
@@ -154,7 +156,7 @@ pub struct wssx_verify_report {
 }
 
 /// `s` with a NUL byte after it (the callback's strings double as C strings).
-fn c_string_bytes(s: &str) -> Vec<u8> {
+pub(crate) fn c_string_bytes(s: &str) -> Vec<u8> {
     let mut v = Vec::with_capacity(s.len() + 1);
     v.extend_from_slice(s.as_bytes());
     v.push(0);

@@ -55,4 +55,10 @@ uint32_t rng(void);
 /* The message-protection tests (test_message.c). */
 void test_message(void);
 
+/* The trust message model tests (test_trust.c). */
+void test_trust(void);
+
+/* The protocol tests: requestor, service, stores, threads (test_binding.c). */
+void test_binding(void);
+
 #endif

@@ -479,18 +479,22 @@ static void test_raw_key_and_references(void) {
     wssx_verify_report_free(r);
     wssx_buf_free(&secured);
 
-    /* A raw 8-byte secret signs, but receivers refuse keys under min_key_len (16). */
+    /* Context secrets under 16 bytes are refused when protecting... */
     wssx_verify_report *bad = POISON(wssx_verify_report);
     t = TABLE(GOOD);
-    static const ctx_entry SHORT[] = {{ID_A, NULL, (const uint8_t *)"8-bytes!", 8}};
-    ctx_table ts = TABLE(SHORT);
-    EXPECT(WSSX_OK, wssx_protect(S(ENV_11), sct_a, S("8-bytes!"), WSSX_SIGN, &o, &secured));
-    EXPECT(WSSX_INVALID_SIGNATURE, wssx_verify(secured.data, secured.len, table_lookup, &ts, NULL, &bad));
+    EXPECT(WSSX_INVALID_ARGUMENT, wssx_protect(S(ENV_11), sct_a, S("8-bytes!"), WSSX_SIGN, &o, &secured));
+    CHECK(strstr(wssx_last_error(), "too short") != NULL && secured.data == NULL);
+    /* ... and receivers refuse signature keys under min_key_len (16): an 8-byte derived key. */
+    wssx_protect_options o8;
+    EXPECT(WSSX_OK, wssx_protect_options_default(&o8));
+    o8.signature_key_len = 8;
+    EXPECT(WSSX_OK, wssx_protect(S(ENV_11), sct_a, SECRET_A, sizeof SECRET_A, WSSX_SIGN, &o8, &secured));
+    EXPECT(WSSX_INVALID_SIGNATURE, wssx_verify(secured.data, secured.len, table_lookup, &t, NULL, &bad));
     CHECK(strstr(wssx_last_error(), "shorter than the 16 bytes") != NULL);
     CHECK(bad == NULL);
     EXPECT(WSSX_OK, wssx_verify_options_default(&v));
     v.min_key_len = 8;
-    EXPECT(WSSX_OK, wssx_verify(secured.data, secured.len, table_lookup, &ts, &v, &r));
+    EXPECT(WSSX_OK, wssx_verify(secured.data, secured.len, table_lookup, &t, &v, &r));
     EXPECT_SIGNED(r, "Body", ID_A, NULL);
     wssx_verify_report_free(r);
     wssx_buf_free(&secured);

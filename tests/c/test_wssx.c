@@ -1,7 +1,8 @@
 /*
  * C API tests for wssx: compiled against include/wssx.h and linked to libwssx (shared or
- * static), together with harness.c (the check helpers) and test_message.c (message
- * protection). Run by tests/c/run.sh, also under valgrind.
+ * static), together with harness.c (the check helpers), test_message.c (message
+ * protection), test_trust.c (the trust message model) and test_binding.c (requestor,
+ * service, stores, threads). Run by tests/c/run.sh, also under valgrind.
  *
  * Every failing call must return the expected status and leave a non-empty
  * wssx_last_error() that starts with "<status name>:"; every successful call must leave it
@@ -857,6 +858,8 @@ int main(void) {
     test_limits();
     test_invalid_utf8();
     test_message();
+    test_trust();
+    test_binding();
     printf("c-api: %d passed, %d failed\n", passed, failed);
     return failed > 0 ? 1 : 0;
 }
