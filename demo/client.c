@@ -159,6 +159,20 @@ int main(int argc, char **argv) {
     print_context("renewed", renewed);
     if (app_call(renewed, "after renewal")) return 1;
 
+    wssx_context *amended = NULL;
+    CHECK(wssx_requestor_amend(req, renewed, NULL, NULL, &env, &action, &ctype, &p));
+    wssx_buf_free(&action);
+    if (exchange(&env, &ctype, p, &amended, &valid) != WSSX_OUTCOME_AMENDED) return 1;
+    printf("  [c client] amended (same key)\n");
+    wssx_context_free(amended);
+
+    CHECK(wssx_requestor_validate(req, renewed, &env, &action, &ctype, &p));
+    wssx_buf_free(&action);
+    wssx_context *unused = NULL;
+    if (exchange(&env, &ctype, p, &unused, &valid) != WSSX_OUTCOME_VALIDATED) return 1;
+    wssx_context_free(unused);
+    printf("  [c client] validated: %s\n", valid ? "valid" : "invalid");
+
     /* Keep the key to try it after the cancel. */
     wssx_sct *sct = NULL;
     wssx_buf secret = {0};
