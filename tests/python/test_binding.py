@@ -231,8 +231,8 @@ def test_issuer_chosen_key_and_requested_lifetime(tv):
     log.clear()
     again = requestor.call(transport_for(service, log), "renew", ctx, new_key=False).context
     assert wssx.RequestSecurityToken.from_xml(log[-1][0].envelope).entropy is None
-    # (such a request names no KeySize either: the service's default size applies)
-    assert again.instance and again.secret != ctx.secret and len(again.secret) == service.default_key_size // 8
+    # (the request still names the requestor's KeySize, so the new key has that size)
+    assert again.instance and again.secret != ctx.secret and len(again.secret) == 128 // 8
 
 
 def test_requests_without_addressing_and_fallback():
@@ -742,3 +742,20 @@ def test_security_context_object():
     assert "k" * 32 not in repr(ctx) and "cancelled=True" in repr(ctx)
     nokey = wssx.SecurityContext(wssx.SecurityContextToken.generate(), b"k" * 32)
     assert not nokey.should_renew() and not nokey.is_expired()
+
+
+def test_challenge_then_token_wssc_a2():
+    import wssx
+
+    svc = wssx.TokenService(wssx.MemoryStore(), challenge=True)
+    req = wssx.Requestor(wssx.RequestorConfig(to="x:sts", trust_version="2005/02"))
+    out, pending = req.issue()
+    outcome = pending.finish(svc.handle(out.envelope).envelope)
+    assert outcome.kind == "challenge" and outcome.challenge
+    out2, pending2 = req.answer_challenge(outcome, sign=lambda env: env)
+    done = pending2.finish(svc.handle(out2.envelope).envelope)
+    assert done.kind == "issued" and len(done.context.secret) == 32
+    import pytest
+
+    with pytest.raises(ValueError):
+        req.answer_challenge(outcome)  # a challenge is answered once

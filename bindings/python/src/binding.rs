@@ -625,6 +625,15 @@ pub struct PyOutcome {
     context: Option<Py<PySecurityContext>>,
     valid: Option<bool>,
     reason: Option<String>,
+    /// A service's challenge, taken once by `Requestor.answer_challenge`.
+    challenge: Mutex<Option<wssx::binding::Challenge>>,
+    challenge_text: Option<String>,
+}
+
+impl PyOutcome {
+    fn of(kind: &'static str, context: Option<Py<PySecurityContext>>, valid: Option<bool>, reason: Option<String>) -> Self {
+        PyOutcome { kind, context, valid, reason, challenge: Mutex::new(None), challenge_text: None }
+    }
 }
 
 #[pymethods]
@@ -651,6 +660,13 @@ impl PyOutcome {
     #[getter]
     fn reason(&self) -> Option<&str> {
         self.reason.as_deref()
+    }
+
+    /// The service's wst:Challenge text when :attr:`kind` is ``"challenge"`` (answer it
+    /// with :meth:`Requestor.answer_challenge`).
+    #[getter]
+    fn challenge(&self) -> Option<&str> {
+        self.challenge_text.as_deref()
     }
 
     fn __repr__(&self) -> String {
@@ -717,26 +733,22 @@ impl PyPending {
         let new_ctx = |c: SecurityContext| Py::new(py, PySecurityContext { inner: c });
         let base = self.base.as_ref().map(|b| b.clone_ref(py));
         Ok(match outcome {
-            Outcome::Issued(c) => PyOutcome { kind: "issued", context: Some(new_ctx(c)?), valid: None, reason: None },
-            Outcome::Renewed(c) => PyOutcome { kind: "renewed", context: Some(new_ctx(c)?), valid: None, reason: None },
-            Outcome::Amended(c) => PyOutcome { kind: "amended", context: Some(new_ctx(c)?), valid: None, reason: None },
+            Outcome::Issued(c) => PyOutcome::of("issued", Some(new_ctx(c)?), None, None),
+            Outcome::Renewed(c) => PyOutcome::of("renewed", Some(new_ctx(c)?), None, None),
+            Outcome::Amended(c) => PyOutcome::of("amended", Some(new_ctx(c)?), None, None),
             Outcome::Cancelled => {
                 if let Some(b) = &base {
                     b.bind(py).try_borrow_mut()?.inner.cancelled = true;
                 }
-                PyOutcome { kind: "cancelled", context: base, valid: None, reason: None }
+                PyOutcome::of("cancelled", base, None, None)
             }
-            Outcome::Validated { valid, reason } => PyOutcome { kind: "validated", context: base, valid: Some(valid), reason },
-            // Not reachable through this face: the challenge and KET exchanges are not
-            // exposed (an issue request to a challenging service ends here).
+            Outcome::Validated { valid, reason } => PyOutcome::of("validated", base, Some(valid), reason),
             Outcome::Challenge(c) => {
-                return Err(crate::errors::to_py(
-                    py,
-                    wssx::Error::new(
-                        ErrorKind::InvalidRequest,
-                        format!("the service answered with a wst:SignChallenge ({:?}); challenge exchanges are not supported by the Python face yet", c.challenge),
-                    ),
-                ))
+                let text = c.challenge.clone();
+                let mut o = PyOutcome::of("challenge", None, None, None);
+                o.challenge_text = Some(text);
+                o.challenge = Mutex::new(Some(c));
+                o
             }
             Outcome::KeyExchangeToken(_) => {
                 return Err(crate::errors::to_py(
@@ -927,6 +939,32 @@ impl PyRequestor {
     /// Start obtaining a new context (WS-SC 3.1: RST/SCT).
     fn issue(&self, py: Python<'_>) -> PyResult<Started> {
         self.start(py, "issue", None, false, None)
+    }
+
+    /// Answer a service's challenge (an :class:`Outcome` of kind ``"challenge"``, WS-SC
+    /// Appendix A.2 / B): the RSTR with the SignChallengeResponse passes through
+    /// ``sign(envelope) -> envelope`` (your own credentials) before it is sent. Finishing
+    /// the returned Pending gives the issued context.
+    #[pyo3(signature = (outcome, sign = None))]
+    fn answer_challenge(&self, py: Python<'_>, outcome: &Bound<'_, PyOutcome>, sign: Option<&Bound<'_, PyAny>>) -> PyResult<Started> {
+        let c = outcome
+            .get()
+            .challenge
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| PyValueError::new_err("this outcome carries no (unanswered) challenge"))?;
+        let cb: Option<Py<PyAny>> = sign.filter(|c| !c.is_none()).map(|c| c.clone().unbind());
+        let f = envelope_callback(&cb, "sign callable");
+        let has_cb = cb.is_some();
+        let req = &self.inner;
+        let (r, raised) = with_stash(|| {
+            py.detach(|| {
+                let d: Option<&dyn Fn(String) -> wssx::Result<String>> = if has_cb { Some(&f) } else { None };
+                req.answer_challenge(c, d)
+            })
+        });
+        Self::wrap(py, r, raised, "issue", None)
     }
 
     /// Start renewing ``context`` (WS-SC 5). With ``new_key`` fresh entropy is sent and the
@@ -1470,8 +1508,8 @@ pub struct PyTokenService {
 impl PyTokenService {
     #[new]
     #[pyo3(
-        signature = (store = None, *, context_lifetime = Seconds(Duration::from_secs(1800)), default_key_size = 256, key_size_range = (128, 512), accept_requestor_entropy = true, renew_expired = false, clock_skew = Seconds(Duration::from_secs(300)), authorizer = None),
-        text_signature = "(store=None, *, context_lifetime=1800, default_key_size=256, key_size_range=(128, 512), accept_requestor_entropy=True, renew_expired=False, clock_skew=300, authorizer=None)"
+        signature = (store = None, *, context_lifetime = Seconds(Duration::from_secs(1800)), default_key_size = 256, key_size_range = (128, 512), accept_requestor_entropy = true, renew_expired = false, clock_skew = Seconds(Duration::from_secs(300)), authorizer = None, challenge = false, issuer_entropy = true),
+        text_signature = "(store=None, *, context_lifetime=1800, default_key_size=256, key_size_range=(128, 512), accept_requestor_entropy=True, renew_expired=False, clock_skew=300, authorizer=None, challenge=False, issuer_entropy=True)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -1484,6 +1522,8 @@ impl PyTokenService {
         renew_expired: bool,
         clock_skew: Seconds,
         authorizer: Option<&Bound<'_, PyAny>>,
+        challenge: bool,
+        issuer_entropy: bool,
     ) -> PyResult<Self> {
         let (core_store, store_obj): (Arc<dyn ContextStore>, Py<PyAny>) = match store
             .filter(|s| !s.is_none())
@@ -1529,6 +1569,8 @@ impl PyTokenService {
             accept_requestor_entropy,
             renew_expired,
             clock_skew: clock_skew.0,
+            challenge,
+            issuer_entropy,
             ..ServicePolicy::default()
         };
         let mut svc = TokenService::new(core_store, policy);
