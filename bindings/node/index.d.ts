@@ -11,6 +11,54 @@
 //   Values read from XML above Number.MAX_SAFE_INTEGER come back as the nearest number.
 // - Bytes come in as Buffer or any Uint8Array and go out as Buffer; XML comes in as a
 //   string or bytes and goes out as a UTF-8 Buffer. Absent optional fields read as null.
+// - Classes wrap core values: what no getter exposes is kept and written back. Getters
+//   return copies (assign a whole value back to change it). URI-valued fields of the
+//   version table read as short names ("Issue", "SecurityContextToken", "PSHA1") or, for
+//   other URIs, the URI, and are set by name or URI. XML fragments inside a message read
+//   as strings; whole documents (`toXml()`) come out as Buffers. `toJSON()` is core's JSON
+//   description (secrets as type and length only); `toObject()` the getters' values.
+// - Callbacks (a JS context store, `authorize`, `reproof`, `addClaims`, a challenge's
+//   `sign`, `verify`'s lookup) run synchronously on the JS thread during the call that
+//   uses them and must answer synchronously; an exception they throw is re-thrown
+//   unchanged by that call.
+
+/** Sends one request to the token service and gives the response (e.g. over `fetch`). */
+export type Transport = (request: OutgoingRequest) => TransportResponse | Promise<TransportResponse>
+
+/** A response body: bytes, a string, or a fetch `Response` (its body is read). */
+export type TransportResponse = Buffer | Uint8Array | ArrayBuffer | string | { arrayBuffer(): Promise<ArrayBuffer> }
+
+/** Options of `Requestor.obtain`. */
+export interface ObtainOptions {
+  /** Signs the answer to a service challenge (see `answerChallenge`). */
+  sign?: (envelope: Buffer) => Buffer | Uint8Array | string
+  /** Most challenge legs accepted before giving up (default 4). */
+  maxLegs?: number
+}
+
+/** The async helpers of `Requestor`, defined in index.js (TypeScript merges them in). */
+export interface Requestor {
+  /**
+   * Send a started exchange (`requestor.issue()`, `.renew(ctx)`, ...) with `transport` and
+   * finish it: resolves with the Outcome, rejects with the error `pending.finish` throws
+   * (a fault's typed error) or the transport's own.
+   */
+  send(transport: Transport, exchange: Exchange): Promise<Outcome>
+  /**
+   * Obtain a new security context: issue, answer challenges (with `opts.sign`), and
+   * resolve with the issued context.
+   */
+  obtain(transport: Transport, opts?: ObtainOptions): Promise<SecurityContext>
+}
+
+/**
+ * A challenge from the token service (wst:SignChallenge): answer it with
+ * `requestor.answerChallenge(challenge, sign)`.
+ */
+export declare class Challenge {
+  /** The wst:Challenge text (echoed exactly in the answer). */
+  get text(): string
+}
 
 /** A wsc:DerivedKeyToken (WS-SC section 7): how to derive a key from a source secret. */
 export declare class DerivedKeyToken {
@@ -78,6 +126,713 @@ export declare class DerivedKeyToken {
 }
 
 /**
+ * A SOAP 1.1 / 1.2 envelope with typed WS-Addressing headers (2004/08 or 2005/08), for
+ * callers without a SOAP stack. Header blocks and body children other than those are kept
+ * as XML.
+ */
+export declare class Envelope {
+  /** An empty envelope (no headers, empty Body) in `soapVersion` (default "1.2"). */
+  constructor(soapVersion?: '1.1' | '1.2')
+  /**
+   * Parse a SOAP 1.1 or 1.2 envelope. Not an Envelope (or not one Header then one Body)
+   * is "InvalidRequest".
+   */
+  static fromXml(xml: Buffer | Uint8Array | string): Envelope
+  /**
+   * An envelope whose body is `message` (a trust message, a Fault, or any element as XML)
+   * with WS-Addressing headers: by default a request (Action, a fresh MessageID, an
+   * anonymous ReplyTo, To when given), or a reply when `opts.relatesTo` is given.
+   */
+  static wrap(message: RequestSecurityToken | RequestSecurityTokenResponse | RequestSecurityTokenResponseCollection | Fault | string | Buffer, opts?: WrapOptions): Envelope
+  /** The envelope as XML (UTF-8). */
+  toXml(): Buffer
+  /** SOAP version: "1.1" or "1.2". */
+  get soapVersion(): '1.1' | '1.2'
+  /**
+   * Re-write the envelope in another SOAP version (mustUnderstand flags and a Fault body
+   * are converted).
+   */
+  set soapVersion(value: '1.1' | '1.2')
+  /**
+   * The WS-Addressing version of the headers ("2005/08" or "2004/08"); null when the
+   * envelope has no addressing headers.
+   */
+  get addressing(): '2005/08' | '2004/08' | null
+  /** Move the addressing headers to another version; null removes them all. */
+  set addressing(value: '2005/08' | '2004/08' | null)
+  /** wsa:Action; null when absent. */
+  get action(): string | null
+  /**
+   * Set wsa:Action (a URI, mustUnderstand); null removes it. Without addressing headers,
+   * WS-Addressing 2005/08 ones are started.
+   */
+  set action(value: string | null)
+  /** wsa:MessageID; null when absent. */
+  get messageId(): string | null
+  /** Set wsa:MessageID; null removes it. */
+  set messageId(value: string | null)
+  /** wsa:To; null when absent. */
+  get to(): string | null
+  /** Set wsa:To (mustUnderstand); null removes it. */
+  set to(value: string | null)
+  /**
+   * The MessageID this envelope replies to (wsa:RelatesTo of the reply type); null when
+   * absent.
+   */
+  get relatesTo(): string | null
+  /** Set wsa:RelatesTo (replacing any); null removes them. */
+  set relatesTo(value: string | null)
+  /** The wsa:ReplyTo address; null when absent. */
+  get replyTo(): string | null
+  /** Set wsa:ReplyTo to an endpoint with this address; null removes it. */
+  set replyTo(value: string | null)
+  /**
+   * The header blocks other than the typed addressing headers (wsse:Security,
+   * wst:IssuedTokens, ...), in order, as XML.
+   */
+  get headers(): Array<string>
+  /** Replace those header blocks (XML strings or bytes). */
+  set headers(value: Array<string | Buffer>)
+  /** The first Body child (the payload) as XML; null for an empty Body. */
+  get body(): string | null
+  /** Replace the Body content with this element; null empties the Body. */
+  set body(value: string | Buffer | null)
+  /** HTTP Content-Type for this envelope (SOAP 1.2 with the action parameter). */
+  get contentType(): string
+  /** The SOAPAction HTTP header value for SOAP 1.1 (quoted action); null for SOAP 1.2. */
+  get soapAction(): string | null
+  /** The Body's SOAP Fault; null when the body is not a fault. */
+  get fault(): Fault | null
+  /**
+   * The WS-Trust message in the Body: a RequestSecurityToken,
+   * RequestSecurityTokenResponse or RequestSecurityTokenResponseCollection; null when the
+   * Body holds none. A Fault body throws the fault's error (its code the fault's kind,
+   * e.g. "BadContextToken"); a malformed message throws its error.
+   */
+  message(): RequestSecurityToken | RequestSecurityTokenResponse | RequestSecurityTokenResponseCollection | null
+  /**
+   * The RSTRs of the wst:IssuedTokens header blocks (tokens issued alongside a message,
+   * WS-Trust 6.4), in order; empty when there are none.
+   */
+  get issuedTokens(): Array<RequestSecurityTokenResponse>
+  /**
+   * Core's JSON description (what `inspect` gives): the addressing headers, the trust
+   * messages of the body and of IssuedTokens headers in full, a fault, and the tokens of
+   * the Security header.
+   */
+  toJSON(): Record<string, unknown>
+}
+
+/**
+ * A SOAP fault carrying a WS-Trust / WS-SecureConversation fault code, independent of the
+ * SOAP version it is written in: one value writes the SOAP 1.1 form (faultcode =
+ * `wst:InvalidRequest`) and the SOAP 1.2 form (Code Sender, Subcode the spec's QName),
+ * and reading either gives it back.
+ */
+export declare class Fault {
+  /**
+   * The fault a token service returns for an error: `code` is an error code (one of
+   * `errorCodes()`) or an Error carrying one (what this module throws). The spec fault
+   * code of that kind is written in the namespace of `trustVersion` (default "1.3") or
+   * of its WS-SecureConversation version, with the spec's reason text: the error's own
+   * message is not copied (the specs warn that detail helps an attacker; set `reason`
+   * to send it deliberately). Codes without a spec fault map as core does (MalformedXml
+   * to InvalidRequest, InvalidSignature to FailedAuthentication, ...).
+   */
+  constructor(code: string | Error, trustVersion?: TrustVersion | string)
+  /** The same as `new Fault(code, trustVersion)`. */
+  static fromError(code: string | Error, trustVersion?: TrustVersion | string): Fault
+  /** Parse a Fault element of either SOAP version, or an envelope whose body is one. */
+  static fromXml(xml: Buffer | Uint8Array | string): Fault
+  /**
+   * The error code this fault stands for (a wst / wsc fault of any version gives its
+   * kind; anything else "RequestFailed"): what a requestor throws on receiving it.
+   */
+  get kind(): string
+  /**
+   * The SOAP-level code: "Sender", "Receiver", "MustUnderstand", "VersionMismatch" or
+   * "DataEncodingUnknown" (SOAP 1.2 names; SOAP 1.1 writes Client / Server).
+   */
+  get code(): string
+  /**
+   * The spec fault code as `{namespace}localName` (SOAP 1.2 Subcode, SOAP 1.1 faultcode);
+   * null when the fault has none.
+   */
+  get subcode(): string | null
+  /** The reason text (faultstring / Reason/Text). */
+  get reason(): string
+  /** Set the reason text. */
+  set reason(value: string)
+  /** xml:lang of the reason; null when absent (written as "en" in SOAP 1.2). */
+  get lang(): string | null
+  /** Set xml:lang of the reason; null removes it. */
+  set lang(value: string | null)
+  /** SOAP 1.1 faultactor / SOAP 1.2 Role; null when absent. */
+  get role(): string | null
+  /** Set the role; null removes it. */
+  set role(value: string | null)
+  /** SOAP 1.2 Node (not written in SOAP 1.1); null when absent. */
+  get node(): string | null
+  /** Set the node; null removes it. */
+  set node(value: string | null)
+  /** The detail entries, as XML. */
+  get detail(): Array<string>
+  /** Replace the detail entries (XML strings or bytes). */
+  set detail(value: Array<string | Buffer>)
+  /** The Fault element in `soapVersion` (default "1.2"), as XML. */
+  toXml(soapVersion?: '1.1' | '1.2'): Buffer
+  /**
+   * A whole fault message: an envelope in `soapVersion` (default "1.2") with this fault as
+   * its body and no headers (`Envelope.wrap(fault, opts)` adds addressing headers).
+   */
+  toEnvelope(soapVersion?: '1.1' | '1.2'): Envelope
+  /**
+   * The error a requestor raises for this fault, not thrown: an Error whose `code` is
+   * `kind` and whose message is "Kind: Fault: reason".
+   */
+  toError(): Error & { code: string }
+  /** Core's JSON description. */
+  toJSON(): Record<string, unknown>
+}
+
+/**
+ * Core's in-memory context store: safe under concurrent use (a service over it can run
+ * `handleAsync` on the thread pool), expires entries by lifetime, keeps the previous key
+ * instance for a rollover window after a renewal, bounds its size. Its methods have the
+ * same shapes as a JS-backed store's.
+ */
+export declare class MemoryStore {
+  /** A store for at most `maxContexts` contexts (default 100000). */
+  constructor(maxContexts?: number, opts?: MemoryStoreOptions)
+  /** How many contexts are stored (cancelled ones included until purged). */
+  get size(): number
+  /**
+   * The key instance named `instance` (null or absent names the instance issued without
+   * a wsc:Instance) while current or within the rollover window, else for null the
+   * current one; "cancelled" once the context was cancelled; null when unknown.
+   */
+  get(identifier: string, instance?: string | null): StoredContext | 'cancelled' | null
+  /**
+   * Store a new context, or a new key instance of an existing one ("BadContextToken"
+   * when it was cancelled, "RequestFailed" when the store is full).
+   */
+  insert(ctx: StoredContext | StoredContextInit): void
+  /**
+   * Replace the stored instance named `ctx.instance` of a context ("BadContextToken" when
+   * the context or instance is unknown, or the context cancelled).
+   */
+  update(ctx: StoredContext | StoredContextInit): void
+  /**
+   * Cancel a context: every later lookup answers "cancelled" and its key is dropped.
+   * False when the context was unknown.
+   */
+  cancel(identifier: string): boolean
+  /** Drop what expired before `now` (default: the clock); returns how many went. */
+  purge(now?: Date | number): number
+}
+
+/** A request that was sent and waits for its response. `finish` may be called once. */
+export declare class Pending {
+  /** The @Context the request carried (its response must echo it). */
+  get contextAttribute(): string | null
+  /** True once `finish` was called. */
+  get finished(): boolean
+  /**
+   * Process the response envelope (bytes or string). A SOAP fault throws its typed
+   * error (e.g. "BadContextToken", "InvalidRequest", "FailedAuthentication"); a response
+   * that does not fit the request (another @Context, a computed key without issuer
+   * entropy, a wrong key size, a re-key without a new Instance, ...) throws
+   * "InvalidRequest" / "UnableToRenew".
+   */
+  finish(response: Buffer | Uint8Array | string): Outcome
+  /** The operation this pending request belongs to. */
+  get operation(): 'issue' | 'renew' | 'amend' | 'cancel' | 'validate' | 'challenge'
+}
+
+/**
+ * The requestor (client) side of the WS-SecureConversation bindings of WS-Trust. Each
+ * operation returns `{request, pending}`: send `request.envelope` to the token service and
+ * give the response bytes to `pending.finish()`.
+ */
+export declare class Requestor {
+  /** A requestor for the token service at `config.to`. */
+  constructor(config: RequestorConfig)
+  /**
+   * The same requestor speaking WS-Trust February 2005 (WS-Addressing 2004/08), for
+   * services such as ADFS and WCF wsHttpBinding that answer 1.3 requests with a fault.
+   */
+  fallbackFeb2005(): Requestor
+  /** The WS-Trust version requests are written in. */
+  get trustVersion(): TrustVersion
+  /** The SOAP version of the envelopes. */
+  get soapVersion(): '1.1' | '1.2'
+  /** The WS-Addressing version of the headers; null for none. */
+  get addressing(): '2005/08' | '2004/08' | null
+  /** The token service's address. */
+  get to(): string
+  /**
+   * Start obtaining a new context (WS-SC 3.1: RST/SCT with the configured entropy, key
+   * size, lifetime and AppliesTo).
+   */
+  issue(): Exchange
+  /**
+   * Renew `ctx` (WS-SC 5): the request is signed with the context key (proof of
+   * possession). The Outcome's context is a new object with a new wsc:Instance and, with
+   * `newKey` (default), a new key; `ctx` stays usable during the service's rollover
+   * window. A `reproof` exception is re-thrown unchanged.
+   */
+  renew(ctx: SecurityContext, opts?: RenewOptions): Exchange
+  /**
+   * Amend `ctx` (WS-SC 4): a request signed with the context key, carrying the tokens
+   * `opts.addClaims` adds; the key is unchanged.
+   */
+  amend(ctx: SecurityContext, opts?: AmendOptions): Exchange
+  /**
+   * Cancel `ctx` (WS-SC 6): a request signed with the context key. Once the Outcome is
+   * "cancelled", `ctx` is marked cancelled and throws "BadContextToken" on use.
+   */
+  cancel(ctx: SecurityContext): Exchange
+  /**
+   * Ask the service whether `ctx` is still valid (WS-Trust 9): the Outcome is
+   * "validated" with `valid` and `reason`.
+   */
+  validate(ctx: SecurityContext): Exchange
+  /**
+   * Answer a service's challenge (WS-SC Appendix A.2 / B): an RSTR echoing the
+   * challenge, passed through `sign` (your own signature over it, called synchronously)
+   * before it is sent. Its pending Outcome is the issued context.
+   */
+  answerChallenge(challenge: Challenge, sign?: (envelope: Buffer) => Buffer | Uint8Array | string): Exchange
+  /**
+   * True when a long-running client should renew `ctx` at `now` (default: the clock):
+   * the key renewal interval has passed since it was issued, or less than the key
+   * rollover margin of its lifetime is left.
+   */
+  needsRenewal(ctx: SecurityContext, now?: Date | number): boolean
+}
+
+/** wst:RequestSecurityToken in WS-Trust February 2005, 1.3 or 1.4. */
+export declare class RequestSecurityToken {
+  /**
+   * wst:TokenType: "SecurityContextToken", "DerivedKeyToken", "Status" or a URI;
+   * null when absent.
+   */
+  get tokenType(): string | null
+  /** Set wst:TokenType (a name or a URI); null removes it. */
+  set tokenType(value: string | null)
+  /** wst:KeyType: "SymmetricKey", "PublicKey", "Bearer" or a URI; null when absent. */
+  get keyType(): string | null
+  /** Set wst:KeyType (a name or a URI); null removes it. */
+  set keyType(value: string | null)
+  /** wst:KeySize in bits; null when absent. */
+  get keySize(): number | null
+  /** Set wst:KeySize (bits); null removes it. */
+  set keySize(value: number | null)
+  /** wst:Lifetime; null when absent. */
+  get lifetime(): TokenLifetime | null
+  /** Set wst:Lifetime; null removes it. Expires before Created is "InvalidTimeRange". */
+  set lifetime(value: TokenLifetime | TokenLifetimeInit | null)
+  /** The bytes of wst:Entropy when it is a clear wst:BinarySecret; null otherwise. */
+  get entropy(): Buffer | null
+  /**
+   * Set wst:Entropy to a BinarySecret of these bytes (its @Type stays, or is "Nonce"
+   * for new entropy); null removes BinarySecret entropy.
+   */
+  set entropy(value: Buffer | Uint8Array | null)
+  /**
+   * The @Type of BinarySecret entropy: "Nonce", "SymmetricKey", "AsymmetricKey" or a
+   * URI; null when absent (which means SymmetricKey) or when there is no such entropy.
+   */
+  get entropyType(): string | null
+  /** Set the @Type of the BinarySecret entropy (set `entropy` first); null removes it. */
+  set entropyType(value: string | null)
+  /**
+   * Encrypted entropy (xenc:EncryptedKey / xenc:EncryptedData, or any other
+   * element) as XML; null when the entropy is clear or absent.
+   */
+  get entropyXml(): string | null
+  /** Set the entropy to this element; null removes encrypted entropy. */
+  set entropyXml(value: string | Buffer | null)
+  /** wst:ComputedKeyAlgorithm: "PSHA1", "HASH" or a URI; null when absent. */
+  get computedKeyAlgorithm(): string | null
+  /** Set wst:ComputedKeyAlgorithm (a name or a URI); null removes it. */
+  set computedKeyAlgorithm(value: string | null)
+  /** The address of the wsp:AppliesTo endpoint reference; null when absent. */
+  get appliesTo(): string | null
+  /**
+   * Set wsp:AppliesTo to an endpoint reference with this address (WS-Addressing
+   * 2004/08 in a Feb 2005 message, else 2005/08); null removes it.
+   */
+  set appliesTo(value: string | null)
+  /** wst:KeyWrapAlgorithm (URI); null when absent. */
+  get keyWrapAlgorithm(): string | null
+  /** Set wst:KeyWrapAlgorithm; null removes it. */
+  set keyWrapAlgorithm(value: string | null)
+  /** wst:SignatureAlgorithm (URI); null when absent. */
+  get signatureAlgorithm(): string | null
+  /** Set wst:SignatureAlgorithm; null removes it. */
+  set signatureAlgorithm(value: string | null)
+  /** wst:EncryptionAlgorithm (URI); null when absent. */
+  get encryptionAlgorithm(): string | null
+  /** Set wst:EncryptionAlgorithm; null removes it. */
+  set encryptionAlgorithm(value: string | null)
+  /** wst:CanonicalizationAlgorithm (URI); null when absent. */
+  get canonicalizationAlgorithm(): string | null
+  /** Set wst:CanonicalizationAlgorithm; null removes it. */
+  set canonicalizationAlgorithm(value: string | null)
+  /** wst:AuthenticationType (URI); null when absent. */
+  get authenticationType(): string | null
+  /** Set wst:AuthenticationType; null removes it. */
+  set authenticationType(value: string | null)
+  /** wst:SignWith (URI); null when absent. */
+  get signWith(): string | null
+  /** Set wst:SignWith; null removes it. */
+  set signWith(value: string | null)
+  /** wst:EncryptWith (URI); null when absent. */
+  get encryptWith(): string | null
+  /** Set wst:EncryptWith; null removes it. */
+  set encryptWith(value: string | null)
+  /** Child elements wssx does not type, in order, as XML. */
+  get extensions(): Array<string>
+  /** Replace the extension elements (XML strings or bytes); null removes them all. */
+  set extensions(value: Array<string | Buffer> | null)
+  /**
+   * The version the message was read in (1.4 for a 1.3-namespace message carrying
+   * 1.4 elements), and the one `toXml()` writes by default.
+   */
+  get version(): TrustVersion
+  /** @Context: correlates a request with its responses; null when absent. */
+  get context(): string | null
+  /** Set @Context; null removes it. */
+  set context(value: string | null)
+  /**
+   * The message as XML in `version` (default: its own), every versioned URI and
+   * namespace mapped.
+   */
+  toXml(version?: TrustVersion | string): Buffer
+  /** The same message in another version (every URI and namespace mapped). */
+  convert(version: TrustVersion | string): RequestSecurityToken
+  /** Core's JSON description (as `inspect` gives it; secrets as type and length only). */
+  toJSON(): Record<string, unknown>
+  /**
+   * A new request: `init` sets any of the fields `toObject()` gives (default version
+   * "1.3", request type "Issue"). Unknown keys are refused.
+   */
+  constructor(init?: RequestSecurityTokenFields)
+  /** The same as `new RequestSecurityToken(fields)`. */
+  static fromObject(fields: RequestSecurityTokenFields): RequestSecurityToken
+  /**
+   * Parse a wst:RequestSecurityToken of any version, standalone or as the body of a
+   * SOAP envelope. Malformed input is "MalformedXml"; a wrong or incomplete message
+   * "InvalidRequest" (an inverted Lifetime "InvalidTimeRange"), with the path at fault.
+   */
+  static fromXml(xml: Buffer | Uint8Array | string): RequestSecurityToken
+  /**
+   * wst:RequestType: "Issue", "Renew", "Cancel", "Validate", "KET", "STSCancel" or a URI.
+   * (An SCT Amend is an Issue sent with the RST/SCT/Amend action.)
+   */
+  get requestType(): string
+  /** Set wst:RequestType (a name or a URI; required). */
+  set requestType(value: string)
+  /**
+   * wst:RenewTarget: the SecurityContextToken, a ContextId for a reference (by
+   * Identifier, or `#id` for a local reference), or the XML of any other token; null when
+   * absent.
+   */
+  get renewTarget(): SecurityContextToken | ContextId | string | null
+  /**
+   * Set wst:RenewTarget: a SecurityContextToken, an Identifier string or
+   * `{identifier, instance?}` (a reference by Identifier), or XML; null removes it.
+   */
+  set renewTarget(value: SecurityContextToken | TokenTargetReference | string | Buffer | null)
+  /** wst:CancelTarget (as `renewTarget`); null when absent. */
+  get cancelTarget(): SecurityContextToken | ContextId | string | null
+  /** Set wst:CancelTarget (as `renewTarget`); null removes it. */
+  set cancelTarget(value: SecurityContextToken | TokenTargetReference | string | Buffer | null)
+  /** wst:ValidateTarget (as `renewTarget`; WS-Trust 1.3+); null when absent. */
+  get validateTarget(): SecurityContextToken | ContextId | string | null
+  /** Set wst:ValidateTarget (as `renewTarget`); null removes it. */
+  set validateTarget(value: SecurityContextToken | TokenTargetReference | string | Buffer | null)
+  /**
+   * The fields as a plain object (the getters' values), which the constructor and
+   * `fromObject` accept back. Elements no getter exposes are not included: use
+   * `toXml()` to keep everything.
+   */
+  toObject(): RequestSecurityTokenFields
+}
+
+/** wst:RequestSecurityTokenResponse in WS-Trust February 2005, 1.3 or 1.4. */
+export declare class RequestSecurityTokenResponse {
+  /**
+   * wst:TokenType: "SecurityContextToken", "DerivedKeyToken", "Status" or a URI;
+   * null when absent.
+   */
+  get tokenType(): string | null
+  /** Set wst:TokenType (a name or a URI); null removes it. */
+  set tokenType(value: string | null)
+  /** wst:KeyType: "SymmetricKey", "PublicKey", "Bearer" or a URI; null when absent. */
+  get keyType(): string | null
+  /** Set wst:KeyType (a name or a URI); null removes it. */
+  set keyType(value: string | null)
+  /** wst:KeySize in bits; null when absent. */
+  get keySize(): number | null
+  /** Set wst:KeySize (bits); null removes it. */
+  set keySize(value: number | null)
+  /** wst:Lifetime; null when absent. */
+  get lifetime(): TokenLifetime | null
+  /** Set wst:Lifetime; null removes it. Expires before Created is "InvalidTimeRange". */
+  set lifetime(value: TokenLifetime | TokenLifetimeInit | null)
+  /** The bytes of wst:Entropy when it is a clear wst:BinarySecret; null otherwise. */
+  get entropy(): Buffer | null
+  /**
+   * Set wst:Entropy to a BinarySecret of these bytes (its @Type stays, or is "Nonce"
+   * for new entropy); null removes BinarySecret entropy.
+   */
+  set entropy(value: Buffer | Uint8Array | null)
+  /**
+   * The @Type of BinarySecret entropy: "Nonce", "SymmetricKey", "AsymmetricKey" or a
+   * URI; null when absent (which means SymmetricKey) or when there is no such entropy.
+   */
+  get entropyType(): string | null
+  /** Set the @Type of the BinarySecret entropy (set `entropy` first); null removes it. */
+  set entropyType(value: string | null)
+  /**
+   * Encrypted entropy (xenc:EncryptedKey / xenc:EncryptedData, or any other
+   * element) as XML; null when the entropy is clear or absent.
+   */
+  get entropyXml(): string | null
+  /** Set the entropy to this element; null removes encrypted entropy. */
+  set entropyXml(value: string | Buffer | null)
+  /** wst:ComputedKeyAlgorithm: "PSHA1", "HASH" or a URI; null when absent. */
+  get computedKeyAlgorithm(): string | null
+  /** Set wst:ComputedKeyAlgorithm (a name or a URI); null removes it. */
+  set computedKeyAlgorithm(value: string | null)
+  /** The address of the wsp:AppliesTo endpoint reference; null when absent. */
+  get appliesTo(): string | null
+  /**
+   * Set wsp:AppliesTo to an endpoint reference with this address (WS-Addressing
+   * 2004/08 in a Feb 2005 message, else 2005/08); null removes it.
+   */
+  set appliesTo(value: string | null)
+  /** wst:KeyWrapAlgorithm (URI); null when absent. */
+  get keyWrapAlgorithm(): string | null
+  /** Set wst:KeyWrapAlgorithm; null removes it. */
+  set keyWrapAlgorithm(value: string | null)
+  /** wst:SignatureAlgorithm (URI); null when absent. */
+  get signatureAlgorithm(): string | null
+  /** Set wst:SignatureAlgorithm; null removes it. */
+  set signatureAlgorithm(value: string | null)
+  /** wst:EncryptionAlgorithm (URI); null when absent. */
+  get encryptionAlgorithm(): string | null
+  /** Set wst:EncryptionAlgorithm; null removes it. */
+  set encryptionAlgorithm(value: string | null)
+  /** wst:CanonicalizationAlgorithm (URI); null when absent. */
+  get canonicalizationAlgorithm(): string | null
+  /** Set wst:CanonicalizationAlgorithm; null removes it. */
+  set canonicalizationAlgorithm(value: string | null)
+  /** wst:AuthenticationType (URI); null when absent. */
+  get authenticationType(): string | null
+  /** Set wst:AuthenticationType; null removes it. */
+  set authenticationType(value: string | null)
+  /** wst:SignWith (URI); null when absent. */
+  get signWith(): string | null
+  /** Set wst:SignWith; null removes it. */
+  set signWith(value: string | null)
+  /** wst:EncryptWith (URI); null when absent. */
+  get encryptWith(): string | null
+  /** Set wst:EncryptWith; null removes it. */
+  set encryptWith(value: string | null)
+  /** Child elements wssx does not type, in order, as XML. */
+  get extensions(): Array<string>
+  /** Replace the extension elements (XML strings or bytes); null removes them all. */
+  set extensions(value: Array<string | Buffer> | null)
+  /**
+   * The version the message was read in (1.4 for a 1.3-namespace message carrying
+   * 1.4 elements), and the one `toXml()` writes by default.
+   */
+  get version(): TrustVersion
+  /** @Context: correlates a request with its responses; null when absent. */
+  get context(): string | null
+  /** Set @Context; null removes it. */
+  set context(value: string | null)
+  /**
+   * The message as XML in `version` (default: its own), every versioned URI and
+   * namespace mapped.
+   */
+  toXml(version?: TrustVersion | string): Buffer
+  /** The same message in another version (every URI and namespace mapped). */
+  convert(version: TrustVersion | string): RequestSecurityTokenResponse
+  /** Core's JSON description (as `inspect` gives it; secrets as type and length only). */
+  toJSON(): Record<string, unknown>
+  /**
+   * A new, empty response: `init` sets any of the fields `toObject()` gives (default
+   * version "1.3"). Unknown keys are refused.
+   */
+  constructor(init?: RequestSecurityTokenResponseFields)
+  /** The same as `new RequestSecurityTokenResponse(fields)`. */
+  static fromObject(fields: RequestSecurityTokenResponseFields): RequestSecurityTokenResponse
+  /**
+   * Parse a wst:RequestSecurityTokenResponse of any version, standalone or as the body of
+   * a SOAP envelope (a Fault body throws the fault's error, e.g. "BadContextToken").
+   */
+  static fromXml(xml: Buffer | Uint8Array | string): RequestSecurityTokenResponse
+  /** wst:RequestType, when the issuer echoes it (name or URI); null when absent. */
+  get requestType(): string | null
+  /** Set wst:RequestType; null removes it. */
+  set requestType(value: string | null)
+  /**
+   * wst:RequestedSecurityToken: the SecurityContextToken, or the XML of any other token
+   * (a SAML assertion, a reference, ...); null when absent.
+   */
+  get requestedToken(): SecurityContextToken | string | null
+  /**
+   * Set wst:RequestedSecurityToken: a SecurityContextToken (written in the SC version that
+   * goes with the message's trust version) or XML of any token; null removes it.
+   */
+  set requestedToken(value: SecurityContextToken | string | Buffer | null)
+  /** The first wst:RequestedProofToken; null when there is none. */
+  get proof(): ProofToken | null
+  /** Set the proof token (replacing all of them); null removes them. */
+  set proof(value: ProofToken | null)
+  /** Every wst:RequestedProofToken, in order (WS-Trust 10.7 shows a response with two). */
+  get proofs(): Array<ProofToken>
+  /** Set the proof tokens. */
+  set proofs(value: Array<ProofToken>)
+  /**
+   * The URI of wst:RequestedAttachedReference ("#id" for the SCT in the same message), or
+   * the XML of the reference when it holds no wsse:Reference; null when absent.
+   */
+  get attachedReference(): string | null
+  /**
+   * Set wst:RequestedAttachedReference: "#id", an Identifier URI, or XML of a
+   * wsse:SecurityTokenReference; null removes it.
+   */
+  set attachedReference(value: string | Buffer | null)
+  /**
+   * The URI of wst:RequestedUnattachedReference (the context Identifier), or its XML;
+   * null when absent.
+   */
+  get unattachedReference(): string | null
+  /** Set wst:RequestedUnattachedReference (as `attachedReference`); null removes it. */
+  set unattachedReference(value: string | Buffer | null)
+  /** True when the response carries wst:RequestedTokenCancelled (a cancel succeeded). */
+  get cancelled(): boolean
+  /** Set wst:RequestedTokenCancelled. */
+  set cancelled(value: boolean)
+  /**
+   * wst:Status of a validation: code "valid", "invalid" or a URI, and the reason; null
+   * when absent.
+   */
+  get status(): TrustStatus | null
+  /** Set wst:Status; null removes it. */
+  set status(value: { code: string; reason?: string | null } | null)
+  /**
+   * The fields as a plain object (the getters' values; the proof tokens as `proofs`),
+   * which the constructor and `fromObject` accept back. Use `toXml()` to keep
+   * everything.
+   */
+  toObject(): RequestSecurityTokenResponseFields
+}
+
+/** wst:RequestSecurityTokenResponseCollection (WS-Trust 1.3+: what a 1.3 issuer answers). */
+export declare class RequestSecurityTokenResponseCollection {
+  /**
+   * A collection of `responses` (copied) in `version` (default "1.3"). A collection must
+   * hold at least one response to be read back.
+   */
+  constructor(responses?: Array<RequestSecurityTokenResponse>, version?: TrustVersion | string)
+  /** Parse a collection, standalone or as the body of a SOAP envelope. */
+  static fromXml(xml: Buffer | Uint8Array | string): RequestSecurityTokenResponseCollection
+  /** The version read (1.4 when a member is), and the one `toXml()` writes by default. */
+  get version(): TrustVersion
+  /** The responses, in order (copies). */
+  get responses(): Array<RequestSecurityTokenResponse>
+  /** Replace the responses (copied). */
+  set responses(value: Array<RequestSecurityTokenResponse>)
+  /** The collection as XML in `version` (default: its own). */
+  toXml(version?: TrustVersion | string): Buffer
+  /** The same collection in another version. */
+  convert(version: TrustVersion | string): RequestSecurityTokenResponseCollection
+  /** Core's JSON description. */
+  toJSON(): Record<string, unknown>
+}
+
+/**
+ * An established security context as the requestor holds it: the SCT, its key, its
+ * lifetime and the references the issuer said to use. A context object is shared with
+ * the exchanges started from it: once a cancel of it completes, `cancelled` is true and
+ * every use throws "BadContextToken".
+ */
+export declare class SecurityContext {
+  /**
+   * Restore a context (its SCT and key kept elsewhere, e.g. across restarts). Contexts
+   * normally come from `pending.finish()` or `SecurityContext.create`.
+   */
+  constructor(fields: SecurityContextFields)
+  /**
+   * A new context created locally (the initiator of a direct key transfer): a fresh SCT
+   * (with a wsu:Id) and a random key of `keyBits` bits (default 256), valid for
+   * `lifetimeSeconds` (default 3600), in `trustVersion` (default "1.3").
+   */
+  static create(trustVersion?: TrustVersion | string, keyBits?: number, lifetimeSeconds?: number): SecurityContext
+  /** The SecurityContextToken (a copy): Identifier, Instance, wsu:Id as issued. */
+  get sct(): SecurityContextToken
+  /** wsc:Identifier of the context. */
+  get identifier(): string
+  /** wsc:Instance of the current key; null when the SCT has none. */
+  get instance(): string | null
+  /** The context key (the proof key). */
+  get secret(): Buffer
+  /** wst:Lifetime Created, if the issuer said; null otherwise. */
+  get created(): Date | null
+  /** wst:Lifetime Expires, if the issuer said; null otherwise. */
+  get expires(): Date | null
+  /** The WS-Trust version the context was obtained with. */
+  get trustVersion(): TrustVersion
+  /** True once a cancel of this context completed: it must not be used again. */
+  get cancelled(): boolean
+  /** The URI of the issuer's wst:RequestedAttachedReference ("#id"); null when absent. */
+  get attachedReference(): string | null
+  /**
+   * The URI of the issuer's wst:RequestedUnattachedReference (the Identifier); null when
+   * absent.
+   */
+  get unattachedReference(): string | null
+  /**
+   * Sign a SOAP envelope with this context (as `sign(envelope, ctx.sct, ctx.secret,
+   * opts)`). A cancelled context throws "BadContextToken".
+   */
+  sign(envelope: Buffer | Uint8Array | string, opts?: ProtectOptions): Buffer
+  /** Encrypt a SOAP envelope with this context (as `encrypt`). */
+  encrypt(envelope: Buffer | Uint8Array | string, opts?: ProtectOptions): Buffer
+  /** Sign and encrypt a SOAP envelope with this context (as `signAndEncrypt`). */
+  signAndEncrypt(envelope: Buffer | Uint8Array | string, opts?: ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }): Buffer
+  /**
+   * Verify a message protected with this context (a reply from the service it was
+   * obtained from), under `opts` as `verify` takes them: only this context's key
+   * (and, when the message names one, its wsc:Instance) is known. Errors as `verify`;
+   * a cancelled context throws "BadContextToken".
+   */
+  verify(envelope: Buffer | Uint8Array | string, opts?: VerifyOptions): VerifyReport
+  /**
+   * True when less than `marginSeconds` of the lifetime is left at `now` (default: the
+   * clock): a long-running client renews then, instead of after a RenewNeeded fault.
+   * False when the issuer gave no expiry.
+   */
+  shouldRenew(marginSeconds: number, now?: Date | number): boolean
+  /**
+   * True when the context has expired at `now` (default: the clock), allowing
+   * `skewSeconds` (default 0). False when the issuer gave no expiry.
+   */
+  isExpired(skewSeconds?: number, now?: Date | number): boolean
+  /**
+   * A JSON description without the key: identifier, instance, trustVersion, created,
+   * expires (xsd:dateTime), cancelled.
+   */
+  toJSON(): Record<string, unknown>
+}
+
+/**
  * A wsc:SecurityContextToken: the wire name of a security context (WS-SC section 2).
  * The secret is not part of the token.
  */
@@ -107,6 +862,65 @@ export declare class SecurityContextToken {
   get version(): ScVersion
   /** Core's JSON description: `{type, version, identifier, instance, id, extensions}`. */
   toJSON(): Record<string, unknown>
+}
+
+/**
+ * A token service: processes RST messages into RSTR / RSTRC messages or SOAP faults for
+ * the SCT bindings (issue, amend, renew, cancel), validation and challenges, over a
+ * context store. Holds core's `Arc<TokenService>`.
+ *
+ * The store is a `MemoryStore` (thread-safe; the service may also run on the thread pool
+ * with `handleAsync`) or a JS object implementing `ContextStoreHooks`, whose methods run
+ * synchronously on the JS thread during `handle` (see ContextStoreHooks). An `authorize`
+ * hook runs the same way. A service with JS hooks is used through `handle` on the thread
+ * that created it; each worker thread creates its own service.
+ */
+export declare class TokenService {
+  /**
+   * A token service over `store` (a MemoryStore, or a JS object implementing
+   * ContextStoreHooks) with the policy and `authorize` hook of `opts`.
+   */
+  constructor(store: MemoryStore | ContextStoreHooks, opts?: TokenServiceOptions)
+  /**
+   * True when the service calls JavaScript (a JS store or an authorize hook): it must be
+   * used through `handle` on its own thread.
+   */
+  get usesJavascript(): boolean
+  /**
+   * Process one request envelope (an RST, or an RSTR answering a challenge) into the
+   * response to send. Protocol errors become version-correct SOAP faults (`isFault`,
+   * HTTP 500), never exceptions. Exceptions: an exception a JS store method or the
+   * authorize hook throws is re-thrown unchanged; a hook answering with something
+   * unusable is "InvalidArgument"; a request that is not bytes or a string is
+   * "InvalidArgument".
+   */
+  handle(request: Buffer | Uint8Array | string): ServiceResponse
+  /**
+   * `handle` on the libuv thread pool, for services over a MemoryStore without an
+   * authorize hook ("InvalidArgument" otherwise: JS hooks run on the JS thread).
+   */
+  handleAsync(request: Buffer | Uint8Array | string): Promise<ServiceResponse>
+  /**
+   * Verify an application message protected with a context this service issued (keys
+   * from the store), under `opts` as `verify` takes them (the clock skew defaults to the
+   * service policy's). Errors: "RenewNeeded" (the context expired), "BadContextToken"
+   * (cancelled or unknown), and those of `verify`.
+   */
+  verifyMessage(envelope: Buffer | Uint8Array | string, opts?: VerifyOptions): VerifyReport
+  /**
+   * Accept a context a peer created and propagated (direct key transfer): an unsolicited
+   * RSTR carrying the SCT and its key (a BinarySecret proof token; an EncryptedKey one
+   * needs service keys, which this face cannot give yet), in the Body or a
+   * wst:IssuedTokens header, in a message signed with that context's key (unless
+   * `requireSignature` is false). The policy must allow it (`acceptUnsolicited`).
+   * Returns the stored context.
+   */
+  acceptUnsolicited(envelope: Buffer | Uint8Array | string, requireSignature?: boolean): StoredContext
+  /**
+   * Drop what expired before `now` (default: the clock) from the store; returns how many
+   * entries went.
+   */
+  purge(now?: Date | number): number
 }
 
 /**
@@ -149,6 +963,25 @@ export declare class VerifyReport {
   toJSON(): Record<string, unknown>
 }
 
+/** Options of `requestor.amend`. */
+export interface AmendOptions {
+  /**
+   * Add the additional tokens (and their signatures) to the request envelope before it
+   * is signed with the context key; called synchronously during `amend`.
+   */
+  addClaims?: (envelope: Buffer) => Buffer | Uint8Array | string
+}
+
+/** What the `authorize` hook of a token service sees. */
+export interface AuthorizeRequest {
+  /** The operation asked for. */
+  operation: 'issue' | 'renew' | 'amend' | 'cancel' | 'validate' | 'keyExchange'
+  /** The request envelope as received (check its own security here). */
+  envelope: Buffer
+  /** The context the request is about (renew, amend, cancel, validate). */
+  context: StoredContext | null
+}
+
 /**
  * Exclusive XML canonicalization 1.0 (`http://www.w3.org/2001/10/xml-exc-c14n#`, or
  * `#WithComments`) of the document `xml`, or, with `opts.id`, of its element with that
@@ -187,6 +1020,44 @@ export interface ContextId {
   identifier: string
   /** wsc:Instance; null when the message names none. */
   instance: string | null
+}
+
+/**
+ * A context store implemented in JavaScript (for a service's own storage: a database
+ * cache, a shared map). Every method is called synchronously, on the JS thread, during
+ * `TokenService.handle` (and `verifyMessage`, `acceptUnsolicited`, `purge`), and must
+ * answer synchronously: a returned Promise is an "InvalidArgument" error. An exception a
+ * method throws ends the processing and is re-thrown unchanged by the `TokenService`
+ * call (no fault is produced: the caller decides what to answer). The methods must not
+ * call back into the same service.
+ *
+ * The contract is core's `ContextStore`:
+ * - `get(identifier, instance)`: the key instance named `instance` (null names the
+ *   instance issued without a wsc:Instance) while it is current or within the rollover
+ *   window after a renewal; when no such instance is usable, `instance` null gives the
+ *   current one. The string "cancelled" once the context was cancelled; null / undefined
+ *   when unknown.
+ * - `insert(ctx)`: a new context, or a new key instance of an existing one (renewal): the
+ *   new instance becomes current; the previous one should stay usable for a rollover
+ *   window (MemoryStore: 5 minutes). The service never inserts into a context `get`
+ *   reported cancelled.
+ * - `update(ctx)`: replace the stored instance named `ctx.instance` without re-keying
+ *   (amendments).
+ * - `cancel(identifier)`: every later `get` answers "cancelled"; returns false when the
+ *   context was unknown.
+ * - `purge(now)` (optional): drop what expired before `now`; returns how many went.
+ */
+export interface ContextStoreHooks {
+  /** Look up a context. */
+  get: (identifier: string, instance: string | null) => StoredContext | StoredContextInit | 'cancelled' | null | undefined
+  /** Store a new context or key instance. */
+  insert: (ctx: StoredContext) => void
+  /** Replace the current instance. */
+  update: (ctx: StoredContext) => void
+  /** Cancel a context. */
+  cancel: (identifier: string) => boolean | void
+  /** Drop expired contexts. */
+  purge?: (now: Date) => number | void
 }
 
 /** One decrypted element. */
@@ -275,6 +1146,14 @@ export declare function encrypt(envelope: Buffer | Uint8Array | string, sct: Sec
 /** Every error `code` this module can throw: the core ErrorKind names, in core order. */
 export declare function errorCodes(): Array<string>
 
+/** A started exchange: send `request`, then give the response to `pending.finish()`. */
+export interface Exchange {
+  /** The request to send. */
+  request: OutgoingRequest
+  /** Turns the response into an Outcome. */
+  pending: Pending
+}
+
 /** Options of `DerivedKeyToken.forContext`. */
 export interface ForContextOptions {
   /**
@@ -290,13 +1169,22 @@ export interface ForContextOptions {
 }
 
 /**
- * Parse whichever token `xml` holds (SecurityContextToken, DerivedKeyToken or
- * SecurityTokenReference) and describe it as core's JSON does.
+ * Describe any document wssx reads as core's JSON (what `wssx inspect` prints): a SOAP
+ * envelope (with its addressing headers, trust messages, fault and the tokens of its
+ * Security header), a WS-Trust message (RST, RSTR, RSTRC, RSTC, IssuedTokens), or a
+ * token (SecurityContextToken, DerivedKeyToken, SecurityTokenReference). Anything else is
+ * "InvalidRequest"; input that is not XML "MalformedXml".
  */
 export declare function inspect(xml: Buffer | Uint8Array | string): Record<string, unknown>
 
 /** Most bytes `randomBytes` returns in one call (1 MiB). */
 export declare const MAX_RANDOM_BYTES: number
+
+/** Options of `new MemoryStore(maxContexts, opts)`. */
+export interface MemoryStoreOptions {
+  /** How long a previous key instance stays usable after a renewal (default 300 s). */
+  rollover?: number
+}
 
 /** wsu:Created and wsu:Expires of the message's Timestamp. */
 export interface MessageTimestamp {
@@ -304,6 +1192,63 @@ export interface MessageTimestamp {
   created: Date | null
   /** wsu:Expires; null when absent. */
   expires: Date | null
+}
+
+/**
+ * What a completed exchange produced. `kind` says which fields are set:
+ * "issued" / "renewed" / "amended" (`context`: the new or updated context),
+ * "cancelled" (`context`: the cancelled context, now unusable),
+ * "validated" (`valid`, `reason`, and `context`: the context asked about),
+ * "challenge" (`challenge`: answer it with `requestor.answerChallenge`).
+ */
+export interface Outcome {
+  /** Which outcome. */
+  kind: 'issued' | 'renewed' | 'amended' | 'cancelled' | 'validated' | 'challenge'
+  /** The context. */
+  context: SecurityContext | null
+  /** The validation result (validated). */
+  valid: boolean | null
+  /** wst:Reason of the validation status (validated). */
+  reason: string | null
+  /** The service's challenge (challenge). */
+  challenge: Challenge | null
+}
+
+/**
+ * A request ready to send: POST `envelope` with `contentType` (and, for SOAP 1.1, the
+ * `SOAPAction` header `soapAction`).
+ */
+export interface OutgoingRequest {
+  /** The SOAP envelope (UTF-8 XML). */
+  envelope: Buffer
+  /** The WS-Addressing / SOAP action URI. */
+  action: string
+  /** HTTP Content-Type (SOAP 1.2 with the action parameter). */
+  contentType: string
+  /** The SOAPAction HTTP header value for SOAP 1.1 (quoted); null for SOAP 1.2. */
+  soapAction: string | null
+}
+
+/**
+ * The content of a wst:RequestedProofToken. `kind` says which other fields are set:
+ * "binarySecret" (`secret`, `secretType`), "computedKey" (`algorithm`: "PSHA1", ...),
+ * "encryptedKey" (`xml`: the xenc:EncryptedKey), "reference" (`xml`: a
+ * wsse:SecurityTokenReference) or "other" (`xml`).
+ */
+export interface ProofToken {
+  /** Which form the proof takes. */
+  kind: 'binarySecret' | 'computedKey' | 'encryptedKey' | 'reference' | 'other'
+  /** The key bytes (binarySecret). */
+  secret?: Buffer | Uint8Array
+  /**
+   * The BinarySecret @Type ("SymmetricKey", "AsymmetricKey", "Nonce" or a URI; absent
+   * means SymmetricKey).
+   */
+  secretType?: string
+  /** The computed-key algorithm (computedKey): "PSHA1", "HASH" or a URI. */
+  algorithm?: string
+  /** The element (encryptedKey, reference, other). */
+  xml?: string | Buffer
 }
 
 /**
@@ -381,6 +1326,162 @@ export declare function pSha1(secret: Buffer | Uint8Array, seed: Buffer | Uint8A
 /** `n` bytes from OpenSSL's CSPRNG (0 <= n <= MAX_RANDOM_BYTES; more is "LimitExceeded"). */
 export declare function randomBytes(n: number): Buffer
 
+/** Options of `requestor.renew`. */
+export interface RenewOptions {
+  /**
+   * Send new requestor entropy (default true: the new key is then computed from both
+   * sides' entropy). Without it the service chooses the new key alone (core's service
+   * re-keys on every renewal). The new key is never protected with the old one; the
+   * renewed context has a new wsc:Instance.
+   */
+  newKey?: boolean
+  /**
+   * Re-prove the original claims (e.g. add your own signature) on the request envelope
+   * before it is signed with the context key; called synchronously during `renew`.
+   */
+  reproof?: (envelope: Buffer) => Buffer | Uint8Array | string
+}
+
+/** Configuration of a Requestor (core's RequestorConfig; durations in seconds). */
+export interface RequestorConfig {
+  /** The token service's address (wsa:To). Required. */
+  to: string
+  /** WS-Trust version: "2005/02" (wsHttpBinding, ADFS) or "1.3" (default). */
+  trustVersion?: TrustVersion | string
+  /** SOAP version (default "1.2"). */
+  soapVersion?: '1.1' | '1.2'
+  /**
+   * WS-Addressing version, or null for none (default: "2004/08" with Feb 2005, else
+   * "2005/08", as WCF pairs them).
+   */
+  addressing?: '2005/08' | '2004/08' | null
+  /** Requested key size in bits (default 256). */
+  keySize?: number
+  /**
+   * "combined" (default, WCF's: send entropy, expect a CK/PSHA1 computed key) or "none"
+   * (the issuer chooses the key).
+   */
+  entropy?: 'combined' | 'none'
+  /** Requested lifetime in seconds (default: the service's policy). */
+  lifetime?: number | null
+  /** wsp:AppliesTo address. */
+  appliesTo?: string | null
+  /** How renew, amend and cancel requests are signed with the context key (as `sign`). */
+  protect?: ProtectOptions
+  /** Re-key a context this long after it was issued (default 54000 s = 15 h, WCF's). */
+  keyRenewalInterval?: number
+  /** Renew this long before a context expires (default 300 s, WCF's key rollover). */
+  keyRollover?: number
+}
+
+/** The fields of a RequestSecurityToken (see the class's getters). */
+export interface RequestSecurityTokenFields {
+  /** The version to write by default (default "1.3"). */
+  version?: TrustVersion | string
+  /** @Context. */
+  context?: string | null
+  /** wst:RequestType (default "Issue"). */
+  requestType?: string
+  /** wst:RenewTarget. */
+  renewTarget?: SecurityContextToken | TokenTargetReference | string | Buffer | null
+  /** wst:CancelTarget. */
+  cancelTarget?: SecurityContextToken | TokenTargetReference | string | Buffer | null
+  /** wst:ValidateTarget. */
+  validateTarget?: SecurityContextToken | TokenTargetReference | string | Buffer | null
+  /** The parameters RST and RSTR share. */
+  tokenType?: string | null
+  /** wst:KeyType. */
+  keyType?: string | null
+  /** wst:KeySize in bits. */
+  keySize?: number | null
+  /** wst:Lifetime. */
+  lifetime?: TokenLifetime | TokenLifetimeInit | null
+  /** wst:Entropy/wst:BinarySecret bytes. */
+  entropy?: Buffer | Uint8Array | null
+  /** The BinarySecret @Type of the entropy. */
+  entropyType?: string | null
+  /** Encrypted entropy (xenc:EncryptedKey / EncryptedData), as XML. */
+  entropyXml?: string | Buffer | null
+  /** wst:ComputedKeyAlgorithm. */
+  computedKeyAlgorithm?: string | null
+  /** wsp:AppliesTo endpoint address. */
+  appliesTo?: string | null
+  /** wst:KeyWrapAlgorithm. */
+  keyWrapAlgorithm?: string | null
+  /** wst:SignatureAlgorithm. */
+  signatureAlgorithm?: string | null
+  /** wst:EncryptionAlgorithm. */
+  encryptionAlgorithm?: string | null
+  /** wst:CanonicalizationAlgorithm. */
+  canonicalizationAlgorithm?: string | null
+  /** wst:AuthenticationType. */
+  authenticationType?: string | null
+  /** wst:SignWith. */
+  signWith?: string | null
+  /** wst:EncryptWith. */
+  encryptWith?: string | null
+  /** Extension elements, as XML. */
+  extensions?: Array<string | Buffer>
+}
+
+/** The fields of a RequestSecurityTokenResponse (see the class's getters). */
+export interface RequestSecurityTokenResponseFields {
+  /** The version to write by default (default "1.3"). */
+  version?: TrustVersion | string
+  /** @Context. */
+  context?: string | null
+  /** wst:RequestType, when echoed. */
+  requestType?: string | null
+  /** wst:RequestedSecurityToken. */
+  requestedToken?: SecurityContextToken | string | Buffer | null
+  /** The first wst:RequestedProofToken. */
+  proof?: ProofToken | null
+  /** Every wst:RequestedProofToken. */
+  proofs?: Array<ProofToken>
+  /** wst:RequestedAttachedReference. */
+  attachedReference?: string | null
+  /** wst:RequestedUnattachedReference. */
+  unattachedReference?: string | null
+  /** wst:RequestedTokenCancelled. */
+  cancelled?: boolean
+  /** wst:Status. */
+  status?: { code: string; reason?: string | null } | null
+  /** The parameters RST and RSTR share. */
+  tokenType?: string | null
+  /** wst:KeyType. */
+  keyType?: string | null
+  /** wst:KeySize in bits. */
+  keySize?: number | null
+  /** wst:Lifetime. */
+  lifetime?: TokenLifetime | TokenLifetimeInit | null
+  /** wst:Entropy/wst:BinarySecret bytes (issuer entropy). */
+  entropy?: Buffer | Uint8Array | null
+  /** The BinarySecret @Type of the entropy. */
+  entropyType?: string | null
+  /** Encrypted entropy, as XML. */
+  entropyXml?: string | Buffer | null
+  /** wst:ComputedKeyAlgorithm. */
+  computedKeyAlgorithm?: string | null
+  /** wsp:AppliesTo endpoint address. */
+  appliesTo?: string | null
+  /** wst:KeyWrapAlgorithm. */
+  keyWrapAlgorithm?: string | null
+  /** wst:SignatureAlgorithm. */
+  signatureAlgorithm?: string | null
+  /** wst:EncryptionAlgorithm. */
+  encryptionAlgorithm?: string | null
+  /** wst:CanonicalizationAlgorithm. */
+  canonicalizationAlgorithm?: string | null
+  /** wst:AuthenticationType. */
+  authenticationType?: string | null
+  /** wst:SignWith. */
+  signWith?: string | null
+  /** wst:EncryptWith. */
+  encryptWith?: string | null
+  /** Extension elements, as XML. */
+  extensions?: Array<string | Buffer>
+}
+
 /**
  * WS-SecureConversation versions by their short names. Wherever a version is accepted,
  * core's aliases ("2005", "feb2005", "1.4", "200512", ...) are accepted too.
@@ -390,6 +1491,42 @@ export declare enum ScVersion {
   Feb2005 = '2005/02',
   /** OASIS WS-SecureConversation 1.3 (`.../ws-sx/ws-secureconversation/200512`), also 1.4. */
   V1_3 = '1.3',
+}
+
+/** Fields of `new SecurityContext(fields)`: restore a context kept elsewhere. */
+export interface SecurityContextFields {
+  /** The SCT. */
+  sct: SecurityContextToken
+  /** The context key (at least 16 bytes). */
+  secret: Buffer | Uint8Array
+  /** The WS-Trust version it was obtained with (default: the one of the SCT's version). */
+  trustVersion?: TrustVersion | string
+  /** When it was created. */
+  created?: Date | number | string | null
+  /** When it expires. */
+  expires?: Date | number | string | null
+  /** wst:RequestedAttachedReference ("#id" or an Identifier). */
+  attachedReference?: string | null
+  /** wst:RequestedUnattachedReference. */
+  unattachedReference?: string | null
+}
+
+/** What `TokenService.handle` produced: the response to send. */
+export interface ServiceResponse {
+  /** The response envelope (an RSTR / RSTRC, or a SOAP fault), UTF-8 XML. */
+  envelope: Buffer
+  /** True when the envelope is a SOAP fault. */
+  isFault: boolean
+  /** The HTTP status to answer with: 500 for a fault, else 200. */
+  status: number
+  /** The response action. */
+  action: string | null
+  /** HTTP Content-Type. */
+  contentType: string
+  /** The operation, when the request was understood. */
+  operation: 'issue' | 'renew' | 'amend' | 'cancel' | 'validate' | 'keyExchange' | null | null
+  /** The Identifier of the context the request created or acted on. */
+  context: string | null
 }
 
 /**
@@ -428,6 +1565,142 @@ export interface SignedPart {
   signatureAlgorithm: string
   /** The reference's digest algorithm URI (sha1 or sha256). */
   digestAlgorithm: string
+}
+
+/**
+ * A context as a token service stores it (one key instance). This is also what a
+ * JS-backed store receives and returns.
+ */
+export interface StoredContext {
+  /** wsc:Identifier. */
+  identifier: string
+  /** wsc:Instance (null for the first instance, which the service writes without one). */
+  instance: string | null
+  /** The context key. */
+  secret: Buffer
+  /** The WS-SecureConversation version the context was issued in. */
+  version: ScVersion
+  /** When this instance was created. */
+  created: Date
+  /** When it expires. */
+  expires: Date
+  /** Who obtained it (what the authorize hook returned). */
+  principal: string | null
+  /** Tokens added by amendments (WS-SC 4), as XML. */
+  amendments: Array<string>
+}
+
+/**
+ * A stored context given to a store (`MemoryStore.insert`, or returned by a JS store's
+ * `get`): `identifier`, `secret` and `expires` are required; `version` defaults to "1.3",
+ * `created` to now.
+ */
+export interface StoredContextInit {
+  /** wsc:Identifier. */
+  identifier: string
+  /** wsc:Instance. */
+  instance?: string | null
+  /** The context key (at least 16 bytes for use). */
+  secret: Buffer | Uint8Array
+  /** The WS-SecureConversation version. */
+  version?: ScVersion | string
+  /** When this instance was created. */
+  created?: Date | number | string
+  /** When it expires. */
+  expires: Date | number | string
+  /** Who obtained it. */
+  principal?: string | null
+  /** Tokens added by amendments, as XML. */
+  amendments?: Array<string>
+}
+
+/** wst:Lifetime: wsu:Created and wsu:Expires (null when that end is open). */
+export interface TokenLifetime {
+  /** wsu:Created. */
+  created: Date | null | null
+  /** wsu:Expires. */
+  expires: Date | null | null
+}
+
+/**
+ * A lifetime to set: each end a Date, milliseconds since the epoch or an xsd:dateTime
+ * string; an absent or null end is open. Expires before Created is "InvalidTimeRange".
+ */
+export interface TokenLifetimeInit {
+  /** wsu:Created. */
+  created?: Date | number | string | null
+  /** wsu:Expires. */
+  expires?: Date | number | string | null
+}
+
+/**
+ * Options of `new TokenService(store, opts)`: the service policy (core's ServicePolicy;
+ * durations in seconds) and the authorize hook.
+ */
+export interface TokenServiceOptions {
+  /** Lifetime of issued and renewed contexts (default 1800 s, CXF's). */
+  contextLifetime?: number
+  /** Key size in bits when the request names none (default 256). */
+  defaultKeySize?: number
+  /** Smallest and largest key size accepted (default [128, 512]). */
+  keySizeRange?: [number, number]
+  /** Accept requestor entropy and answer with a CK/PSHA1 computed key (default true). */
+  acceptRequestorEntropy?: boolean
+  /** Renew contexts that already expired (default false: UnableToRenew). */
+  renewExpired?: boolean
+  /** Allowed clock skew (default 300 s). */
+  clockSkew?: number
+  /** Answer issue requests with a wst:SignChallenge first (WS-SC Appendix A.2 / B). */
+  challenge?: boolean
+  /** How long an unfinished multi-leg exchange is kept (default 300 s). */
+  exchangeTimeout?: number
+  /**
+   * With requestor entropy: add issuer entropy and a computed key (true, default), or
+   * use the requestor's entropy as the key (false).
+   */
+  issuerEntropy?: boolean
+  /** Accept contexts propagated in unsolicited RSTRs (`acceptUnsolicited`; default false). */
+  acceptUnsolicited?: boolean
+  /**
+   * Decides who may do what, called synchronously on the JS thread during `handle`:
+   * return a principal string (recorded with an issued context) or null / undefined /
+   * true to allow, false to refuse (a FailedAuthentication fault). An exception it
+   * throws is re-thrown by `handle`.
+   */
+  authorize?: (request: AuthorizeRequest) => string | boolean | null | undefined
+}
+
+/**
+ * What a target (renewTarget, cancelTarget, validateTarget) is set from: a
+ * SecurityContextToken, a context Identifier (reference by Identifier), a ContextId-like
+ * object, or XML of a token or reference (a string beginning with '<', or bytes).
+ */
+export interface TokenTargetReference {
+  /** wsc:Identifier of the context. */
+  identifier: string
+  /** wsc:Instance, when one key instance is meant. */
+  instance?: string | null
+}
+
+/** wst:Status of a validation response. */
+export interface TrustStatus {
+  /** wst:Code: "valid", "invalid" or a URI. */
+  code: string
+  /** wst:Reason. */
+  reason: string | null
+}
+
+/**
+ * WS-Trust versions by their short names. Wherever a version is accepted, core's aliases
+ * ("2005", "feb2005", "200512", "200802", ...) are accepted too.
+ */
+export declare enum TrustVersion {
+  /** February 2005 (`http://schemas.xmlsoap.org/ws/2005/02/trust`): WCF wsHttpBinding, ADFS. */
+  Feb2005 = '2005/02',
+  /** OASIS WS-Trust 1.3 (`.../ws-sx/ws-trust/200512`): WCF ws2007HttpBinding. */
+  V1_3 = '1.3',
+  /** OASIS WS-Trust 1.4: the 1.3 namespace plus the 1.4 elements (ActAs). */
+  V1_4 = '1.4',
 }
 
 /**
@@ -470,3 +1743,35 @@ export interface VerifyOptions {
 
 /** The version of the native addon (the wssx crate version). */
 export declare const VERSION: string
+
+/** Options of `Envelope.wrap`. */
+export interface WrapOptions {
+  /**
+   * The WS-Trust version to write the message in (default: the message's own; 1.3 for
+   * XML and faults, which only use it for the default addressing).
+   */
+  version?: TrustVersion | string
+  /** SOAP version (default "1.2"). */
+  soapVersion?: '1.1' | '1.2'
+  /**
+   * WS-Addressing version of the headers, or null for none (default: "2004/08" with
+   * WS-Trust Feb 2005, as WCF pairs them, else "2005/08").
+   */
+  addressing?: '2005/08' | '2004/08' | null
+  /**
+   * wsa:Action, a name ("RST/SCT", "RSTR/SCT/Cancel", ...) or a URI; the name is written
+   * in the message's version. Default: the binding's action for the message (the SCT
+   * binding for SCT requests; RSTRC/IssueFinal for a collection; the WS-Addressing fault
+   * action for a fault). Required for other XML bodies when addressing is on.
+   */
+  action?: string
+  /** wsa:To (default: none). */
+  to?: string
+  /** wsa:MessageID (default: a fresh urn:uuid). */
+  messageId?: string
+  /**
+   * wsa:RelatesTo: makes the envelope a reply (no ReplyTo is written). Without it the
+   * envelope is a request with an anonymous ReplyTo.
+   */
+  relatesTo?: string
+}

@@ -37,12 +37,15 @@ function classBody(name) {
 
 test('every runtime export is declared, with the right kind', () => {
   const decl = declared()
+  // Interfaces merged into classes (the async helpers of Requestor) come first in the file;
+  // the class declaration is what counts.
+  for (const m of dts.matchAll(/^export declare class (\w+)/gm)) decl.set(m[1], 'class')
   for (const [name, value] of Object.entries(wssx)) {
     assert.ok(decl.has(name), `export ${name} is not in index.d.ts`)
     const kind = decl.get(name)
     if (typeof value === 'function' && /^[A-Z]/.test(name)) assert.equal(kind, 'class', name)
     else if (typeof value === 'function') assert.equal(kind, 'function', name)
-    else if (name === 'ScVersion') assert.equal(kind, 'enum', name)
+    else if (name === 'ScVersion' || name === 'TrustVersion') assert.equal(kind, 'enum', name)
     else assert.equal(kind, 'const', name)
   }
 })
@@ -68,11 +71,30 @@ test('the API of the brief is all there', () => {
   assert.match(dts, /export declare function signAndEncrypt\(.*opts\?: ProtectOptions & \{ order\?: 'sign-then-encrypt' \| 'encrypt-then-sign' \}\): Buffer/)
   assert.match(dts, /export declare function verify\(envelope: Buffer \| Uint8Array \| string, lookup: \(\(identifier: string, instance: string \| null\) => Buffer \| Uint8Array \| null \| undefined\) \| Map<string, Buffer \| Uint8Array> \| Record<string, Buffer \| Uint8Array>, opts\?: VerifyOptions\): VerifyReport/)
   assert.match(dts, /export declare function c14n\(xml: Buffer \| Uint8Array \| string, opts\?: C14nOptions\): Buffer/)
+  // The trust model and the protocols.
+  for (const name of ['TrustVersion', 'RequestSecurityToken', 'RequestSecurityTokenResponse', 'RequestSecurityTokenResponseCollection', 'Envelope', 'Fault', 'Requestor', 'Pending', 'Challenge', 'SecurityContext', 'MemoryStore', 'TokenService']) {
+    assert.ok(name in wssx, name)
+  }
+  assert.match(dts, /V1_4 = '1\.4'/)
+  assert.match(dts, /static wrap\(message: RequestSecurityToken \| RequestSecurityTokenResponse \| RequestSecurityTokenResponseCollection \| Fault \| string \| Buffer, opts\?: WrapOptions\): Envelope/)
+  assert.match(dts, /handle\(request: Buffer \| Uint8Array \| string\): ServiceResponse/)
+  assert.match(dts, /handleAsync\(request: Buffer \| Uint8Array \| string\): Promise<ServiceResponse>/)
+  assert.match(dts, /constructor\(store: MemoryStore \| ContextStoreHooks, opts\?: TokenServiceOptions\)/)
+  assert.match(dts, /obtain\(transport: Transport, opts\?: ObtainOptions\): Promise<SecurityContext>/)
+  assert.match(dts, /send\(transport: Transport, exchange: Exchange\): Promise<Outcome>/)
 })
 
+/** The body of `export interface name { ... }` merged into a class, or ''. */
+function mergedBody(name) {
+  const m = dts.match(new RegExp(`^export interface ${name} \\{\\n([\\s\\S]*?)^\\}`, 'm'))
+  return m ? m[1] : ''
+}
+
 test('class members: every prototype member and static is declared', () => {
-  for (const cls of ['SecurityContextToken', 'DerivedKeyToken', 'VerifyReport']) {
-    const body = classBody(cls)
+  const classes = Object.keys(wssx).filter((k) => /^[A-Z]/.test(k) && typeof wssx[k] === 'function')
+  assert.ok(classes.length >= 14, classes.join())
+  for (const cls of classes) {
+    const body = classBody(cls) + mergedBody(cls)
     const C = wssx[cls]
     for (const key of Object.getOwnPropertyNames(C.prototype)) {
       if (key === 'constructor') continue
@@ -94,6 +116,20 @@ test('class members: every prototype member and static is declared', () => {
   const reportMembers = ['bodySigned', 'bodyDecrypted', 'signed', 'decrypted', 'timestamp', 'envelope', 'tokens', 'soapVersion', 'isSigned', 'signerOf', 'toJSON']
   for (const m of reportMembers) assert.ok(classBody('VerifyReport').includes(` ${m}(`), m)
   assert.ok(!/constructor\(/.test(classBody('VerifyReport')), 'VerifyReport has no public constructor')
+  for (const cls of ['Pending', 'Challenge']) assert.ok(!/constructor\(/.test(classBody(cls)), `${cls} has no public constructor`)
+  const rstMembers = ['fromXml', 'fromObject', 'toXml', 'convert', 'toObject', 'toJSON', 'version', 'context', 'requestType', 'tokenType', 'keySize', 'keyType', 'lifetime', 'entropy', 'entropyType', 'computedKeyAlgorithm', 'appliesTo', 'renewTarget', 'cancelTarget', 'validateTarget']
+  for (const m of rstMembers) assert.ok(classBody('RequestSecurityToken').includes(` ${m}(`), `RequestSecurityToken.${m}`)
+  const rstrMembers = ['fromXml', 'toXml', 'convert', 'context', 'tokenType', 'requestedToken', 'proof', 'proofs', 'entropy', 'lifetime', 'keySize', 'attachedReference', 'unattachedReference', 'cancelled', 'status']
+  for (const m of rstrMembers) assert.ok(classBody('RequestSecurityTokenResponse').includes(` ${m}(`), `RequestSecurityTokenResponse.${m}`)
+  for (const m of ['fromXml', 'wrap', 'soapVersion', 'action', 'messageId', 'to', 'relatesTo', 'body', 'message', 'fault', 'toXml']) {
+    assert.ok(classBody('Envelope').includes(` ${m}(`), `Envelope.${m}`)
+  }
+  for (const m of ['kind', 'reason', 'fromError', 'fromXml', 'toXml', 'toError']) assert.ok(classBody('Fault').includes(` ${m}(`), `Fault.${m}`)
+  for (const m of ['issue', 'renew', 'amend', 'cancel', 'validate', 'answerChallenge']) assert.ok(classBody('Requestor').includes(` ${m}(`), `Requestor.${m}`)
+  for (const m of ['sct', 'secret', 'created', 'expires', 'trustVersion', 'cancelled', 'sign', 'encrypt', 'signAndEncrypt', 'shouldRenew']) {
+    assert.ok(classBody('SecurityContext').includes(` ${m}(`), `SecurityContext.${m}`)
+  }
+  for (const m of ['handle', 'handleAsync', 'verifyMessage']) assert.ok(classBody('TokenService').includes(` ${m}(`), `TokenService.${m}`)
 })
 
 /** Member names of `export interface name { ... }`. */
@@ -142,6 +178,85 @@ test('option interfaces match the options the functions accept', () => {
   assert.deepEqual(Object.keys(r.signed[0]), interfaceKeys('SignedPart'))
   assert.deepEqual(Object.keys(r.decrypted[0]), interfaceKeys('DecryptedPart'))
   assert.deepEqual(Object.keys(r.timestamp), interfaceKeys('MessageTimestamp'))
+})
+
+test('trust and binding interfaces match what the functions accept and give', () => {
+  const sorted = (a) => [...a].sort()
+  const accepts = (name, sample, apply) => {
+    assert.deepEqual(sorted(interfaceKeys(name)), sorted(Object.keys(sample)), name)
+    for (const k of interfaceKeys(name)) assert.doesNotThrow(() => apply({ [k]: sample[k] }), `${name}.${k}`)
+    assert.doesNotThrow(() => apply(sample), `${name} (all keys)`)
+    assert.throws(() => apply({ ...sample, noSuchKey: 1 }), (e) => e.code === 'InvalidArgument', `${name} refuses unknown keys`)
+  }
+  const {
+    RequestSecurityToken, RequestSecurityTokenResponse, Envelope, Requestor, TokenService, MemoryStore, SecurityContext, SecurityContextToken,
+  } = wssx
+  const sct = SecurityContextToken.generate('1.3')
+  const sample = {
+    version: '1.3', context: 'c', requestType: 'Renew', renewTarget: sct, cancelTarget: 'urn:ctx', validateTarget: { identifier: 'urn:ctx', instance: 'urn:i' },
+    tokenType: 'SecurityContextToken', keyType: 'SymmetricKey', keySize: 256, lifetime: { created: new Date(0), expires: '2030-01-01T00:00:00Z' },
+    entropy: rnd(32), entropyType: 'Nonce', entropyXml: null, computedKeyAlgorithm: 'PSHA1', appliesTo: 'https://rp/', keyWrapAlgorithm: 'urn:kw',
+    signatureAlgorithm: 'urn:s', encryptionAlgorithm: 'urn:e', canonicalizationAlgorithm: 'urn:c', authenticationType: 'urn:a', signWith: 'urn:sw',
+    encryptWith: 'urn:ew', extensions: ['<x:Ext xmlns:x="urn:x"/>'],
+  }
+  accepts('RequestSecurityTokenFields', sample, (o) => new RequestSecurityToken({ entropy: rnd(16), ...o }))
+  assert.deepEqual(sorted(Object.keys(new RequestSecurityToken().toObject())), sorted(interfaceKeys('RequestSecurityTokenFields')))
+  const { renewTarget, cancelTarget, validateTarget, requestType, ...shared } = sample
+  const rsample = {
+    ...shared, requestType: 'Issue', requestedToken: sct, proof: { kind: 'computedKey', algorithm: 'PSHA1' }, proofs: [{ kind: 'binarySecret', secret: rnd(32) }],
+    attachedReference: '#sct', unattachedReference: 'urn:ctx', cancelled: false, status: { code: 'valid' },
+  }
+  accepts('RequestSecurityTokenResponseFields', rsample, (o) => new RequestSecurityTokenResponse({ entropy: rnd(16), ...o }))
+  assert.deepEqual(sorted([...Object.keys(new RequestSecurityTokenResponse().toObject()), 'proof']), sorted(interfaceKeys('RequestSecurityTokenResponseFields')))
+  accepts('TokenLifetimeInit', { created: 0, expires: Date.now() }, (o) => new RequestSecurityToken({ lifetime: o }))
+  accepts('TokenTargetReference', { identifier: 'urn:x', instance: null }, (o) => new RequestSecurityToken({ cancelTarget: { identifier: 'urn:x', ...o } }))
+  accepts('WrapOptions', { version: '2005/02', soapVersion: '1.1', addressing: '2004/08', action: 'RST/SCT', to: 'urn:to', messageId: 'urn:m', relatesTo: 'urn:r' }, (o) => Envelope.wrap(new RequestSecurityToken(), o))
+  accepts(
+    'RequestorConfig',
+    { to: 'urn:sts', trustVersion: '2005/02', soapVersion: '1.1', addressing: null, keySize: 128, entropy: 'none', lifetime: 60, appliesTo: 'urn:rp', protect: { suite: 'Basic128' }, keyRenewalInterval: 3600, keyRollover: 60 },
+    (o) => new Requestor({ to: 'urn:sts', ...o }),
+  )
+  accepts(
+    'TokenServiceOptions',
+    { contextLifetime: 60, defaultKeySize: 128, keySizeRange: [128, 256], acceptRequestorEntropy: false, renewExpired: true, clockSkew: 10, challenge: true, exchangeTimeout: 30, issuerEntropy: false, acceptUnsolicited: true, authorize: () => true },
+    (o) => new TokenService(new MemoryStore(), o),
+  )
+  accepts('MemoryStoreOptions', { rollover: 10 }, (o) => new MemoryStore(10, o))
+  const store = new MemoryStore(10)
+  accepts(
+    'StoredContextInit',
+    { identifier: 'urn:s', instance: null, secret: rnd(32), version: '2005/02', created: new Date(), expires: Date.now() + 60000, principal: 'p', amendments: [] },
+    (o) => store.insert({ identifier: `urn:s${store.size}`, secret: rnd(32), expires: Date.now() + 60000, ...o, ...('identifier' in o ? { identifier: `urn:s${store.size}` } : {}) }),
+  )
+  const ctx = SecurityContext.create()
+  accepts(
+    'SecurityContextFields',
+    { sct: ctx.sct, secret: ctx.secret, trustVersion: '1.3', created: new Date(), expires: new Date(Date.now() + 1000), attachedReference: '#x', unattachedReference: 'urn:x' },
+    (o) => new SecurityContext({ sct: ctx.sct, secret: ctx.secret, ...o }),
+  )
+  const req = new Requestor({ to: 'urn:sts' })
+  accepts('RenewOptions', { newKey: false, reproof: (e) => e }, (o) => req.renew(ctx, o))
+  accepts('AmendOptions', { addClaims: (e) => e }, (o) => req.amend(ctx, o))
+  assert.deepEqual(sorted(interfaceKeys('ContextStoreHooks')), ['cancel', 'get', 'insert', 'purge', 'update'])
+  assert.deepEqual(sorted(interfaceKeys('ObtainOptions')), ['maxLegs', 'sign'])
+  // What comes out has exactly the declared keys.
+  const svc = new TokenService(new MemoryStore())
+  const ex = req.issue()
+  assert.deepEqual(Object.keys(ex), interfaceKeys('Exchange'))
+  assert.deepEqual(Object.keys(ex.request), interfaceKeys('OutgoingRequest'))
+  const resp = svc.handle(ex.request.envelope)
+  assert.deepEqual(Object.keys(resp), interfaceKeys('ServiceResponse'))
+  const out = ex.pending.finish(resp.envelope)
+  assert.deepEqual(Object.keys(out), interfaceKeys('Outcome'))
+  const stored = (() => { const m = new MemoryStore(); const s2 = new TokenService(m); const e2 = req.issue(); const c2 = e2.pending.finish(s2.handle(e2.request.envelope).envelope).context; return m.get(c2.identifier) })()
+  assert.deepEqual(Object.keys(stored), interfaceKeys('StoredContext'))
+  assert.deepEqual(Object.keys(new RequestSecurityToken(sample).lifetime), interfaceKeys('TokenLifetime'))
+  assert.deepEqual(Object.keys(new RequestSecurityTokenResponse({ status: { code: 'invalid', reason: 'r' } }).status), interfaceKeys('TrustStatus'))
+  for (const p of new RequestSecurityTokenResponse(rsample).proofs) for (const k of Object.keys(p)) assert.ok(interfaceKeys('ProofToken').includes(k), k)
+  let seen = null
+  const watched = new TokenService(new MemoryStore(), { authorize: (r) => { seen = r; return true } })
+  watched.handle(req.issue().request.envelope)
+  assert.deepEqual(Object.keys(seen), interfaceKeys('AuthorizeRequest'))
 })
 
 test('index.d.ts compiles under tsc --strict against a typed use of the API (tests/node/types)', (t) => {

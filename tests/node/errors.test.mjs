@@ -10,9 +10,16 @@ const PARSERS = {
   inspect: (x) => wssx.inspect(x),
   'SecurityContextToken.fromXml': (x) => SecurityContextToken.fromXml(x),
   'DerivedKeyToken.fromXml': (x) => DerivedKeyToken.fromXml(x),
+  'RequestSecurityToken.fromXml': (x) => wssx.RequestSecurityToken.fromXml(x),
+  'RequestSecurityTokenResponse.fromXml': (x) => wssx.RequestSecurityTokenResponse.fromXml(x),
+  'RequestSecurityTokenResponseCollection.fromXml': (x) => wssx.RequestSecurityTokenResponseCollection.fromXml(x),
+  'Envelope.fromXml': (x) => wssx.Envelope.fromXml(x),
+  'Fault.fromXml': (x) => wssx.Fault.fromXml(x),
 }
+const SERVICE = new wssx.TokenService(new wssx.MemoryStore(10))
 
 const GOOD_DKT = `<wsc:DerivedKeyToken xmlns:wsc="${NS.sc2005}" xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" wsu:Id="dk"><wsse:SecurityTokenReference><wsse:Reference URI="#ctx"/></wsse:SecurityTokenReference><wsc:Offset>0</wsc:Offset><wsc:Length>24</wsc:Length><wsc:Label>L</wsc:Label><wsc:Nonce>AAECAwQFBgcICQoLDA0ODw==</wsc:Nonce></wsc:DerivedKeyToken>`
+const GOOD_RST = `<t:RequestSecurityToken xmlns:t="http://docs.oasis-open.org/ws-sx/ws-trust/200512"><t:RequestType>http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue</t:RequestType></t:RequestSecurityToken>`
 const GOOD_SCT = `<wsc:SecurityContextToken xmlns:wsc="${NS.sc13}" xmlns:wsu="${NS.wsu}" wsu:Id="s"><wsc:Identifier>urn:uuid:a</wsc:Identifier><wsc:Instance>urn:uuid:b</wsc:Instance></wsc:SecurityContextToken>`
 
 /** Run `fn`; it either returns or throws a wssx error. Returns the code or 'ok'. */
@@ -127,7 +134,8 @@ test('non-UTF-8, empty and non-token documents', () => {
     throwsCode(() => parse(Buffer.alloc(0)), 'MalformedXml')
     throwsCode(() => parse('<a/><b/>'), 'MalformedXml')
   }
-  throwsCode(() => wssx.inspect('<a xmlns="urn:x"/>'), 'InvalidSecurityToken')
+  // inspect reads envelopes, trust messages and tokens: anything else is InvalidRequest.
+  throwsCode(() => wssx.inspect('<a xmlns="urn:x"/>'), 'InvalidRequest')
   throwsCode(() => SecurityContextToken.fromXml('<a xmlns="urn:x"/>'), 'BadContextToken')
   throwsCode(() => DerivedKeyToken.fromXml('<a xmlns="urn:x"/>'), 'InvalidSecurityToken')
   throwsCode(() => DerivedKeyToken.fromXml(GOOD_DKT.replace('AAECAwQFBgcICQoLDA0ODw==', '!!not base64!!')))
@@ -183,6 +191,17 @@ const CALLS = [
   ['SecurityContextToken.generate', (a) => SecurityContextToken.generate(...a), ['1.3'], [isNullish]],
   ['DerivedKeyToken.forContext', (a) => DerivedKeyToken.forContext(...a), [sct, {}], [(v) => v === sct, (v) => isNullish(v) || (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer))]],
   ['DerivedKeyToken#derive', (a) => dkt.derive(...a), [buf(), {}], [isBytes, (v) => isNullish(v) || (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer))]],
+  ['RequestSecurityToken.fromXml', (a) => wssx.RequestSecurityToken.fromXml(...a), [GOOD_RST], [isXml]],
+  ['new RequestSecurityToken', (a) => new wssx.RequestSecurityToken(...a), [{ keySize: 256 }], [(v) => isNullish(v) || (v !== null && typeof v === 'object' && Object.keys(v).length === 0 && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer))]],
+  ['RequestSecurityToken#toXml', (a) => new wssx.RequestSecurityToken().toXml(...a), ['2005/02'], [isNullish]],
+  ['new Envelope', (a) => new wssx.Envelope(...a), ['1.1'], [isNullish]],
+  ['Envelope.wrap', (a) => wssx.Envelope.wrap(...a), [new wssx.RequestSecurityToken(), { soapVersion: '1.1' }], [isXml, (v) => isNullish(v)]],
+  ['new Fault', (a) => new wssx.Fault(...a), ['BadContextToken', '2005/02'], [() => false, isNullish]],
+  ['new Requestor', (a) => new wssx.Requestor(...a), [{ to: 'urn:sts' }], [() => false]],
+  ['new MemoryStore', (a) => new wssx.MemoryStore(...a), [10, {}], [(v) => isUint(v) || isNullish(v), (v) => isNullish(v) || (v !== null && typeof v === 'object' && Object.keys(v).length === 0 && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer))]],
+  ['new TokenService', (a) => new wssx.TokenService(...a), [new wssx.MemoryStore(), {}], [() => false, (v) => isNullish(v) || (v !== null && typeof v === 'object' && Object.keys(v).length === 0 && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer))]],
+  ['TokenService#handle', (a) => SERVICE.handle(...a), [GOOD_SCT], [isXml]],
+  ['SecurityContext.create', (a) => wssx.SecurityContext.create(...a), ['1.3', 256, 60], [isNullish, (v) => isNullish(v), (v) => isUint(v) || isNullish(v)]],
 ]
 
 for (const [name, call, good, ok] of CALLS) {
@@ -206,6 +225,9 @@ for (const [name, call, good, ok] of CALLS) {
 }
 
 test('wrong setter types', () => {
+  const RST = new wssx.RequestSecurityToken()
+  const RSTR = new wssx.RequestSecurityTokenResponse()
+  const ENV = new wssx.Envelope()
   const s = SecurityContextToken.generate()
   const d = DerivedKeyToken.forContext(s, { by: 'identifier' })
   const setters = [
@@ -218,6 +240,17 @@ test('wrong setter types', () => {
     [d, 'offset', isUint],
     [d, 'length', isUint],
     [d, 'generation', isUint],
+    [RST, 'keySize', (v) => isUint(v) && v < 2 ** 32],
+    [RST, 'context', isString],
+    [RST, 'tokenType', () => false],
+    [RST, 'requestType', () => false],
+    [RST, 'entropy', isBytes],
+    [RST, 'lifetime', (v) => typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer)],
+    [RST, 'cancelTarget', (v) => (isString(v) && v !== '') || isBytes(v)],
+    [RSTR, 'cancelled', (v) => typeof v === 'boolean'],
+    [RSTR, 'proof', () => false],
+    [ENV, 'action', isString],
+    [ENV, 'addressing', () => false],
   ]
   for (const [obj, key, ok] of setters) {
     for (const [label, v] of Object.entries(ALL_VALUES)) {

@@ -420,16 +420,17 @@ test('context attribution: two contexts protect one message, looked up in one Ma
   const ca = { identifier: a.identifier, instance: null }
   const cb = { identifier: b.identifier, instance: 'urn:uuid:b-instance' }
   const lookup = new Map([[a.identifier, sa], [b.identifier, sb]])
-  // A signs the Timestamp, the To header and the Body; B then signs the Body too. Each
-  // step goes before the earlier ones in the Security header, so B's is processed first.
+  // A signs the Timestamp, the To header and the Body; B then signs the Body and the
+  // Timestamp A added (the Timestamp is always signed when present). Each step goes before
+  // the earlier ones in the Security header, so B's is processed first.
   const first = sign(envelope(), a, sa, { signedHeaders: [[WSA, 'To']] })
   const both = sign(first, b, sb, { timestampTtl: null, reference: 'identifier', includeSct: false })
   const r = verify(both, lookup)
-  assert.deepEqual(r.signed.map((s) => [s.part, s.context]), [['Body', cb], ['Timestamp', ca], [`Header {${WSA}}To`, ca], ['Body', ca]])
-  assert.deepEqual(r.signerOf('Timestamp'), ca)
+  assert.deepEqual(r.signed.map((s) => [s.part, s.context]), [['Timestamp', cb], ['Body', cb], ['Timestamp', ca], [`Header {${WSA}}To`, ca], ['Body', ca]])
+  assert.deepEqual(r.signerOf('Timestamp'), cb, 'the first signature covering the Timestamp')
   assert.deepEqual(r.signerOf([WSA, 'To']), ca)
   assert.deepEqual(r.signerOf('Body'), cb, 'the first signature covering the Body')
-  assert.deepEqual(r.toJSON().signed.map((s) => s.context), [cb, ca, ca, ca])
+  assert.deepEqual(r.toJSON().signed.map((s) => s.context), [cb, cb, ca, ca, ca])
   assert.equal(r.tokens.length, 1, 'only A travels as a token')
   // Layered: A signs, then B encrypts (and the other way round).
   const layered = encrypt(sign(envelope(), a, sa), b, sb, { timestampTtl: null, encryptedHeaders: [[WSA, 'Action']] })
@@ -440,7 +441,7 @@ test('context attribution: two contexts protect one message, looked up in one Ma
   assert.equal(bodyOf(rl.envelope), PAYLOAD)
   const reversed = sign(encrypt(envelope(), a, sa), b, sb, { timestampTtl: null, reference: 'identifier', includeSct: false })
   const rr = verify(reversed, lookup)
-  assert.deepEqual(rr.signed.map((s) => [s.part, s.context]), [['Body', cb]], 'B signed the ciphertext')
+  assert.deepEqual(rr.signed.map((s) => [s.part, s.context]), [['Timestamp', cb], ['Body', cb]], 'B signed the ciphertext (and the Timestamp A added)')
   assert.deepEqual(rr.decrypted.map((d) => [d.part, d.context]), [['Body', ca]])
   assert.equal(bodyOf(rr.envelope), PAYLOAD)
   throwsCode(() => verify(layered, new Map([[a.identifier, sa]])), 'BadContextToken')

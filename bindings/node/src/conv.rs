@@ -297,3 +297,135 @@ impl ToNapiValue for JsDate {
         Ok(out)
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Helpers shared by the trust model and the bindings
+// ---------------------------------------------------------------------------------------
+
+/// An optional string (`undefined` / `null` mean none).
+pub fn opt_string(what: &str, v: Option<Unknown<'_>>) -> Result<Option<String>> {
+    present(what, v)?.map(|v| string(what, v)).transpose()
+}
+
+/// Optional bytes.
+pub fn opt_bytes(what: &str, v: Option<Unknown<'_>>) -> Result<Option<Vec<u8>>> {
+    present(what, v)?.map(|v| bytes(what, v)).transpose()
+}
+
+/// A u32 (a key size in bits, say): a non-negative safe integer below 2^32.
+pub fn u32_of(what: &str, v: Unknown<'_>) -> Result<u32> {
+    let n = uint(what, v)?;
+    u32::try_from(n).map_err(|_| arg_err(what, format!("{n} is too large (at most {})", u32::MAX)))
+}
+
+/// A duration in whole seconds.
+pub fn seconds(what: &str, v: Unknown<'_>) -> Result<std::time::Duration> {
+    Ok(std::time::Duration::from_secs(uint(what, v)?))
+}
+
+/// An instant: a `Date`, a number of milliseconds since the epoch, or an xsd:dateTime
+/// string (any form core accepts; no zone means UTC).
+pub fn instant(what: &str, v: Unknown<'_>) -> Result<wssx::time::Instant> {
+    if type_of(what, &v)? == ValueType::String {
+        let s = string(what, v)?;
+        return wssx::time::Instant::parse(s.trim()).map_err(|e| arg_err(what, e.message().to_string()));
+    }
+    millis(what, v).map(wssx::time::Instant)
+}
+
+/// A copy of what `f` reads from the native object behind `v`, when `v` is an instance of
+/// the napi class `T` (checked by its type tag, so another class or a look-alike plain
+/// object gives None).
+///
+/// napi-rs hands out tracked `&T` only while it converts a function's own arguments; this
+/// reads objects found elsewhere (inside arrays, option objects, `Unknown` arguments).
+/// The reference lives only during `f`, runs no JavaScript, and every caller reads a
+/// different class than the `&mut self` it may be called from, so it never aliases a
+/// mutable borrow.
+pub fn with_class<T, R>(v: &Unknown<'_>, f: impl FnOnce(&T) -> R) -> Option<R>
+where
+    T: napi::bindgen_prelude::TypeTag + 'static,
+{
+    if v.get_type().ok()? != ValueType::Object {
+        return None;
+    }
+    let raw = v.value();
+    let mut wrapped: *mut std::ffi::c_void = std::ptr::null_mut();
+    // SAFETY: env and value come from the live call; napi_unwrap only reads the wrap.
+    if unsafe { sys::napi_unwrap(raw.env, raw.value, &mut wrapped) } != sys::Status::napi_ok || wrapped.is_null() {
+        return None;
+    }
+    // SAFETY: as above; the tag check proves the wrap holds a `T` (napi8 type tags).
+    let tag = unsafe { napi::bindgen_prelude::validate_type_tag(raw.env, raw.value, &T::type_tag(), "") };
+    if tag.is_err() {
+        return None;
+    }
+    // SAFETY: the wrapped pointer is the `T` napi-rs allocated for this live object, which
+    // the current call's arguments keep alive; see above for aliasing.
+    Some(f(unsafe { &*wrapped.cast::<T>() }))
+}
+
+/// One XML element from a string or bytes (a standalone fragment: it must declare the
+/// namespaces it uses).
+pub fn xml_element(what: &str, v: Unknown<'_>) -> Result<wssx::xml::Element> {
+    let b = xml_input(what, v)?;
+    let doc = wssx::xml::parse(&b).map_err(|e| core_err(e.within(what)))?;
+    Ok(doc.root)
+}
+
+/// The type of `v` (for the callers that branch on it).
+pub fn value_type(what: &str, v: &Unknown<'_>) -> Result<ValueType> {
+    type_of(what, v)
+}
+
+/// True when `v` is a `Promise` (callbacks must answer synchronously).
+pub fn is_promise(env: sys::napi_env, v: sys::napi_value) -> bool {
+    let mut yes = false;
+    // SAFETY: env and value are live; the check only inspects the value.
+    let status = unsafe { sys::napi_is_promise(env, v, &mut yes) };
+    status == sys::Status::napi_ok && yes
+}
+
+/// A WS-Trust version name ("2005/02", "1.3", "1.4"; core's aliases accepted).
+pub fn trust_version(what: &str, v: Unknown<'_>) -> Result<wssx::TrustVersion> {
+    let s = string(what, v)?;
+    wssx::TrustVersion::from_short_name(&s).ok_or_else(|| {
+        arg_err(what, format!("unknown WS-Trust version '{s}' (use \"2005/02\", \"1.3\" or \"1.4\")"))
+    })
+}
+
+/// A SOAP version name ("1.1" or "1.2").
+pub fn soap_version(what: &str, v: Unknown<'_>) -> Result<wssx::message::SoapVersion> {
+    let s = string(what, v)?;
+    match s.as_str() {
+        "1.1" | "11" => Ok(wssx::message::SoapVersion::Soap11),
+        "1.2" | "12" => Ok(wssx::message::SoapVersion::Soap12),
+        _ => Err(arg_err(what, format!("unknown SOAP version '{s}' (use \"1.1\" or \"1.2\")"))),
+    }
+}
+
+/// The short name of a SOAP version.
+pub fn soap_name(v: wssx::message::SoapVersion) -> &'static str {
+    wssx::soap::soap_short_name(v)
+}
+
+/// A WS-Addressing version name ("2005/08" or "2004/08").
+pub fn wsa_version(what: &str, v: Unknown<'_>) -> Result<wssx::soap::WsaVersion> {
+    let s = string(what, v)?;
+    wssx::soap::WsaVersion::from_short_name(&s).ok_or_else(|| {
+        arg_err(what, format!("unknown WS-Addressing version '{s}' (use \"2005/08\" or \"2004/08\")"))
+    })
+}
+
+/// Member `key` of an options object, distinguishing absent / `undefined` (None) from
+/// `null` (Some(None)): for options where null means "none" rather than "the default".
+pub fn nullable_member<'a>(obj: &Object<'a>, what: &str, key: &str) -> Result<Option<Option<Unknown<'a>>>> {
+    let path = format!("{what}.{key}");
+    let v: Option<Unknown<'a>> = obj.get(key).map_err(|e| napi_err(&path, e))?;
+    let Some(v) = v else { return Ok(None) };
+    match type_of(&path, &v)? {
+        ValueType::Undefined => Ok(None),
+        ValueType::Null => Ok(Some(None)),
+        _ => Ok(Some(Some(v))),
+    }
+}

@@ -8,20 +8,31 @@
 
 #![deny(clippy::all)]
 
+mod binding;
 mod conv;
+mod jscall;
 mod message;
 mod tokens;
+mod trust;
 
 use conv::{bytes, core, core_err, present, string, uint, Result};
 use napi::bindgen_prelude::{Buffer, Unknown};
 use napi_derive::napi;
 use wssx::{DerivationLimits, Error, ErrorKind, Secret};
 
+pub use binding::{
+    AuthorizeRequest, Challenge, Exchange, MemoryStore, Outcome, OutgoingRequest, Pending, Requestor, SecurityContext,
+    ServiceResponse, StoredContext, TokenService,
+};
 pub use message::{
     c14n, encrypt, sign, sign_and_encrypt, verify, C14nOptions, ContextId, DecryptedPart, MessageTimestamp,
     ProtectOptions, SignedPart, VerifyOptions, VerifyReport,
 };
-pub use tokens::{inspect, DerivedKeyToken, DktProperties, ScVersion, SecurityContextToken};
+pub use tokens::{DerivedKeyToken, DktProperties, ScVersion, SecurityContextToken};
+pub use trust::{
+    inspect, Envelope, Fault, ProofToken, RequestSecurityToken, RequestSecurityTokenResponse,
+    RequestSecurityTokenResponseCollection, TokenLifetime, TrustStatus, TrustVersion,
+};
 
 /// The default derivation label: client label + service label, both
 /// "WS-SecureConversation" (WS-SecureConversation section 7).

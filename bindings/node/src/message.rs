@@ -158,77 +158,78 @@ fn qnames(what: &str, v: Unknown<'_>) -> Result<Vec<(String, String)>> {
     array(what, v)?.into_iter().enumerate().map(|(i, pair)| qname(&format!("{what}[{i}]"), pair)).collect()
 }
 
-fn protect_options(opts: Option<Unknown<'_>>, with_order: bool) -> Result<CoreProtectOptions> {
+/// ProtectOptions read from the options object `opts` (named `what` in errors).
+pub(crate) fn protect_options(what: &str, opts: Option<Unknown<'_>>, with_order: bool) -> Result<CoreProtectOptions> {
     let mut p = CoreProtectOptions::default();
-    let Some(o) = options("opts", opts)? else { return Ok(p) };
+    let Some(o) = options(what, opts)? else { return Ok(p) };
     let mut allowed = PROTECT_KEYS.to_vec();
     if with_order {
         allowed.push("order");
     }
-    known_keys(&o, "opts", &allowed)?;
-    if let Some(v) = member(&o, "opts", "suite")? {
-        let s = string("opts.suite", v)?;
+    known_keys(&o, what, &allowed)?;
+    if let Some(v) = member(&o, what, "suite")? {
+        let s = string(&format!("{what}.suite"), v)?;
         p.suite = AlgorithmSuite::from_name(&s).ok_or_else(|| {
             let known = "use 'Basic128', 'Basic256' or 'Basic256Sha256'";
-            arg_err("opts.suite", format!("unknown algorithm suite '{s}' ({known})"))
+            arg_err(&format!("{what}.suite"), format!("unknown algorithm suite '{s}' ({known})"))
         })?;
     }
-    if let Some(v) = member(&o, "opts", "reference")? {
-        p.reference = match string("opts.reference", v)?.as_str() {
+    if let Some(v) = member(&o, what, "reference")? {
+        p.reference = match string(&format!("{what}.reference"), v)?.as_str() {
             "id" => TokenReference::ById,
             "identifier" => TokenReference::ByIdentifier,
-            other => return Err(arg_err("opts.reference", format!("expected 'id' or 'identifier', got '{other}'"))),
+            other => return Err(arg_err(&format!("{what}.reference"), format!("expected 'id' or 'identifier', got '{other}'"))),
         };
     }
-    if let Some(v) = member(&o, "opts", "includeSct")? {
-        p.include_sct = boolean("opts.includeSct", v)?;
+    if let Some(v) = member(&o, what, "includeSct")? {
+        p.include_sct = boolean(&format!("{what}.includeSct"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "referenceInstance")? {
-        p.reference_instance = boolean("opts.referenceInstance", v)?;
+    if let Some(v) = member(&o, what, "referenceInstance")? {
+        p.reference_instance = boolean(&format!("{what}.referenceInstance"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "derivedKeys")? {
-        p.derived_keys = boolean("opts.derivedKeys", v)?;
+    if let Some(v) = member(&o, what, "derivedKeys")? {
+        p.derived_keys = boolean(&format!("{what}.derivedKeys"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "label")? {
-        p.label = Some(string("opts.label", v)?);
+    if let Some(v) = member(&o, what, "label")? {
+        p.label = Some(string(&format!("{what}.label"), v)?);
     }
-    if let Some(v) = member(&o, "opts", "nonceLength")? {
-        p.nonce_len = usize_of("opts.nonceLength", v)?;
+    if let Some(v) = member(&o, what, "nonceLength")? {
+        p.nonce_len = usize_of(&format!("{what}.nonceLength"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "signatureKeyLength")? {
-        p.signature_key_len = Some(uint("opts.signatureKeyLength", v)?);
+    if let Some(v) = member(&o, what, "signatureKeyLength")? {
+        p.signature_key_len = Some(uint(&format!("{what}.signatureKeyLength"), v)?);
     }
-    if let Some(v) = member(&o, "opts", "encryptionKeyLength")? {
-        p.encryption_key_len = Some(uint("opts.encryptionKeyLength", v)?);
+    if let Some(v) = member(&o, what, "encryptionKeyLength")? {
+        p.encryption_key_len = Some(uint(&format!("{what}.encryptionKeyLength"), v)?);
     }
-    if let Some(v) = member(&o, "opts", "offset")? {
-        p.offset = Some(uint("opts.offset", v)?);
+    if let Some(v) = member(&o, what, "offset")? {
+        p.offset = Some(uint(&format!("{what}.offset"), v)?);
     }
     // undefined keeps the default; null (unlike elsewhere) means "no Timestamp".
-    let ttl: Option<Unknown<'_>> = o.get("timestampTtl").map_err(|e| napi_err("opts.timestampTtl", e))?;
+    let ttl: Option<Unknown<'_>> = o.get("timestampTtl").map_err(|e| napi_err(&format!("{what}.timestampTtl"), e))?;
     if let Some(v) = ttl {
-        p.timestamp_ttl = match v.get_type().map_err(|e| napi_err("opts.timestampTtl", e))? {
+        p.timestamp_ttl = match v.get_type().map_err(|e| napi_err(&format!("{what}.timestampTtl"), e))? {
             ValueType::Null => None,
-            _ => Some(Duration::from_secs(uint("opts.timestampTtl", v)?)),
+            _ => Some(Duration::from_secs(uint(&format!("{what}.timestampTtl"), v)?)),
         };
     }
-    if let Some(v) = member(&o, "opts", "signedHeaders")? {
-        p.signed_headers = qnames("opts.signedHeaders", v)?;
+    if let Some(v) = member(&o, what, "signedHeaders")? {
+        p.signed_headers = qnames(&format!("{what}.signedHeaders"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "encryptedHeaders")? {
-        p.encrypted_headers = qnames("opts.encryptedHeaders", v)?;
+    if let Some(v) = member(&o, what, "encryptedHeaders")? {
+        p.encrypted_headers = qnames(&format!("{what}.encryptedHeaders"), v)?;
     }
-    if let Some(v) = member(&o, "opts", "gcm")? {
-        p.gcm = boolean("opts.gcm", v)?;
+    if let Some(v) = member(&o, what, "gcm")? {
+        p.gcm = boolean(&format!("{what}.gcm"), v)?;
     }
     if with_order {
-        if let Some(v) = member(&o, "opts", "order")? {
-            p.order = match string("opts.order", v)?.as_str() {
+        if let Some(v) = member(&o, what, "order")? {
+            p.order = match string(&format!("{what}.order"), v)?.as_str() {
                 "sign-then-encrypt" => ProtectionOrder::SignThenEncrypt,
                 "encrypt-then-sign" => ProtectionOrder::EncryptThenSign,
                 other => {
                     return Err(arg_err(
-                        "opts.order",
+                        &format!("{what}.order"),
                         format!("expected 'sign-then-encrypt' or 'encrypt-then-sign', got '{other}'"),
                     ))
                 }
@@ -248,7 +249,7 @@ fn protect(
     let envelope = xml_input("envelope", envelope)?;
     let sct = security_context_token("sct", sct)?;
     let secret = Secret::new(bytes("secret", secret)?);
-    let opts = protect_options(opts, what == Protection::SignAndEncrypt)?;
+    let opts = protect_options("opts", opts, what == Protection::SignAndEncrypt)?;
     let ctx = ContextKey { sct: sct.clone(), secret };
     Ok(core(message::protect(&envelope, &ctx, what, &opts))?.into_bytes().into())
 }
@@ -472,7 +473,11 @@ impl SecretLookup for JsLookup {
 }
 
 fn verify_options(opts: Option<Unknown<'_>>) -> Result<CoreVerifyOptions> {
-    let mut v = CoreVerifyOptions::default();
+    verify_options_from(CoreVerifyOptions::default(), opts)
+}
+
+/// VerifyOptions read from the options object `opts` over the defaults `v`.
+pub(crate) fn verify_options_from(mut v: CoreVerifyOptions, opts: Option<Unknown<'_>>) -> Result<CoreVerifyOptions> {
     let Some(o) = options("opts", opts)? else { return Ok(v) };
     known_keys(&o, "opts", &["clockSkew", "requireTimestamp", "now", "minKeyLength", "derive"])?;
     if let Some(x) = member(&o, "opts", "clockSkew")? {
@@ -612,7 +617,7 @@ fn part_matcher(what: &str, v: Unknown<'_>) -> Result<String> {
 /// the decrypted parts, the Timestamp, and the decrypted envelope.
 #[napi]
 pub struct VerifyReport {
-    inner: message::VerifyReport,
+    pub(crate) inner: message::VerifyReport,
 }
 
 #[napi]

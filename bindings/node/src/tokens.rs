@@ -1,5 +1,4 @@
-//! The token classes: SecurityContextToken and DerivedKeyToken over the core types, and
-//! `inspect`.
+//! The token classes: SecurityContextToken and DerivedKeyToken over the core types.
 
 use crate::conv::{
     arg_err, boolean, bytes, core, member, napi_err, options, present, sc_version, string, uint, usize_of, xml_input,
@@ -8,9 +7,7 @@ use crate::conv::{
 use napi::bindgen_prelude::{Buffer, Either, Object, Unknown};
 use napi_derive::napi;
 use wssx::token::DeriveOptions as CoreDeriveOptions;
-use wssx::{
-    DerivedKeyToken as CoreDkt, ScVersion as Sc, Secret, SecurityContextToken as CoreSct, SecurityTokenReference, Token,
-};
+use wssx::{DerivedKeyToken as CoreDkt, ScVersion as Sc, Secret, SecurityContextToken as CoreSct, SecurityTokenReference};
 
 /// WS-SecureConversation versions by their short names. Wherever a version is accepted,
 /// core's aliases ("2005", "feb2005", "1.4", "200512", ...) are accepted too.
@@ -496,12 +493,4 @@ pub(crate) fn derive_options(what: &str, opts: Option<Unknown<'_>>) -> Result<Co
         d.allow_key_identifier = boolean(&format!("{what}.allowKeyIdentifier"), v)?;
     }
     Ok(d)
-}
-
-/// Parse whichever token `xml` holds (SecurityContextToken, DerivedKeyToken or
-/// SecurityTokenReference) and describe it as core's JSON does.
-#[napi(ts_return_type = "Record<string, unknown>")]
-pub fn inspect(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<JsonValue> {
-    let xml = xml_input("xml", xml)?;
-    Ok(JsonValue(core(Token::from_xml(&xml))?.to_json()))
 }

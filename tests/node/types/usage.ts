@@ -107,3 +107,103 @@ const canon2: Buffer = c14n('<a/>')
 
 void [k1, k2, ck, p, p2, sct3, ident, inst, v, dkt2, n, len, props, key, j, i, codes]
 void [bodyOk, parts, dec, created, signer, toSigned, soapV, carried, summary, canon, canon2]
+
+// The WS-Trust message model.
+import {
+  type ContextStoreHooks,
+  Envelope,
+  type Exchange,
+  Fault,
+  MemoryStore,
+  type Outcome,
+  type OutgoingRequest,
+  type ProofToken,
+  RequestSecurityToken,
+  type RequestSecurityTokenFields,
+  RequestSecurityTokenResponse,
+  RequestSecurityTokenResponseCollection,
+  Requestor,
+  type RequestorConfig,
+  SecurityContext,
+  type ServiceResponse,
+  type StoredContext,
+  type TokenLifetime,
+  TokenService,
+  type TokenServiceOptions,
+  type Transport,
+  TrustVersion,
+  type TrustStatus,
+  type WrapOptions,
+} from 'wssx'
+
+const fields: RequestSecurityTokenFields = { version: TrustVersion.Feb2005, requestType: 'Issue', tokenType: 'SecurityContextToken', keySize: 256, entropy: randomBytes(32) }
+const rst = new RequestSecurityToken(fields)
+rst.lifetime = { created: new Date(), expires: Date.now() + 60_000 }
+rst.cancelTarget = sct
+rst.validateTarget = { identifier: 'urn:uuid:x', instance: null }
+rst.renewTarget = 'urn:uuid:x'
+rst.appliesTo = null
+const life: TokenLifetime | null = rst.lifetime
+const rt: string = rst.requestType
+const target = rst.cancelTarget
+const targetId: string | null = target instanceof SecurityContextToken ? target.identifier : typeof target === 'string' ? null : target ? target.identifier : null
+const rst13: RequestSecurityToken = rst.convert('1.3')
+const rstXml: Buffer = rst.toXml(TrustVersion.V1_4)
+const back: RequestSecurityToken = RequestSecurityToken.fromObject(rst.toObject())
+const ent: Buffer | null = back.entropy
+
+const rstr = new RequestSecurityTokenResponse({ requestedToken: sct, proof: { kind: 'computedKey', algorithm: 'PSHA1' }, cancelled: false })
+const proof: ProofToken | null = rstr.proof
+const token: SecurityContextToken | string | null = rstr.requestedToken
+rstr.status = { code: 'valid' }
+const st: TrustStatus | null = rstr.status
+const coll = new RequestSecurityTokenResponseCollection([rstr], '1.3')
+const firstResponse: RequestSecurityTokenResponse | undefined = coll.responses[0]
+
+const wopts: WrapOptions = { soapVersion: '1.1', addressing: '2005/08', to: 'https://sts.example.org/' }
+const env: Envelope = Envelope.wrap(rst, wopts)
+const action: string | null = env.action
+const msg = Envelope.fromXml(env.toXml()).message()
+const isRst: boolean = msg instanceof RequestSecurityToken
+const fault = new Fault('BadContextToken', '2005/02')
+const faultXml: Buffer = fault.toXml('1.1')
+const faultErr: Error & { code: string } = fault.toError()
+const kind: string = Fault.fromXml(fault.toEnvelope('1.2').toXml()).kind
+
+// The protocols.
+const config: RequestorConfig = { to: 'https://sts.example.org/', trustVersion: '1.3', soapVersion: '1.2', entropy: 'combined', keySize: 256, protect: { suite: 'Basic256' } }
+const requestor = new Requestor(config)
+const ex: Exchange = requestor.issue()
+const out: OutgoingRequest = ex.request
+const mem = new MemoryStore(1000, { rollover: 60 })
+const sopts: TokenServiceOptions = { contextLifetime: 600, authorize: (r) => (r.operation === 'issue' ? 'alice' : true) }
+const service = new TokenService(mem, sopts)
+const resp: ServiceResponse = service.handle(out.envelope)
+const outcome: Outcome = ex.pending.finish(resp.envelope)
+const ctx: SecurityContext | null = outcome.context
+if (ctx) {
+  const secured: Buffer = ctx.signAndEncrypt(envelope, { order: 'encrypt-then-sign' })
+  const report: VerifyReport = service.verifyMessage(secured, { requireTimestamp: true })
+  const replyReport: VerifyReport = ctx.verify(secured, { clockSkew: 60 })
+  void replyReport
+  const renewal: Exchange = requestor.renew(ctx, { newKey: true, reproof: (e: Buffer) => e })
+  const later: boolean = ctx.shouldRenew(300) || requestor.needsRenewal(ctx, new Date())
+  const stored: StoredContext | 'cancelled' | null = mem.get(ctx.identifier, null)
+  void [report, renewal, later, stored]
+}
+const store: ContextStoreHooks = {
+  get: (identifier: string, instance: string | null) => (identifier && instance ? null : 'cancelled'),
+  insert: (c: StoredContext) => void c,
+  update: (c: StoredContext) => void c,
+  cancel: (identifier: string) => identifier.length > 0,
+}
+const jsService = new TokenService(store)
+const transport: Transport = async (request: OutgoingRequest) => jsService.handle(request.envelope).envelope
+async function lifecycle(): Promise<boolean> {
+  const c: SecurityContext = await requestor.obtain(transport, { sign: (e: Buffer) => e })
+  const o: Outcome = await requestor.send(transport, requestor.cancel(c))
+  const later: ServiceResponse = await service.handleAsync(Buffer.from('<x/>'))
+  return o.kind === 'cancelled' && c.cancelled && later.isFault
+}
+
+void [life, rt, targetId, rst13, rstXml, ent, proof, token, st, firstResponse, action, isRst, faultXml, faultErr, kind, lifecycle]
