@@ -4,6 +4,7 @@
 //! over HTTP.
 
 mod context;
+pub mod identity;
 mod negotiate;
 mod proof;
 mod requestor;
