@@ -84,7 +84,7 @@ def test_native_stub_matches_runtime():
 def test_native_class_method_signatures():
     tree = _stub("_native.pyi")
     for node in tree.body:
-        if not isinstance(node, ast.ClassDef):
+        if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):  # private Protocols have no runtime twin
             continue
         cls = getattr(_native, node.name)
         for fn in node.body:
@@ -94,7 +94,7 @@ def test_native_class_method_signatures():
             if "property" in decorators or "setter" in decorators:
                 assert isinstance(inspect.getattr_static(cls, fn.name), (property, type(wssx.DerivedKeyToken.id))), fn.name
                 continue
-            want = _params(fn)[1:]  # without self / cls
+            want = _params(fn) if "staticmethod" in decorators else _params(fn)[1:]  # without self / cls
             got = [p for p in inspect.signature(getattr(cls, fn.name)).parameters if p != "self"]
             assert want == got, f"{node.name}.{fn.name}"
 
@@ -163,6 +163,9 @@ def test_protect_wrappers_forward_every_option(fn):
                                  wssx.Pending, wssx.Pending.finish, wssx.Outcome, wssx.SecurityContext,
                                  wssx.SecurityContext.should_renew, wssx.StoredContext, wssx.MemoryStore,
                                  wssx.TokenService, wssx.TokenService.handle, wssx.TokenService.verify_message,
-                                 wssx.ServiceResponse])
+                                 wssx.ServiceResponse, wssx.Negotiation, wssx.Negotiation.step,
+                                 wssx.Requestor.negotiate, wssx.Requestor.key_exchange_token,
+                                 wssx.SecurityContext.create, wssx.SecurityContext.propagate,
+                                 wssx.TokenService.accept_unsolicited])
 def test_docstrings(obj):
     assert obj.__doc__ and len(obj.__doc__.strip()) > 20

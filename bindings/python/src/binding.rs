@@ -31,9 +31,11 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use wssx::binding::identity;
 use wssx::binding::{
-    AuthRequest, Authorizer, ContextStore, EntropyMode, Lookup, MemoryStore, Operation, Outcome,
-    Pending, Requestor, RequestorConfig, SecurityContext, ServicePolicy, ServiceResponse,
+    AuthRequest, Authorizer, ContextStore, EntropyMode, ExchangeHandler, ExchangeStep, Lookup,
+    MemoryStore, Negotiation, NegotiationStep, NegotiatorFactory, Operation, Outcome, Pending,
+    Requestor, RequestorConfig, SecurityContext, ServicePolicy, ServiceResponse,
     StoredContext, TokenService,
 };
 use wssx::crypto::Secret;
@@ -155,7 +157,10 @@ fn secs(d: Duration) -> f64 {
 /// addressing headers), ``key_size`` in bits, ``entropy`` (``"combined"``: send entropy
 /// and expect a CK/PSHA1 computed key, WCF's default; ``"none"``: the issuer chooses the
 /// key), ``lifetime`` (requested, seconds or timedelta; ``None`` = the service's policy),
-/// ``applies_to`` (an address). The remaining options are those of :func:`wssx.sign`: how
+/// ``applies_to`` (an address), ``service_certificate`` (the service's X.509 certificate,
+/// PEM or DER bytes, e.g. :attr:`Outcome.certificate` of a key exchange token: the
+/// requestor entropy is then encrypted for it, WS-SC Appendix A.1). The remaining options
+/// are those of :func:`wssx.sign`: how
 /// renew / amend / cancel requests are signed with the context key.
 #[pyclass(name = "RequestorConfig", module = "wssx", frozen, skip_from_py_object)]
 #[derive(Clone)]
@@ -167,8 +172,8 @@ pub struct PyRequestorConfig {
 impl PyRequestorConfig {
     #[new]
     #[pyo3(
-        signature = (to, *, trust_version = TrustVersionArg(TrustVersion::V1_3), soap_version = SoapArg(SoapVersion::Soap12), addressing = Some(Cow::Borrowed("auto")), key_size = 256, entropy = Cow::Borrowed("combined"), lifetime = None, applies_to = None, suite = SuiteArg(AlgorithmSuite::Basic256), reference = Cow::Borrowed("id"), include_sct = true, reference_instance = true, derived_keys = true, label = None, nonce_length = Uint(wssx::token::DEFAULT_NONCE_LEN as u64), signature_key_length = None, encryption_key_length = None, offset = None, timestamp_ttl = Some(Seconds(Duration::from_secs(300))), signed_headers = None, encrypted_headers = None, order = Cow::Borrowed("sign-then-encrypt"), gcm = false),
-        text_signature = "(to, *, trust_version='1.3', soap_version='1.2', addressing='auto', key_size=256, entropy='combined', lifetime=None, applies_to=None, suite='Basic256', reference='id', include_sct=True, reference_instance=True, derived_keys=True, label=None, nonce_length=16, signature_key_length=None, encryption_key_length=None, offset=None, timestamp_ttl=300, signed_headers=(), encrypted_headers=(), order='sign-then-encrypt', gcm=False)"
+        signature = (to, *, trust_version = TrustVersionArg(TrustVersion::V1_3), soap_version = SoapArg(SoapVersion::Soap12), addressing = Some(Cow::Borrowed("auto")), key_size = 256, entropy = Cow::Borrowed("combined"), lifetime = None, applies_to = None, suite = SuiteArg(AlgorithmSuite::Basic256), reference = Cow::Borrowed("id"), include_sct = true, reference_instance = true, derived_keys = true, label = None, nonce_length = Uint(wssx::token::DEFAULT_NONCE_LEN as u64), signature_key_length = None, encryption_key_length = None, offset = None, timestamp_ttl = Some(Seconds(Duration::from_secs(300))), signed_headers = None, encrypted_headers = None, order = Cow::Borrowed("sign-then-encrypt"), gcm = false, service_certificate = None),
+        text_signature = "(to, *, trust_version='1.3', soap_version='1.2', addressing='auto', key_size=256, entropy='combined', lifetime=None, applies_to=None, suite='Basic256', reference='id', include_sct=True, reference_instance=True, derived_keys=True, label=None, nonce_length=16, signature_key_length=None, encryption_key_length=None, offset=None, timestamp_ttl=300, signed_headers=(), encrypted_headers=(), order='sign-then-encrypt', gcm=False, service_certificate=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -195,8 +200,12 @@ impl PyRequestorConfig {
         encrypted_headers: Option<&Bound<'_, PyAny>>,
         order: Cow<'_, str>,
         gcm: bool,
+        service_certificate: Option<BytesArg<'_>>,
     ) -> PyResult<Self> {
         let mut c = RequestorConfig::new(trust_version.0, to);
+        if let Some(cert) = service_certificate {
+            c.service_certificate = Some(Python::attach(|py| identity::certificate(&cert).or_raise(py))?);
+        }
         c.soap_version = soap_version.0;
         c.addressing = match addressing.as_deref() {
             None => None,
@@ -293,6 +302,17 @@ impl PyRequestorConfig {
     #[getter]
     fn applies_to(&self) -> Option<&str> {
         self.inner.applies_to.as_deref()
+    }
+
+    /// The service's certificate (DER bytes) the requestor's entropy is encrypted for
+    /// (WS-SC Appendix A.1), or ``None`` (entropy sent in the clear).
+    #[getter]
+    fn service_certificate<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        self.inner
+            .service_certificate
+            .as_ref()
+            .map(|c| Ok(PyBytes::new(py, &identity::certificate_der(c).or_raise(py)?)))
+            .transpose()
     }
 
     /// The algorithm suite requests are signed with.
@@ -473,6 +493,36 @@ impl PySecurityContext {
             .is_expired(now.map(|n| n.0).unwrap_or_else(Instant::now), skew.0)
     }
 
+    /// A new context created locally, the initiator of a direct key transfer: a fresh SCT
+    /// (with a wsu:Id) and a random key of ``key_bits`` bits, valid for ``lifetime``
+    /// (seconds or timedelta) from now.
+    #[staticmethod]
+    #[pyo3(signature = (trust_version = TrustVersionArg(TrustVersion::V1_3), key_bits = 256, lifetime = Seconds(Duration::from_secs(600))), text_signature = "(trust_version='1.3', key_bits=256, lifetime=600)")]
+    fn create(py: Python<'_>, trust_version: TrustVersionArg, key_bits: u32, lifetime: Seconds) -> PyResult<Self> {
+        if key_bits < 128 || key_bits % 8 != 0 {
+            return Err(PyValueError::new_err(format!(
+                "key_bits must be a multiple of 8 and at least 128, not {key_bits}"
+            )));
+        }
+        let c = py
+            .detach(|| SecurityContext::create(trust_version.0, key_bits, lifetime.0))
+            .or_raise(py)?;
+        Ok(PySecurityContext { inner: c })
+    }
+
+    /// Direct key transfer (WS-SC 3): the unsolicited RSTR (XML bytes) carrying this
+    /// context's SCT and its key encrypted (RSA-OAEP) for ``certificate`` (PEM or DER
+    /// bytes). Send it in the Body or a wst:IssuedTokens header of a message signed with
+    /// this context; the recipient takes it with :meth:`TokenService.accept_unsolicited`.
+    fn propagate<'py>(&self, py: Python<'py>, certificate: BytesArg<'_>) -> PyResult<Bound<'py, PyBytes>> {
+        let cert = identity::certificate(&certificate).or_raise(py)?;
+        let ctx = &self.inner;
+        let xml = py
+            .detach(|| ctx.propagate(&cert).map(|r| r.to_xml(ctx.trust_version)))
+            .or_raise(py)?;
+        Ok(PyBytes::new(py, xml.as_bytes()))
+    }
+
     /// :func:`wssx.sign` with this context.
     #[pyo3(signature = (envelope, **options))]
     fn sign<'py>(
@@ -587,7 +637,8 @@ impl PyOutgoingRequest {
         self.soap_action.as_deref()
     }
 
-    /// The operation: ``"issue"``, ``"renew"``, ``"amend"``, ``"cancel"`` or ``"validate"``.
+    /// The operation: ``"issue"``, ``"renew"``, ``"amend"``, ``"cancel"``, ``"validate"``
+    /// or ``"key_exchange"``.
     #[getter]
     fn operation(&self) -> &'static str {
         self.operation
@@ -615,7 +666,8 @@ impl PyOutgoingRequest {
 }
 
 /// What a completed exchange produced: :attr:`kind` is ``"issued"``, ``"renewed"``,
-/// ``"amended"``, ``"cancelled"`` or ``"validated"``; :attr:`context` the new context
+/// ``"amended"``, ``"cancelled"``, ``"validated"``, ``"challenge"`` (see
+/// :attr:`challenge`) or ``"key_exchange_token"`` (see :attr:`certificate`); :attr:`context` the new context
 /// (issued, renewed, amended) or the context the request was about (cancelled, now with
 /// ``cancelled`` True; validated); :attr:`valid` and :attr:`reason` the validation status
 /// (``None`` for other kinds).
@@ -628,11 +680,13 @@ pub struct PyOutcome {
     /// A service's challenge, taken once by `Requestor.answer_challenge`.
     challenge: Mutex<Option<wssx::binding::Challenge>>,
     challenge_text: Option<String>,
+    /// The key exchange token (DER) when `kind` is "key_exchange_token".
+    certificate: Option<Vec<u8>>,
 }
 
 impl PyOutcome {
     fn of(kind: &'static str, context: Option<Py<PySecurityContext>>, valid: Option<bool>, reason: Option<String>) -> Self {
-        PyOutcome { kind, context, valid, reason, challenge: Mutex::new(None), challenge_text: None }
+        PyOutcome { kind, context, valid, reason, challenge: Mutex::new(None), challenge_text: None, certificate: None }
     }
 }
 
@@ -660,6 +714,14 @@ impl PyOutcome {
     #[getter]
     fn reason(&self) -> Option<&str> {
         self.reason.as_deref()
+    }
+
+    /// The service's key exchange token, an X.509 certificate (DER bytes), when
+    /// :attr:`kind` is ``"key_exchange_token"``; pass it as
+    /// ``RequestorConfig(service_certificate=...)`` to encrypt entropy for the service.
+    #[getter]
+    fn certificate<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.certificate.as_deref().map(|c| PyBytes::new(py, c))
     }
 
     /// The service's wst:Challenge text when :attr:`kind` is ``"challenge"`` (answer it
@@ -750,11 +812,10 @@ impl PyPending {
                 o.challenge = Mutex::new(Some(c));
                 o
             }
-            Outcome::KeyExchangeToken(_) => {
-                return Err(crate::errors::to_py(
-                    py,
-                    wssx::Error::new(ErrorKind::InvalidRequest, "unexpected key exchange token response"),
-                ))
+            Outcome::KeyExchangeToken(c) => {
+                let mut o = PyOutcome::of("key_exchange_token", None, None, None);
+                o.certificate = Some(identity::certificate_der(&c).or_raise(py)?);
+                o
             }
         })
     }
@@ -787,7 +848,8 @@ impl PyPending {
         &self.context_attribute
     }
 
-    /// The operation: ``"issue"``, ``"renew"``, ``"amend"``, ``"cancel"`` or ``"validate"``.
+    /// The operation: ``"issue"``, ``"renew"``, ``"amend"``, ``"cancel"``, ``"validate"``
+    /// or ``"key_exchange"``.
     #[getter]
     fn operation(&self) -> &'static str {
         self.operation
@@ -804,6 +866,141 @@ impl PyPending {
             "Pending(operation='{}', context_attribute='{}')",
             self.operation, self.context_attribute
         )
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Binary negotiation: Python handlers and the requestor's Negotiation
+
+/// Core's `ExchangeHandler` over a Python object with a ``value_type`` str attribute and
+/// ``step(incoming: bytes | None) -> (output: bytes | None, complete: bool, key: bytes |
+/// None)``. `step` re-acquires the GIL; exceptions are kept for the caller.
+struct PyHandler {
+    obj: Py<PyAny>,
+    value_type: String,
+}
+
+impl PyHandler {
+    fn new(h: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let vt = h.getattr("value_type").map_err(|_| {
+            PyTypeError::new_err("a negotiation handler needs a value_type attribute (the BinaryExchange ValueType URI)")
+        })?;
+        let value_type: String = vt
+            .extract()
+            .map_err(|_| PyTypeError::new_err("a negotiation handler's value_type must be a str"))?;
+        if !(h.hasattr("step")? && h.getattr("step")?.is_callable()) {
+            return Err(PyTypeError::new_err(
+                "a negotiation handler needs a step(incoming) -> (output, complete, key) method",
+            ));
+        }
+        Ok(PyHandler {
+            obj: h.clone().unbind(),
+            value_type,
+        })
+    }
+}
+
+impl ExchangeHandler for PyHandler {
+    fn value_type(&self) -> &str {
+        &self.value_type
+    }
+
+    fn step(&mut self, incoming: Option<&[u8]>) -> wssx::Result<ExchangeStep> {
+        Python::attach(|py| {
+            let r = (|| -> PyResult<ExchangeStep> {
+                let arg = incoming.map(|b| PyBytes::new(py, b));
+                let out = self.obj.bind(py).call_method1("step", (arg,))?;
+                let (output, complete, key): (Option<BytesArg<'_>>, bool, Option<BytesArg<'_>>) =
+                    out.extract().map_err(|_| {
+                        PyTypeError::new_err(
+                            "a negotiation handler's step() returns (output: bytes | None, complete: bool, key: bytes | None)",
+                        )
+                    })?;
+                Ok(ExchangeStep {
+                    output: output.map(|o| o.to_vec()),
+                    complete,
+                    key: key.map(|k| Secret::from_slice(&k)),
+                })
+            })();
+            r.map_err(|e| stash(py, e, "negotiation handler"))
+        })
+    }
+}
+
+/// A binary negotiation under way (WS-Trust 8.4), from :meth:`Requestor.negotiate`:
+/// send the request, then :meth:`step` with the service's response (once per object).
+#[pyclass(name = "Negotiation", module = "wssx", frozen, skip_from_py_object)]
+pub struct PyNegotiation {
+    inner: Mutex<Option<Negotiation>>,
+    context_attribute: String,
+}
+
+impl PyNegotiation {
+    fn of(n: Negotiation) -> Self {
+        PyNegotiation {
+            context_attribute: n.context_attribute().to_string(),
+            inner: Mutex::new(Some(n)),
+        }
+    }
+}
+
+fn outgoing(out: wssx::binding::OutgoingRequest, operation: &'static str) -> PyOutgoingRequest {
+    PyOutgoingRequest {
+        envelope: out.envelope.into_bytes(),
+        action: out.action,
+        content_type: out.content_type,
+        soap_action: out.soap_action,
+        operation,
+    }
+}
+
+#[pymethods]
+impl PyNegotiation {
+    /// Process the service's response (bytes or str): ``("continue", OutgoingRequest,
+    /// Negotiation)`` for another leg (send it and step the new Negotiation), or
+    /// ``("done", SecurityContext)`` once the context is issued (its proof key unwrapped
+    /// with the negotiated key, the Authenticator's CombinedHash checked). A fault raises
+    /// its typed error; exceptions from the handler propagate unchanged.
+    fn step<'py>(&self, py: Python<'py>, response: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = xml_bytes(response)?;
+        let n = self
+            .inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| PyRuntimeError::new_err("this negotiation step was already taken"))?;
+        let (r, raised) = with_stash(|| py.detach(|| n.step(&bytes)));
+        if let Some(e) = raised {
+            return Err(e);
+        }
+        Ok(match r.or_raise(py)? {
+            NegotiationStep::Continue(out, n) => (
+                "continue",
+                Bound::new(py, outgoing(out, "issue"))?,
+                Bound::new(py, PyNegotiation::of(n))?,
+            )
+                .into_pyobject(py)?
+                .into_any(),
+            NegotiationStep::Done(c) => ("done", Bound::new(py, PySecurityContext { inner: c })?)
+                .into_pyobject(py)?
+                .into_any(),
+        })
+    }
+
+    /// The @Context correlating the legs.
+    #[getter]
+    fn context_attribute(&self) -> &str {
+        &self.context_attribute
+    }
+
+    /// True once :meth:`step` was called.
+    #[getter]
+    fn finished(&self) -> bool {
+        self.inner.lock().map(|p| p.is_none()).unwrap_or(true)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Negotiation(context_attribute='{}')", self.context_attribute)
     }
 }
 
@@ -965,6 +1162,32 @@ impl PyRequestor {
             })
         });
         Self::wrap(py, r, raised, "issue", None)
+    }
+
+    /// Start obtaining a context through a binary negotiation (WS-Trust 8.4, e.g. SPNEGO)
+    /// driven by ``handler``: an object with ``value_type`` (the BinaryExchange ValueType
+    /// URI) and ``step(incoming: bytes | None) -> (output: bytes | None, complete: bool,
+    /// key: bytes | None)`` (called with ``None`` first; ``key`` is the negotiated key
+    /// once complete). Returns ``(OutgoingRequest, Negotiation)``.
+    fn negotiate(&self, py: Python<'_>, handler: &Bound<'_, PyAny>) -> PyResult<(PyOutgoingRequest, PyNegotiation)> {
+        let h = PyHandler::new(handler)?;
+        let req = &self.inner;
+        let (r, raised) = with_stash(|| py.detach(|| req.negotiate(Box::new(h))));
+        if let Some(e) = raised {
+            return Err(e);
+        }
+        let (out, n) = r.or_raise(py)?;
+        Ok((outgoing(out, "issue"), PyNegotiation::of(n)))
+    }
+
+    /// Ask the service for its key exchange token (RequestType KET): finishing the Pending
+    /// gives an :class:`Outcome` of kind ``"key_exchange_token"`` whose
+    /// :attr:`Outcome.certificate` is the service's certificate (DER). The request's
+    /// operation is ``"key_exchange"``.
+    fn key_exchange_token(&self, py: Python<'_>) -> PyResult<Started> {
+        let req = &self.inner;
+        let (r, raised) = with_stash(|| py.detach(|| req.key_exchange_token()));
+        Self::wrap(py, r, raised, "key_exchange", None)
     }
 
     /// Start renewing ``context`` (WS-SC 5). With ``new_key`` fresh entropy is sent and the
@@ -1493,6 +1716,15 @@ impl PyServiceResponse {
 /// :class:`WssxError` such as ``FailedAuthenticationError``; what it returns at issue is
 /// recorded as the context's principal.
 ///
+/// ``identity=(certificate, private_key)`` (PEM or DER bytes) is the service's X.509
+/// identity: it decrypts requestor entropy encrypted for the certificate (WS-SC Appendix
+/// A.1) and propagated context keys, and is the key exchange token it answers with.
+/// ``accept_unsolicited`` allows :meth:`accept_unsolicited` (direct key transfer).
+/// ``negotiator(value_type) -> handler | None`` makes a handler (see
+/// :meth:`Requestor.negotiate`) for each binary negotiation a requestor starts; ``None``
+/// refuses the type. Handlers are called with the GIL re-acquired and their WssxErrors
+/// become faults like the authorizer's.
+///
 /// Errors: an exception from the store or authorizer that is a :class:`WssxError` becomes
 /// the fault of its kind inside :meth:`handle`; any other exception propagates out of
 /// :meth:`handle` unchanged (no response is produced: answer as your framework does, or
@@ -1508,8 +1740,8 @@ pub struct PyTokenService {
 impl PyTokenService {
     #[new]
     #[pyo3(
-        signature = (store = None, *, context_lifetime = Seconds(Duration::from_secs(1800)), default_key_size = 256, key_size_range = (128, 512), accept_requestor_entropy = true, renew_expired = false, clock_skew = Seconds(Duration::from_secs(300)), authorizer = None, challenge = false, issuer_entropy = true),
-        text_signature = "(store=None, *, context_lifetime=1800, default_key_size=256, key_size_range=(128, 512), accept_requestor_entropy=True, renew_expired=False, clock_skew=300, authorizer=None, challenge=False, issuer_entropy=True)"
+        signature = (store = None, *, context_lifetime = Seconds(Duration::from_secs(1800)), default_key_size = 256, key_size_range = (128, 512), accept_requestor_entropy = true, renew_expired = false, clock_skew = Seconds(Duration::from_secs(300)), authorizer = None, challenge = false, issuer_entropy = true, identity = None, accept_unsolicited = false, negotiator = None),
+        text_signature = "(store=None, *, context_lifetime=1800, default_key_size=256, key_size_range=(128, 512), accept_requestor_entropy=True, renew_expired=False, clock_skew=300, authorizer=None, challenge=False, issuer_entropy=True, identity=None, accept_unsolicited=False, negotiator=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -1524,6 +1756,9 @@ impl PyTokenService {
         authorizer: Option<&Bound<'_, PyAny>>,
         challenge: bool,
         issuer_entropy: bool,
+        identity: Option<(BytesArg<'_>, BytesArg<'_>)>,
+        accept_unsolicited: bool,
+        negotiator: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let (core_store, store_obj): (Arc<dyn ContextStore>, Py<PyAny>) = match store
             .filter(|s| !s.is_none())
@@ -1571,9 +1806,37 @@ impl PyTokenService {
             clock_skew: clock_skew.0,
             challenge,
             issuer_entropy,
+            accept_unsolicited,
             ..ServicePolicy::default()
         };
         let mut svc = TokenService::new(core_store, policy);
+        if let Some((cert, key)) = identity {
+            svc = svc.with_keys(self::identity::identity(&cert, &key).or_raise(py)?);
+        }
+        if let Some(n) = negotiator.filter(|n| !n.is_none()) {
+            if !n.is_callable() {
+                return Err(PyTypeError::new_err(
+                    "negotiator must be a callable (value_type) -> handler | None",
+                ));
+            }
+            let cb = n.clone().unbind();
+            let f: Box<NegotiatorFactory> = Box::new(move |vt: &str| -> Option<Box<dyn ExchangeHandler>> {
+                Python::attach(|py| {
+                    let r = (|| -> PyResult<Option<Box<dyn ExchangeHandler>>> {
+                        let h = cb.bind(py).call1((vt,))?;
+                        if h.is_none() {
+                            return Ok(None);
+                        }
+                        Ok(Some(Box::new(PyHandler::new(&h)?)))
+                    })();
+                    r.unwrap_or_else(|e| {
+                        stash(py, e, "negotiator");
+                        None
+                    })
+                })
+            });
+            svc = svc.with_negotiation(f);
+        }
         if let Some(a) = authorizer.filter(|a| !a.is_none()) {
             if !a.is_callable() {
                 return Err(PyTypeError::new_err("authorizer must be a callable (operation, envelope, context) -> principal | None"));
@@ -1640,6 +1903,30 @@ impl PyTokenService {
             return Err(e);
         }
         Ok(PyVerifyReport {
+            inner: r.or_raise(py)?,
+        })
+    }
+
+    /// Accept a context a peer created and propagated (direct key transfer, WS-SC 3): the
+    /// unsolicited RSTR in the Body or a wst:IssuedTokens header of ``envelope``, its key
+    /// encrypted for this service's ``identity``. The message must be signed with the new
+    /// context (unless ``require_signature`` is False) and the service built with
+    /// ``accept_unsolicited=True`` (else :class:`UnsupportedContextTokenError`). The
+    /// authorizer is asked as for an issue. Returns the stored :class:`StoredContext`.
+    #[pyo3(signature = (envelope, require_signature = true))]
+    fn accept_unsolicited(
+        &self,
+        py: Python<'_>,
+        envelope: BytesArg<'_>,
+        require_signature: bool,
+    ) -> PyResult<PyStoredContext> {
+        let svc = &self.inner;
+        let (r, raised) =
+            with_stash(|| py.detach(|| svc.accept_unsolicited(&envelope, require_signature)));
+        if let Some(e) = raised {
+            return Err(e);
+        }
+        Ok(PyStoredContext {
             inner: r.or_raise(py)?,
         })
     }

@@ -73,6 +73,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<binding::PyRequestor>()?;
     m.add_class::<binding::PyOutgoingRequest>()?;
     m.add_class::<binding::PyPending>()?;
+    m.add_class::<binding::PyNegotiation>()?;
     m.add_class::<binding::PyOutcome>()?;
     m.add_class::<binding::PySecurityContext>()?;
     m.add_class::<binding::PyStoredContext>()?;
