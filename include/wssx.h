@@ -467,6 +467,19 @@ typedef enum wssx_outcome {
      * The validation status.
      */
     WSSX_OUTCOME_VALIDATED = 5,
+    /**
+     * The service answered an issue request with a wst:SignChallenge
+     * (WS-SecureConversation Appendix A.2 / B): `*reason` holds the challenge text, and
+     * `wssx_pending_finish2` hands out a `wssx_challenge` to answer it with
+     * `wssx_requestor_answer_challenge`.
+     */
+    WSSX_OUTCOME_CHALLENGE = 6,
+    /**
+     * The service's key exchange token (`wssx_requestor_key_exchange_token`): `*reason`
+     * holds the service's certificate, DER-encoded (binary; pass it as
+     * `service_certificate` of a `wssx_requestor_config`).
+     */
+    WSSX_OUTCOME_KEY_EXCHANGE_TOKEN = 7,
 } wssx_outcome;
 
 /**
@@ -494,8 +507,8 @@ typedef enum wssx_operation {
      */
     WSSX_OP_VALIDATE = 4,
     /**
-     * Hand out the service's key exchange token (a service created by the C API has
-     * none, so it answers such requests with wst:BadRequest).
+     * Hand out the service's key exchange token (its certificate; a service without an
+     * identity in its policy answers such requests with wst:BadRequest).
      */
     WSSX_OP_KEY_EXCHANGE = 5,
 } wssx_operation;
@@ -601,6 +614,16 @@ typedef enum wssx_entropy_mode {
      */
     WSSX_ENTROPY_COMBINED = 1,
 } wssx_entropy_mode;
+
+/**
+ * A service's challenge (opaque), from `wssx_pending_finish2`: the wst:SignChallenge
+ * text and the state of the issue request it answers.
+ *
+ * Consumed by `wssx_requestor_answer_challenge`, or released unanswered with
+ * `wssx_challenge_free`. It holds key material (the entropy of the issue request). A
+ * challenge may move between threads; it must not be used by two threads at once.
+ */
+typedef struct wssx_challenge wssx_challenge;
 
 /**
  * An established security context (opaque), as the requestor holds it: the SCT, its key,
@@ -1028,6 +1051,27 @@ typedef struct wssx_verify_options {
      * Largest single text node, in bytes. Default 64 MiB.
      */
     size_t max_xml_text;
+    /**
+     * A decryption identity: the receiver's X.509 certificate (PEM or DER,
+     * `certificate_len` bytes) for messages protected with an ephemeral key in an
+     * xenc:EncryptedKey addressed to it (see `wssx_protect_for_recipient`) rather than
+     * with a security context. NULL (the default) for none. Set it together with
+     * `private_key`; the options only borrow both.
+     */
+    const uint8_t *certificate;
+    /**
+     * Length of `certificate` in bytes.
+     */
+    size_t certificate_len;
+    /**
+     * The private key of `certificate` (PEM, PKCS#8 or traditional, or PKCS#8 DER;
+     * `private_key_len` bytes); NULL (the default) for none.
+     */
+    const uint8_t *private_key;
+    /**
+     * Length of `private_key` in bytes.
+     */
+    size_t private_key_len;
 } wssx_verify_options;
 
 /**
@@ -1060,8 +1104,8 @@ typedef int (*wssx_secret_lookup_fn)(void *user_data,
 
 /**
  * What a requestor sends. Always start from `wssx_requestor_config_default` and change
- * the fields you need. The struct only borrows `to`, `applies_to` and what `protect`
- * points to; `wssx_requestor_new` copies them.
+ * the fields you need. The struct only borrows `to`, `applies_to`, `service_certificate`
+ * and what `protect` points to; `wssx_requestor_new` copies them.
  */
 typedef struct wssx_requestor_config {
     /**
@@ -1125,6 +1169,17 @@ typedef struct wssx_requestor_config {
      * `wssx_requestor_needs_renewal`). Default 300 (WCF's key rollover, 5 minutes).
      */
     uint64_t key_rollover_seconds;
+    /**
+     * The token service's X.509 certificate (PEM or DER, `service_certificate_len`
+     * bytes; e.g. the DER from WSSX_OUTCOME_KEY_EXCHANGE_TOKEN): when set, requestor
+     * entropy travels encrypted for it (xenc:EncryptedKey, RSA-OAEP), as in
+     * WS-SecureConversation Appendix A.1. NULL (the default) sends it in the clear.
+     */
+    const uint8_t *service_certificate;
+    /**
+     * Length of `service_certificate` in bytes.
+     */
+    size_t service_certificate_len;
 } wssx_requestor_config;
 
 /**
@@ -1354,8 +1409,8 @@ typedef struct wssx_service_policy {
      * Answer an issue request with a wst:SignChallenge first (WS-SecureConversation
      * Appendix A.2 / B): the context is issued only to a requestor that returns the
      * challenge in a SignChallengeResponse (the authorizer sees that leg and can check
-     * who signed it). Default false. (The C requestor does not answer challenges yet:
-     * its `wssx_pending_finish` reports WSSX_INVALID_REQUEST for one.)
+     * who signed it). Default false. A C requestor answers with `wssx_pending_finish2` and
+     * `wssx_requestor_answer_challenge`.
      */
     bool challenge;
     /**
@@ -1363,6 +1418,32 @@ typedef struct wssx_service_policy {
      * Default 300.
      */
     uint64_t exchange_timeout_seconds;
+    /**
+     * Accept contexts a peer created and propagated in an unsolicited RSTR (direct key
+     * transfer, see `wssx_service_accept_unsolicited`). Default false.
+     */
+    bool accept_unsolicited;
+    /**
+     * The service's X.509 certificate (PEM or DER, `certificate_len` bytes); NULL (the
+     * default) for none. With `private_key` it is the service's identity: requestor
+     * entropy encrypted for it (xenc:EncryptedKey) is decrypted, key exchange token
+     * requests (WSSX_OP_KEY_EXCHANGE) are answered with it, and propagated contexts
+     * encrypted for it are accepted. Set both or neither; `wssx_service_new` copies them.
+     */
+    const uint8_t *certificate;
+    /**
+     * Length of `certificate` in bytes.
+     */
+    size_t certificate_len;
+    /**
+     * The private key of `certificate` (PEM, PKCS#8 or traditional, or PKCS#8 DER;
+     * `private_key_len` bytes); NULL (the default) for none.
+     */
+    const uint8_t *private_key;
+    /**
+     * Length of `private_key` in bytes.
+     */
+    size_t private_key_len;
 } wssx_service_policy;
 
 /**
@@ -1882,6 +1963,33 @@ enum wssx_status wssx_protect(const uint8_t *envelope,
                               enum wssx_protection protection,
                               const struct wssx_protect_options *opts,
                               struct wssx_buf *out);
+
+/**
+ * Protect `envelope` for the holder of `recipient_certificate`'s private key, without a
+ * security context (WCF's symmetric binding with an X.509 protection token, key
+ * exchange pattern 4): a fresh random 32-byte key travels in an xenc:EncryptedKey
+ * (RSA-OAEP, referenced by thumbprint) in the Security header, and DerivedKeyTokens of
+ * WS-SecureConversation `version` (or the key itself) sign / encrypt as `protection`
+ * and `opts` (NULL: the defaults) say. The recipient verifies it with `wssx_verify`,
+ * its certificate and private key set in the `wssx_verify_options`.
+ *
+ * Errors: those of `wssx_protect`; WSSX_INVALID_ARGUMENT for a certificate that is not
+ * an X.509 (RSA) certificate.
+ *
+ * On success `*out` holds the secured envelope and `*key` the ephemeral key (a reply may
+ * be protected with it; `wssx_buf_free` wipes it), both owned by the caller; on failure
+ * both are {NULL, 0}. `key` may be NULL when the caller does not want the key; the
+ * buffers must be distinct. All inputs are only read during the call.
+ */
+enum wssx_status wssx_protect_for_recipient(const uint8_t *envelope,
+                                            size_t envelope_len,
+                                            const uint8_t *recipient_certificate,
+                                            size_t recipient_certificate_len,
+                                            enum wssx_sc_version version,
+                                            enum wssx_protection protection,
+                                            const struct wssx_protect_options *opts,
+                                            struct wssx_buf *out,
+                                            struct wssx_buf *key);
 
 /**
  * Fill `*opts` with the default options (see `wssx_verify_options`).
@@ -2999,7 +3107,8 @@ enum wssx_status wssx_requestor_config_default(enum wssx_trust_version version,
 /**
  * A new requestor configured by `*cfg` (copied; see `wssx_requestor_config`). Errors:
  * WSSX_NULL_ARGUMENT, WSSX_INVALID_ARGUMENT (an enum value out of range, no `to` with
- * WS-Addressing, a bad key size, bad protect options), WSSX_INVALID_UTF8.
+ * WS-Addressing, a bad key size, bad protect options, a service certificate that is not
+ * an X.509 certificate), WSSX_INVALID_UTF8.
  *
  * On success `*out` is a new handle owned by the caller (free with
  * `wssx_requestor_free`); on failure it is NULL.
@@ -3124,6 +3233,19 @@ enum wssx_status wssx_requestor_validate(const struct wssx_requestor *req,
                                          struct wssx_pending **pending);
 
 /**
+ * Start asking the service for its key exchange token (WS-Trust 1.3 section 10: an RST
+ * with RequestType KET, not signed). `wssx_pending_finish` then reports
+ * WSSX_OUTCOME_KEY_EXCHANGE_TOKEN with the service's certificate (DER) in `*reason`: set
+ * it as the `service_certificate` of a requestor configuration so that the requestor's
+ * entropy travels encrypted for the service. Outputs as for `wssx_requestor_issue`.
+ */
+enum wssx_status wssx_requestor_key_exchange_token(const struct wssx_requestor *req,
+                                                   struct wssx_buf *envelope,
+                                                   struct wssx_buf *action,
+                                                   struct wssx_buf *content_type,
+                                                   struct wssx_pending **pending);
+
+/**
  * The @Context the request carried (the responses echo it), NUL-terminated in `*out`;
  * the caller owns it and frees it with `wssx_buf_free`.
  */
@@ -3149,7 +3271,13 @@ enum wssx_status wssx_pending_context_attribute(const struct wssx_pending *pendi
  *   context is now marked cancelled;
  * - WSSX_OUTCOME_VALIDATED: `*valid` is the status and `*reason` its wst:Reason
  *   (UTF-8, NUL-terminated, owned by the caller, free with `wssx_buf_free`; {NULL, 0}
- *   when absent).
+ *   when absent);
+ * - WSSX_OUTCOME_CHALLENGE: the service challenged the issue request; `*reason` is the
+ *   challenge text (UTF-8, NUL-terminated, owned by the caller). `wssx_pending_finish`
+ *   drops the challenge itself: use `wssx_pending_finish2` to get a `wssx_challenge`
+ *   and answer it;
+ * - WSSX_OUTCOME_KEY_EXCHANGE_TOKEN: `*reason` is the service's certificate, DER
+ *   (binary, owned by the caller).
  *
  * Outputs not used by the outcome are NULL / false / {NULL, 0}; on failure `*kind` is
  * WSSX_OUTCOME_NONE and all are reset.
@@ -3170,6 +3298,58 @@ enum wssx_status wssx_pending_finish(struct wssx_pending *pending,
                                      struct wssx_context **ctx_out,
                                      bool *valid,
                                      struct wssx_buf *reason);
+
+/**
+ * `wssx_pending_finish` with one more output, for exchanges that may be challenged:
+ * when `*kind` is WSSX_OUTCOME_CHALLENGE, `*challenge` is a new handle owned by the
+ * caller, to answer with `wssx_requestor_answer_challenge` (which consumes it) or
+ * release with `wssx_challenge_free`; it is NULL for every other outcome and on failure.
+ * `challenge` may be NULL (the challenge is then dropped, as `wssx_pending_finish`
+ * does). Consumes `pending` exactly as `wssx_pending_finish` does; everything else is
+ * as documented there.
+ */
+enum wssx_status wssx_pending_finish2(struct wssx_pending *pending,
+                                      const uint8_t *response,
+                                      size_t response_len,
+                                      enum wssx_outcome *kind,
+                                      struct wssx_context **ctx_out,
+                                      bool *valid,
+                                      struct wssx_buf *reason,
+                                      struct wssx_challenge **challenge);
+
+/**
+ * The challenge text (the wst:Challenge, echoed exactly in the answer), NUL-terminated
+ * in `*out`; the caller owns it and frees it with `wssx_buf_free`. `c` is only read.
+ */
+enum wssx_status wssx_challenge_text(const struct wssx_challenge *c, struct wssx_buf *out);
+
+/**
+ * Release a challenge without answering it. NULL is a no-op. The handle must not be
+ * used afterwards.
+ */
+void wssx_challenge_free(struct wssx_challenge *c);
+
+/**
+ * Answer the service's challenge `c` (WS-SecureConversation Appendix A.2 / B): an RSTR
+ * with the wst:SignChallengeResponse echoing the challenge, under the issue request's
+ * @Context. `sign` (NULL for none) edits the envelope before it is sent, to sign it with
+ * the requestor's own credentials (see `wssx_envelope_edit_fn`; called with
+ * `user_data`).
+ *
+ * **This consumes `c`**: whatever the outcome, the handle is released by this call and
+ * must not be used or freed afterwards (only a NULL `c` is not consumed). The new
+ * `*pending` processes the service's answer (`wssx_pending_finish2`: normally
+ * WSSX_OUTCOME_ISSUED). Errors: WSSX_CALLBACK (`sign` failed). Outputs as for
+ * `wssx_requestor_issue`.
+ */
+enum wssx_status wssx_requestor_answer_challenge(const struct wssx_requestor *req,
+                                                 struct wssx_challenge *c,
+                                                 wssx_envelope_edit_fn sign,
+                                                 void *user_data,
+                                                 struct wssx_buf *envelope,
+                                                 struct wssx_buf *action,
+                                                 struct wssx_buf *content_type,
+                                                 struct wssx_pending **pending);
 
 /**
  * Release a pending request without processing a response (the exchange was
@@ -3203,6 +3383,27 @@ enum wssx_status wssx_context_sct(const struct wssx_context *ctx, struct wssx_sc
  * `wssx_buf_free`, which wipes it.
  */
 enum wssx_status wssx_context_secret(const struct wssx_context *ctx, struct wssx_buf *out);
+
+/**
+ * Direct key transfer (WS-SecureConversation 3, WS-Trust 1.4 key exchange pattern 1):
+ * an unsolicited RSTR carrying this context's SCT (without its wsu:Id) and its key
+ * encrypted for `recipient_certificate` (PEM or DER, `recipient_certificate_len` bytes;
+ * RSA-OAEP, referenced by thumbprint), with the context's lifetime when known, in the
+ * context's WS-Trust version. Put it in the Body (or a wst:IssuedTokens header) of a
+ * message, sign that message with this context (`wssx_context_protect`) and send it: the
+ * recipient accepts it with `wssx_service_accept_unsolicited`.
+ *
+ * Errors: WSSX_INVALID_ARGUMENT (not an X.509 certificate, or not an RSA one),
+ * WSSX_BAD_CONTEXT_TOKEN (the context was cancelled).
+ *
+ * On success `*rstr_xml` is the RSTR element (UTF-8 XML, NUL-terminated; it carries the
+ * key only encrypted), owned by the caller (free with `wssx_buf_free`); on failure it is
+ * {NULL, 0}. The inputs are only read.
+ */
+enum wssx_status wssx_context_propagate(const struct wssx_context *ctx,
+                                        const uint8_t *recipient_certificate,
+                                        size_t recipient_certificate_len,
+                                        struct wssx_buf *rstr_xml);
 
 /**
  * The WS-Trust version the context was obtained with, in `*out`.
@@ -3322,7 +3523,9 @@ enum wssx_status wssx_service_policy_default(struct wssx_service_policy *policy)
  * `user_data` must stay valid until the service is freed.
  *
  * Errors: WSSX_NULL_ARGUMENT, WSSX_INVALID_ARGUMENT (a lifetime of 0, an empty key size
- * range, a default key size outside it or not a multiple of 8).
+ * range, a default key size outside it or not a multiple of 8, a certificate or private
+ * key that does not parse, one without the other, or a key that does not match the
+ * certificate).
  *
  * On success `*out` is a new handle owned by the caller (free with `wssx_service_free`);
  * on failure it is NULL.
@@ -3377,6 +3580,33 @@ enum wssx_status wssx_service_verify_message(const struct wssx_service *svc,
                                              const uint8_t *envelope,
                                              size_t envelope_len,
                                              struct wssx_verify_report **out);
+
+/**
+ * Accept a context a peer created and propagated to this service (direct key transfer,
+ * WS-SecureConversation 3 / WS-Trust 1.4 key exchange pattern 1): `envelope`
+ * (`envelope_len` bytes) carries an unsolicited RSTR (as `wssx_context_propagate` makes)
+ * with the SCT and its key encrypted for this service's certificate, in the Body or in a
+ * wst:IssuedTokens header. With `require_signature` the message Body must be signed
+ * with the new context's key (proof of possession). The authorizer is asked as for an
+ * issue (WSSX_OP_ISSUE); the context is stored with the policy's lifetime (at most the
+ * lifetime the RSTR states).
+ *
+ * Errors: WSSX_UNSUPPORTED_CONTEXT_TOKEN (the policy does not set
+ * `accept_unsolicited`), WSSX_INVALID_REQUEST (no RSTR with an SCT, no usable proof
+ * token, a key shorter than 16 bytes, a key encrypted for a service without an
+ * identity), WSSX_BAD_CONTEXT_TOKEN (the Identifier is already known),
+ * WSSX_FAILED_AUTHENTICATION (not signed with the new context, or refused by the
+ * authorizer), the errors of `wssx_verify`, WSSX_CALLBACK (a store callback failed).
+ *
+ * On success `*identifier` is the new context's wsc:Identifier (UTF-8, NUL-terminated,
+ * owned by the caller, free with `wssx_buf_free`); on failure it is {NULL, 0}. Safe to
+ * call from several threads at once on one service.
+ */
+enum wssx_status wssx_service_accept_unsolicited(const struct wssx_service *svc,
+                                                 const uint8_t *envelope,
+                                                 size_t envelope_len,
+                                                 bool require_signature,
+                                                 struct wssx_buf *identifier);
 
 /**
  * Release a service. NULL is a no-op. The handle must not be used afterwards; when it

@@ -12,8 +12,8 @@
 //!   terminator needed.
 //! - Owned byte outputs are `wssx_buf`s, released with `wssx_buf_free`; tokens, trust
 //!   messages, envelopes, faults, verify reports and the protocol objects (requestor,
-//!   pending request, context, store, service) are opaque handles released with their
-//!   `_free` function. Inputs are only borrowed for the call.
+//!   pending request, challenge, context, store, service) are opaque handles released
+//!   with their `_free` function. Inputs are only borrowed for the call.
 //! - Enum arguments are plain ints checked on entry (`WSSX_INVALID_ARGUMENT` otherwise).
 //! - Callbacks are a function pointer plus a `void *user_data`; a callback's failure is
 //!   `WSSX_CALLBACK`.
@@ -65,7 +65,9 @@ pub use crate::buf::wssx_buf;
 pub use crate::derive::wssx_derive_options;
 pub use crate::dkt::wssx_dkt;
 pub use crate::protect::{wssx_protect_options, wssx_qname};
-pub use crate::requestor::{wssx_context, wssx_pending, wssx_requestor, wssx_requestor_config};
+pub use crate::requestor::{
+    wssx_challenge, wssx_context, wssx_pending, wssx_requestor, wssx_requestor_config,
+};
 pub use crate::rst::wssx_rst;
 pub use crate::rstr::{wssx_rstr, wssx_rstrc};
 pub use crate::sct::wssx_sct;
@@ -91,6 +93,7 @@ fn handles_are_send_and_sync() {
     check::<wssx_fault>();
     check::<wssx_requestor>();
     check::<wssx_pending>();
+    check::<wssx_challenge>();
     check::<wssx_context>();
     check::<wssx_store>();
     check::<wssx_service>();

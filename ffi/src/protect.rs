@@ -9,7 +9,7 @@ use wssx::message::{
 };
 use wssx::Secret;
 
-use crate::args::{bytes, handle, opt_text, text};
+use crate::args::{bytes, handle, opt_text, sc_version, text, ScVersionArg};
 use crate::buf::{out_buf, put, wssx_buf};
 use crate::sct::wssx_sct;
 use crate::status::{guard, wssx_status, Failure};
@@ -373,6 +373,63 @@ pub unsafe extern "C" fn wssx_protect(
         };
         let secured = message::protect(envelope, &ctx, what, &opts)?;
         put(out, Some(secured.as_bytes()));
+        Ok(())
+    })
+}
+
+/// Protect `envelope` for the holder of `recipient_certificate`'s private key, without a
+/// security context (WCF's symmetric binding with an X.509 protection token, key
+/// exchange pattern 4): a fresh random 32-byte key travels in an xenc:EncryptedKey
+/// (RSA-OAEP, referenced by thumbprint) in the Security header, and DerivedKeyTokens of
+/// WS-SecureConversation `version` (or the key itself) sign / encrypt as `protection`
+/// and `opts` (NULL: the defaults) say. The recipient verifies it with `wssx_verify`,
+/// its certificate and private key set in the `wssx_verify_options`.
+///
+/// Errors: those of `wssx_protect`; WSSX_INVALID_ARGUMENT for a certificate that is not
+/// an X.509 (RSA) certificate.
+///
+/// On success `*out` holds the secured envelope and `*key` the ephemeral key (a reply may
+/// be protected with it; `wssx_buf_free` wipes it), both owned by the caller; on failure
+/// both are {NULL, 0}. `key` may be NULL when the caller does not want the key; the
+/// buffers must be distinct. All inputs are only read during the call.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_protect_for_recipient(
+    envelope: *const u8,
+    envelope_len: usize,
+    recipient_certificate: *const u8,
+    recipient_certificate_len: usize,
+    version: ScVersionArg,
+    protection: ProtectionArg,
+    opts: *const wssx_protect_options,
+    out: *mut wssx_buf,
+    key: *mut wssx_buf,
+) -> wssx_status {
+    guard("wssx_protect_for_recipient", || {
+        let out = out_buf(out, "out")?;
+        let key = if key.is_null() {
+            None
+        } else {
+            Some(out_buf(key, "key")?)
+        };
+        let envelope = bytes(envelope, envelope_len, "envelope")?;
+        let cert = bytes(
+            recipient_certificate,
+            recipient_certificate_len,
+            "recipient_certificate",
+        )?;
+        let version = sc_version(version, "version")?;
+        let what = self::protection(protection)?;
+        let opts = match opts.as_ref() {
+            Some(o) => o.to_core()?,
+            None => ProtectOptions::default(),
+        };
+        let cert = wssx::binding::identity::certificate(cert)?;
+        let (secured, secret) =
+            message::protect_for_recipient(envelope, &cert, version, what, &opts)?;
+        put(out, Some(secured.as_bytes()));
+        if let Some(key) = key {
+            put(key, Some(secret.expose()));
+        }
         Ok(())
     })
 }

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wssx::binding::{
-    EntropyMode, Outcome, OutgoingRequest, Pending, Requestor, RequestorConfig, SecurityContext,
+    Challenge, EntropyMode, Outcome, OutgoingRequest, Pending, Requestor, RequestorConfig,
+    SecurityContext,
 };
 use wssx::message::{self, ProtectOptions};
 use wssx::time::Instant;
@@ -60,11 +61,20 @@ pub enum wssx_outcome {
     WSSX_OUTCOME_CANCELLED = 4,
     /// The validation status.
     WSSX_OUTCOME_VALIDATED = 5,
+    /// The service answered an issue request with a wst:SignChallenge
+    /// (WS-SecureConversation Appendix A.2 / B): `*reason` holds the challenge text, and
+    /// `wssx_pending_finish2` hands out a `wssx_challenge` to answer it with
+    /// `wssx_requestor_answer_challenge`.
+    WSSX_OUTCOME_CHALLENGE = 6,
+    /// The service's key exchange token (`wssx_requestor_key_exchange_token`): `*reason`
+    /// holds the service's certificate, DER-encoded (binary; pass it as
+    /// `service_certificate` of a `wssx_requestor_config`).
+    WSSX_OUTCOME_KEY_EXCHANGE_TOKEN = 7,
 }
 
 /// What a requestor sends. Always start from `wssx_requestor_config_default` and change
-/// the fields you need. The struct only borrows `to`, `applies_to` and what `protect`
-/// points to; `wssx_requestor_new` copies them.
+/// the fields you need. The struct only borrows `to`, `applies_to`, `service_certificate`
+/// and what `protect` points to; `wssx_requestor_new` copies them.
 #[allow(non_camel_case_types)]
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -104,6 +114,13 @@ pub struct wssx_requestor_config {
     /// Renew this many seconds before a context expires (see
     /// `wssx_requestor_needs_renewal`). Default 300 (WCF's key rollover, 5 minutes).
     pub key_rollover_seconds: u64,
+    /// The token service's X.509 certificate (PEM or DER, `service_certificate_len`
+    /// bytes; e.g. the DER from WSSX_OUTCOME_KEY_EXCHANGE_TOKEN): when set, requestor
+    /// entropy travels encrypted for it (xenc:EncryptedKey, RSA-OAEP), as in
+    /// WS-SecureConversation Appendix A.1. NULL (the default) sends it in the clear.
+    pub service_certificate: *const u8,
+    /// Length of `service_certificate` in bytes.
+    pub service_certificate_len: usize,
 }
 
 impl wssx_requestor_config {
@@ -126,6 +143,8 @@ impl wssx_requestor_config {
             protect: wssx_protect_options::defaults(),
             key_renewal_interval_seconds: d.key_renewal_interval.as_secs(),
             key_rollover_seconds: d.key_rollover.as_secs(),
+            service_certificate: std::ptr::null(),
+            service_certificate_len: 0,
         }
     }
 
@@ -173,6 +192,14 @@ impl wssx_requestor_config {
         c.protect = self.protect.to_core()?;
         c.key_renewal_interval = Duration::from_secs(self.key_renewal_interval_seconds);
         c.key_rollover = Duration::from_secs(self.key_rollover_seconds);
+        let cert = bytes(
+            self.service_certificate,
+            self.service_certificate_len,
+            "cfg.service_certificate",
+        )?;
+        if !cert.is_empty() {
+            c.service_certificate = Some(wssx::binding::identity::certificate(cert)?);
+        }
         Ok(c)
     }
 }
@@ -208,7 +235,8 @@ pub struct wssx_requestor {
 
 /// A new requestor configured by `*cfg` (copied; see `wssx_requestor_config`). Errors:
 /// WSSX_NULL_ARGUMENT, WSSX_INVALID_ARGUMENT (an enum value out of range, no `to` with
-/// WS-Addressing, a bad key size, bad protect options), WSSX_INVALID_UTF8.
+/// WS-Addressing, a bad key size, bad protect options, a service certificate that is not
+/// an X.509 certificate), WSSX_INVALID_UTF8.
 ///
 /// On success `*out` is a new handle owned by the caller (free with
 /// `wssx_requestor_free`); on failure it is NULL.
@@ -577,6 +605,26 @@ pub unsafe extern "C" fn wssx_requestor_validate(
     })
 }
 
+/// Start asking the service for its key exchange token (WS-Trust 1.3 section 10: an RST
+/// with RequestType KET, not signed). `wssx_pending_finish` then reports
+/// WSSX_OUTCOME_KEY_EXCHANGE_TOKEN with the service's certificate (DER) in `*reason`: set
+/// it as the `service_certificate` of a requestor configuration so that the requestor's
+/// entropy travels encrypted for the service. Outputs as for `wssx_requestor_issue`.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_requestor_key_exchange_token(
+    req: *const wssx_requestor,
+    envelope: *mut wssx_buf,
+    action: *mut wssx_buf,
+    content_type: *mut wssx_buf,
+    pending: *mut *mut wssx_pending,
+) -> wssx_status {
+    guard("wssx_requestor_key_exchange_token", || {
+        let o = outputs(envelope, action, content_type, pending)?;
+        let req = handle(req, "req")?;
+        o.fill(req.requestor.key_exchange_token(), None)
+    })
+}
+
 /// The @Context the request carried (the responses echo it), NUL-terminated in `*out`;
 /// the caller owns it and frees it with `wssx_buf_free`.
 #[no_mangle]
@@ -610,7 +658,13 @@ pub unsafe extern "C" fn wssx_pending_context_attribute(
 ///   context is now marked cancelled;
 /// - WSSX_OUTCOME_VALIDATED: `*valid` is the status and `*reason` its wst:Reason
 ///   (UTF-8, NUL-terminated, owned by the caller, free with `wssx_buf_free`; {NULL, 0}
-///   when absent).
+///   when absent);
+/// - WSSX_OUTCOME_CHALLENGE: the service challenged the issue request; `*reason` is the
+///   challenge text (UTF-8, NUL-terminated, owned by the caller). `wssx_pending_finish`
+///   drops the challenge itself: use `wssx_pending_finish2` to get a `wssx_challenge`
+///   and answer it;
+/// - WSSX_OUTCOME_KEY_EXCHANGE_TOKEN: `*reason` is the service's certificate, DER
+///   (binary, owned by the caller).
 ///
 /// Outputs not used by the outcome are NULL / false / {NULL, 0}; on failure `*kind` is
 /// WSSX_OUTCOME_NONE and all are reset.
@@ -634,64 +688,207 @@ pub unsafe extern "C" fn wssx_pending_finish(
     reason: *mut wssx_buf,
 ) -> wssx_status {
     guard("wssx_pending_finish", || {
-        if pending.is_null() {
-            return Err(Failure::Null("pending"));
+        finish_pending(
+            pending,
+            response,
+            response_len,
+            kind,
+            ctx_out,
+            valid,
+            reason,
+            None,
+        )
+    })
+}
+
+/// `wssx_pending_finish` with one more output, for exchanges that may be challenged:
+/// when `*kind` is WSSX_OUTCOME_CHALLENGE, `*challenge` is a new handle owned by the
+/// caller, to answer with `wssx_requestor_answer_challenge` (which consumes it) or
+/// release with `wssx_challenge_free`; it is NULL for every other outcome and on failure.
+/// `challenge` may be NULL (the challenge is then dropped, as `wssx_pending_finish`
+/// does). Consumes `pending` exactly as `wssx_pending_finish` does; everything else is
+/// as documented there.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_pending_finish2(
+    pending: *mut wssx_pending,
+    response: *const u8,
+    response_len: usize,
+    kind: *mut wssx_outcome,
+    ctx_out: *mut *mut wssx_context,
+    valid: *mut bool,
+    reason: *mut wssx_buf,
+    challenge: *mut *mut wssx_challenge,
+) -> wssx_status {
+    guard("wssx_pending_finish2", || {
+        let challenge = if challenge.is_null() {
+            None
+        } else {
+            Some(out_handle(challenge, "challenge")?)
+        };
+        finish_pending(
+            pending,
+            response,
+            response_len,
+            kind,
+            ctx_out,
+            valid,
+            reason,
+            challenge,
+        )
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn finish_pending(
+    pending: *mut wssx_pending,
+    response: *const u8,
+    response_len: usize,
+    kind: *mut wssx_outcome,
+    ctx_out: *mut *mut wssx_context,
+    valid: *mut bool,
+    reason: *mut wssx_buf,
+    challenge_out: Option<&mut *mut wssx_challenge>,
+) -> FfiResult {
+    if pending.is_null() {
+        return Err(Failure::Null("pending"));
+    }
+    // Consumed from here on, whatever happens next.
+    let p = *Box::from_raw(pending);
+    let kind = out_value(kind, wssx_outcome::WSSX_OUTCOME_NONE, "kind")?;
+    let ctx_out = out_handle(ctx_out, "ctx_out")?;
+    let valid = out_value(valid, false, "valid")?;
+    let reason = out_buf(reason, "reason")?;
+    let response = bytes(response, response_len, "response")?;
+    let shared = p.base.clone();
+    let context = |c: SecurityContext| {
+        let flag = shared.clone().unwrap_or_default();
+        context_handle(c, flag)
+    };
+    match p.pending.finish(response)? {
+        Outcome::Issued(c) => {
+            *ctx_out = context(c);
+            *kind = wssx_outcome::WSSX_OUTCOME_ISSUED;
+        }
+        Outcome::Renewed(c) => {
+            *ctx_out = context(c);
+            *kind = wssx_outcome::WSSX_OUTCOME_RENEWED;
+        }
+        Outcome::Amended(c) => {
+            *ctx_out = context(c);
+            *kind = wssx_outcome::WSSX_OUTCOME_AMENDED;
+        }
+        Outcome::Cancelled => {
+            if let Some(flag) = &p.base {
+                flag.store(true, Ordering::SeqCst);
+            }
+            *kind = wssx_outcome::WSSX_OUTCOME_CANCELLED;
+        }
+        Outcome::Validated {
+            valid: v,
+            reason: r,
+        } => {
+            *valid = v;
+            put(reason, r.as_deref().map(str::as_bytes));
+            *kind = wssx_outcome::WSSX_OUTCOME_VALIDATED;
+        }
+        Outcome::Challenge(c) => {
+            put(reason, Some(c.challenge.as_bytes()));
+            if let Some(out) = challenge_out {
+                *out = Box::into_raw(Box::new(wssx_challenge {
+                    challenge: c,
+                    base: p.base.clone(),
+                }));
+            }
+            *kind = wssx_outcome::WSSX_OUTCOME_CHALLENGE;
+        }
+        Outcome::KeyExchangeToken(cert) => {
+            let der = wssx::binding::identity::certificate_der(&cert)?;
+            put(reason, Some(&der));
+            *kind = wssx_outcome::WSSX_OUTCOME_KEY_EXCHANGE_TOKEN;
+        }
+    }
+    Ok(())
+}
+
+/// A service's challenge (opaque), from `wssx_pending_finish2`: the wst:SignChallenge
+/// text and the state of the issue request it answers.
+///
+/// Consumed by `wssx_requestor_answer_challenge`, or released unanswered with
+/// `wssx_challenge_free`. It holds key material (the entropy of the issue request). A
+/// challenge may move between threads; it must not be used by two threads at once.
+#[allow(non_camel_case_types)]
+pub struct wssx_challenge {
+    challenge: Challenge,
+    base: Option<Arc<AtomicBool>>,
+}
+
+/// The challenge text (the wst:Challenge, echoed exactly in the answer), NUL-terminated
+/// in `*out`; the caller owns it and frees it with `wssx_buf_free`. `c` is only read.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_challenge_text(
+    c: *const wssx_challenge,
+    out: *mut wssx_buf,
+) -> wssx_status {
+    guard("wssx_challenge_text", || {
+        let out = out_buf(out, "out")?;
+        let c = handle(c, "c")?;
+        put(out, Some(c.challenge.challenge.as_bytes()));
+        Ok(())
+    })
+}
+
+/// Release a challenge without answering it. NULL is a no-op. The handle must not be
+/// used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_challenge_free(c: *mut wssx_challenge) {
+    guard_void(|| {
+        if !c.is_null() {
+            drop(Box::from_raw(c));
+        }
+    })
+}
+
+/// Answer the service's challenge `c` (WS-SecureConversation Appendix A.2 / B): an RSTR
+/// with the wst:SignChallengeResponse echoing the challenge, under the issue request's
+/// @Context. `sign` (NULL for none) edits the envelope before it is sent, to sign it with
+/// the requestor's own credentials (see `wssx_envelope_edit_fn`; called with
+/// `user_data`).
+///
+/// **This consumes `c`**: whatever the outcome, the handle is released by this call and
+/// must not be used or freed afterwards (only a NULL `c` is not consumed). The new
+/// `*pending` processes the service's answer (`wssx_pending_finish2`: normally
+/// WSSX_OUTCOME_ISSUED). Errors: WSSX_CALLBACK (`sign` failed). Outputs as for
+/// `wssx_requestor_issue`.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_requestor_answer_challenge(
+    req: *const wssx_requestor,
+    c: *mut wssx_challenge,
+    sign: wssx_envelope_edit_fn,
+    user_data: *mut c_void,
+    envelope: *mut wssx_buf,
+    action: *mut wssx_buf,
+    content_type: *mut wssx_buf,
+    pending: *mut *mut wssx_pending,
+) -> wssx_status {
+    guard("wssx_requestor_answer_challenge", || {
+        if c.is_null() {
+            return Err(Failure::Null("c"));
         }
         // Consumed from here on, whatever happens next.
-        let p = *Box::from_raw(pending);
-        let kind = out_value(kind, wssx_outcome::WSSX_OUTCOME_NONE, "kind")?;
-        let ctx_out = out_handle(ctx_out, "ctx_out")?;
-        let valid = out_value(valid, false, "valid")?;
-        let reason = out_buf(reason, "reason")?;
-        let response = bytes(response, response_len, "response")?;
-        let shared = p.base.clone();
-        let context = |c: SecurityContext| {
-            let flag = shared.clone().unwrap_or_default();
-            context_handle(c, flag)
-        };
-        match p.pending.finish(response)? {
-            Outcome::Issued(c) => {
-                *ctx_out = context(c);
-                *kind = wssx_outcome::WSSX_OUTCOME_ISSUED;
+        let c = *Box::from_raw(c);
+        let o = outputs(envelope, action, content_type, pending)?;
+        let req = handle(req, "req")?;
+        let edit = sign.map(|f| {
+            move |env: String| -> wssx::Result<String> {
+                // SAFETY: the caller vouches for the callback.
+                unsafe { call_edit(f, user_data, env) }
             }
-            Outcome::Renewed(c) => {
-                *ctx_out = context(c);
-                *kind = wssx_outcome::WSSX_OUTCOME_RENEWED;
-            }
-            Outcome::Amended(c) => {
-                *ctx_out = context(c);
-                *kind = wssx_outcome::WSSX_OUTCOME_AMENDED;
-            }
-            Outcome::Cancelled => {
-                if let Some(flag) = &p.base {
-                    flag.store(true, Ordering::SeqCst);
-                }
-                *kind = wssx_outcome::WSSX_OUTCOME_CANCELLED;
-            }
-            Outcome::Validated {
-                valid: v,
-                reason: r,
-            } => {
-                *valid = v;
-                put(reason, r.as_deref().map(str::as_bytes));
-                *kind = wssx_outcome::WSSX_OUTCOME_VALIDATED;
-            }
-            Outcome::Challenge(_) => {
-                return Err(Failure::Core(Error::new(
-                    ErrorKind::InvalidRequest,
-                    "the service answered with a wst:SignChallenge, which the C API does not \
-                     answer yet",
-                )))
-            }
-            // Only a key exchange token request (not in the C API) gets this answer.
-            Outcome::KeyExchangeToken(_) => {
-                return Err(Failure::Core(Error::new(
-                    ErrorKind::InvalidRequest,
-                    "unexpected key exchange token in the response",
-                )))
-            }
-        }
-        Ok(())
+        });
+        let edit_ref = edit
+            .as_ref()
+            .map(|e| e as &dyn Fn(String) -> wssx::Result<String>);
+        let result = req.requestor.answer_challenge(c.challenge, edit_ref);
+        o.fill(result, c.base)
     })
 }
 
@@ -774,6 +971,43 @@ pub unsafe extern "C" fn wssx_context_secret(
     guard("wssx_context_secret", || {
         let out = out_buf(out, "out")?;
         put(out, Some(handle(ctx, "ctx")?.ctx.secret.expose()));
+        Ok(())
+    })
+}
+
+/// Direct key transfer (WS-SecureConversation 3, WS-Trust 1.4 key exchange pattern 1):
+/// an unsolicited RSTR carrying this context's SCT (without its wsu:Id) and its key
+/// encrypted for `recipient_certificate` (PEM or DER, `recipient_certificate_len` bytes;
+/// RSA-OAEP, referenced by thumbprint), with the context's lifetime when known, in the
+/// context's WS-Trust version. Put it in the Body (or a wst:IssuedTokens header) of a
+/// message, sign that message with this context (`wssx_context_protect`) and send it: the
+/// recipient accepts it with `wssx_service_accept_unsolicited`.
+///
+/// Errors: WSSX_INVALID_ARGUMENT (not an X.509 certificate, or not an RSA one),
+/// WSSX_BAD_CONTEXT_TOKEN (the context was cancelled).
+///
+/// On success `*rstr_xml` is the RSTR element (UTF-8 XML, NUL-terminated; it carries the
+/// key only encrypted), owned by the caller (free with `wssx_buf_free`); on failure it is
+/// {NULL, 0}. The inputs are only read.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_context_propagate(
+    ctx: *const wssx_context,
+    recipient_certificate: *const u8,
+    recipient_certificate_len: usize,
+    rstr_xml: *mut wssx_buf,
+) -> wssx_status {
+    guard("wssx_context_propagate", || {
+        let out = out_buf(rstr_xml, "rstr_xml")?;
+        let ctx = handle(ctx, "ctx")?.current();
+        let cert = bytes(
+            recipient_certificate,
+            recipient_certificate_len,
+            "recipient_certificate",
+        )?;
+        let cert = wssx::binding::identity::certificate(cert)?;
+        ctx.key()?;
+        let rstr = ctx.propagate(&cert)?;
+        put(out, Some(rstr.to_xml(ctx.trust_version).as_bytes()));
         Ok(())
     })
 }

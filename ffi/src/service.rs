@@ -5,7 +5,8 @@
 use std::os::raw::{c_int, c_void};
 use std::time::Duration;
 
-use wssx::binding::{AuthRequest, Operation, ServicePolicy, TokenService};
+use wssx::binding::{identity, AuthRequest, Operation, ServicePolicy, TokenService};
+use wssx::message::KeyResolver;
 use wssx::{Error, ErrorKind};
 
 use crate::args::{bytes, handle, out_handle, out_value};
@@ -38,8 +39,8 @@ pub enum wssx_operation {
     WSSX_OP_CANCEL = 3,
     /// Validate a context.
     WSSX_OP_VALIDATE = 4,
-    /// Hand out the service's key exchange token (a service created by the C API has
-    /// none, so it answers such requests with wst:BadRequest).
+    /// Hand out the service's key exchange token (its certificate; a service without an
+    /// identity in its policy answers such requests with wst:BadRequest).
     WSSX_OP_KEY_EXCHANGE = 5,
 }
 
@@ -90,12 +91,28 @@ pub struct wssx_service_policy {
     /// Answer an issue request with a wst:SignChallenge first (WS-SecureConversation
     /// Appendix A.2 / B): the context is issued only to a requestor that returns the
     /// challenge in a SignChallengeResponse (the authorizer sees that leg and can check
-    /// who signed it). Default false. (The C requestor does not answer challenges yet:
-    /// its `wssx_pending_finish` reports WSSX_INVALID_REQUEST for one.)
+    /// who signed it). Default false. A C requestor answers with `wssx_pending_finish2` and
+    /// `wssx_requestor_answer_challenge`.
     pub challenge: bool,
     /// How long an unfinished multi-leg exchange (a challenge) is kept, in seconds.
     /// Default 300.
     pub exchange_timeout_seconds: u64,
+    /// Accept contexts a peer created and propagated in an unsolicited RSTR (direct key
+    /// transfer, see `wssx_service_accept_unsolicited`). Default false.
+    pub accept_unsolicited: bool,
+    /// The service's X.509 certificate (PEM or DER, `certificate_len` bytes); NULL (the
+    /// default) for none. With `private_key` it is the service's identity: requestor
+    /// entropy encrypted for it (xenc:EncryptedKey) is decrypted, key exchange token
+    /// requests (WSSX_OP_KEY_EXCHANGE) are answered with it, and propagated contexts
+    /// encrypted for it are accepted. Set both or neither; `wssx_service_new` copies them.
+    pub certificate: *const u8,
+    /// Length of `certificate` in bytes.
+    pub certificate_len: usize,
+    /// The private key of `certificate` (PEM, PKCS#8 or traditional, or PKCS#8 DER;
+    /// `private_key_len` bytes); NULL (the default) for none.
+    pub private_key: *const u8,
+    /// Length of `private_key` in bytes.
+    pub private_key_len: usize,
 }
 
 impl wssx_service_policy {
@@ -112,6 +129,32 @@ impl wssx_service_policy {
             issuer_entropy: d.issuer_entropy,
             challenge: d.challenge,
             exchange_timeout_seconds: d.exchange_timeout.as_secs(),
+            accept_unsolicited: d.accept_unsolicited,
+            certificate: std::ptr::null(),
+            certificate_len: 0,
+            private_key: std::ptr::null(),
+            private_key_len: 0,
+        }
+    }
+
+    /// The service's identity (certificate and private key), when the policy names one.
+    ///
+    /// # Safety
+    /// The pointers must be NULL or valid for their lengths.
+    unsafe fn identity(&self) -> Result<Option<KeyResolver>, Failure> {
+        let cert = bytes(self.certificate, self.certificate_len, "policy.certificate")?;
+        let key = bytes(self.private_key, self.private_key_len, "policy.private_key")?;
+        match (cert.is_empty(), key.is_empty()) {
+            (true, true) => Ok(None),
+            (false, false) => Ok(Some(identity::identity(cert, key)?)),
+            (false, true) => Err(Failure::invalid(
+                "policy.private_key",
+                "a certificate needs its private key",
+            )),
+            (true, false) => Err(Failure::invalid(
+                "policy.certificate",
+                "a private key needs its certificate",
+            )),
         }
     }
 
@@ -151,7 +194,7 @@ impl wssx_service_policy {
             issuer_entropy: self.issuer_entropy,
             challenge: self.challenge,
             exchange_timeout: Duration::from_secs(self.exchange_timeout_seconds),
-            ..ServicePolicy::default()
+            accept_unsolicited: self.accept_unsolicited,
         })
     }
 }
@@ -324,7 +367,9 @@ unsafe fn call_authorize(
 /// `user_data` must stay valid until the service is freed.
 ///
 /// Errors: WSSX_NULL_ARGUMENT, WSSX_INVALID_ARGUMENT (a lifetime of 0, an empty key size
-/// range, a default key size outside it or not a multiple of 8).
+/// range, a default key size outside it or not a multiple of 8, a certificate or private
+/// key that does not parse, one without the other, or a key that does not match the
+/// certificate).
 ///
 /// On success `*out` is a new handle owned by the caller (free with `wssx_service_free`);
 /// on failure it is NULL.
@@ -339,11 +384,14 @@ pub unsafe extern "C" fn wssx_service_new(
     guard("wssx_service_new", || {
         let out = out_handle(out, "out")?;
         let store = handle(store, "store")?.store.clone();
-        let policy = match policy.as_ref() {
-            Some(p) => p.to_core()?,
-            None => ServicePolicy::default(),
+        let (policy, keys) = match policy.as_ref() {
+            Some(p) => (p.to_core()?, p.identity()?),
+            None => (ServicePolicy::default(), None),
         };
         let mut service = TokenService::new(store, policy);
+        if let Some(keys) = keys {
+            service = service.with_keys(keys);
+        }
         if let Some(f) = authorize {
             let ud = UserData(user_data);
             service = service.with_authorizer(Box::new(move |r: &AuthRequest<'_>| {
@@ -423,6 +471,45 @@ pub unsafe extern "C" fn wssx_service_verify_message(
         let envelope = bytes(envelope, envelope_len, "envelope")?;
         let report = svc.service.verify_message(envelope)?;
         *out = Box::into_raw(Box::new(wssx_verify_report { report }));
+        Ok(())
+    })
+}
+
+/// Accept a context a peer created and propagated to this service (direct key transfer,
+/// WS-SecureConversation 3 / WS-Trust 1.4 key exchange pattern 1): `envelope`
+/// (`envelope_len` bytes) carries an unsolicited RSTR (as `wssx_context_propagate` makes)
+/// with the SCT and its key encrypted for this service's certificate, in the Body or in a
+/// wst:IssuedTokens header. With `require_signature` the message Body must be signed
+/// with the new context's key (proof of possession). The authorizer is asked as for an
+/// issue (WSSX_OP_ISSUE); the context is stored with the policy's lifetime (at most the
+/// lifetime the RSTR states).
+///
+/// Errors: WSSX_UNSUPPORTED_CONTEXT_TOKEN (the policy does not set
+/// `accept_unsolicited`), WSSX_INVALID_REQUEST (no RSTR with an SCT, no usable proof
+/// token, a key shorter than 16 bytes, a key encrypted for a service without an
+/// identity), WSSX_BAD_CONTEXT_TOKEN (the Identifier is already known),
+/// WSSX_FAILED_AUTHENTICATION (not signed with the new context, or refused by the
+/// authorizer), the errors of `wssx_verify`, WSSX_CALLBACK (a store callback failed).
+///
+/// On success `*identifier` is the new context's wsc:Identifier (UTF-8, NUL-terminated,
+/// owned by the caller, free with `wssx_buf_free`); on failure it is {NULL, 0}. Safe to
+/// call from several threads at once on one service.
+#[no_mangle]
+pub unsafe extern "C" fn wssx_service_accept_unsolicited(
+    svc: *const wssx_service,
+    envelope: *const u8,
+    envelope_len: usize,
+    require_signature: bool,
+    identifier: *mut wssx_buf,
+) -> wssx_status {
+    guard("wssx_service_accept_unsolicited", || {
+        let identifier = out_buf(identifier, "identifier")?;
+        let svc = handle(svc, "svc")?;
+        let envelope = bytes(envelope, envelope_len, "envelope")?;
+        let stored = svc
+            .service
+            .accept_unsolicited(envelope, require_signature)?;
+        put(identifier, Some(stored.identifier.as_bytes()));
         Ok(())
     })
 }

@@ -86,6 +86,19 @@ pub struct wssx_verify_options {
     pub max_xml_attributes: usize,
     /// Largest single text node, in bytes. Default 64 MiB.
     pub max_xml_text: usize,
+    /// A decryption identity: the receiver's X.509 certificate (PEM or DER,
+    /// `certificate_len` bytes) for messages protected with an ephemeral key in an
+    /// xenc:EncryptedKey addressed to it (see `wssx_protect_for_recipient`) rather than
+    /// with a security context. NULL (the default) for none. Set it together with
+    /// `private_key`; the options only borrow both.
+    pub certificate: *const u8,
+    /// Length of `certificate` in bytes.
+    pub certificate_len: usize,
+    /// The private key of `certificate` (PEM, PKCS#8 or traditional, or PKCS#8 DER;
+    /// `private_key_len` bytes); NULL (the default) for none.
+    pub private_key: *const u8,
+    /// Length of `private_key` in bytes.
+    pub private_key_len: usize,
 }
 
 impl wssx_verify_options {
@@ -104,14 +117,38 @@ impl wssx_verify_options {
             max_xml_elements: d.limits.max_elements,
             max_xml_attributes: d.limits.max_attributes,
             max_xml_text: d.limits.max_text,
+            certificate: std::ptr::null(),
+            certificate_len: 0,
+            private_key: std::ptr::null(),
+            private_key_len: 0,
         }
     }
 
     /// The core options these describe.
     ///
     /// # Safety
-    /// The pointers in `derive` must be NULL or valid for their lengths.
+    /// The pointers (and those in `derive`) must be NULL or valid for their lengths.
     pub(crate) unsafe fn to_core(self) -> Result<VerifyOptions, Failure> {
+        let cert = bytes(self.certificate, self.certificate_len, "opts.certificate")?;
+        let key = bytes(self.private_key, self.private_key_len, "opts.private_key")?;
+        let keys = match (cert.is_empty(), key.is_empty()) {
+            (true, true) => None,
+            (false, false) => Some(std::sync::Arc::new(wssx::binding::identity::identity(
+                cert, key,
+            )?)),
+            (false, true) => {
+                return Err(Failure::invalid(
+                    "opts.private_key",
+                    "a certificate needs its private key",
+                ))
+            }
+            (true, false) => {
+                return Err(Failure::invalid(
+                    "opts.certificate",
+                    "a private key needs its certificate",
+                ))
+            }
+        };
         Ok(VerifyOptions {
             clock_skew: Duration::from_secs(self.clock_skew_seconds),
             require_timestamp: self.require_timestamp,
@@ -125,8 +162,7 @@ impl wssx_verify_options {
                 max_attributes: self.max_xml_attributes,
                 max_text: self.max_xml_text,
             },
-            // Ephemeral-key (certificate) decryption is not in the C API yet.
-            keys: None,
+            keys,
         })
     }
 }

@@ -34,12 +34,14 @@ fi
 cflags="-Wall -Wextra -Werror -std=c11 -g -pthread -I$root/include"
 # The trust message tests read the fixtures of the core crate.
 fixtures="-DWSSX_TRUST_FIXTURES=\"$root/core/tests/fixtures/trust\""
+# The X.509 binding tests read the key transport fixture pair (recipient-cert/key.pem).
+fixtures="$fixtures -DWSSX_KEYTRANSPORT_FIXTURES=\"$root/core/tests/fixtures/keytransport\""
 srcs="$root/tests/c/harness.c $root/tests/c/test_wssx.c $root/tests/c/test_message.c"
 srcs="$srcs $root/tests/c/test_trust.c $root/tests/c/test_binding.c"
 
 step "compile and run against the shared library"
 # shellcheck disable=SC2086
-$cc $cflags "$fixtures" -o "$out/test_wssx" $srcs -L"$lib" -lwssx
+$cc $cflags $fixtures -o "$out/test_wssx" $srcs -L"$lib" -lwssx
 LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$out/test_wssx" >"$out/native.log" 2>&1 || {
     cat "$out/native.log"
     echo "run.sh: C API tests failed" >&2
@@ -62,7 +64,7 @@ fi
 
 step "compile and run against the static library"
 # shellcheck disable=SC2086
-$cc $cflags "$fixtures" -o "$out/test_wssx_static" $srcs "$lib/libwssx.a" \
+$cc $cflags $fixtures -o "$out/test_wssx_static" $srcs "$lib/libwssx.a" \
     -lssl -lcrypto -lpthread -ldl -lm
 "$out/test_wssx_static" >"$out/static.log" 2>&1 || {
     cat "$out/static.log"

@@ -13,6 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+#ifndef WSSX_KEYTRANSPORT_FIXTURES
+#error "compile with -DWSSX_KEYTRANSPORT_FIXTURES=\"<repo>/core/tests/fixtures/keytransport\""
+#endif
+
 #define TRUST05 "http://schemas.xmlsoap.org/ws/2005/02/trust"
 #define TRUST13 "http://docs.oasis-open.org/ws-sx/ws-trust/200512"
 #define STS "https://sts.example.org/sts"
@@ -876,20 +880,115 @@ static void test_policies(void) {
     wssx_context_free(ctx);
     wssx_service_free(svc);
 
-    /* A service that challenges first: the C requestor says it cannot answer. */
+    /* A service that challenges first: the requestor answers and gets its context. */
     EXPECT(WSSX_OK, wssx_service_policy_default(&policy));
     policy.challenge = true;
     policy.exchange_timeout_seconds = 60;
     EXPECT(WSSX_OK, wssx_service_new(store, &policy, NULL, NULL, &svc));
-    memset(&r, 0, sizeof r);
-    EXPECT(WSSX_OK, wssx_requestor_issue(comb, &r.envelope, &r.action, &r.content_type, &r.pending));
-    resp = handle(svc, &r.envelope, __LINE__);
-    CHECK(!resp.is_fault && CONTAINS(resp.envelope, "SignChallenge") && !CONTAINS(resp.envelope, "SecurityContextToken"));
-    ctx = POISON(wssx_context);
-    EXPECT(WSSX_INVALID_REQUEST, finish(&r, &resp, &kind, &ctx, &valid, &reason));
-    CHECK(ctx == NULL && strstr(wssx_last_error(), "SignChallenge") != NULL);
-    request_free(&r);
-    response_free(&resp);
+    {
+        wssx_challenge *ch = POISON(wssx_challenge);
+        wssx_buf text = {NULL, 0};
+        request a;
+        memset(&a, 0, sizeof a);
+        /* wssx_pending_finish reports the challenge (its text in `reason`) and drops it. */
+        memset(&r, 0, sizeof r);
+        EXPECT(WSSX_OK, wssx_requestor_issue(comb, &r.envelope, &r.action, &r.content_type, &r.pending));
+        resp = handle(svc, &r.envelope, __LINE__);
+        CHECK(!resp.is_fault && CONTAINS(resp.envelope, "SignChallenge") &&
+              !CONTAINS(resp.envelope, "SecurityContextToken"));
+        ctx = POISON(wssx_context);
+        EXPECT(WSSX_OK, finish(&r, &resp, &kind, &ctx, &valid, &reason));
+        CHECK(kind == WSSX_OUTCOME_CHALLENGE && ctx == NULL && reason.data != NULL && reason.len > 0);
+        wssx_buf_free(&reason);
+        request_free(&r);
+        response_free(&resp);
+
+        /* wssx_pending_finish2 hands the challenge out; answering it issues the context. */
+        memset(&r, 0, sizeof r);
+        EXPECT(WSSX_OK, wssx_requestor_issue(comb, &r.envelope, &r.action, &r.content_type, &r.pending));
+        resp = handle(svc, &r.envelope, __LINE__);
+        EXPECT(WSSX_OK, wssx_pending_finish2(r.pending, resp.envelope.data, resp.envelope.len, &kind, &ctx, &valid,
+                                             &reason, &ch));
+        r.pending = NULL;
+        CHECK(kind == WSSX_OUTCOME_CHALLENGE && ctx == NULL && ch != NULL && ch != POISON(wssx_challenge));
+        EXPECT(WSSX_OK, wssx_challenge_text(ch, &text));
+        CHECK(buf_eq(&text, &reason) && CONTAINS(resp.envelope, (const char *)text.data));
+        wssx_buf_free(&text);
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_challenge_text(ch, NULL));
+        text.data = (uint8_t *)POISON(uint8_t);
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_challenge_text(NULL, &text));
+        CHECK(text.data == NULL);
+        wssx_buf_free(&reason);
+        response_free(&resp);
+        edit_state keep = {0, 0};
+        EXPECT(WSSX_OK, wssx_requestor_answer_challenge(comb, ch, keep_envelope, &keep, &a.envelope, &a.action,
+                                                        &a.content_type, &a.pending));
+        CHECK(keep.calls == 1 && CONTAINS(a.envelope, "SignChallengeResponse") && CONTAINS(a.action, "/RSTR/SCT"));
+        resp = handle(svc, &a.envelope, __LINE__);
+        CHECK(!resp.is_fault && CONTAINS(resp.envelope, "SecurityContextToken"));
+        EXPECT(WSSX_OK, finish(&a, &resp, &kind, &ctx, &valid, &reason));
+        CHECK(kind == WSSX_OUTCOME_ISSUED && ctx != NULL);
+        if (ctx) EXPECT(WSSX_OK, use_ctx(svc, ctx, NULL, NULL, __LINE__));
+        wssx_context_free(ctx);
+        response_free(&resp);
+        /* The same answer again: the exchange is over, the service refuses it. */
+        resp = handle(svc, &a.envelope, __LINE__);
+        CHECK(resp.is_fault);
+        response_free(&resp);
+        request_free(&a);
+        request_free(&r);
+
+        /* A challenge not answered, NULLs, a failing sign callback (the challenge is
+           consumed in every case). */
+        memset(&r, 0, sizeof r);
+        EXPECT(WSSX_OK, wssx_requestor_issue(comb, &r.envelope, &r.action, &r.content_type, &r.pending));
+        resp = handle(svc, &r.envelope, __LINE__);
+        EXPECT(WSSX_OK, wssx_pending_finish2(r.pending, resp.envelope.data, resp.envelope.len, &kind, &ctx, &valid,
+                                             &reason, &ch));
+        r.pending = NULL;
+        wssx_buf_free(&reason);
+        wssx_challenge_free(ch);
+        wssx_challenge_free(NULL);
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_pending_finish2(NULL, NULL, 0, &kind, &ctx, &valid, &reason, &ch));
+        CHECK(ch == NULL);
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_requestor_answer_challenge(comb, NULL, NULL, NULL, &a.envelope, &a.action,
+                                                                   &a.content_type, &a.pending));
+        CHECK(a.pending == NULL && a.envelope.data == NULL);
+        request_free(&r);
+        memset(&r, 0, sizeof r);
+        EXPECT(WSSX_OK, wssx_requestor_issue(comb, &r.envelope, &r.action, &r.content_type, &r.pending));
+        EXPECT_FAILURE(wssx_pending_finish2(r.pending, resp.envelope.data, resp.envelope.len, &kind, &ctx, &valid,
+                                            &reason, &ch));
+        r.pending = NULL; /* another @Context: refused, consumed */
+        CHECK(ch == NULL && kind == WSSX_OUTCOME_NONE);
+        response_free(&resp);
+        request_free(&r);
+        memset(&r, 0, sizeof r);
+        EXPECT(WSSX_OK, wssx_requestor_issue(comb, &r.envelope, &r.action, &r.content_type, &r.pending));
+        resp = handle(svc, &r.envelope, __LINE__);
+        EXPECT(WSSX_OK, wssx_pending_finish2(r.pending, resp.envelope.data, resp.envelope.len, &kind, &ctx, &valid,
+                                             &reason, &ch));
+        r.pending = NULL;
+        wssx_buf_free(&reason);
+        a.pending = POISON(wssx_pending);
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_requestor_answer_challenge(NULL, ch, NULL, NULL, &a.envelope, &a.action,
+                                                                   &a.content_type, &a.pending));
+        CHECK(a.pending == NULL);
+        response_free(&resp);
+        request_free(&r);
+        memset(&r, 0, sizeof r);
+        EXPECT(WSSX_OK, wssx_requestor_issue(comb, &r.envelope, &r.action, &r.content_type, &r.pending));
+        resp = handle(svc, &r.envelope, __LINE__);
+        EXPECT(WSSX_OK, wssx_pending_finish2(r.pending, resp.envelope.data, resp.envelope.len, &kind, &ctx, &valid,
+                                             &reason, &ch));
+        r.pending = NULL;
+        wssx_buf_free(&reason);
+        EXPECT(WSSX_CALLBACK, wssx_requestor_answer_challenge(comb, ch, bad_utf8_edit, NULL, &a.envelope, &a.action,
+                                                              &a.content_type, &a.pending));
+        CHECK(a.pending == NULL && a.envelope.data == NULL);
+        response_free(&resp);
+        request_free(&r);
+    }
     wssx_service_free(svc);
 
     /* An authorizer that refuses: wst:FailedAuthentication. */
@@ -1425,10 +1524,246 @@ static void test_threads(void) {
     pthread_mutex_destroy(&az.lock);
 }
 
+/* ---- X.509: key exchange token, encrypted entropy, direct key transfer ----------------------- */
+
+/* A key transport fixture's bytes (malloc'd, NUL-terminated), or NULL (a failed check). */
+static char *kt_fixture(const char *name, size_t *len) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", WSSX_KEYTRANSPORT_FIXTURES, name);
+    FILE *f = fopen(path, "rb");
+    *len = 0;
+    if (f == NULL) {
+        check(0, __LINE__, path);
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *data = malloc((size_t)n + 1);
+    size_t got = fread(data, 1, (size_t)n, f);
+    fclose(f);
+    data[got] = 0;
+    *len = got;
+    return data;
+}
+
+/* Run one exchange: the outcome's status, kind, context and reason in the pointers. */
+static wssx_status exchange(const wssx_service *svc, request *r, wssx_outcome *kind, wssx_context **ctx,
+                            wssx_buf *reason, bool *fault) {
+    bool valid = false;
+    response resp = handle(svc, &r->envelope, __LINE__);
+    *fault = resp.is_fault;
+    wssx_status st = finish(r, &resp, kind, ctx, &valid, reason);
+    response_free(&resp);
+    request_free(r);
+    return st;
+}
+
+/* Knows no context. */
+static int no_lookup(void *user_data, const uint8_t *identifier, size_t identifier_len, const uint8_t *instance,
+                     size_t instance_len, uint8_t *secret_out, size_t secret_cap, size_t *secret_len) {
+    (void)user_data, (void)identifier, (void)identifier_len, (void)instance, (void)instance_len;
+    (void)secret_out, (void)secret_cap, (void)secret_len;
+    return WSSX_LOOKUP_UNKNOWN;
+}
+
+/* An ephemeral key for the fixture certificate (no context), decrypted with the identity in
+   the verify options. */
+static void ephemeral_key(const char *cert, size_t cert_len, const char *key, size_t key_len) {
+    wssx_buf secured = {NULL, 0}, ek = {NULL, 0};
+    wssx_verify_options v;
+    wssx_verify_report *report = NULL;
+    for (int sc = 0; sc < 2; sc++) {
+        EXPECT(WSSX_OK, wssx_protect_for_recipient(S(APP), U8(cert), cert_len, sc, WSSX_SIGN_AND_ENCRYPT, NULL,
+                                                   &secured, &ek));
+        CHECK(ek.len == 32 && CONTAINS(secured, "EncryptedKey") && !CONTAINS(secured, "SecurityContextToken") &&
+              !CONTAINS(secured, "<Ping"));
+        EXPECT(WSSX_OK, wssx_verify_options_default(&v));
+        CHECK(v.certificate == NULL && v.private_key == NULL);
+        /* Without the identity the key cannot be read. */
+        report = POISON(wssx_verify_report);
+        EXPECT_FAILURE(wssx_verify(secured.data, secured.len, no_lookup, NULL, &v, &report));
+        CHECK(report == NULL);
+        v.certificate = U8(cert), v.certificate_len = cert_len;
+        EXPECT(WSSX_INVALID_ARGUMENT, wssx_verify(secured.data, secured.len, no_lookup, NULL, &v, &report));
+        v.private_key = U8(cert), v.private_key_len = cert_len;
+        EXPECT(WSSX_INVALID_ARGUMENT, wssx_verify(secured.data, secured.len, no_lookup, NULL, &v, &report));
+        v.private_key = U8(key), v.private_key_len = key_len;
+        EXPECT(WSSX_OK, wssx_verify(secured.data, secured.len, no_lookup, NULL, &v, &report));
+        if (report) {
+            bool signed_ = false, decrypted = false;
+            wssx_verify_report_body_signed(report, &signed_);
+            wssx_verify_report_body_decrypted(report, &decrypted);
+            CHECK(signed_ && decrypted);
+            wssx_verify_report_free(report);
+            report = NULL;
+        }
+        wssx_buf_free(&secured), wssx_buf_free(&ek);
+        /* The key output is optional. */
+        EXPECT(WSSX_OK, wssx_protect_for_recipient(S(APP), U8(cert), cert_len, sc, WSSX_SIGN, NULL, &secured, NULL));
+        wssx_buf_free(&secured);
+    }
+    EXPECT(WSSX_INVALID_ARGUMENT, wssx_protect_for_recipient(S(APP), S("nope"), WSSX_SC_1_3, WSSX_SIGN, NULL,
+                                                             &secured, &ek));
+    EXPECT(WSSX_INVALID_ARGUMENT, wssx_protect_for_recipient(S(APP), U8(cert), cert_len, 9, WSSX_SIGN, NULL,
+                                                             &secured, &ek));
+    EXPECT(WSSX_NULL_ARGUMENT, wssx_protect_for_recipient(S(APP), NULL, 4, WSSX_SC_1_3, WSSX_SIGN, NULL, &secured,
+                                                          &ek));
+    EXPECT(WSSX_NULL_ARGUMENT, wssx_protect_for_recipient(S(APP), U8(cert), cert_len, WSSX_SC_1_3, WSSX_SIGN, NULL,
+                                                          NULL, &ek));
+    EXPECT_FAILURE(wssx_protect_for_recipient(S("<a/>"), U8(cert), cert_len, WSSX_SC_1_3, WSSX_SIGN, NULL, &secured,
+                                              &ek));
+    CHECK(secured.data == NULL && ek.data == NULL);
+}
+
+static void test_x509(void) {
+    size_t cert_len = 0, key_len = 0;
+    char *cert = kt_fixture("recipient-cert.pem", &cert_len);
+    char *key = kt_fixture("recipient-key.pem", &key_len);
+    if (cert == NULL || key == NULL) {
+        free(cert), free(key);
+        return;
+    }
+    wssx_store *store = NULL, *store2 = NULL;
+    wssx_service *plain = NULL, *svc = POISON(wssx_service);
+    wssx_service_policy policy;
+    wssx_outcome kind = WSSX_OUTCOME_NONE;
+    wssx_context *ctx = NULL;
+    wssx_buf reason = {NULL, 0}, der = {NULL, 0};
+    bool fault = false;
+    request r;
+    EXPECT(WSSX_OK, wssx_store_new_memory(1000, &store));
+    EXPECT(WSSX_OK, wssx_store_new_memory(1000, &store2));
+    EXPECT(WSSX_OK, wssx_service_new(store, NULL, NULL, NULL, &plain));
+
+    /* The identity in the policy: both or neither, and they must parse and match. */
+    EXPECT(WSSX_OK, wssx_service_policy_default(&policy));
+    CHECK(!policy.accept_unsolicited && policy.certificate == NULL && policy.private_key == NULL);
+    policy.certificate = U8(cert), policy.certificate_len = cert_len;
+    EXPECT(WSSX_INVALID_ARGUMENT, wssx_service_new(store2, &policy, NULL, NULL, &svc));
+    CHECK(svc == NULL);
+    policy.private_key = U8("garbage"), policy.private_key_len = 7;
+    EXPECT(WSSX_INVALID_ARGUMENT, wssx_service_new(store2, &policy, NULL, NULL, &svc));
+    policy.certificate = U8(key), policy.certificate_len = key_len;
+    policy.private_key = U8(key), policy.private_key_len = key_len;
+    EXPECT(WSSX_INVALID_ARGUMENT, wssx_service_new(store2, &policy, NULL, NULL, &svc));
+    policy.certificate = NULL, policy.certificate_len = 0;
+    EXPECT(WSSX_INVALID_ARGUMENT, wssx_service_new(store2, &policy, NULL, NULL, &svc));
+    policy.certificate = U8(cert), policy.certificate_len = cert_len;
+    policy.accept_unsolicited = true;
+    EXPECT(WSSX_OK, wssx_service_new(store2, &policy, NULL, NULL, &svc));
+    if (svc == NULL) goto out;
+
+    /* The key exchange token: the service's certificate, DER in `reason`. */
+    wssx_requestor *req = make_requestor(WSSX_TRUST_1_3, WSSX_SOAP_12, WSSX_ENTROPY_COMBINED);
+    memset(&r, 0, sizeof r);
+    EXPECT(WSSX_OK, wssx_requestor_key_exchange_token(req, &r.envelope, &r.action, &r.content_type, &r.pending));
+    CHECK(CONTAINS(r.action, "/RST/KET") && CONTAINS(r.envelope, "/KET"));
+    EXPECT(WSSX_OK, exchange(svc, &r, &kind, &ctx, &der, &fault));
+    CHECK(!fault && kind == WSSX_OUTCOME_KEY_EXCHANGE_TOKEN && ctx == NULL && der.data != NULL && der.len > 100 &&
+          der.data[0] == 0x30);
+    /* A service without an identity has none. */
+    memset(&r, 0, sizeof r);
+    EXPECT(WSSX_OK, wssx_requestor_key_exchange_token(req, &r.envelope, &r.action, &r.content_type, &r.pending));
+    EXPECT_FAILURE(exchange(plain, &r, &kind, &ctx, &reason, &fault));
+    CHECK(fault && kind == WSSX_OUTCOME_NONE && reason.data == NULL);
+    EXPECT(WSSX_NULL_ARGUMENT, wssx_requestor_key_exchange_token(NULL, &r.envelope, &r.action, &r.content_type,
+                                                                 &r.pending));
+    CHECK(r.pending == NULL && r.envelope.data == NULL);
+
+    /* Requestor entropy encrypted for the service (WS-SC A.1), from the DER or the PEM. */
+    for (int pem = 0; pem < 2; pem++) {
+        wssx_requestor_config cfg;
+        wssx_requestor *enc = NULL;
+        EXPECT(WSSX_OK, wssx_requestor_config_default(WSSX_TRUST_1_3, &cfg));
+        CHECK(cfg.service_certificate == NULL && cfg.service_certificate_len == 0);
+        cfg.to = U8(STS), cfg.to_len = strlen(STS);
+        cfg.service_certificate = pem ? U8(cert) : der.data;
+        cfg.service_certificate_len = pem ? cert_len : der.len;
+        EXPECT(WSSX_OK, wssx_requestor_new(&cfg, &enc));
+        memset(&r, 0, sizeof r);
+        EXPECT(WSSX_OK, wssx_requestor_issue(enc, &r.envelope, &r.action, &r.content_type, &r.pending));
+        CHECK(CONTAINS(r.envelope, "EncryptedKey") && !CONTAINS(r.envelope, "/Nonce"));
+        EXPECT(WSSX_OK, exchange(svc, &r, &kind, &ctx, &reason, &fault));
+        CHECK(!fault && kind == WSSX_OUTCOME_ISSUED && ctx != NULL);
+        if (ctx) EXPECT(WSSX_OK, use_ctx(svc, ctx, NULL, NULL, __LINE__));
+        wssx_context_free(ctx);
+        ctx = NULL;
+        /* The service without a private key cannot read it. */
+        memset(&r, 0, sizeof r);
+        EXPECT(WSSX_OK, wssx_requestor_issue(enc, &r.envelope, &r.action, &r.content_type, &r.pending));
+        EXPECT_FAILURE(exchange(plain, &r, &kind, &ctx, &reason, &fault));
+        CHECK(fault && ctx == NULL);
+        wssx_requestor_free(enc);
+        /* Not a certificate. */
+        cfg.service_certificate = U8(key), cfg.service_certificate_len = key_len;
+        enc = POISON(wssx_requestor);
+        EXPECT(WSSX_INVALID_ARGUMENT, wssx_requestor_new(&cfg, &enc));
+        CHECK(enc == NULL);
+    }
+
+    /* Direct key transfer: a context from `plain` propagated to `svc`. */
+    ctx = issue(req, plain, __LINE__);
+    if (ctx != NULL) {
+        wssx_buf rstr = {NULL, 0}, id = {NULL, 0}, want = {NULL, 0}, secured = {NULL, 0};
+        wssx_sct *sct = NULL;
+        EXPECT(WSSX_OK, wssx_context_propagate(ctx, U8(cert), cert_len, &rstr));
+        CHECK(CONTAINS(rstr, "RequestSecurityTokenResponse") && CONTAINS(rstr, "EncryptedKey") &&
+              CONTAINS(rstr, "SecurityContextToken"));
+        EXPECT(WSSX_OK, wssx_context_propagate(ctx, der.data, der.len, &secured));
+        wssx_buf_free(&secured);
+        EXPECT(WSSX_INVALID_ARGUMENT, wssx_context_propagate(ctx, S("nope"), &secured));
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_context_propagate(NULL, U8(cert), cert_len, &secured));
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_context_propagate(ctx, U8(cert), cert_len, NULL));
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_context_propagate(ctx, NULL, 5, &secured));
+        CHECK(secured.data == NULL);
+
+        const char *head = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body>";
+        const char *tail = "</s:Body></s:Envelope>";
+        size_t n = strlen(head) + rstr.len + strlen(tail);
+        char *env = malloc(n + 1);
+        snprintf(env, n + 1, "%s%s%s", head, (const char *)rstr.data, tail);
+        /* Unsigned: refused when a signature is required. */
+        EXPECT_FAILURE(wssx_service_accept_unsolicited(svc, U8(env), n, true, &id));
+        CHECK(id.data == NULL);
+        /* A service whose policy does not accept them. */
+        EXPECT(WSSX_UNSUPPORTED_CONTEXT_TOKEN, wssx_service_accept_unsolicited(plain, U8(env), n, false, &id));
+        EXPECT(WSSX_OK, wssx_context_protect(ctx, U8(env), n, WSSX_SIGN, NULL, &secured));
+        EXPECT(WSSX_OK, wssx_service_accept_unsolicited(svc, secured.data, secured.len, true, &id));
+        EXPECT(WSSX_OK, wssx_context_sct(ctx, &sct));
+        EXPECT(WSSX_OK, wssx_sct_identifier(sct, &want));
+        CHECK(buf_eq(&id, &want));
+        /* The recipient now verifies messages protected with the context. */
+        EXPECT(WSSX_OK, use_ctx(svc, ctx, NULL, NULL, __LINE__));
+        wssx_buf_free(&id);
+        /* Twice: the Identifier is known. */
+        EXPECT(WSSX_BAD_CONTEXT_TOKEN, wssx_service_accept_unsolicited(svc, secured.data, secured.len, true, &id));
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_service_accept_unsolicited(NULL, secured.data, secured.len, true, &id));
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_service_accept_unsolicited(svc, secured.data, secured.len, true, NULL));
+        EXPECT(WSSX_NULL_ARGUMENT, wssx_service_accept_unsolicited(svc, NULL, 3, true, &id));
+        EXPECT_FAILURE(wssx_service_accept_unsolicited(svc, S("<garbage"), false, &id));
+        CHECK(id.data == NULL);
+        free(env);
+        wssx_buf_free(&secured), wssx_buf_free(&want), wssx_buf_free(&rstr);
+        wssx_sct_free(sct);
+        wssx_context_free(ctx);
+    }
+    wssx_buf_free(&der);
+    wssx_requestor_free(req);
+    wssx_service_free(svc);
+    ephemeral_key(cert, cert_len, key, key_len);
+out:
+    wssx_service_free(plain);
+    wssx_store_free(store);
+    wssx_store_free(store2);
+    free(cert), free(key);
+}
+
 void test_binding(void) {
     test_lifecycles();
     test_policies();
     test_callback_store();
     test_binding_garbage();
+    test_x509();
     test_threads();
 }
