@@ -346,7 +346,7 @@ export declare class Pending {
    */
   finish(response: Buffer | Uint8Array | string): Outcome
   /** The operation this pending request belongs to. */
-  get operation(): 'issue' | 'renew' | 'amend' | 'cancel' | 'validate' | 'challenge'
+  get operation(): 'issue' | 'renew' | 'amend' | 'cancel' | 'validate' | 'challenge' | 'keyExchangeToken'
 }
 
 /**
@@ -403,6 +403,12 @@ export declare class Requestor {
    * before it is sent. Its pending Outcome is the issued context.
    */
   answerChallenge(challenge: Challenge, sign?: (envelope: Buffer) => Buffer | Uint8Array | string): Exchange
+  /**
+   * Ask the service for its key exchange token (a RequestType KET request). The Outcome
+   * is "keyExchangeToken" with the service's `certificate` (DER): configure a Requestor
+   * with it as `serviceCertificate` to send entropy encrypted for the service.
+   */
+  keyExchangeToken(): Exchange
   /**
    * True when a long-running client should renew `ctx` at `now` (default: the clock):
    * the key renewal interval has passed since it was issued, or less than the key
@@ -772,9 +778,18 @@ export declare class SecurityContext {
   /**
    * A new context created locally (the initiator of a direct key transfer): a fresh SCT
    * (with a wsu:Id) and a random key of `keyBits` bits (default 256), valid for
-   * `lifetimeSeconds` (default 3600), in `trustVersion` (default "1.3").
+   * `lifetime` seconds (default 3600), in `trustVersion` (default "1.3"). Takes
+   * `{trustVersion, keyBits, lifetime}`, or the same positionally
+   * (`create(trustVersion, keyBits, lifetimeSeconds)`).
    */
-  static create(trustVersion?: TrustVersion | string, keyBits?: number, lifetimeSeconds?: number): SecurityContext
+  static create(trustVersion?: CreateContextOptions | TrustVersion | string, keyBits?: number, lifetimeSeconds?: number): SecurityContext
+  /**
+   * Direct key transfer (WS-SC 3): an unsolicited RSTR (XML, in this context's trust
+   * version) carrying the SCT and its key encrypted for `certificate` (PEM or DER; RSA-OAEP),
+   * to send in a message body or a wst:IssuedTokens header of a message signed with
+   * this context. The recipient accepts it with `TokenService.acceptUnsolicited`.
+   */
+  propagate(certificate: Buffer | Uint8Array | string): Buffer
   /** The SecurityContextToken (a copy): Identifier, Instance, wsu:Id as issued. */
   get sct(): SecurityContextToken
   /** wsc:Identifier of the context. */
@@ -908,14 +923,14 @@ export declare class TokenService {
    */
   verifyMessage(envelope: Buffer | Uint8Array | string, opts?: VerifyOptions): VerifyReport
   /**
-   * Accept a context a peer created and propagated (direct key transfer): an unsolicited
-   * RSTR carrying the SCT and its key (a BinarySecret proof token; an EncryptedKey one
-   * needs service keys, which this face cannot give yet), in the Body or a
-   * wst:IssuedTokens header, in a message signed with that context's key (unless
-   * `requireSignature` is false). The policy must allow it (`acceptUnsolicited`).
-   * Returns the stored context.
+   * Accept a context a peer created and propagated (direct key transfer,
+   * `SecurityContext.propagate`): an unsolicited RSTR carrying the SCT and its key (a
+   * BinarySecret proof token, or an EncryptedKey one for the service's `identity`), in
+   * the Body or a wst:IssuedTokens header, in a message signed with that context's key
+   * (unless `requireSignature` is false: `{requireSignature: false}`, or `false`). The
+   * policy must allow it (`acceptUnsolicited`). Returns the stored context.
    */
-  acceptUnsolicited(envelope: Buffer | Uint8Array | string, requireSignature?: boolean): StoredContext
+  acceptUnsolicited(envelope: Buffer | Uint8Array | string, opts?: AcceptUnsolicitedOptions | boolean): StoredContext
   /**
    * Drop what expired before `now` (default: the clock) from the store; returns how many
    * entries went.
@@ -961,6 +976,12 @@ export declare class VerifyReport {
    * algorithm}], timestamp: {created, expires} | null}`, times as xsd:dateTime strings.
    */
   toJSON(): Record<string, unknown>
+}
+
+/** Options of `TokenService.acceptUnsolicited(envelope, opts)`. */
+export interface AcceptUnsolicitedOptions {
+  /** Require the message to be signed with the propagated context's key (default true). */
+  requireSignature?: boolean
 }
 
 /** Options of `requestor.amend`. */
@@ -1058,6 +1079,16 @@ export interface ContextStoreHooks {
   cancel: (identifier: string) => boolean | void
   /** Drop expired contexts. */
   purge?: (now: Date) => number | void
+}
+
+/** Options of `SecurityContext.create(opts)`. */
+export interface CreateContextOptions {
+  /** The WS-Trust version (default "1.3"). */
+  trustVersion?: TrustVersion | string
+  /** Key size in bits (default 256; a multiple of 8, 128..=8192). */
+  keyBits?: number
+  /** Lifetime in seconds (default 3600). */
+  lifetime?: number
 }
 
 /** One decrypted element. */
@@ -1199,11 +1230,13 @@ export interface MessageTimestamp {
  * "issued" / "renewed" / "amended" (`context`: the new or updated context),
  * "cancelled" (`context`: the cancelled context, now unusable),
  * "validated" (`valid`, `reason`, and `context`: the context asked about),
- * "challenge" (`challenge`: answer it with `requestor.answerChallenge`).
+ * "challenge" (`challenge`: answer it with `requestor.answerChallenge`),
+ * "keyExchangeToken" (`certificate`: the service's certificate, DER; give it to a
+ * Requestor as `serviceCertificate`).
  */
 export interface Outcome {
   /** Which outcome. */
-  kind: 'issued' | 'renewed' | 'amended' | 'cancelled' | 'validated' | 'challenge'
+  kind: 'issued' | 'renewed' | 'amended' | 'cancelled' | 'validated' | 'challenge' | 'keyExchangeToken'
   /** The context. */
   context: SecurityContext | null
   /** The validation result (validated). */
@@ -1212,6 +1245,8 @@ export interface Outcome {
   reason: string | null
   /** The service's challenge (challenge). */
   challenge: Challenge | null
+  /** The service's key exchange token, an X.509 certificate in DER (keyExchangeToken). */
+  certificate: Buffer | null
 }
 
 /**
@@ -1250,6 +1285,18 @@ export interface ProofToken {
   /** The element (encryptedKey, reference, other). */
   xml?: string | Buffer
 }
+
+/**
+ * Protect the SOAP envelope for the holder of the X.509 `certificate` (PEM or DER; no
+ * security context needed): a fresh 256-bit key, encrypted for the certificate's public
+ * key (xenc:EncryptedKey, RSA-OAEP, by thumbprint) in the Security header, from which the
+ * signature and encryption keys are derived (DerivedKeyTokens in the `scVersion`
+ * namespace, default "1.3"). `protection` is "sign", "encrypt" or "signAndEncrypt"
+ * (default; `opts.order` only with it). The recipient verifies with `verify(envelope,
+ * lookup, {identity})`. Errors as `sign`; "InvalidArgument" for a certificate that is
+ * not one.
+ */
+export declare function protectForRecipient(envelope: Buffer | Uint8Array | string, certificate: Buffer | Uint8Array | string, protection?: 'sign' | 'encrypt' | 'signAndEncrypt', opts?: ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }, scVersion?: ScVersion | string): RecipientProtected
 
 /**
  * Options of `sign`, `encrypt` and `signAndEncrypt`. The defaults are what WCF sends with
@@ -1326,6 +1373,17 @@ export declare function pSha1(secret: Buffer | Uint8Array, seed: Buffer | Uint8A
 /** `n` bytes from OpenSSL's CSPRNG (0 <= n <= MAX_RANDOM_BYTES; more is "LimitExceeded"). */
 export declare function randomBytes(n: number): Buffer
 
+/** What `protectForRecipient` produced. */
+export interface RecipientProtected {
+  /** The secured envelope (UTF-8 XML). */
+  envelope: Buffer
+  /**
+   * The ephemeral key the message was protected with (encrypted for the recipient in
+   * the Security header's xenc:EncryptedKey); keep it to check a reply protected with it.
+   */
+  key: Buffer
+}
+
 /** Options of `requestor.renew`. */
 export interface RenewOptions {
   /**
@@ -1372,6 +1430,12 @@ export interface RequestorConfig {
   keyRenewalInterval?: number
   /** Renew this long before a context expires (default 300 s, WCF's key rollover). */
   keyRollover?: number
+  /**
+   * The token service's X.509 certificate (PEM or DER bytes, or PEM text; e.g. the
+   * `certificate` of a "keyExchangeToken" outcome): requestor entropy then travels
+   * encrypted for it (xenc:EncryptedKey, RSA-OAEP), as in WS-SC Appendix A.1.
+   */
+  serviceCertificate?: Buffer | Uint8Array | string | null
 }
 
 /** The fields of a RequestSecurityToken (see the class's getters). */
@@ -1662,6 +1726,11 @@ export interface TokenServiceOptions {
   /** Accept contexts propagated in unsolicited RSTRs (`acceptUnsolicited`; default false). */
   acceptUnsolicited?: boolean
   /**
+   * The service's certificate and private key: decrypts key material encrypted for it
+   * (requestor entropy, WS-SC A.1; propagated contexts) and is its key exchange token.
+   */
+  identity?: X509Identity
+  /**
    * Decides who may do what, called synchronously on the JS thread during `handle`:
    * return a principal string (recorded with an issued context) or null / undefined /
    * true to allow, false to refuse (a FailedAuthentication fault). An exception it
@@ -1739,6 +1808,11 @@ export interface VerifyOptions {
   minKeyLength?: number
   /** Defaults and limits for deriving the keys of the message's DerivedKeyTokens. */
   derive?: DeriveOptions
+  /**
+   * This receiver's certificate and private key, for messages protected for it with an
+   * ephemeral key (xenc:EncryptedKey; `protectForRecipient`) rather than a context.
+   */
+  identity?: X509Identity | null
 }
 
 /** The version of the native addon (the wssx crate version). */
@@ -1774,4 +1848,12 @@ export interface WrapOptions {
    * envelope is a request with an anonymous ReplyTo.
    */
   relatesTo?: string
+}
+
+/** A certificate and its private key (PEM or DER bytes, or PEM text), checked to match. */
+export interface X509Identity {
+  /** The X.509 certificate (PEM or DER). */
+  certificate: Buffer | Uint8Array | string
+  /** Its private key (PEM, PKCS#8 or traditional; or PKCS#8 DER). */
+  privateKey: Buffer | Uint8Array | string
 }

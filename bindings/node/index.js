@@ -45,6 +45,7 @@ module.exports.inspect = native.inspect
 module.exports.sign = native.sign
 module.exports.encrypt = native.encrypt
 module.exports.signAndEncrypt = native.signAndEncrypt
+module.exports.protectForRecipient = native.protectForRecipient
 module.exports.verify = native.verify
 module.exports.c14n = native.c14n
 module.exports.errorCodes = native.errorCodes

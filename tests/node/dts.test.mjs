@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { pkgDir, rnd, wssx } from './helpers.mjs'
+import { pkgDir, repo, rnd, wssx } from './helpers.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const dtsPath = join(pkgDir, 'index.d.ts')
@@ -164,7 +164,9 @@ test('option interfaces match the options the functions accept', () => {
   assert.ok(wssx.signAndEncrypt(env, sct2, secret, psample).length > 0)
   const secured = wssx.sign(env, sct2, secret)
   const verifyKeys = interfaceKeys('VerifyOptions')
-  const vsample = { clockSkew: 60, requireTimestamp: true, now: new Date(), minKeyLength: 16, derive: { maxNonce: 32 } }
+  const keytransport = join(repo, 'core', 'tests', 'fixtures', 'keytransport')
+  const identity = { certificate: readFileSync(join(keytransport, 'recipient-cert.pem')), privateKey: readFileSync(join(keytransport, 'recipient-key.pem')) }
+  const vsample = { clockSkew: 60, requireTimestamp: true, now: new Date(), minKeyLength: 16, derive: { maxNonce: 32 }, identity }
   assert.deepEqual(verifyKeys.sort(), Object.keys(vsample).sort())
   for (const k of verifyKeys) assert.ok(wssx.verify(secured, () => secret, { [k]: vsample[k] }).bodySigned, k)
   const c14nKeys = interfaceKeys('C14nOptions')
@@ -178,6 +180,7 @@ test('option interfaces match the options the functions accept', () => {
   assert.deepEqual(Object.keys(r.signed[0]), interfaceKeys('SignedPart'))
   assert.deepEqual(Object.keys(r.decrypted[0]), interfaceKeys('DecryptedPart'))
   assert.deepEqual(Object.keys(r.timestamp), interfaceKeys('MessageTimestamp'))
+  assert.deepEqual(Object.keys(wssx.protectForRecipient(env, identity.certificate)), interfaceKeys('RecipientProtected'))
 })
 
 test('trust and binding interfaces match what the functions accept and give', () => {
@@ -211,16 +214,21 @@ test('trust and binding interfaces match what the functions accept and give', ()
   accepts('TokenLifetimeInit', { created: 0, expires: Date.now() }, (o) => new RequestSecurityToken({ lifetime: o }))
   accepts('TokenTargetReference', { identifier: 'urn:x', instance: null }, (o) => new RequestSecurityToken({ cancelTarget: { identifier: 'urn:x', ...o } }))
   accepts('WrapOptions', { version: '2005/02', soapVersion: '1.1', addressing: '2004/08', action: 'RST/SCT', to: 'urn:to', messageId: 'urn:m', relatesTo: 'urn:r' }, (o) => Envelope.wrap(new RequestSecurityToken(), o))
+  const fixture = (f) => readFileSync(join(repo, 'core', 'tests', 'fixtures', 'keytransport', f))
+  const identity = { certificate: fixture('recipient-cert.pem'), privateKey: fixture('recipient-key.pem') }
   accepts(
     'RequestorConfig',
-    { to: 'urn:sts', trustVersion: '2005/02', soapVersion: '1.1', addressing: null, keySize: 128, entropy: 'none', lifetime: 60, appliesTo: 'urn:rp', protect: { suite: 'Basic128' }, keyRenewalInterval: 3600, keyRollover: 60 },
+    { to: 'urn:sts', trustVersion: '2005/02', soapVersion: '1.1', addressing: null, keySize: 128, entropy: 'none', lifetime: 60, appliesTo: 'urn:rp', protect: { suite: 'Basic128' }, keyRenewalInterval: 3600, keyRollover: 60, serviceCertificate: identity.certificate },
     (o) => new Requestor({ to: 'urn:sts', ...o }),
   )
   accepts(
     'TokenServiceOptions',
-    { contextLifetime: 60, defaultKeySize: 128, keySizeRange: [128, 256], acceptRequestorEntropy: false, renewExpired: true, clockSkew: 10, challenge: true, exchangeTimeout: 30, issuerEntropy: false, acceptUnsolicited: true, authorize: () => true },
+    { contextLifetime: 60, defaultKeySize: 128, keySizeRange: [128, 256], acceptRequestorEntropy: false, renewExpired: true, clockSkew: 10, challenge: true, exchangeTimeout: 30, issuerEntropy: false, acceptUnsolicited: true, identity, authorize: () => true },
     (o) => new TokenService(new MemoryStore(), o),
   )
+  accepts('X509Identity', identity, (o) => new TokenService(new MemoryStore(), { identity: { ...identity, ...o } }))
+  accepts('CreateContextOptions', { trustVersion: '2005/02', keyBits: 128, lifetime: 60 }, (o) => SecurityContext.create(o))
+  assert.deepEqual(interfaceKeys('AcceptUnsolicitedOptions'), ['requireSignature'])
   accepts('MemoryStoreOptions', { rollover: 10 }, (o) => new MemoryStore(10, o))
   const store = new MemoryStore(10)
   accepts(

@@ -3,7 +3,9 @@
 // fails the file).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { NS, assertWssxError, rint, rnd, throwsCode, wssx } from './helpers.mjs'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { NS, assertWssxError, repo, rint, rnd, throwsCode, wssx } from './helpers.mjs'
 
 const { SecurityContextToken, DerivedKeyToken } = wssx
 const PARSERS = {
@@ -145,6 +147,10 @@ test('non-UTF-8, empty and non-token documents', () => {
 // --- wrong types ----------------------------------------------------------------------
 
 const buf = () => rnd(16)
+const KEYTRANSPORT = join(repo, 'core', 'tests', 'fixtures', 'keytransport')
+const CERT = readFileSync(join(KEYTRANSPORT, 'recipient-cert.pem'))
+const KEY = readFileSync(join(KEYTRANSPORT, 'recipient-key.pem'))
+const APP_ENV = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><p xmlns="urn:p"/></s:Body></s:Envelope>'
 const ALL_VALUES = {
   undefined: undefined,
   null: null,
@@ -202,6 +208,10 @@ const CALLS = [
   ['new TokenService', (a) => new wssx.TokenService(...a), [new wssx.MemoryStore(), {}], [() => false, (v) => isNullish(v) || (v !== null && typeof v === 'object' && Object.keys(v).length === 0 && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer))]],
   ['TokenService#handle', (a) => SERVICE.handle(...a), [GOOD_SCT], [isXml]],
   ['SecurityContext.create', (a) => wssx.SecurityContext.create(...a), ['1.3', 256, 60], [isNullish, (v) => isNullish(v), (v) => isUint(v) || isNullish(v)]],
+  ['SecurityContext#propagate', (a) => wssx.SecurityContext.create().propagate(...a), [CERT], [() => false]],
+  ['new Requestor (serviceCertificate)', (a) => new wssx.Requestor({ to: 'urn:sts', serviceCertificate: a[0] }), [CERT], [isNullish]],
+  ['new TokenService (identity)', (a) => new wssx.TokenService(new wssx.MemoryStore(), { identity: { certificate: a[0], privateKey: a[1] } }), [CERT, KEY], [() => false, () => false]],
+  ['protectForRecipient', (a) => wssx.protectForRecipient(...a), [APP_ENV, CERT, 'sign', {}, '1.3'], [isXml, () => false, isNullish, (v) => isNullish(v) || (v !== null && typeof v === 'object' && Object.keys(v).length === 0 && !Array.isArray(v) && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer)), isNullish]],
 ]
 
 for (const [name, call, good, ok] of CALLS) {

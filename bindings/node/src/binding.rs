@@ -85,11 +85,15 @@ pub struct Exchange {
 /// "issued" / "renewed" / "amended" (`context`: the new or updated context),
 /// "cancelled" (`context`: the cancelled context, now unusable),
 /// "validated" (`valid`, `reason`, and `context`: the context asked about),
-/// "challenge" (`challenge`: answer it with `requestor.answerChallenge`).
+/// "challenge" (`challenge`: answer it with `requestor.answerChallenge`),
+/// "keyExchangeToken" (`certificate`: the service's certificate, DER; give it to a
+/// Requestor as `serviceCertificate`).
 #[napi(object, object_from_js = false, use_nullable = true)]
 pub struct Outcome {
     /// Which outcome.
-    #[napi(ts_type = "'issued' | 'renewed' | 'amended' | 'cancelled' | 'validated' | 'challenge'")]
+    #[napi(
+        ts_type = "'issued' | 'renewed' | 'amended' | 'cancelled' | 'validated' | 'challenge' | 'keyExchangeToken'"
+    )]
     pub kind: String,
     /// The context.
     pub context: Option<SecurityContext>,
@@ -99,6 +103,8 @@ pub struct Outcome {
     pub reason: Option<String>,
     /// The service's challenge (challenge).
     pub challenge: Option<Challenge>,
+    /// The service's key exchange token, an X.509 certificate in DER (keyExchangeToken).
+    pub certificate: Option<Buffer>,
 }
 
 /// A context as a token service stores it (one key instance). This is also what a
@@ -212,6 +218,18 @@ pub struct AuthorizeRequest {
     pub context: Option<StoredContext>,
 }
 
+/// A certificate and its private key (PEM or DER bytes, or PEM text), checked to match.
+#[allow(dead_code)]
+#[napi(object, object_to_js = false)]
+pub struct X509Identity {
+    /// The X.509 certificate (PEM or DER).
+    #[napi(ts_type = "Buffer | Uint8Array | string")]
+    pub certificate: Buffer,
+    /// Its private key (PEM, PKCS#8 or traditional; or PKCS#8 DER).
+    #[napi(ts_type = "Buffer | Uint8Array | string")]
+    pub private_key: Buffer,
+}
+
 /// Options of `new TokenService(store, opts)`: the service policy (core's ServicePolicy;
 /// durations in seconds) and the authorize hook.
 #[allow(dead_code)]
@@ -239,6 +257,9 @@ pub struct TokenServiceOptions {
     pub issuer_entropy: Option<bool>,
     /// Accept contexts propagated in unsolicited RSTRs (`acceptUnsolicited`; default false).
     pub accept_unsolicited: Option<bool>,
+    /// The service's certificate and private key: decrypts key material encrypted for it
+    /// (requestor entropy, WS-SC A.1; propagated contexts) and is its key exchange token.
+    pub identity: Option<X509Identity>,
     /// Decides who may do what, called synchronously on the JS thread during `handle`:
     /// return a principal string (recorded with an issued context) or null / undefined /
     /// true to allow, false to refuse (a FailedAuthentication fault). An exception it
@@ -340,6 +361,34 @@ fn stored_arg(what: &str, v: Unknown<'_>) -> Result<CoreStored> {
 }
 
 // ---------------------------------------------------------------------------------------
+// X.509 material (parsed by core: this crate links no OpenSSL of its own)
+// ---------------------------------------------------------------------------------------
+
+/// The bytes of a certificate or key argument: a Buffer / Uint8Array (PEM or DER) or a
+/// PEM string.
+pub(crate) fn x509_bytes(what: &str, v: Unknown<'_>) -> Result<Vec<u8>> {
+    xml_input(what, v).map_err(|_| arg_err(what, "expected a Buffer or Uint8Array (PEM or DER) or a PEM string"))
+}
+
+/// Core's parse error about `what`, as an InvalidArgument error naming it.
+pub(crate) fn x509_err(what: &str) -> impl Fn(Error) -> crate::conv::JsError + '_ {
+    move |e| arg_err(what, e.message().to_string())
+}
+
+/// `{certificate, privateKey}` as core's key resolver (one certificate and its key).
+pub(crate) fn identity_arg(what: &str, v: Unknown<'_>) -> Result<wssx::message::KeyResolver> {
+    let o = options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected {certificate, privateKey}"))?;
+    known_keys(&o, what, &["certificate", "privateKey"])?;
+    let get = |k: &str| -> Result<Vec<u8>> {
+        let path = format!("{what}.{k}");
+        let v = member(&o, what, k)?.ok_or_else(|| arg_err(what, format!("the identity has no {k}")))?;
+        x509_bytes(&path, v)
+    };
+    let (cert, key) = (get("certificate")?, get("privateKey")?);
+    wssx::binding::identity::identity(&cert, &key).map_err(x509_err(what))
+}
+
+// ---------------------------------------------------------------------------------------
 // SecurityContext
 // ---------------------------------------------------------------------------------------
 
@@ -391,6 +440,27 @@ fn now_arg(what: &str, v: Option<Unknown<'_>>) -> Result<Instant> {
         Some(v) => instant(what, v),
         None => Ok(Instant::now()),
     }
+}
+
+/// Options of `SecurityContext.create(opts)`.
+#[allow(dead_code)]
+#[napi(object, object_to_js = false)]
+pub struct CreateContextOptions {
+    /// The WS-Trust version (default "1.3").
+    #[napi(ts_type = "TrustVersion | string")]
+    pub trust_version: Option<String>,
+    /// Key size in bits (default 256; a multiple of 8, 128..=8192).
+    pub key_bits: Option<f64>,
+    /// Lifetime in seconds (default 3600).
+    pub lifetime: Option<f64>,
+}
+
+/// Options of `TokenService.acceptUnsolicited(envelope, opts)`.
+#[allow(dead_code)]
+#[napi(object, object_to_js = false)]
+pub struct AcceptUnsolicitedOptions {
+    /// Require the message to be signed with the propagated context's key (default true).
+    pub require_signature: Option<bool>,
 }
 
 /// Fields of `new SecurityContext(fields)`: restore a context kept elsewhere.
@@ -489,23 +559,60 @@ impl SecurityContext {
 
     /// A new context created locally (the initiator of a direct key transfer): a fresh SCT
     /// (with a wsu:Id) and a random key of `keyBits` bits (default 256), valid for
-    /// `lifetimeSeconds` (default 3600), in `trustVersion` (default "1.3").
+    /// `lifetime` seconds (default 3600), in `trustVersion` (default "1.3"). Takes
+    /// `{trustVersion, keyBits, lifetime}`, or the same positionally
+    /// (`create(trustVersion, keyBits, lifetimeSeconds)`).
     #[napi(factory)]
     pub fn create(
-        #[napi(ts_arg_type = "TrustVersion | string")] trust_version: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "CreateContextOptions | TrustVersion | string")] trust_version: Option<Unknown<'_>>,
         #[napi(ts_arg_type = "number")] key_bits: Option<Unknown<'_>>,
         #[napi(ts_arg_type = "number")] lifetime_seconds: Option<Unknown<'_>>,
     ) -> Result<Self> {
-        let v = trust_version_or("trustVersion", trust_version, Tv::V1_3)?;
-        let bits = present("keyBits", key_bits)?.map(|b| u32_of("keyBits", b)).transpose()?.unwrap_or(256);
+        let (trust_version, key_bits, lifetime_seconds, names) = match present("opts", trust_version)? {
+            Some(v) if value_type("opts", &v)? == ValueType::Object => {
+                if present("keyBits", key_bits)?.is_some() || present("lifetimeSeconds", lifetime_seconds)?.is_some() {
+                    return Err(arg_err("opts", "with an options object, give keyBits and lifetime in it"));
+                }
+                let o = options("opts", Some(v))?.ok_or_else(|| arg_err("opts", "expected an options object"))?;
+                known_keys(&o, "opts", &["trustVersion", "keyBits", "lifetime"])?;
+                (
+                    member(&o, "opts", "trustVersion")?,
+                    member(&o, "opts", "keyBits")?,
+                    member(&o, "opts", "lifetime")?,
+                    ["opts.trustVersion", "opts.keyBits", "opts.lifetime"],
+                )
+            }
+            v => (v, key_bits, lifetime_seconds, ["trustVersion", "keyBits", "lifetimeSeconds"]),
+        };
+        let v = trust_version_or(names[0], trust_version, Tv::V1_3)?;
+        let bits = present(names[1], key_bits)?.map(|b| u32_of(names[1], b)).transpose()?.unwrap_or(256);
         if bits < 128 || bits % 8 != 0 || bits > 8192 {
-            return Err(arg_err("keyBits", format!("{bits} is not a key size (a multiple of 8, 128..=8192)")));
+            return Err(arg_err(names[1], format!("{bits} is not a key size (a multiple of 8, 128..=8192)")));
         }
-        let life = present("lifetimeSeconds", lifetime_seconds)?
-            .map(|l| seconds("lifetimeSeconds", l))
+        let life = present(names[2], lifetime_seconds)?
+            .map(|l| seconds(names[2], l))
             .transpose()?
             .unwrap_or(std::time::Duration::from_secs(3600));
         Ok(SecurityContext::wrap(core(CoreContext::create(v, bits, life))?))
+    }
+
+    /// Direct key transfer (WS-SC 3): an unsolicited RSTR (XML, in this context's trust
+    /// version) carrying the SCT and its key encrypted for `certificate` (PEM or DER; RSA-OAEP),
+    /// to send in a message body or a wst:IssuedTokens header of a message signed with
+    /// this context. The recipient accepts it with `TokenService.acceptUnsolicited`.
+    #[napi]
+    pub fn propagate(
+        &self,
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] certificate: Unknown<'_>,
+    ) -> Result<Buffer> {
+        let b = x509_bytes("certificate", certificate)?;
+        let cert = wssx::binding::identity::certificate(&b).map_err(x509_err("certificate"))?;
+        let c = self.get();
+        if c.cancelled {
+            return Err(core_err(Error::new(ErrorKind::BadContextToken, "the context was cancelled")));
+        }
+        let rstr = core(c.propagate(&cert))?;
+        Ok(rstr.to_xml(c.trust_version).into_bytes().into())
     }
 
     /// The SecurityContextToken (a copy): Identifier, Instance, wsu:Id as issued.
@@ -704,6 +811,11 @@ pub struct RequestorConfig {
     pub key_renewal_interval: Option<f64>,
     /// Renew this long before a context expires (default 300 s, WCF's key rollover).
     pub key_rollover: Option<f64>,
+    /// The token service's X.509 certificate (PEM or DER bytes, or PEM text; e.g. the
+    /// `certificate` of a "keyExchangeToken" outcome): requestor entropy then travels
+    /// encrypted for it (xenc:EncryptedKey, RSA-OAEP), as in WS-SC Appendix A.1.
+    #[napi(ts_type = "Buffer | Uint8Array | string | null")]
+    pub service_certificate: Option<Buffer>,
 }
 
 /// Options of `requestor.renew`.
@@ -748,6 +860,7 @@ fn config_arg(what: &str, v: Unknown<'_>) -> Result<CoreConfig> {
             "protect",
             "keyRenewalInterval",
             "keyRollover",
+            "serviceCertificate",
         ],
     )?;
     let p = |k: &str| format!("{what}.{k}");
@@ -787,6 +900,11 @@ fn config_arg(what: &str, v: Unknown<'_>) -> Result<CoreConfig> {
     }
     if let Some(v) = member(&o, what, "keyRollover")? {
         c.key_rollover = seconds(&p("keyRollover"), v)?;
+    }
+    if let Some(v) = member(&o, what, "serviceCertificate")? {
+        let path = p("serviceCertificate");
+        let b = x509_bytes(&path, v)?;
+        c.service_certificate = Some(wssx::binding::identity::certificate(&b).map_err(x509_err(&path))?);
     }
     Ok(c)
 }
@@ -857,6 +975,7 @@ enum Op {
     Cancel,
     Validate,
     Challenge,
+    KeyExchangeToken,
 }
 
 #[napi]
@@ -1007,6 +1126,14 @@ impl Requestor {
         calls.finish(exchange(r, Op::Challenge, None))
     }
 
+    /// Ask the service for its key exchange token (a RequestType KET request). The Outcome
+    /// is "keyExchangeToken" with the service's `certificate` (DER): configure a Requestor
+    /// with it as `serviceCertificate` to send entropy encrypted for the service.
+    #[napi]
+    pub fn key_exchange_token(&self) -> Result<Exchange> {
+        exchange(self.inner.key_exchange_token(), Op::KeyExchangeToken, None)
+    }
+
     /// True when a long-running client should renew `ctx` at `now` (default: the clock):
     /// the key renewal interval has passed since it was issued, or less than the key
     /// rollover margin of its lifetime is left.
@@ -1072,6 +1199,7 @@ impl Pending {
             valid: None,
             reason: None,
             challenge: None,
+            certificate: None,
         };
         Ok(match core(p.finish(&response))? {
             CoreOutcome::Issued(c) => out("issued", Some(SecurityContext::wrap(c))),
@@ -1103,14 +1231,19 @@ impl Pending {
                 o.challenge = Some(Challenge { inner: c });
                 o
             }
-            CoreOutcome::KeyExchangeToken(_) => {
-                return Err(core_err(Error::new(ErrorKind::InvalidRequest, "unexpected key exchange token response")))
+            CoreOutcome::KeyExchangeToken(cert) => {
+                let mut o = out("keyExchangeToken", None);
+                o.certificate = Some(core(wssx::binding::identity::certificate_der(&cert))?.into());
+                o
             }
         })
     }
 
     /// The operation this pending request belongs to.
-    #[napi(getter, ts_return_type = "'issue' | 'renew' | 'amend' | 'cancel' | 'validate' | 'challenge'")]
+    #[napi(
+        getter,
+        ts_return_type = "'issue' | 'renew' | 'amend' | 'cancel' | 'validate' | 'challenge' | 'keyExchangeToken'"
+    )]
     pub fn operation(&self) -> &'static str {
         match self.op {
             Op::Issue => "issue",
@@ -1119,6 +1252,7 @@ impl Pending {
             Op::Cancel => "cancel",
             Op::Validate => "validate",
             Op::Challenge => "challenge",
+            Op::KeyExchangeToken => "keyExchangeToken",
         }
     }
 }
@@ -1556,6 +1690,7 @@ impl TokenService {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let mut policy = ServicePolicy::default();
         let mut authorize = None;
+        let mut keys = None;
         if let Some(o) = options("opts", opts)? {
             known_keys(
                 &o,
@@ -1571,10 +1706,12 @@ impl TokenService {
                     "exchangeTimeout",
                     "issuerEntropy",
                     "acceptUnsolicited",
+                    "identity",
                     "authorize",
                 ],
             )?;
             policy = policy_arg(&o, "opts")?;
+            keys = member(&o, "opts", "identity")?.map(|v| identity_arg("opts.identity", v)).transpose()?;
             authorize = function_arg("opts.authorize", member(&o, "opts", "authorize")?)?;
         }
         let (core_store, js_store): (Arc<dyn ContextStore>, Option<sys::napi_value>) =
@@ -1597,6 +1734,9 @@ impl TokenService {
                 }
             };
         let mut service = CoreService::new(core_store, policy);
+        if let Some(k) = keys {
+            service = service.with_keys(k);
+        }
         if authorize.is_some() {
             service = service.with_authorizer(Box::new(move |req: &AuthRequest<'_>| js_authorize(id, req)));
         }
@@ -1669,24 +1809,33 @@ impl TokenService {
         self.with_hooks(env, |s| Ok(VerifyReport { inner: core(s.verify_message_with(&envelope, opts))? }))
     }
 
-    /// Accept a context a peer created and propagated (direct key transfer): an unsolicited
-    /// RSTR carrying the SCT and its key (a BinarySecret proof token; an EncryptedKey one
-    /// needs service keys, which this face cannot give yet), in the Body or a
-    /// wst:IssuedTokens header, in a message signed with that context's key (unless
-    /// `requireSignature` is false). The policy must allow it (`acceptUnsolicited`).
-    /// Returns the stored context.
+    /// Accept a context a peer created and propagated (direct key transfer,
+    /// `SecurityContext.propagate`): an unsolicited RSTR carrying the SCT and its key (a
+    /// BinarySecret proof token, or an EncryptedKey one for the service's `identity`), in
+    /// the Body or a wst:IssuedTokens header, in a message signed with that context's key
+    /// (unless `requireSignature` is false: `{requireSignature: false}`, or `false`). The
+    /// policy must allow it (`acceptUnsolicited`). Returns the stored context.
     #[napi]
     pub fn accept_unsolicited(
         &self,
         env: &Env,
         #[napi(ts_arg_type = "Buffer | Uint8Array | string")] envelope: Unknown<'_>,
-        #[napi(ts_arg_type = "boolean")] require_signature: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "AcceptUnsolicitedOptions | boolean")] opts: Option<Unknown<'_>>,
     ) -> Result<StoredContext> {
         let envelope = xml_input("envelope", envelope)?;
-        let require = present("requireSignature", require_signature)?
-            .map(|b| boolean("requireSignature", b))
-            .transpose()?
-            .unwrap_or(true);
+        let require = match present("opts", opts)? {
+            Some(v) if value_type("opts", &v)? == ValueType::Boolean => boolean("requireSignature", v)?,
+            v => match options("opts", v)? {
+                Some(o) => {
+                    known_keys(&o, "opts", &["requireSignature"])?;
+                    member(&o, "opts", "requireSignature")?
+                        .map(|b| boolean("opts.requireSignature", b))
+                        .transpose()?
+                        .unwrap_or(true)
+                }
+                None => true,
+            },
+        };
         self.with_hooks(env, |s| Ok(stored_js(&core(s.accept_unsolicited(&envelope, require))?)))
     }
 

@@ -103,6 +103,10 @@ pub struct VerifyOptions {
     pub min_key_length: Option<f64>,
     /// Defaults and limits for deriving the keys of the message's DerivedKeyTokens.
     pub derive: Option<DeriveOptions>,
+    /// This receiver's certificate and private key, for messages protected for it with an
+    /// ephemeral key (xenc:EncryptedKey; `protectForRecipient`) rather than a context.
+    #[napi(ts_type = "X509Identity | null")]
+    pub identity: Option<f64>,
 }
 
 /// Options of `c14n`.
@@ -252,6 +256,60 @@ fn protect(
     let opts = protect_options("opts", opts, what == Protection::SignAndEncrypt)?;
     let ctx = ContextKey { sct: sct.clone(), secret };
     Ok(core(message::protect(&envelope, &ctx, what, &opts))?.into_bytes().into())
+}
+
+/// What `protectForRecipient` produced.
+#[napi(object, object_from_js = false)]
+pub struct RecipientProtected {
+    /// The secured envelope (UTF-8 XML).
+    pub envelope: Buffer,
+    /// The ephemeral key the message was protected with (encrypted for the recipient in
+    /// the Security header's xenc:EncryptedKey); keep it to check a reply protected with it.
+    pub key: Buffer,
+}
+
+/// Protect the SOAP envelope for the holder of the X.509 `certificate` (PEM or DER; no
+/// security context needed): a fresh 256-bit key, encrypted for the certificate's public
+/// key (xenc:EncryptedKey, RSA-OAEP, by thumbprint) in the Security header, from which the
+/// signature and encryption keys are derived (DerivedKeyTokens in the `scVersion`
+/// namespace, default "1.3"). `protection` is "sign", "encrypt" or "signAndEncrypt"
+/// (default; `opts.order` only with it). The recipient verifies with `verify(envelope,
+/// lookup, {identity})`. Errors as `sign`; "InvalidArgument" for a certificate that is
+/// not one.
+#[napi]
+pub fn protect_for_recipient(
+    #[napi(ts_arg_type = "Buffer | Uint8Array | string")] envelope: Unknown<'_>,
+    #[napi(ts_arg_type = "Buffer | Uint8Array | string")] certificate: Unknown<'_>,
+    #[napi(ts_arg_type = "'sign' | 'encrypt' | 'signAndEncrypt'")] protection: Option<Unknown<'_>>,
+    #[napi(ts_arg_type = "ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }")] opts: Option<
+        Unknown<'_>,
+    >,
+    #[napi(ts_arg_type = "ScVersion | string")] sc_version: Option<Unknown<'_>>,
+) -> Result<RecipientProtected> {
+    let envelope = xml_input("envelope", envelope)?;
+    let b = crate::binding::x509_bytes("certificate", certificate)?;
+    let cert = wssx::binding::identity::certificate(&b).map_err(crate::binding::x509_err("certificate"))?;
+    let what = match crate::conv::present("protection", protection)? {
+        None => Protection::SignAndEncrypt,
+        Some(v) => match string("protection", v)?.as_str() {
+            "sign" => Protection::Sign,
+            "encrypt" => Protection::Encrypt,
+            "signAndEncrypt" => Protection::SignAndEncrypt,
+            other => {
+                return Err(arg_err(
+                    "protection",
+                    format!("expected 'sign', 'encrypt' or 'signAndEncrypt', got '{other}'"),
+                ))
+            }
+        },
+    };
+    let opts = protect_options("opts", opts, what == Protection::SignAndEncrypt)?;
+    let version = match crate::conv::present("scVersion", sc_version)? {
+        Some(v) => crate::conv::sc_version("scVersion", v)?,
+        None => wssx::ScVersion::V1_3,
+    };
+    let (secured, key) = core(message::protect_for_recipient(&envelope, &cert, version, what, &opts))?;
+    Ok(RecipientProtected { envelope: secured.into_bytes().into(), key: key.expose().to_vec().into() })
 }
 
 /// Sign the SOAP 1.1 or 1.2 envelope `envelope` with the security context named by `sct`
@@ -479,7 +537,7 @@ fn verify_options(opts: Option<Unknown<'_>>) -> Result<CoreVerifyOptions> {
 /// VerifyOptions read from the options object `opts` over the defaults `v`.
 pub(crate) fn verify_options_from(mut v: CoreVerifyOptions, opts: Option<Unknown<'_>>) -> Result<CoreVerifyOptions> {
     let Some(o) = options("opts", opts)? else { return Ok(v) };
-    known_keys(&o, "opts", &["clockSkew", "requireTimestamp", "now", "minKeyLength", "derive"])?;
+    known_keys(&o, "opts", &["clockSkew", "requireTimestamp", "now", "minKeyLength", "derive", "identity"])?;
     if let Some(x) = member(&o, "opts", "clockSkew")? {
         v.clock_skew = Duration::from_secs(uint("opts.clockSkew", x)?);
     }
@@ -494,6 +552,9 @@ pub(crate) fn verify_options_from(mut v: CoreVerifyOptions, opts: Option<Unknown
     }
     if let Some(x) = member(&o, "opts", "derive")? {
         v.derive = derive_options("opts.derive", Some(x))?;
+    }
+    if let Some(x) = member(&o, "opts", "identity")? {
+        v.keys = Some(std::sync::Arc::new(crate::binding::identity_arg("opts.identity", x)?));
     }
     Ok(v)
 }

@@ -207,3 +207,24 @@ async function lifecycle(): Promise<boolean> {
 }
 
 void [life, rt, targetId, rst13, rstXml, ent, proof, token, st, firstResponse, action, isRst, faultXml, faultErr, kind, lifecycle]
+
+// X.509: encrypted entropy, key exchange tokens, direct key transfer.
+const pem: string = '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n'
+const x509Service = new TokenService(mem, { identity: { certificate: Buffer.from(pem), privateKey: pem }, acceptUnsolicited: true, issuerEntropy: false })
+const ketExchange: Exchange = new Requestor({ to: 'x:sts' }).keyExchangeToken()
+const ketOutcome: Outcome = ketExchange.pending.finish(x509Service.handle(ketExchange.request.envelope).envelope)
+const ketCert: Buffer | null = ketOutcome.kind === 'keyExchangeToken' ? ketOutcome.certificate : null
+const encrypting = new Requestor({ to: 'x:sts', serviceCertificate: ketCert ?? pem })
+const localCtx: SecurityContext = SecurityContext.create({ trustVersion: '2005/02', keyBits: 256, lifetime: 600 })
+const rstrXml: Buffer = localCtx.propagate(pem)
+const accepted: StoredContext = x509Service.acceptUnsolicited(localCtx.sign(rstrXml), { requireSignature: false })
+void [encrypting, accepted]
+
+// Messages protected for a certificate.
+import { protectForRecipient, type RecipientProtected, type X509Identity } from 'wssx'
+const recipient: X509Identity = { certificate: pem, privateKey: Buffer.from(pem) }
+const forRecipient: RecipientProtected = protectForRecipient(envelope, pem, 'signAndEncrypt', { order: 'encrypt-then-sign' }, '1.3')
+const recipientOpts: VerifyOptions = { identity: recipient, requireTimestamp: true }
+const recipientReport: VerifyReport = verify(forRecipient.envelope, new Map(), recipientOpts)
+const ephemeral: Buffer = forRecipient.key
+void [recipientReport, ephemeral]
