@@ -541,16 +541,8 @@ impl TokenService {
     fn proven(&self, request: &[u8], target: Option<&TokenHolder>) -> Result<(StoredContext, VerifyReport)> {
         let target = target.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the request names no target context"))?;
         let (identifier, instance) = target_of(target)?;
-        let store = self.store.clone();
-        let lookup = move |id: &ContextId| -> Result<Option<Secret>> {
-            match store.get(&id.identifier, id.instance.as_deref())? {
-                Lookup::Found(c) => Ok(Some(c.secret)),
-                Lookup::Cancelled => Err(Error::new(ErrorKind::BadContextToken, format!("context {} was cancelled", id.identifier))),
-                Lookup::Unknown => Ok(None),
-            }
-        };
         let opts = VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() };
-        let report = message::verify(request, &lookup, &opts)?;
+        let report = message::verify(request, &self.store_lookup(false), &opts)?;
         let signer = report
             .signer_of(&Part::Body)
             .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "the request Body is not signed with a security context"))?;
@@ -619,15 +611,7 @@ impl TokenService {
     fn amend(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         // The amend request is signed with the context key; the target is the signing context.
         let report = {
-            let store = self.store.clone();
-            let lookup = move |id: &ContextId| -> Result<Option<Secret>> {
-                match store.get(&id.identifier, id.instance.as_deref())? {
-                    Lookup::Found(c) => Ok(Some(c.secret)),
-                    Lookup::Cancelled => Err(Error::new(ErrorKind::BadContextToken, "the context was cancelled")),
-                    Lookup::Unknown => Ok(None),
-                }
-            };
-            message::verify(request, &lookup, &VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() })?
+            message::verify(request, &self.store_lookup(false), &VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() })?
         };
         let signer = report
             .signer_of(&Part::Body)
@@ -753,6 +737,23 @@ impl TokenService {
         Ok(stored)
     }
 
+    /// Keys for the message layer from the store: a cancelled context is refused with
+    /// wsc:BadContextToken, and with `expiry` an expired one with wsc:RenewNeeded (for
+    /// application messages; protocol requests about an expired context are judged by
+    /// the operation's own policy).
+    fn store_lookup(&self, expiry: bool) -> impl Fn(&ContextId) -> Result<Option<Secret>> {
+        let store = self.store.clone();
+        let skew = self.policy.clock_skew;
+        move |id: &ContextId| match store.get(&id.identifier, id.instance.as_deref())? {
+            Lookup::Found(c) if expiry && c.expires.plus(skew) < Instant::now() => {
+                Err(Error::new(ErrorKind::RenewNeeded, format!("context {} has expired", id.identifier)))
+            }
+            Lookup::Found(c) => Ok(Some(c.secret)),
+            Lookup::Cancelled => Err(Error::new(ErrorKind::BadContextToken, format!("context {} was cancelled", id.identifier))),
+            Lookup::Unknown => Ok(None),
+        }
+    }
+
     /// Verify an application message protected with a context this service issued: keys
     /// come from the store; an expired context gives wsc:RenewNeeded, a cancelled or
     /// unknown one wsc:BadContextToken.
@@ -763,19 +764,7 @@ impl TokenService {
     /// [`TokenService::verify_message`] under `opts` (timestamp requirement, limits, ...);
     /// the keys always come from the store.
     pub fn verify_message_with(&self, envelope: &[u8], opts: VerifyOptions) -> Result<VerifyReport> {
-        let store = self.store.clone();
-        let skew = self.policy.clock_skew;
-        let lookup = move |id: &ContextId| -> Result<Option<Secret>> {
-            match store.get(&id.identifier, id.instance.as_deref())? {
-                Lookup::Found(c) if c.expires.plus(skew) < Instant::now() => {
-                    Err(Error::new(ErrorKind::RenewNeeded, format!("context {} has expired", id.identifier)))
-                }
-                Lookup::Found(c) => Ok(Some(c.secret)),
-                Lookup::Cancelled => Err(Error::new(ErrorKind::BadContextToken, format!("context {} was cancelled", id.identifier))),
-                Lookup::Unknown => Ok(None),
-            }
-        };
-        message::verify(envelope, &lookup, &opts)
+        message::verify(envelope, &self.store_lookup(true), &opts)
     }
 }
 
