@@ -98,6 +98,24 @@
 #define WSSX_AUTHORIZE_DENY 1
 
 /**
+ * The room a `wssx_exchange_step_fn` gets for the negotiated key, in bytes. A service
+ * needs a key of 16, 24 or 32 bytes (it wraps the proof key with it, AES key wrap).
+ */
+#define WSSX_MAX_NEGOTIATED_KEY_LEN 64
+
+/**
+ * Return value of a `wssx_negotiator_fn`: the value type is supported and `*out` holds
+ * its handler.
+ */
+#define WSSX_NEGOTIATE_ACCEPT 0
+
+/**
+ * Return value of a `wssx_negotiator_fn`: the value type is not supported (the service
+ * answers with a wst:BadRequest fault).
+ */
+#define WSSX_NEGOTIATE_UNSUPPORTED 1
+
+/**
  * The result of every wssx call that can fail.
  *
  * `WSSX_OK` is success. The next three codes are specific to the C API; the rest map one
@@ -677,6 +695,17 @@ typedef struct wssx_envelope wssx_envelope;
  * use of the same handle.
  */
 typedef struct wssx_fault wssx_fault;
+
+/**
+ * A binary negotiation in progress on the requestor side (opaque): the exchange handler,
+ * the transcript of the legs so far (for the final CombinedHash check) and the @Context.
+ *
+ * Created by `wssx_requestor_negotiate` and `wssx_negotiation_step`; consumed by
+ * `wssx_negotiation_step`, or released unused with `wssx_negotiation_free` (which
+ * releases the handler). A negotiation may move between threads together with what its
+ * handler's data needs; it must not be used by two threads at once.
+ */
+typedef struct wssx_negotiation wssx_negotiation;
 
 /**
  * A request in progress (opaque): what `wssx_pending_finish` needs to process the
@@ -1360,6 +1389,96 @@ typedef struct wssx_store_callbacks {
 } wssx_store_callbacks;
 
 /**
+ * One step of a binary exchange, called with the handler's `user_data`.
+ *
+ * `incoming` (`incoming_len` bytes, valid during the call) is the peer's last blob; it is
+ * NULL (length 0) on the requestor's first step, which produces the blob the exchange
+ * opens with. Outputs (reset on entry):
+ * - `*output`: the blob to send to the peer: fill it with `wssx_buf_copy`, or leave it
+ *   {NULL, 0} to send nothing (wssx frees it in every case);
+ * - `*complete`: set it to true once this side has finished the exchange;
+ * - the negotiated key, once known (at the latest with `*complete`): write it to
+ *   `key_out` (room for `key_cap` bytes, which is WSSX_MAX_NEGOTIATED_KEY_LEN) and set
+ *   `*key_len` (0 on entry: no key). wssx wipes its copy of the buffer after the call.
+ *
+ * Return 0 on success. Any other value is a failure: on the requestor side the call that
+ * stepped the exchange returns WSSX_CALLBACK, on the service side the request is
+ * answered with a fault. A `*key_len` beyond `key_cap` is a failure too.
+ *
+ * The callback runs on the thread that called into wssx (`wssx_requestor_negotiate`,
+ * `wssx_negotiation_step`, `wssx_service_handle`), before that call returns: the
+ * handler's data must be usable from that thread, which for a service may be a different
+ * thread for each leg. It may call other wssx functions but must not unwind (C++
+ * exceptions, longjmp) through wssx.
+ */
+typedef int (*wssx_exchange_step_fn)(void *user_data,
+                                     const uint8_t *incoming,
+                                     size_t incoming_len,
+                                     struct wssx_buf *output,
+                                     bool *complete,
+                                     uint8_t *key_out,
+                                     size_t key_cap,
+                                     size_t *key_len);
+
+/**
+ * Releases a handler's `user_data` when wssx no longer needs it.
+ */
+typedef void (*wssx_exchange_free_fn)(void *user_data);
+
+/**
+ * One side of a binary exchange, implemented in C.
+ *
+ * wssx copies the struct; from then on it owns `user_data`: `free` (when not NULL) is
+ * called with it exactly once, when the exchange is over (finished, failed, or its
+ * `wssx_negotiation` freed; for a service: finished, failed, timed out, or the service
+ * freed). `free` runs on the thread that made wssx drop the handler.
+ */
+typedef struct wssx_exchange_handler {
+    /**
+     * The wst:BinaryExchange ValueType the handler speaks (a URI, UTF-8,
+     * `value_type_len` bytes; copied). Required on the requestor side; a negotiator may
+     * leave it NULL to keep the requested one.
+     */
+    const uint8_t *value_type;
+    /**
+     * Length of `value_type` in bytes.
+     */
+    size_t value_type_len;
+    /**
+     * The step function. Required.
+     */
+    wssx_exchange_step_fn step;
+    /**
+     * Handed back to `step` and `free`.
+     */
+    void *user_data;
+    /**
+     * Releases `user_data`; NULL when there is nothing to release.
+     */
+    wssx_exchange_free_fn free;
+} wssx_exchange_handler;
+
+/**
+ * Makes the service side of a binary negotiation: called with the `negotiator_user_data`
+ * of the service policy and the ValueType of the requestor's wst:BinaryExchange
+ * (`value_type_len` bytes of UTF-8, NUL-terminated, valid during the call).
+ *
+ * Return WSSX_NEGOTIATE_ACCEPT (0) after filling `*out` (zeroed on entry; see
+ * `wssx_exchange_handler`: `step` is required, `value_type` may stay NULL), or
+ * WSSX_NEGOTIATE_UNSUPPORTED (1): the service answers with a wst:BadRequest fault. Any
+ * other value is a failure: the service answers with a fault. wssx takes `*out` (and
+ * calls its `free`) only when the callback returns 0.
+ *
+ * The callback runs on the thread that called `wssx_service_handle`, before it returns;
+ * a service used from several threads calls it concurrently, so it must then be
+ * thread-safe. It must not unwind (C++ exceptions, longjmp) through wssx.
+ */
+typedef int (*wssx_negotiator_fn)(void *user_data,
+                                  const uint8_t *value_type,
+                                  size_t value_type_len,
+                                  struct wssx_exchange_handler *out);
+
+/**
  * What a service allows and chooses. Always start from `wssx_service_policy_default`
  * and change the fields you need.
  */
@@ -1444,6 +1563,20 @@ typedef struct wssx_service_policy {
      * Length of `private_key` in bytes.
      */
     size_t private_key_len;
+    /**
+     * Accept binary negotiations (WS-Trust 8.4, wst:BinaryExchange): called with
+     * `negotiator_user_data` for the ValueType of each new negotiation, it makes the
+     * service side of the exchange (see `wssx_negotiator_fn`). NULL (the default): such
+     * requests are answered with wst:BadRequest. The context is issued once the handler
+     * completes, its proof key wrapped with the negotiated key and the exchange bound by
+     * an Authenticator (CombinedHash). Unfinished negotiations are kept (with their
+     * handlers) for `exchange_timeout_seconds`.
+     */
+    wssx_negotiator_fn negotiator;
+    /**
+     * Handed back to `negotiator`.
+     */
+    void *negotiator_user_data;
 } wssx_service_policy;
 
 /**
@@ -3614,6 +3747,65 @@ enum wssx_status wssx_service_accept_unsolicited(const struct wssx_service *svc,
  * called).
  */
 void wssx_service_free(struct wssx_service *svc);
+
+/**
+ * Start a binary negotiation (WS-Trust 8.4) for a new security context: the handler's
+ * first step (called with `incoming` NULL) gives the blob of a wst:BinaryExchange with
+ * the handler's ValueType, sent in an issue RST with the configured key size.
+ *
+ * `*h` is copied and wssx owns its `user_data` from the start of the call (see
+ * `wssx_exchange_handler`): its `free` runs when the negotiation ends, also when this
+ * call fails (for any reason once `h` is not NULL).
+ *
+ * Outputs (all required; the buffers must be distinct; on failure all are {NULL, 0} /
+ * NULL): `*envelope`, `*action`, `*content_type` as for `wssx_requestor_issue`, and
+ * `*out`: the negotiation, owned by the caller, to step with the response
+ * (`wssx_negotiation_step`) or release with `wssx_negotiation_free`.
+ *
+ * Errors: WSSX_NULL_ARGUMENT, WSSX_INVALID_UTF8 / WSSX_INVALID_ARGUMENT (the value type
+ * is not UTF-8 or empty), WSSX_NULL_ARGUMENT for a NULL `step`, WSSX_CALLBACK (the first
+ * step failed). `req` is only read.
+ */
+enum wssx_status wssx_requestor_negotiate(const struct wssx_requestor *req,
+                                          const struct wssx_exchange_handler *h,
+                                          struct wssx_buf *envelope,
+                                          struct wssx_buf *action,
+                                          struct wssx_buf *content_type,
+                                          struct wssx_negotiation **out);
+
+/**
+ * Process the service's answer `response` (`response_len` bytes) to the last leg of
+ * negotiation `n`. Consumes `n` whatever the result (like `wssx_pending_finish`), except
+ * when `n` itself is NULL.
+ *
+ * Outputs (all required; on failure all are reset: false / NULL / {NULL, 0}):
+ * - `*done`: true when the context is established: `*ctx_out` is the new context (owned
+ *   by the caller, free with `wssx_context_free`) and the other outputs are empty / NULL;
+ * - otherwise the exchange goes on: `*envelope`, `*action`, `*content_type` are the next
+ *   request to send (as for `wssx_requestor_issue`) and `*next` the negotiation to step
+ *   with its answer; `*ctx_out` is NULL.
+ *
+ * Errors: a SOAP fault from the service gives the status of its fault code
+ * (WSSX_BAD_REQUEST for a value type the service does not negotiate,
+ * WSSX_FAILED_AUTHENTICATION, ...); WSSX_FAILED_AUTHENTICATION when the final
+ * response's Authenticator (CombinedHash) does not match the exchange;
+ * WSSX_MALFORMED_XML / WSSX_INVALID_REQUEST for a response that is not an RSTR of this
+ * negotiation; WSSX_CALLBACK when the handler failed.
+ */
+enum wssx_status wssx_negotiation_step(struct wssx_negotiation *n,
+                                       const uint8_t *response,
+                                       size_t response_len,
+                                       bool *done,
+                                       struct wssx_context **ctx_out,
+                                       struct wssx_buf *envelope,
+                                       struct wssx_buf *action,
+                                       struct wssx_buf *content_type,
+                                       struct wssx_negotiation **next);
+
+/**
+ * Release a negotiation unused (and its handler: its `free` runs). NULL is a no-op.
+ */
+void wssx_negotiation_free(struct wssx_negotiation *n);
 
 #ifdef __cplusplus
 }  // extern "C"

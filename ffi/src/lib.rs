@@ -12,7 +12,7 @@
 //!   terminator needed.
 //! - Owned byte outputs are `wssx_buf`s, released with `wssx_buf_free`; tokens, trust
 //!   messages, envelopes, faults, verify reports and the protocol objects (requestor,
-//!   pending request, challenge, context, store, service) are opaque handles released
+//!   pending request, challenge, negotiation, context, store, service) are opaque handles released
 //!   with their `_free` function. Inputs are only borrowed for the call.
 //! - Enum arguments are plain ints checked on entry (`WSSX_INVALID_ARGUMENT` otherwise).
 //! - Callbacks are a function pointer plus a `void *user_data`; a callback's failure is
@@ -60,10 +60,13 @@ pub mod store;
 
 pub mod service;
 
+pub mod negotiate;
+
 pub use crate::args::wssx_sc_version;
 pub use crate::buf::wssx_buf;
 pub use crate::derive::wssx_derive_options;
 pub use crate::dkt::wssx_dkt;
+pub use crate::negotiate::{wssx_exchange_handler, wssx_negotiation};
 pub use crate::protect::{wssx_protect_options, wssx_qname};
 pub use crate::requestor::{
     wssx_challenge, wssx_context, wssx_pending, wssx_requestor, wssx_requestor_config,
@@ -97,4 +100,8 @@ fn handles_are_send_and_sync() {
     check::<wssx_context>();
     check::<wssx_store>();
     check::<wssx_service>();
+    // A negotiation holds a C exchange handler: it may move between threads, but is never
+    // shared.
+    fn check_send<T: Send>() {}
+    check_send::<crate::negotiate::wssx_negotiation>();
 }

@@ -230,7 +230,7 @@ pub unsafe extern "C" fn wssx_requestor_config_default(
 /// concurrently with any other use of it.
 #[allow(non_camel_case_types)]
 pub struct wssx_requestor {
-    requestor: Requestor,
+    pub(crate) requestor: Requestor,
 }
 
 /// A new requestor configured by `*cfg` (copied; see `wssx_requestor_config`). Errors:
@@ -329,7 +329,10 @@ impl wssx_context {
     }
 }
 
-fn context_handle(ctx: SecurityContext, cancelled: Arc<AtomicBool>) -> *mut wssx_context {
+pub(crate) fn context_handle(
+    ctx: SecurityContext,
+    cancelled: Arc<AtomicBool>,
+) -> *mut wssx_context {
     Box::into_raw(Box::new(wssx_context { ctx, cancelled }))
 }
 

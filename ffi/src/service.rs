@@ -113,6 +113,16 @@ pub struct wssx_service_policy {
     pub private_key: *const u8,
     /// Length of `private_key` in bytes.
     pub private_key_len: usize,
+    /// Accept binary negotiations (WS-Trust 8.4, wst:BinaryExchange): called with
+    /// `negotiator_user_data` for the ValueType of each new negotiation, it makes the
+    /// service side of the exchange (see `wssx_negotiator_fn`). NULL (the default): such
+    /// requests are answered with wst:BadRequest. The context is issued once the handler
+    /// completes, its proof key wrapped with the negotiated key and the exchange bound by
+    /// an Authenticator (CombinedHash). Unfinished negotiations are kept (with their
+    /// handlers) for `exchange_timeout_seconds`.
+    pub negotiator: crate::negotiate::wssx_negotiator_fn,
+    /// Handed back to `negotiator`.
+    pub negotiator_user_data: *mut c_void,
 }
 
 impl wssx_service_policy {
@@ -134,6 +144,8 @@ impl wssx_service_policy {
             certificate_len: 0,
             private_key: std::ptr::null(),
             private_key_len: 0,
+            negotiator: None,
+            negotiator_user_data: std::ptr::null_mut(),
         }
     }
 
@@ -384,11 +396,18 @@ pub unsafe extern "C" fn wssx_service_new(
     guard("wssx_service_new", || {
         let out = out_handle(out, "out")?;
         let store = handle(store, "store")?.store.clone();
-        let (policy, keys) = match policy.as_ref() {
-            Some(p) => (p.to_core()?, p.identity()?),
-            None => (ServicePolicy::default(), None),
+        let (policy, keys, negotiator) = match policy.as_ref() {
+            Some(p) => (
+                p.to_core()?,
+                p.identity()?,
+                p.negotiator.map(|f| (f, p.negotiator_user_data)),
+            ),
+            None => (ServicePolicy::default(), None, None),
         };
         let mut service = TokenService::new(store, policy);
+        if let Some((f, ud)) = negotiator {
+            service = service.with_negotiation(crate::negotiate::factory(f, ud));
+        }
         if let Some(keys) = keys {
             service = service.with_keys(keys);
         }

@@ -61,4 +61,7 @@ void test_trust(void);
 /* The protocol tests: requestor, service, stores, threads (test_binding.c). */
 void test_binding(void);
 
+/* Binary negotiation with C exchange handlers (test_negotiate.c). */
+void test_negotiate(void);
+
 #endif

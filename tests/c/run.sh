@@ -37,7 +37,7 @@ fixtures="-DWSSX_TRUST_FIXTURES=\"$root/core/tests/fixtures/trust\""
 # The X.509 binding tests read the key transport fixture pair (recipient-cert/key.pem).
 fixtures="$fixtures -DWSSX_KEYTRANSPORT_FIXTURES=\"$root/core/tests/fixtures/keytransport\""
 srcs="$root/tests/c/harness.c $root/tests/c/test_wssx.c $root/tests/c/test_message.c"
-srcs="$srcs $root/tests/c/test_trust.c $root/tests/c/test_binding.c"
+srcs="$srcs $root/tests/c/test_trust.c $root/tests/c/test_binding.c $root/tests/c/test_negotiate.c"
 
 step "compile and run against the shared library"
 # shellcheck disable=SC2086

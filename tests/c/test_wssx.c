@@ -860,6 +860,7 @@ int main(void) {
     test_message();
     test_trust();
     test_binding();
+    test_negotiate();
     printf("c-api: %d passed, %d failed\n", passed, failed);
     return failed > 0 ? 1 : 0;
 }
