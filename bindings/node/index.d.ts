@@ -331,6 +331,23 @@ export declare class MemoryStore {
   purge(now?: Date | number): number
 }
 
+/**
+ * A binary negotiation under way (WS-Trust 8.4). `step` may be called once; a "continue"
+ * result carries the next Negotiation. Keeps the JS handler until the negotiation ends.
+ */
+export declare class Negotiation {
+  /** The @Context correlating the legs. */
+  get contextAttribute(): string | null
+  /** True once `step` was called. */
+  get finished(): boolean
+  /**
+   * Process the service's response (bytes or string): the handler steps with the
+   * service's blob. A SOAP fault throws its typed error ("BadRequest" for a negotiation
+   * type the service does not accept); a wrong CombinedHash is "FailedAuthentication".
+   */
+  step(response: Buffer | Uint8Array | string): NegotiationResult
+}
+
 /** A request that was sent and waits for its response. `finish` may be called once. */
 export declare class Pending {
   /** The @Context the request carried (its response must echo it). */
@@ -409,6 +426,13 @@ export declare class Requestor {
    * with it as `serviceCertificate` to send entropy encrypted for the service.
    */
   keyExchangeToken(): Exchange
+  /**
+   * Start obtaining a context through a binary negotiation (WS-Trust 8.4) driven by
+   * `handler` (its first `step(null)` produces the first blob). Send `request` and give
+   * the response to `negotiation.step()`. The handler is called synchronously, during
+   * this call and those `step` calls; an exception it throws is re-thrown unchanged.
+   */
+  negotiate(handler: ExchangeHandler): NegotiationStart
   /**
    * True when a long-running client should renew `ctx` at `now` (default: the clock):
    * the key renewal interval has passed since it was issued, or less than the key
@@ -1185,6 +1209,35 @@ export interface Exchange {
   pending: Pending
 }
 
+/**
+ * One side of a binary negotiation implemented in JavaScript (SPNEGO, TLS, a key
+ * agreement, ...). `step` is called synchronously on the JS thread with the peer's blob
+ * (null on the requestor's first step) and must answer synchronously with the blob to
+ * send (`output`), whether this side is done (`complete`) and, once done, the negotiated
+ * key (`key`: 16, 24 or 32 bytes). An exception it throws is re-thrown unchanged by the
+ * call that stepped it (`Requestor.negotiate`, `Negotiation.step`, `TokenService.handle`).
+ */
+export interface ExchangeHandler {
+  /**
+   * The wst:BinaryExchange ValueType URI (e.g.
+   * `http://schemas.xmlsoap.org/ws/2005/02/trust/spnego`). Optional for a handler a
+   * service's negotiator returns (default: the ValueType asked for).
+   */
+  valueType?: string
+  /** Process the peer's blob. */
+  step: (incoming: Buffer | null) => ExchangeStepResult
+}
+
+/** What one step of an ExchangeHandler produced. */
+export interface ExchangeStepResult {
+  /** The blob to send to the peer, if any. */
+  output?: Buffer | Uint8Array | null
+  /** True when this side considers the negotiation complete (default false). */
+  complete?: boolean
+  /** The negotiated key (16, 24 or 32 bytes), once complete. */
+  key?: Buffer | Uint8Array | null
+}
+
 /** Options of `DerivedKeyToken.forContext`. */
 export interface ForContextOptions {
   /**
@@ -1223,6 +1276,27 @@ export interface MessageTimestamp {
   created: Date | null
   /** wsu:Expires; null when absent. */
   expires: Date | null
+}
+
+/**
+ * What a negotiation response led to: "continue" (send `request`, then give its response
+ * to `negotiation.step()`) or "done" (`context`: the established context, its proof key
+ * unwrapped with the negotiated key and the Authenticator's CombinedHash checked).
+ */
+export interface NegotiationResult {
+  kind: 'continue' | 'done'
+  request: OutgoingRequest | null
+  negotiation: Negotiation | null
+  context: SecurityContext | null
+}
+
+/**
+ * A started binary negotiation: send `request`, then give the response to
+ * `negotiation.step()`.
+ */
+export interface NegotiationStart {
+  request: OutgoingRequest
+  negotiation: Negotiation
 }
 
 /**
@@ -1737,6 +1811,14 @@ export interface TokenServiceOptions {
    * throws is re-thrown by `handle`.
    */
   authorize?: (request: AuthorizeRequest) => string | boolean | null | undefined
+  /**
+   * Accept binary negotiations (WS-Trust 8.4, wst:BinaryExchange): called synchronously
+   * on the JS thread during `handle` with the ValueType a requestor asks for; answer a
+   * new ExchangeHandler for that negotiation, or null / undefined to refuse it (a
+   * BadRequest fault). The handler is kept (by this service) until its negotiation ends.
+   * An exception it (or a handler) throws is re-thrown by `handle`.
+   */
+  negotiator?: (valueType: string) => ExchangeHandler | null | undefined
 }
 
 /**

@@ -33,6 +33,7 @@ module.exports.Envelope = native.Envelope
 module.exports.Fault = native.Fault
 module.exports.Requestor = native.Requestor
 module.exports.Pending = native.Pending
+module.exports.Negotiation = native.Negotiation
 module.exports.Challenge = native.Challenge
 module.exports.SecurityContext = native.SecurityContext
 module.exports.MemoryStore = native.MemoryStore

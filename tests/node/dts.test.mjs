@@ -116,7 +116,7 @@ test('class members: every prototype member and static is declared', () => {
   const reportMembers = ['bodySigned', 'bodyDecrypted', 'signed', 'decrypted', 'timestamp', 'envelope', 'tokens', 'soapVersion', 'isSigned', 'signerOf', 'toJSON']
   for (const m of reportMembers) assert.ok(classBody('VerifyReport').includes(` ${m}(`), m)
   assert.ok(!/constructor\(/.test(classBody('VerifyReport')), 'VerifyReport has no public constructor')
-  for (const cls of ['Pending', 'Challenge']) assert.ok(!/constructor\(/.test(classBody(cls)), `${cls} has no public constructor`)
+  for (const cls of ['Pending', 'Challenge', 'Negotiation']) assert.ok(!/constructor\(/.test(classBody(cls)), `${cls} has no public constructor`)
   const rstMembers = ['fromXml', 'fromObject', 'toXml', 'convert', 'toObject', 'toJSON', 'version', 'context', 'requestType', 'tokenType', 'keySize', 'keyType', 'lifetime', 'entropy', 'entropyType', 'computedKeyAlgorithm', 'appliesTo', 'renewTarget', 'cancelTarget', 'validateTarget']
   for (const m of rstMembers) assert.ok(classBody('RequestSecurityToken').includes(` ${m}(`), `RequestSecurityToken.${m}`)
   const rstrMembers = ['fromXml', 'toXml', 'convert', 'context', 'tokenType', 'requestedToken', 'proof', 'proofs', 'entropy', 'lifetime', 'keySize', 'attachedReference', 'unattachedReference', 'cancelled', 'status']
@@ -223,7 +223,7 @@ test('trust and binding interfaces match what the functions accept and give', ()
   )
   accepts(
     'TokenServiceOptions',
-    { contextLifetime: 60, defaultKeySize: 128, keySizeRange: [128, 256], acceptRequestorEntropy: false, renewExpired: true, clockSkew: 10, challenge: true, exchangeTimeout: 30, issuerEntropy: false, acceptUnsolicited: true, identity, authorize: () => true },
+    { contextLifetime: 60, defaultKeySize: 128, keySizeRange: [128, 256], acceptRequestorEntropy: false, renewExpired: true, clockSkew: 10, challenge: true, exchangeTimeout: 30, issuerEntropy: false, acceptUnsolicited: true, identity, authorize: () => true, negotiator: () => null },
     (o) => new TokenService(new MemoryStore(), o),
   )
   accepts('X509Identity', identity, (o) => new TokenService(new MemoryStore(), { identity: { ...identity, ...o } }))

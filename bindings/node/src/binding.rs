@@ -26,6 +26,7 @@
 //! touches no JS.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -34,7 +35,8 @@ use napi::bindgen_prelude::{AsyncTask, Buffer, Either, Object, ObjectFinalize, U
 use napi::{sys, Env, JsValue, Task, ValueType};
 use napi_derive::napi;
 use wssx::binding::{
-    AuthRequest, ContextStore, EntropyMode, Lookup, MemoryStore as CoreMemoryStore, Operation, Outcome as CoreOutcome,
+    AuthRequest, ContextStore, EntropyMode, ExchangeHandler as CoreExchangeHandler, ExchangeStep,
+    Negotiation as CoreNegotiation, NegotiationStep, Lookup, MemoryStore as CoreMemoryStore, Operation, Outcome as CoreOutcome,
     Pending as CorePending, Requestor as CoreRequestor, RequestorConfig as CoreConfig, SecurityContext as CoreContext,
     ServicePolicy, ServiceResponse as CoreResponse, StoredContext as CoreStored, TokenService as CoreService,
 };
@@ -45,7 +47,7 @@ use wssx::time::Instant;
 use wssx::{Error, ErrorKind, Secret, TrustVersion as Tv};
 
 use crate::conv::{
-    arg_err, array, boolean, bytes, core, core_err, instant, member, napi_err, nullable_member, opt_string, options,
+    arg_err, array, boolean, bytes, core, core_err, instant, member, napi_err, nullable_member, opt_bytes, opt_string, options,
     present, sc_version, seconds, soap_name, soap_version, string, strings, u32_of, uint, usize_of, value_type,
     with_class, wsa_version, xml_input, JsDate, JsonValue, Result,
 };
@@ -266,6 +268,13 @@ pub struct TokenServiceOptions {
     /// throws is re-thrown by `handle`.
     #[napi(ts_type = "(request: AuthorizeRequest) => string | boolean | null | undefined")]
     pub authorize: Option<f64>,
+    /// Accept binary negotiations (WS-Trust 8.4, wst:BinaryExchange): called synchronously
+    /// on the JS thread during `handle` with the ValueType a requestor asks for; answer a
+    /// new ExchangeHandler for that negotiation, or null / undefined to refuse it (a
+    /// BadRequest fault). The handler is kept (by this service) until its negotiation ends.
+    /// An exception it (or a handler) throws is re-thrown by `handle`.
+    #[napi(ts_type = "(valueType: string) => ExchangeHandler | null | undefined")]
+    pub negotiator: Option<f64>,
 }
 
 /// What `TokenService.handle` produced: the response to send.
@@ -1134,6 +1143,35 @@ impl Requestor {
         exchange(self.inner.key_exchange_token(), Op::KeyExchangeToken, None)
     }
 
+    /// Start obtaining a context through a binary negotiation (WS-Trust 8.4) driven by
+    /// `handler` (its first `step(null)` produces the first blob). Send `request` and give
+    /// the response to `negotiation.step()`. The handler is called synchronously, during
+    /// this call and those `step` calls; an exception it throws is re-thrown unchanged.
+    #[napi]
+    pub fn negotiate(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "ExchangeHandler")] handler: Unknown<'_>,
+    ) -> Result<NegotiationStart> {
+        let raw = handler.value().value;
+        let value_type = handler_arg("handler", handler, None)?;
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let hid = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let handlers = Rc::new(HandlerRefs::default());
+        handlers.refs.borrow_mut().insert(hid, make_ref(env, raw, "handler")?);
+        let standin = Box::new(JsExchange { owner: id, handler: hid, value_type, dropped: handlers.dropped.clone() });
+        let r = with_handlers(env, id, &handlers, || core(self.inner.negotiate(standin)));
+        match r {
+            Ok((req, n)) => {
+                Ok(NegotiationStart { request: outgoing(req), negotiation: Negotiation { inner: Some(n), id, handlers } })
+            }
+            Err(e) => {
+                handlers.release_all(env);
+                Err(e)
+            }
+        }
+    }
+
     /// True when a long-running client should renew `ctx` at `now` (default: the clock):
     /// the key renewal interval has passed since it was issued, or less than the key
     /// rollover margin of its lifetime is left.
@@ -1388,6 +1426,10 @@ struct Frame {
     calls: Rc<JsCalls>,
     store: Option<sys::napi_value>,
     authorize: Option<sys::napi_value>,
+    /// The `negotiator` function of a service.
+    negotiator: Option<sys::napi_value>,
+    /// The JS exchange handlers of this service / negotiation, by handler id.
+    handlers: Option<Rc<HandlerRefs>>,
 }
 
 thread_local! {
@@ -1550,6 +1592,8 @@ struct Hooks {
     id: u64,
     store: Option<sys::napi_ref>,
     authorize: Option<sys::napi_ref>,
+    negotiator: Option<sys::napi_ref>,
+    handlers: Rc<HandlerRefs>,
 }
 
 fn make_ref(env: &Env, v: sys::napi_value, what: &str) -> Result<sys::napi_ref> {
@@ -1594,7 +1638,8 @@ pub struct TokenService {
 impl ObjectFinalize for TokenService {
     fn finalize(self, env: Env) -> napi::Result<()> {
         if let Some(h) = self.hooks {
-            for r in [h.store, h.authorize].into_iter().flatten() {
+            h.handlers.release_all(&env);
+            for r in [h.store, h.authorize, h.negotiator].into_iter().flatten() {
                 // SAFETY: the references were created by this service in this env and are
                 // deleted once, here.
                 unsafe { sys::napi_delete_reference(env.raw(), r) };
@@ -1670,7 +1715,16 @@ impl TokenService {
         let calls = Rc::new(JsCalls::new(env.raw()));
         let store = h.store.map(|r| ref_value(env, r, "store")).transpose()?;
         let authorize = h.authorize.map(|r| ref_value(env, r, "authorize")).transpose()?;
-        let guard = push_frame(Frame { id: h.id, calls: calls.clone(), store, authorize });
+        let negotiator = h.negotiator.map(|r| ref_value(env, r, "negotiator")).transpose()?;
+        h.handlers.release_dropped(env);
+        let guard = push_frame(Frame {
+            id: h.id,
+            calls: calls.clone(),
+            store,
+            authorize,
+            negotiator,
+            handlers: Some(h.handlers.clone()),
+        });
         let r = f(&self.inner);
         drop(guard);
         calls.finish(r)
@@ -1690,6 +1744,7 @@ impl TokenService {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let mut policy = ServicePolicy::default();
         let mut authorize = None;
+        let mut negotiator = None;
         let mut keys = None;
         if let Some(o) = options("opts", opts)? {
             known_keys(
@@ -1708,11 +1763,13 @@ impl TokenService {
                     "acceptUnsolicited",
                     "identity",
                     "authorize",
+                    "negotiator",
                 ],
             )?;
             policy = policy_arg(&o, "opts")?;
             keys = member(&o, "opts", "identity")?.map(|v| identity_arg("opts.identity", v)).transpose()?;
             authorize = function_arg("opts.authorize", member(&o, "opts", "authorize")?)?;
+            negotiator = function_arg("opts.negotiator", member(&o, "opts", "negotiator")?)?;
         }
         let (core_store, js_store): (Arc<dyn ContextStore>, Option<sys::napi_value>) =
             match with_class(&store, |m: &MemoryStore| m.inner.clone()) {
@@ -1740,11 +1797,18 @@ impl TokenService {
         if authorize.is_some() {
             service = service.with_authorizer(Box::new(move |req: &AuthRequest<'_>| js_authorize(id, req)));
         }
-        let hooks = if js_store.is_some() || authorize.is_some() {
+        let handlers = Rc::new(HandlerRefs::default());
+        if negotiator.is_some() {
+            let dropped = handlers.dropped.clone();
+            service = service.with_negotiation(Box::new(move |vt: &str| js_negotiator(id, &dropped, vt)));
+        }
+        let hooks = if js_store.is_some() || authorize.is_some() || negotiator.is_some() {
             Some(Hooks {
                 id,
                 store: js_store.map(|s| make_ref(env, s, "store")).transpose()?,
                 authorize: authorize.map(|a| make_ref(env, a, "opts.authorize")).transpose()?,
+                negotiator: negotiator.map(|a| make_ref(env, a, "opts.negotiator")).transpose()?,
+                handlers,
             })
         } else {
             None
@@ -1845,5 +1909,293 @@ impl TokenService {
     pub fn purge(&self, env: &Env, #[napi(ts_arg_type = "Date | number")] now: Option<Unknown<'_>>) -> Result<u32> {
         let now = now_arg("now", now)?;
         self.with_hooks(env, |s| Ok(s.store().purge(now).min(u32::MAX as usize) as u32))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Binary negotiation (WS-Trust 8.4)
+// ---------------------------------------------------------------------------------------
+//
+// Core keeps the `Box<dyn ExchangeHandler>` of a negotiation between legs (in a requestor's
+// Negotiation, or in the service's pending exchanges) and may drop it on any thread. The
+// box is a stand-in (`JsExchange`) holding ids only: the JS handler object is held by a
+// `napi_ref` in a registry (`HandlerRefs`) owned by the JS TokenService / Negotiation
+// object, and looked up in the current frame during a `handle` / `negotiate` / `step` call
+// on the JS thread. Outside such a call the stand-in gets no frame and core an error. A
+// dropped stand-in queues its id; the reference is released at the owner's next call (or
+// when the owner is finalized).
+
+/// The JS exchange handlers an owner keeps between legs, by handler id.
+#[derive(Default)]
+struct HandlerRefs {
+    refs: RefCell<HashMap<u64, sys::napi_ref>>,
+    /// Ids whose stand-in core dropped (perhaps on another thread), not yet released.
+    dropped: Arc<Mutex<Vec<u64>>>,
+}
+
+impl HandlerRefs {
+    fn release_dropped(&self, env: &Env) {
+        let ids = self.dropped.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default();
+        for id in ids {
+            if let Some(r) = self.refs.borrow_mut().remove(&id) {
+                // SAFETY: a reference this registry created in this env, deleted once.
+                unsafe { sys::napi_delete_reference(env.raw(), r) };
+            }
+        }
+    }
+
+    fn release_all(&self, env: &Env) {
+        for (_, r) in self.refs.borrow_mut().drain() {
+            // SAFETY: as in release_dropped.
+            unsafe { sys::napi_delete_reference(env.raw(), r) };
+        }
+        if let Ok(mut d) = self.dropped.lock() {
+            d.clear();
+        }
+    }
+}
+
+/// Run `f` (a core call that may step handlers of `handlers`) in a frame of owner `id`,
+/// then re-throw what a handler threw or report its misuse.
+fn with_handlers<T>(env: &Env, id: u64, handlers: &Rc<HandlerRefs>, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let calls = Rc::new(JsCalls::new(env.raw()));
+    let guard = push_frame(Frame {
+        id,
+        calls: calls.clone(),
+        store: None,
+        authorize: None,
+        negotiator: None,
+        handlers: Some(handlers.clone()),
+    });
+    let r = f();
+    drop(guard);
+    handlers.release_dropped(env);
+    calls.finish(r)
+}
+
+/// One side of a binary negotiation implemented in JavaScript (SPNEGO, TLS, a key
+/// agreement, ...). `step` is called synchronously on the JS thread with the peer's blob
+/// (null on the requestor's first step) and must answer synchronously with the blob to
+/// send (`output`), whether this side is done (`complete`) and, once done, the negotiated
+/// key (`key`: 16, 24 or 32 bytes). An exception it throws is re-thrown unchanged by the
+/// call that stepped it (`Requestor.negotiate`, `Negotiation.step`, `TokenService.handle`).
+#[allow(dead_code)]
+#[napi(object, object_to_js = false)]
+pub struct ExchangeHandler {
+    /// The wst:BinaryExchange ValueType URI (e.g.
+    /// `http://schemas.xmlsoap.org/ws/2005/02/trust/spnego`). Optional for a handler a
+    /// service's negotiator returns (default: the ValueType asked for).
+    pub value_type: Option<String>,
+    /// Process the peer's blob.
+    #[napi(ts_type = "(incoming: Buffer | null) => ExchangeStepResult")]
+    pub step: f64,
+}
+
+/// What one step of an ExchangeHandler produced.
+#[allow(dead_code)]
+#[napi(object, object_to_js = false)]
+pub struct ExchangeStepResult {
+    /// The blob to send to the peer, if any.
+    #[napi(ts_type = "Buffer | Uint8Array | null")]
+    pub output: Option<Buffer>,
+    /// True when this side considers the negotiation complete (default false).
+    pub complete: Option<bool>,
+    /// The negotiated key (16, 24 or 32 bytes), once complete.
+    #[napi(ts_type = "Buffer | Uint8Array | null")]
+    pub key: Option<Buffer>,
+}
+
+/// The ValueType of the handler object `v` (checking its `step` method).
+fn handler_arg(what: &str, v: Unknown<'_>, default_vt: Option<&str>) -> Result<String> {
+    let expected = "expected an ExchangeHandler object { valueType, step }";
+    if value_type(what, &v)? != ValueType::Object {
+        return Err(arg_err(what, expected));
+    }
+    // SAFETY: env and value come from the live call and the value is an object.
+    let o = Object::from_raw(v.value().env, v.value().value);
+    let step = member(&o, what, "step")?;
+    if !matches!(step.map(|f| value_type(what, &f)).transpose()?, Some(ValueType::Function)) {
+        return Err(arg_err(&format!("{what}.step"), "expected a function"));
+    }
+    match member(&o, what, "valueType")? {
+        Some(t) => string(&format!("{what}.valueType"), t),
+        None => default_vt.map(str::to_string).ok_or_else(|| arg_err(&format!("{what}.valueType"), "expected a string")),
+    }
+}
+
+/// What a handler's `step` answered.
+fn exchange_step(what: &str, v: Unknown<'_>) -> Result<ExchangeStep> {
+    let o = options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected { output, complete, key }"))?;
+    known_keys(&o, what, &["output", "complete", "key"])?;
+    let output = opt_bytes(&format!("{what}.output"), member(&o, what, "output")?)?;
+    let complete =
+        member(&o, what, "complete")?.map(|b| boolean(&format!("{what}.complete"), b)).transpose()?.unwrap_or(false);
+    let key = opt_bytes(&format!("{what}.key"), member(&o, what, "key")?)?.map(Secret::new);
+    Ok(ExchangeStep { output, complete, key })
+}
+
+/// Core's ExchangeHandler over a JS handler of the current frame. Holds no JS value.
+struct JsExchange {
+    owner: u64,
+    handler: u64,
+    value_type: String,
+    dropped: Arc<Mutex<Vec<u64>>>,
+}
+
+impl Drop for JsExchange {
+    fn drop(&mut self) {
+        if let Ok(mut d) = self.dropped.lock() {
+            d.push(self.handler);
+        }
+    }
+}
+
+impl CoreExchangeHandler for JsExchange {
+    fn value_type(&self) -> &str {
+        &self.value_type
+    }
+
+    fn step(&mut self, incoming: Option<&[u8]>) -> wssx::Result<ExchangeStep> {
+        let doing = "handler.step";
+        let found = FRAMES.with(|f| {
+            f.borrow().iter().rev().find(|fr| fr.id == self.owner).map(|fr| (fr.calls.clone(), fr.handlers.clone()))
+        });
+        let (calls, r) = match found {
+            Some((calls, Some(h))) => {
+                let r = h.refs.borrow().get(&self.handler).copied();
+                match r {
+                    Some(r) => (calls, r),
+                    None => return Err(Error::at(ErrorKind::Callback, doing, "the exchange handler was released")),
+                }
+            }
+            _ => {
+                return Err(Error::at(
+                    ErrorKind::Callback,
+                    doing,
+                    "a JavaScript exchange handler can only run during a call of its TokenService or Negotiation on its JS thread",
+                ))
+            }
+        };
+        calls.live(doing)?;
+        let obj = calls.reference(r, doing)?;
+        let arg = match incoming {
+            Some(b) => calls.value(Buffer::from(b.to_vec()), doing)?,
+            None => calls.null()?,
+        };
+        let out = calls.call_method(obj, "step", &[arg], doing)?;
+        calls.take(doing, exchange_step("the result of handler.step", calls.unknown(out)))
+    }
+}
+
+/// Core's negotiator factory over the `negotiator` function of service `id`'s frame.
+fn js_negotiator(id: u64, dropped: &Arc<Mutex<Vec<u64>>>, vt: &str) -> Option<Box<dyn CoreExchangeHandler>> {
+    let doing = "opts.negotiator";
+    let found = FRAMES.with(|f| {
+        f.borrow().iter().rev().find(|fr| fr.id == id).map(|fr| (fr.calls.clone(), fr.negotiator, fr.handlers.clone()))
+    });
+    let Some((calls, Some(f), Some(handlers))) = found else { return None };
+    calls.live(doing).ok()?;
+    let arg = calls.string(vt).ok()?;
+    let undefined = calls.undefined().ok()?;
+    let r = calls.call(undefined, f, &[arg], doing).ok()?;
+    let v = calls.unknown(r);
+    let what = "the result of opts.negotiator";
+    match calls.take(doing, value_type(what, &v)).ok()? {
+        ValueType::Undefined | ValueType::Null => None,
+        _ => {
+            let value_type = calls.take(doing, handler_arg(what, v, Some(vt))).ok()?;
+            let rf = calls.create_reference(r, doing).ok()?;
+            let hid = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+            handlers.refs.borrow_mut().insert(hid, rf);
+            Some(Box::new(JsExchange { owner: id, handler: hid, value_type, dropped: dropped.clone() }))
+        }
+    }
+}
+
+/// A started binary negotiation: send `request`, then give the response to
+/// `negotiation.step()`.
+#[napi(object, object_from_js = false)]
+pub struct NegotiationStart {
+    pub request: OutgoingRequest,
+    pub negotiation: Negotiation,
+}
+
+/// What a negotiation response led to: "continue" (send `request`, then give its response
+/// to `negotiation.step()`) or "done" (`context`: the established context, its proof key
+/// unwrapped with the negotiated key and the Authenticator's CombinedHash checked).
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct NegotiationResult {
+    #[napi(ts_type = "'continue' | 'done'")]
+    pub kind: String,
+    pub request: Option<OutgoingRequest>,
+    pub negotiation: Option<Negotiation>,
+    pub context: Option<SecurityContext>,
+}
+
+/// A binary negotiation under way (WS-Trust 8.4). `step` may be called once; a "continue"
+/// result carries the next Negotiation. Keeps the JS handler until the negotiation ends.
+#[napi(custom_finalize)]
+pub struct Negotiation {
+    inner: Option<CoreNegotiation>,
+    id: u64,
+    handlers: Rc<HandlerRefs>,
+}
+
+impl ObjectFinalize for Negotiation {
+    fn finalize(self, env: Env) -> napi::Result<()> {
+        // The registry is shared by the Negotiations of one exchange: the last one releases.
+        if Rc::strong_count(&self.handlers) == 1 {
+            self.handlers.release_all(&env);
+        }
+        Ok(())
+    }
+}
+
+#[napi]
+impl Negotiation {
+    /// Not for use: a Negotiation comes from `Requestor.negotiate`.
+    #[napi(constructor, skip_typescript)]
+    pub fn new() -> Result<Self> {
+        Err(arg_err("Negotiation", "no public constructor: a Negotiation comes from Requestor.negotiate"))
+    }
+
+    /// The @Context correlating the legs.
+    #[napi(getter)]
+    pub fn context_attribute(&self) -> Option<String> {
+        self.inner.as_ref().map(|n| n.context_attribute().to_string())
+    }
+
+    /// True once `step` was called.
+    #[napi(getter)]
+    pub fn finished(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// Process the service's response (bytes or string): the handler steps with the
+    /// service's blob. A SOAP fault throws its typed error ("BadRequest" for a negotiation
+    /// type the service does not accept); a wrong CombinedHash is "FailedAuthentication".
+    #[napi]
+    pub fn step(
+        &mut self,
+        env: &Env,
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] response: Unknown<'_>,
+    ) -> Result<NegotiationResult> {
+        let response = xml_input("response", response)?;
+        let n = self.inner.take().ok_or_else(|| arg_err("negotiation", "step() was already called"))?;
+        let r = with_handlers(env, self.id, &self.handlers, || core(n.step(&response)))?;
+        Ok(match r {
+            NegotiationStep::Continue(req, next) => NegotiationResult {
+                kind: "continue".to_string(),
+                request: Some(outgoing(req)),
+                negotiation: Some(Negotiation { inner: Some(next), id: self.id, handlers: self.handlers.clone() }),
+                context: None,
+            },
+            NegotiationStep::Done(c) => NegotiationResult {
+                kind: "done".to_string(),
+                request: None,
+                negotiation: None,
+                context: Some(SecurityContext::wrap(c)),
+            },
+        })
     }
 }

@@ -234,4 +234,23 @@ impl JsCalls {
         }
         r
     }
+
+    /// The value of the persistent reference `r`.
+    pub(crate) fn reference(&self, r: sys::napi_ref, doing: &str) -> wssx::Result<sys::napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: env is live and `r` a reference created in it and not yet deleted.
+        self.check(unsafe { sys::napi_get_reference_value(self.env, r, &mut v) }, doing)?;
+        if v.is_null() {
+            return Err(self.misuse(doing, crate::conv::arg_err(doing, "the referenced object is gone")));
+        }
+        Ok(v)
+    }
+
+    /// A persistent (strong) reference to `v`; the caller deletes it.
+    pub(crate) fn create_reference(&self, v: sys::napi_value, doing: &str) -> wssx::Result<sys::napi_ref> {
+        let mut r = ptr::null_mut();
+        // SAFETY: env and v are live values of this call.
+        self.check(unsafe { sys::napi_create_reference(self.env, v, 1, &mut r) }, doing)?;
+        Ok(r)
+    }
 }

@@ -21,7 +21,7 @@ use napi_derive::napi;
 use wssx::{DerivationLimits, Error, ErrorKind, Secret};
 
 pub use binding::{
-    AuthorizeRequest, Challenge, Exchange, MemoryStore, Outcome, OutgoingRequest, Pending, Requestor, SecurityContext,
+    AuthorizeRequest, Challenge, Exchange, MemoryStore, Negotiation, Outcome, OutgoingRequest, Pending, Requestor, SecurityContext,
     ServiceResponse, StoredContext, TokenService,
 };
 pub use message::{

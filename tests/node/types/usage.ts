@@ -228,3 +228,17 @@ const recipientOpts: VerifyOptions = { identity: recipient, requireTimestamp: tr
 const recipientReport: VerifyReport = verify(forRecipient.envelope, new Map(), recipientOpts)
 const ephemeral: Buffer = forRecipient.key
 void [recipientReport, ephemeral]
+
+// Binary negotiation (WS-Trust 8.4).
+import { type ExchangeHandler, type ExchangeStepResult, type Negotiation, type NegotiationResult, type NegotiationStart } from 'wssx'
+const handler: ExchangeHandler = {
+  valueType: 'urn:example:x25519',
+  step: (incoming: Buffer | null): ExchangeStepResult => (incoming ? { complete: true, key: Buffer.alloc(32) } : { output: Buffer.alloc(32) }),
+}
+const negService = new TokenService(new MemoryStore(10), { negotiator: (vt: string) => (vt === handler.valueType ? handler : null) })
+const started: NegotiationStart = new Requestor({ to: 'x:sts' }).negotiate(handler)
+const negotiation: Negotiation = started.negotiation
+const negResult: NegotiationResult = negotiation.step(negService.handle(started.request.envelope).envelope)
+const negCtx: SecurityContext | null = negResult.kind === 'done' ? negResult.context : null
+const nextNeg: Negotiation | null = negResult.kind === 'continue' ? negResult.negotiation : null
+void [negCtx, nextNeg, negotiation.contextAttribute, negotiation.finished]
