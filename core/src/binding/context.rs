@@ -70,7 +70,7 @@ impl SecurityContext {
     /// SCT with a random key of `key_bits` bits, valid for `lifetime`.
     pub fn create(version: TrustVersion, key_bits: u32, lifetime: Duration) -> crate::Result<Self> {
         let mut sct = SecurityContextToken::generate(version.sc())?;
-        sct.id = Some(format!("uuid-{}", &sct.identifier["urn:uuid:".len()..]));
+        sct.id = Some(crate::token::local_id_for(&sct.identifier));
         let now = Instant::now();
         Ok(SecurityContext {
             sct,

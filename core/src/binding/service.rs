@@ -364,7 +364,7 @@ impl TokenService {
         let (created, expires) = self.lifetime(&p.rst, now)?;
         let (key, iss, proof) = self.new_key(&p.rst, bits)?;
         let mut sct = SecurityContextToken::new(p.version.sc(), random_uuid_urn()?)?;
-        sct.id = Some(format!("uuid-{}", &sct.identifier["urn:uuid:".len()..]));
+        sct.id = Some(crate::token::local_id_for(&sct.identifier));
         self.store.insert(StoredContext {
             identifier: sct.identifier.clone(),
             instance: None,
@@ -592,7 +592,7 @@ impl TokenService {
         let (key, iss, proof) = self.new_key(&p.rst, bits)?;
         let mut sct = SecurityContextToken::new(ctx.version, ctx.identifier.clone())?;
         sct.instance = Some(random_uuid_urn()?);
-        sct.id = Some(format!("uuid-{}", &random_uuid_urn()?["urn:uuid:".len()..]));
+        sct.id = Some(crate::token::local_id_for(&random_uuid_urn()?));
         self.store.insert(StoredContext {
             identifier: ctx.identifier.clone(),
             instance: sct.instance.clone(),

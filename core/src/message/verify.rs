@@ -134,12 +134,11 @@ impl<'a> Processor<'a> {
                 continue;
             };
             // Read what the element is while borrowing the tree; act after the borrow.
-            let scv = el.ns.as_deref().and_then(crate::version::ScVersion::from_namespace);
             let step = if el.is(ns::WSU, "Timestamp") {
                 Step::Timestamp(read_timestamp(el)?)
-            } else if scv.is_some() && el.local == "SecurityContextToken" {
+            } else if crate::token::sc_element(el, "SecurityContextToken").is_some() {
                 Step::Sct(SecurityContextToken::from_element(el)?)
-            } else if scv.is_some() && el.local == "DerivedKeyToken" {
+            } else if crate::token::sc_element(el, "DerivedKeyToken").is_some() {
                 Step::Dkt(DerivedKeyToken::from_element(el)?)
             } else if el.is(ns::XENC, "EncryptedKey") {
                 Step::EncryptedKey(super::keytransport::EncryptedKey::from_element(el)?)

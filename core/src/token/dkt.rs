@@ -156,11 +156,7 @@ impl DerivedKeyToken {
 
     /// Read from an element.
     pub fn from_element(el: &Element) -> Result<Self> {
-        let version = el
-            .ns
-            .as_deref()
-            .and_then(ScVersion::from_namespace)
-            .filter(|_| el.local == "DerivedKeyToken")
+        let version = super::sc_element(el, "DerivedKeyToken")
             .ok_or_else(|| {
                 bad(
                     &el.qname(),

@@ -14,6 +14,7 @@ pub use sct::SecurityContextToken;
 pub use str_ref::{KeyIdentifier, Reference, ReferenceTarget, SecurityTokenReference};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::version::ScVersion;
 use crate::xml::{self, Attribute, Element};
 
 /// Any token wssx reads, for callers (and `wssx inspect`) that do not know which one
@@ -48,6 +49,18 @@ impl Token {
             )),
         }
     }
+}
+
+/// The SC version of `el` when it is `wsc:{local}` in either WS-SecureConversation
+/// namespace.
+pub(crate) fn sc_element(el: &Element, local: &str) -> Option<ScVersion> {
+    el.ns.as_deref().and_then(ScVersion::from_namespace).filter(|_| el.local == local)
+}
+
+/// The local `wsu:Id` wssx gives an SCT named by the `urn:uuid:` URI `uuid_urn`:
+/// `uuid-<uuid>`, the form WCF writes.
+pub(crate) fn local_id_for(uuid_urn: &str) -> String {
+    format!("uuid-{}", uuid_urn.strip_prefix("urn:uuid:").unwrap_or(uuid_urn))
 }
 
 /// True when `s` is an absolute URI (has a scheme, RFC 3986 section 3.1).

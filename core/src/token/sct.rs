@@ -60,11 +60,7 @@ impl SecurityContextToken {
 
     /// Read a token from an element.
     pub fn from_element(el: &Element) -> Result<Self> {
-        let version = el
-            .ns
-            .as_deref()
-            .and_then(ScVersion::from_namespace)
-            .filter(|_| el.local == "SecurityContextToken")
+        let version = super::sc_element(el, "SecurityContextToken")
             .ok_or_else(|| {
                 Error::at(
                     ErrorKind::BadContextToken,
