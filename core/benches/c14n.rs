@@ -22,7 +22,8 @@ use wssx::xml::c14n::{canonicalize_subtree, find_by_id, stream_subtree, C14nOpti
 /// The bodies measured: (name, order lines; 0 = one 64 KB base64 text node).
 const CASES: [(&str, usize); 3] = [("small", 1), ("base64-64KB", 0), ("1MB", 9_500)];
 
-const WSU: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+const WSU: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 
 /// Runs of `f` per second, measured for `dur` after a warm-up.
 fn rate(dur: Duration, f: &mut dyn FnMut()) -> f64 {
@@ -91,9 +92,16 @@ fn case(name: &str, items: usize, dur: Duration) {
     });
 
     println!("{name}: canonical Body of {} bytes", out.len());
-    println!("  {:<52} {:>12} {:>10} {:>8}", "case", "per second", "MB/s", "ratio");
+    println!(
+        "  {:<52} {:>12} {:>10} {:>8}",
+        "case", "per second", "MB/s", "ratio"
+    );
     let line = |what: &str, r: f64| {
-        println!("  {what:<52} {r:>12.0} {:>10.1} {:>7.2}x", r * size / 1e6, r / writer);
+        println!(
+            "  {what:<52} {r:>12.0} {:>10.1} {:>7.2}x",
+            r * size / 1e6,
+            r / writer
+        );
     };
     line("baseline: memcpy of the Body's source bytes", memcpy);
     line("baseline: xml::element_to_string (plain writer)", writer);
@@ -140,15 +148,24 @@ fn fixed_iterations(n: u64, only: &[String]) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--iters") {
-        let n = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(100_000);
-        let only: Vec<String> =
-            args[1..].iter().filter(|a| !a.starts_with('-') && a.parse::<u64>().is_err()).cloned().collect();
+        let n = args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100_000);
+        let only: Vec<String> = args[1..]
+            .iter()
+            .filter(|a| !a.starts_with('-') && a.parse::<u64>().is_err())
+            .cloned()
+            .collect();
         return fixed_iterations(n, &only);
     }
     let quick = common::quick();
     let dur = Duration::from_millis(if quick { 300 } else { 2000 });
     // Any other argument selects cases by name (`-- small`), for profiling one of them.
-    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     for (name, items) in CASES {
         if only.is_empty() || only.iter().any(|o| o == name) {
             case(name, items, dur);

@@ -51,13 +51,36 @@ fn main() {
         black_box(g.derive(black_box(label), black_box(&nonce), 0, 32));
     });
     let oneshot = rate(dur, &mut || {
-        black_box(derive_key(black_box(&secret), "WS-SecureConversationWS-SecureConversation", &nonce, 0, 32).unwrap());
+        black_box(
+            derive_key(
+                black_box(&secret),
+                "WS-SecureConversationWS-SecureConversation",
+                &nonce,
+                0,
+                32,
+            )
+            .unwrap(),
+        );
     });
-    println!("{:<58} {:>12} {:>8}", "case (32-byte key, 16-byte nonce, default label)", "per second", "ratio");
+    println!(
+        "{:<58} {:>12} {:>8}",
+        "case (32-byte key, 16-byte nonce, default label)", "per second", "ratio"
+    );
     let line = |name: &str, r: f64| println!("{name:<58} {r:>12.0} {:>7.2}x", r / baseline);
-    line("baseline: OpenSSL HMAC-SHA1, one MAC over the seed", baseline);
+    line(
+        "baseline: OpenSSL HMAC-SHA1, one MAC over the seed",
+        baseline,
+    );
     line("naive P_SHA1 on OpenSSL HMAC (4 MACs)", naive);
     line("wssx PSha1::derive, keyed once per context secret", keyed);
-    line("wssx derive_key, one-shot (key schedule each time)", oneshot);
-    println!("derive-bench: wssx keyed {:.2} M/s = {:.2}x OpenSSL HMAC, {:.2}x naive P_SHA1", keyed / 1e6, keyed / baseline, keyed / naive);
+    line(
+        "wssx derive_key, one-shot (key schedule each time)",
+        oneshot,
+    );
+    println!(
+        "derive-bench: wssx keyed {:.2} M/s = {:.2}x OpenSSL HMAC, {:.2}x naive P_SHA1",
+        keyed / 1e6,
+        keyed / baseline,
+        keyed / naive
+    );
 }

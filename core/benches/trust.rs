@@ -20,8 +20,8 @@ use wssx::crypto::Secret;
 use wssx::time;
 use wssx::token::{SecurityContextToken, SecurityTokenReference};
 use wssx::trust::{
-    BinarySecret, BinarySecretType, Entropy, Lifetime, ProofToken, RequestSecurityTokenResponse, RequestedProofToken, RequestedReference,
-    TokenHolder, TokenRef, TokenType,
+    BinarySecret, BinarySecretType, Entropy, Lifetime, ProofToken, RequestSecurityTokenResponse,
+    RequestedProofToken, RequestedReference, TokenHolder, TokenRef, TokenType,
 };
 use wssx::{ScVersion, TrustVersion};
 
@@ -60,20 +60,31 @@ fn rate(dur: Duration, f: &mut dyn FnMut()) -> f64 {
 /// The RSTR a WCF-style token service sends for a new context (1.3).
 fn typical_rstr() -> String {
     let v = TrustVersion::V1_3;
-    let mut sct = SecurityContextToken::new(ScVersion::V1_3, "urn:uuid:7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910").unwrap();
+    let mut sct = SecurityContextToken::new(
+        ScVersion::V1_3,
+        "urn:uuid:7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910",
+    )
+    .unwrap();
     sct.id = Some("uuid-11223344-5566-4788-99aa-bbccddeeff00-3".into());
     let mut r = RequestSecurityTokenResponse::new(v);
     r.context = Some("uuid-9e8d7c6b-5a49-4382-b1a0-fedcba987654-1".into());
     r.params.token_type = Some(TokenType::SecurityContext);
     r.requested_security_token = Some(TokenHolder::new(TokenRef::SecurityContext(sct.clone())));
-    r.requested_attached_reference = Some(RequestedReference::new(SecurityTokenReference::to_id(sct.id.as_deref().unwrap(), Some(ScVersion::V1_3.sct_token_type()))));
-    let mut unattached = SecurityTokenReference::to_identifier(ScVersion::V1_3, &sct.identifier, None);
+    r.requested_attached_reference = Some(RequestedReference::new(SecurityTokenReference::to_id(
+        sct.id.as_deref().unwrap(),
+        Some(ScVersion::V1_3.sct_token_type()),
+    )));
+    let mut unattached =
+        SecurityTokenReference::to_identifier(ScVersion::V1_3, &sct.identifier, None);
     unattached.sc_version = None;
     r.requested_unattached_reference = Some(RequestedReference::new(unattached));
-    r.requested_proof_tokens.push(RequestedProofToken::new(ProofToken::BinarySecret(BinarySecret::new(
-        BinarySecretType::SymmetricKey,
-        Secret::from_slice(&[0x5a; 32]),
-    ))));
+    r.requested_proof_tokens
+        .push(RequestedProofToken::new(ProofToken::BinarySecret(
+            BinarySecret::new(
+                BinarySecretType::SymmetricKey,
+                Secret::from_slice(&[0x5a; 32]),
+            ),
+        )));
     r.params.entropy = Some(Entropy::nonce(Secret::from_slice(&[0xa5; 32])));
     let created = time::Instant::parse("2026-03-01T08:15:42.901Z").unwrap();
     r.params.lifetime = Some(Lifetime::starting(created, Duration::from_secs(15 * 3600)));
@@ -124,16 +135,32 @@ fn main() {
 
     let doc = wssx::xml::parse(bytes).unwrap();
     let a_tree_parse = allocations(&mut || drop(black_box(wssx::xml::parse(bytes).unwrap())));
-    let a_typed_read = allocations(&mut || drop(black_box(RequestSecurityTokenResponse::from_element(&doc.root).unwrap())));
+    let a_typed_read = allocations(&mut || {
+        drop(black_box(
+            RequestSecurityTokenResponse::from_element(&doc.root).unwrap(),
+        ))
+    });
     let a_to_element = allocations(&mut || drop(black_box(parsed.to_element(TrustVersion::V1_3))));
     let a_serialize = allocations(&mut || drop(black_box(wssx::xml::element_to_string(&doc.root))));
     let mut elements = 0;
     doc.root.walk(&mut |_| elements += 1);
 
     println!("typical RSTR: {} bytes (SCT, BinarySecret proof, Lifetime, Entropy, attached + unattached references)", bytes.len());
-    println!("{:<58} {:>12} {:>10} {:>10}", "case", "per second", "vs floor", "vs tree");
-    let line = |name: &str, r: f64| println!("{name:<58} {r:>12.0} {:>9.3}x {:>9.2}x", r / floor, r / tree);
-    line("floor: quick-xml raw reader over the bytes (events only)", floor);
+    println!(
+        "{:<58} {:>12} {:>10} {:>10}",
+        "case", "per second", "vs floor", "vs tree"
+    );
+    let line = |name: &str, r: f64| {
+        println!(
+            "{name:<58} {r:>12.0} {:>9.3}x {:>9.2}x",
+            r / floor,
+            r / tree
+        )
+    };
+    line(
+        "floor: quick-xml raw reader over the bytes (events only)",
+        floor,
+    );
     line("tree: wssx xml::parse + element_to_string", tree);
     line("wssx RSTR::from_xml (parse + typed read)", parse);
     line("wssx RSTR::to_xml (typed write + serialize)", write);

@@ -1,14 +1,26 @@
 //! Sign and verify a small envelope N times: a fixed workload for `valgrind --tool=callgrind`
 //! (instruction counts do not depend on machine load). `cargo run --release --example
 //! profile_sign -- 2000`.
-use wssx::message::{protect, verify, ContextId, ContextKey, ProtectOptions, Protection, VerifyOptions};
+use wssx::message::{
+    protect, verify, ContextId, ContextKey, ProtectOptions, Protection, VerifyOptions,
+};
 use wssx::{ScVersion, Secret, SecurityContextToken};
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(2000);
     let env = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><wsa:Action xmlns:wsa="http://www.w3.org/2005/08/addressing">urn:example:Echo</wsa:Action></soap:Header><soap:Body><m:Echo xmlns:m="urn:example"><m:Item>The quick brown fox jumps over the lazy dog 0123456789</m:Item><m:Item>The quick brown fox jumps over the lazy dog 0123456789</m:Item><m:Item>The quick brown fox jumps over the lazy dog 0123456789</m:Item><m:Item>The quick brown fox jumps over the lazy dog 0123456789</m:Item></m:Echo></soap:Body></soap:Envelope>"#;
-    let sct = SecurityContextToken::new(ScVersion::V1_3, "urn:uuid:6f1a0b2c-0000-4000-8000-00000000bench").unwrap();
-    let ctx = ContextKey { sct, secret: Secret::from_slice(&[7u8; 32]) };
+    let sct = SecurityContextToken::new(
+        ScVersion::V1_3,
+        "urn:uuid:6f1a0b2c-0000-4000-8000-00000000bench",
+    )
+    .unwrap();
+    let ctx = ContextKey {
+        sct,
+        secret: Secret::from_slice(&[7u8; 32]),
+    };
     let opts = ProtectOptions::default();
     let secret = ctx.secret.clone();
     let lookup = move |_: &ContextId| -> wssx::Result<Option<Secret>> { Ok(Some(secret.clone())) };
@@ -19,7 +31,9 @@ fn main() {
             std::hint::black_box(protect(env.as_bytes(), &ctx, Protection::Sign, &opts).unwrap());
         }
         if mode != "sign" {
-            std::hint::black_box(verify(signed.as_bytes(), &lookup, &VerifyOptions::default()).unwrap());
+            std::hint::black_box(
+                verify(signed.as_bytes(), &lookup, &VerifyOptions::default()).unwrap(),
+            );
         }
     }
 }

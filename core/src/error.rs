@@ -179,12 +179,20 @@ pub struct Error {
 impl Error {
     /// A new error of `kind` with a message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, path: String::new(), message: message.into() }
+        Error {
+            kind,
+            path: String::new(),
+            message: message.into(),
+        }
     }
 
     /// A new error of `kind` at `path` (e.g. `wsc:DerivedKeyToken/wsc:Offset`).
     pub fn at(kind: ErrorKind, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { kind, path: path.into(), message: message.into() }
+        Error {
+            kind,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// The kind, for matching.
@@ -254,7 +262,11 @@ mod tests {
 
     #[test]
     fn display_has_path() {
-        let e = Error::at(ErrorKind::LimitExceeded, "wsc:Offset", "too big").within("wsc:DerivedKeyToken");
-        assert_eq!(e.to_string(), "LimitExceeded: wsc:DerivedKeyToken/wsc:Offset: too big");
+        let e = Error::at(ErrorKind::LimitExceeded, "wsc:Offset", "too big")
+            .within("wsc:DerivedKeyToken");
+        assert_eq!(
+            e.to_string(),
+            "LimitExceeded: wsc:DerivedKeyToken/wsc:Offset: too big"
+        );
     }
 }

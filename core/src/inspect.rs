@@ -18,7 +18,13 @@ pub fn inspect(bytes: &[u8]) -> Result<Json> {
 
 /// Describe an element: envelope, trust message or token.
 pub fn inspect_element(el: &Element) -> Result<Json> {
-    if el.local == "Envelope" && el.ns.as_deref().and_then(SoapVersion::from_namespace).is_some() {
+    if el.local == "Envelope"
+        && el
+            .ns
+            .as_deref()
+            .and_then(SoapVersion::from_namespace)
+            .is_some()
+    {
         let env = Envelope::from_element(el)?;
         let mut j = envelope_json(&env);
         // Tokens carried in a wsse:Security header, described too.
@@ -54,11 +60,25 @@ mod tests {
     #[test]
     fn describes_each_kind() {
         let sct = r#"<c:SecurityContextToken xmlns:c="http://schemas.xmlsoap.org/ws/2005/02/sc"><c:Identifier>urn:x</c:Identifier></c:SecurityContextToken>"#;
-        assert_eq!(inspect(sct.as_bytes()).unwrap().get("type"), Some(&Json::from("SecurityContextToken")));
+        assert_eq!(
+            inspect(sct.as_bytes()).unwrap().get("type"),
+            Some(&Json::from("SecurityContextToken"))
+        );
         let rst = r#"<t:RequestSecurityToken xmlns:t="http://docs.oasis-open.org/ws-sx/ws-trust/200512"><t:RequestType>http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue</t:RequestType></t:RequestSecurityToken>"#;
-        assert!(inspect(rst.as_bytes()).unwrap().to_string_compact().contains("Issue"));
-        let env = format!(r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>{rst}</s:Body></s:Envelope>"#);
-        assert!(inspect(env.as_bytes()).unwrap().to_string_compact().contains("Issue"));
-        assert_eq!(inspect(b"<x/>").unwrap_err().kind(), ErrorKind::InvalidRequest);
+        assert!(inspect(rst.as_bytes())
+            .unwrap()
+            .to_string_compact()
+            .contains("Issue"));
+        let env = format!(
+            r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>{rst}</s:Body></s:Envelope>"#
+        );
+        assert!(inspect(env.as_bytes())
+            .unwrap()
+            .to_string_compact()
+            .contains("Issue"));
+        assert_eq!(
+            inspect(b"<x/>").unwrap_err().kind(),
+            ErrorKind::InvalidRequest
+        );
     }
 }

@@ -172,8 +172,15 @@ mod tests {
 
     #[test]
     fn writes() {
-        let j = Json::object().with("a", "x\"\n\u{1}").with("b", Some(3u64)).with("c", None::<u64>).with("d", vec![true]);
-        assert_eq!(j.to_string_compact(), r#"{"a":"x\"\n\u0001","b":3,"c":null,"d":[true]}"#);
+        let j = Json::object()
+            .with("a", "x\"\n\u{1}")
+            .with("b", Some(3u64))
+            .with("c", None::<u64>)
+            .with("d", vec![true]);
+        assert_eq!(
+            j.to_string_compact(),
+            r#"{"a":"x\"\n\u0001","b":3,"c":null,"d":[true]}"#
+        );
         assert!(j.to_string_pretty().contains("\n  \"b\": 3"));
     }
 }

@@ -29,17 +29,28 @@ impl Instant {
 
     /// This instant plus `d` (saturating).
     pub fn plus(self, d: Duration) -> Instant {
-        Instant(self.0.saturating_add(d.as_millis().min(i64::MAX as u128) as i64))
+        Instant(
+            self.0
+                .saturating_add(d.as_millis().min(i64::MAX as u128) as i64),
+        )
     }
 
     /// This instant minus `d` (saturating).
     pub fn minus(self, d: Duration) -> Instant {
-        Instant(self.0.saturating_sub(d.as_millis().min(i64::MAX as u128) as i64))
+        Instant(
+            self.0
+                .saturating_sub(d.as_millis().min(i64::MAX as u128) as i64),
+        )
     }
 
     /// Parse an xsd:dateTime.
     pub fn parse(s: &str) -> Result<Instant> {
-        parse(s.trim()).ok_or_else(|| Error::new(ErrorKind::InvalidRequest, format!("'{s}' is not an xsd:dateTime")))
+        parse(s.trim()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!("'{s}' is not an xsd:dateTime"),
+            )
+        })
     }
 
     /// Format as xsd:dateTime in UTC (`2026-11-23T19:06:48Z`, or `...48.123Z`).
@@ -47,7 +58,12 @@ impl Instant {
         let days = self.0.div_euclid(86_400_000);
         let ms_of_day = self.0.rem_euclid(86_400_000);
         let (y, m, d) = civil_from_days(days);
-        let (h, mi, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1000 % 60, ms_of_day % 1000);
+        let (h, mi, s, ms) = (
+            ms_of_day / 3_600_000,
+            ms_of_day / 60_000 % 60,
+            ms_of_day / 1000 % 60,
+            ms_of_day % 1000,
+        );
         if ms == 0 {
             format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
         } else {
@@ -108,11 +124,16 @@ fn parse(s: &str) -> Option<Instant> {
         y = -y;
     }
     let r = &b[ylen..];
-    if r.len() < 15 || r[0] != b'-' || r[3] != b'-' || r[6] != b'T' || r[9] != b':' || r[12] != b':' {
+    if r.len() < 15 || r[0] != b'-' || r[3] != b'-' || r[6] != b'T' || r[9] != b':' || r[12] != b':'
+    {
         return None;
     }
     let (mo, d) = (digits(&r[1..], 2)?, digits(&r[4..], 2)?);
-    let (h, mi, sec) = (digits(&r[7..], 2)?, digits(&r[10..], 2)?, digits(&r[13..], 2)?);
+    let (h, mi, sec) = (
+        digits(&r[7..], 2)?,
+        digits(&r[10..], 2)?,
+        digits(&r[13..], 2)?,
+    );
     let mut rest = &r[15..];
     let mut ms = 0i64;
     if let Some(frac) = rest.strip_prefix(b".") {
@@ -145,7 +166,20 @@ fn parse(s: &str) -> Option<Instant> {
         _ => return None,
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let mdays = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mdays = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&mo) || d < 1 || d > mdays[(mo - 1) as usize] || mi > 59 || sec > 59 {
         return None;
     }
@@ -169,20 +203,45 @@ mod tests {
         assert_eq!(Instant::parse("2005-02-01T10:00:00").unwrap(), base);
         assert_eq!(Instant::parse("2005-02-01T12:30:00+02:30").unwrap(), base);
         assert_eq!(Instant::parse("2005-02-01T09:00:00-01:00").unwrap(), base);
-        assert_eq!(Instant::parse("2005-02-01T10:00:00.1234567Z").unwrap(), Instant(base.0 + 123));
-        assert_eq!(Instant::parse("2005-02-01T10:00:00.5Z").unwrap().to_xsd(), "2005-02-01T10:00:00.500Z");
-        assert_eq!(Instant::parse("2005-01-31T24:00:00Z").unwrap(), Instant::parse("2005-02-01T00:00:00Z").unwrap());
+        assert_eq!(
+            Instant::parse("2005-02-01T10:00:00.1234567Z").unwrap(),
+            Instant(base.0 + 123)
+        );
+        assert_eq!(
+            Instant::parse("2005-02-01T10:00:00.5Z").unwrap().to_xsd(),
+            "2005-02-01T10:00:00.500Z"
+        );
+        assert_eq!(
+            Instant::parse("2005-01-31T24:00:00Z").unwrap(),
+            Instant::parse("2005-02-01T00:00:00Z").unwrap()
+        );
         assert_eq!(Instant::parse("1970-01-01T00:00:00Z").unwrap(), Instant(0));
-        assert_eq!(Instant::parse("1969-12-31T23:59:59Z").unwrap(), Instant(-1000));
-        assert_eq!(Instant::parse("2024-02-29T00:00:00Z").unwrap().to_xsd(), "2024-02-29T00:00:00Z");
+        assert_eq!(
+            Instant::parse("1969-12-31T23:59:59Z").unwrap(),
+            Instant(-1000)
+        );
+        assert_eq!(
+            Instant::parse("2024-02-29T00:00:00Z").unwrap().to_xsd(),
+            "2024-02-29T00:00:00Z"
+        );
     }
 
     #[test]
     fn refuse_bad() {
         for bad in [
-            "", "2005", "2005-02-01", "2005-13-01T00:00:00Z", "2005-02-29T00:00:00Z", "2005-02-01T25:00:00Z",
-            "2005-02-01T10:00:00.Z", "2005-02-01T10:00:00+15:00", "2005-02-01 10:00:00Z", "05-02-01T10:00:00Z",
-            "2005-02-01T10:00:60Z", "2005-02-01T10:00:00ZZ", "２００５-02-01T10:00:00Z",
+            "",
+            "2005",
+            "2005-02-01",
+            "2005-13-01T00:00:00Z",
+            "2005-02-29T00:00:00Z",
+            "2005-02-01T25:00:00Z",
+            "2005-02-01T10:00:00.Z",
+            "2005-02-01T10:00:00+15:00",
+            "2005-02-01 10:00:00Z",
+            "05-02-01T10:00:00Z",
+            "2005-02-01T10:00:60Z",
+            "2005-02-01T10:00:00ZZ",
+            "２００５-02-01T10:00:00Z",
         ] {
             assert!(Instant::parse(bad).is_err(), "{bad}");
         }

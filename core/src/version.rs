@@ -50,7 +50,9 @@ impl ScVersion {
     pub const fn p_sha1(self) -> &'static str {
         match self {
             ScVersion::Feb2005 => "http://schemas.xmlsoap.org/ws/2005/02/sc/dk/p_sha1",
-            ScVersion::V1_3 => "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512/dk/p_sha1",
+            ScVersion::V1_3 => {
+                "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512/dk/p_sha1"
+            }
         }
     }
 
@@ -99,7 +101,11 @@ pub enum TrustVersion {
 
 impl TrustVersion {
     /// All versions, oldest first.
-    pub const ALL: [TrustVersion; 3] = [TrustVersion::Feb2005, TrustVersion::V1_3, TrustVersion::V1_4];
+    pub const ALL: [TrustVersion; 3] = [
+        TrustVersion::Feb2005,
+        TrustVersion::V1_3,
+        TrustVersion::V1_4,
+    ];
 
     /// The namespace URI of the `wst:` elements.
     pub const fn namespace(self) -> &'static str {
@@ -127,7 +133,9 @@ impl TrustVersion {
     const fn base(self) -> &'static str {
         match self {
             TrustVersion::Feb2005 => "http://schemas.xmlsoap.org/ws/2005/02/trust",
-            TrustVersion::V1_3 | TrustVersion::V1_4 => "http://docs.oasis-open.org/ws-sx/ws-trust/200512",
+            TrustVersion::V1_3 | TrustVersion::V1_4 => {
+                "http://docs.oasis-open.org/ws-sx/ws-trust/200512"
+            }
         }
     }
 
@@ -135,7 +143,9 @@ impl TrustVersion {
     pub const fn ck_psha1(self) -> &'static str {
         match self {
             TrustVersion::Feb2005 => "http://schemas.xmlsoap.org/ws/2005/02/trust/CK/PSHA1",
-            TrustVersion::V1_3 | TrustVersion::V1_4 => "http://docs.oasis-open.org/ws-sx/ws-trust/200512/CK/PSHA1",
+            TrustVersion::V1_3 | TrustVersion::V1_4 => {
+                "http://docs.oasis-open.org/ws-sx/ws-trust/200512/CK/PSHA1"
+            }
         }
     }
 
@@ -144,7 +154,9 @@ impl TrustVersion {
     pub const fn ck_hash(self) -> &'static str {
         match self {
             TrustVersion::Feb2005 => "http://schemas.xmlsoap.org/ws/2005/02/trust/CK/HASH",
-            TrustVersion::V1_3 | TrustVersion::V1_4 => "http://docs.oasis-open.org/ws-sx/ws-trust/200512/CK/HASH",
+            TrustVersion::V1_3 | TrustVersion::V1_4 => {
+                "http://docs.oasis-open.org/ws-sx/ws-trust/200512/CK/HASH"
+            }
         }
     }
 
@@ -203,7 +215,13 @@ mod tests {
             assert_eq!(TrustVersion::from_short_name(v.short_name()), Some(v));
             assert!(TrustVersion::is_ck_psha1(v.ck_psha1()));
         }
-        assert_eq!(TrustVersion::V1_4.ck_psha1(), "http://docs.oasis-open.org/ws-sx/ws-trust/200512/CK/PSHA1");
-        assert_eq!(TrustVersion::Feb2005.uri("/Issue"), "http://schemas.xmlsoap.org/ws/2005/02/trust/Issue");
+        assert_eq!(
+            TrustVersion::V1_4.ck_psha1(),
+            "http://docs.oasis-open.org/ws-sx/ws-trust/200512/CK/PSHA1"
+        );
+        assert_eq!(
+            TrustVersion::Feb2005.uri("/Issue"),
+            "http://schemas.xmlsoap.org/ws/2005/02/trust/Issue"
+        );
     }
 }

@@ -6,8 +6,8 @@ use openssl::derive::Deriver;
 use openssl::pkey::{Id, PKey, Private};
 use std::sync::Arc;
 use wssx::binding::{
-    ExchangeHandler, ExchangeStep, MemoryStore, NegotiationStep, Outcome, Requestor, RequestorConfig, ServicePolicy,
-    TokenService,
+    ExchangeHandler, ExchangeStep, MemoryStore, NegotiationStep, Outcome, Requestor,
+    RequestorConfig, ServicePolicy, TokenService,
 };
 use wssx::message::{protect, ProtectOptions, Protection};
 use wssx::{ErrorKind, Secret, TrustVersion};
@@ -36,14 +36,29 @@ impl ExchangeHandler for Client {
     }
     fn step(&mut self, incoming: Option<&[u8]>) -> wssx::Result<ExchangeStep> {
         match (incoming, &self.secret) {
-            (None, None) => Ok(ExchangeStep { output: Some(self.key.raw_public_key()?), ..Default::default() }),
+            (None, None) => Ok(ExchangeStep {
+                output: Some(self.key.raw_public_key()?),
+                ..Default::default()
+            }),
             (Some(peer), None) => {
                 let k = shared_key(&self.key, peer)?;
-                let output = self.confirm.then(|| wssx::crypto::hmac_sha1::HmacSha1Key::new(k.expose()).mac(&[b"confirm"]).to_vec());
+                let output = self.confirm.then(|| {
+                    wssx::crypto::hmac_sha1::HmacSha1Key::new(k.expose())
+                        .mac(&[b"confirm"])
+                        .to_vec()
+                });
                 self.secret = Some(k.clone());
-                Ok(ExchangeStep { output, complete: true, key: Some(k) })
+                Ok(ExchangeStep {
+                    output,
+                    complete: true,
+                    key: Some(k),
+                })
             }
-            (_, Some(k)) => Ok(ExchangeStep { output: None, complete: true, key: Some(k.clone()) }),
+            (_, Some(k)) => Ok(ExchangeStep {
+                output: None,
+                complete: true,
+                key: Some(k.clone()),
+            }),
         }
     }
 }
@@ -59,33 +74,57 @@ impl ExchangeHandler for Server {
         VT
     }
     fn step(&mut self, incoming: Option<&[u8]>) -> wssx::Result<ExchangeStep> {
-        let incoming = incoming.ok_or_else(|| wssx::Error::new(ErrorKind::InvalidRequest, "no blob"))?;
+        let incoming =
+            incoming.ok_or_else(|| wssx::Error::new(ErrorKind::InvalidRequest, "no blob"))?;
         match &self.secret {
             None => {
                 let k = shared_key(&self.key, incoming)?;
                 self.secret = Some(k.clone());
                 let out = Some(self.key.raw_public_key()?);
                 if self.confirm {
-                    Ok(ExchangeStep { output: out, complete: false, key: None })
+                    Ok(ExchangeStep {
+                        output: out,
+                        complete: false,
+                        key: None,
+                    })
                 } else {
-                    Ok(ExchangeStep { output: out, complete: true, key: Some(k) })
+                    Ok(ExchangeStep {
+                        output: out,
+                        complete: true,
+                        key: Some(k),
+                    })
                 }
             }
             Some(k) => {
                 let want = wssx::crypto::hmac_sha1::HmacSha1Key::new(k.expose()).mac(&[b"confirm"]);
                 if !wssx::crypto::ct_eq(&want, incoming) {
-                    return Err(wssx::Error::new(ErrorKind::FailedAuthentication, "bad confirmation"));
+                    return Err(wssx::Error::new(
+                        ErrorKind::FailedAuthentication,
+                        "bad confirmation",
+                    ));
                 }
-                Ok(ExchangeStep { output: None, complete: true, key: Some(k.clone()) })
+                Ok(ExchangeStep {
+                    output: None,
+                    complete: true,
+                    key: Some(k.clone()),
+                })
             }
         }
     }
 }
 
 fn negotiating_service(confirm: bool) -> TokenService {
-    TokenService::new(Arc::new(MemoryStore::new(100)), ServicePolicy::default()).with_negotiation(Box::new(move |vt: &str| {
-        (vt == VT).then(|| Box::new(Server { key: PKey::generate_x25519().unwrap(), confirm, secret: None }) as Box<dyn ExchangeHandler>)
-    }))
+    TokenService::new(Arc::new(MemoryStore::new(100)), ServicePolicy::default()).with_negotiation(
+        Box::new(move |vt: &str| {
+            (vt == VT).then(|| {
+                Box::new(Server {
+                    key: PKey::generate_x25519().unwrap(),
+                    confirm,
+                    secret: None,
+                }) as Box<dyn ExchangeHandler>
+            })
+        }),
+    )
 }
 
 #[test]
@@ -94,7 +133,11 @@ fn negotiation_two_and_three_legs_every_version() {
         for confirm in [false, true] {
             let svc = negotiating_service(confirm);
             let req = Requestor::new(RequestorConfig::new(tv, "x:sts"));
-            let client = Box::new(Client { key: PKey::generate_x25519().unwrap(), confirm, secret: None });
+            let client = Box::new(Client {
+                key: PKey::generate_x25519().unwrap(),
+                confirm,
+                secret: None,
+            });
             let (mut out, mut neg) = req.negotiate(client).unwrap();
             let mut legs = 0;
             let ctx = loop {
@@ -113,7 +156,13 @@ fn negotiation_two_and_three_legs_every_version() {
             assert_eq!(legs, if confirm { 2 } else { 1 });
             // The context works against the service.
             let env = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><a/></s:Body></s:Envelope>"#;
-            let m = protect(env.as_bytes(), &ctx.key().unwrap(), Protection::Sign, &ProtectOptions::default()).unwrap();
+            let m = protect(
+                env.as_bytes(),
+                &ctx.key().unwrap(),
+                Protection::Sign,
+                &ProtectOptions::default(),
+            )
+            .unwrap();
             assert!(svc.verify_message(m.as_bytes()).unwrap().body_signed());
         }
     }
@@ -123,14 +172,23 @@ fn negotiation_two_and_three_legs_every_version() {
 fn negotiation_refuses_tampering() {
     let svc = negotiating_service(false);
     let req = Requestor::new(RequestorConfig::new(TrustVersion::V1_3, "x:sts"));
-    let (out, neg) = req.negotiate(Box::new(Client { key: PKey::generate_x25519().unwrap(), confirm: false, secret: None })).unwrap();
+    let (out, neg) = req
+        .negotiate(Box::new(Client {
+            key: PKey::generate_x25519().unwrap(),
+            confirm: false,
+            secret: None,
+        }))
+        .unwrap();
     let resp = svc.handle(out.envelope.as_bytes());
     // Flip the CombinedHash.
     let i = resp.envelope.find("CombinedHash>").unwrap() + "CombinedHash>".len();
     let mut bad = resp.envelope.clone();
     let ch = if &bad[i..i + 1] == "A" { "B" } else { "A" };
     bad.replace_range(i..i + 1, ch);
-    assert_eq!(neg.step(bad.as_bytes()).unwrap_err().kind(), ErrorKind::FailedAuthentication);
+    assert_eq!(
+        neg.step(bad.as_bytes()).unwrap_err().kind(),
+        ErrorKind::FailedAuthentication
+    );
     // Unknown negotiation type.
     struct Other;
     impl ExchangeHandler for Other {
@@ -138,27 +196,43 @@ fn negotiation_refuses_tampering() {
             "urn:other"
         }
         fn step(&mut self, _: Option<&[u8]>) -> wssx::Result<ExchangeStep> {
-            Ok(ExchangeStep { output: Some(vec![1]), ..Default::default() })
+            Ok(ExchangeStep {
+                output: Some(vec![1]),
+                ..Default::default()
+            })
         }
     }
     let (out, neg) = req.negotiate(Box::new(Other)).unwrap();
     let resp = svc.handle(out.envelope.as_bytes());
     assert!(resp.is_fault);
-    assert_eq!(neg.step(resp.envelope.as_bytes()).unwrap_err().kind(), ErrorKind::BadRequest);
+    assert_eq!(
+        neg.step(resp.envelope.as_bytes()).unwrap_err().kind(),
+        ErrorKind::BadRequest
+    );
 }
 
 #[test]
 fn challenge_then_token_a2_and_b() {
     for tv in [TrustVersion::Feb2005, TrustVersion::V1_3] {
-        let policy = ServicePolicy { challenge: true, ..Default::default() };
-        let svc = TokenService::new(Arc::new(MemoryStore::new(100)), policy).with_authorizer(Box::new(|r| {
-            // The leg answering the challenge must carry the requestor's proof (here: a marker
-            // a real deployment would replace with a signature check).
-            if r.operation == wssx::binding::Operation::Issue && !String::from_utf8_lossy(r.envelope).contains("urn:proof") {
-                return Err(wssx::Error::new(ErrorKind::FailedAuthentication, "who are you?"));
-            }
-            Ok(Some("alice".into()))
-        }));
+        let policy = ServicePolicy {
+            challenge: true,
+            ..Default::default()
+        };
+        let svc = TokenService::new(Arc::new(MemoryStore::new(100)), policy).with_authorizer(
+            Box::new(|r| {
+                // The leg answering the challenge must carry the requestor's proof (here: a marker
+                // a real deployment would replace with a signature check).
+                if r.operation == wssx::binding::Operation::Issue
+                    && !String::from_utf8_lossy(r.envelope).contains("urn:proof")
+                {
+                    return Err(wssx::Error::new(
+                        ErrorKind::FailedAuthentication,
+                        "who are you?",
+                    ));
+                }
+                Ok(Some("alice".into()))
+            }),
+        );
         let req = Requestor::new(RequestorConfig::new(tv, "x:sts"));
         let (out, p) = req.issue().unwrap();
         let resp = svc.handle(out.envelope.as_bytes());
@@ -171,23 +245,42 @@ fn challenge_then_token_a2_and_b() {
         // Echoing something else fails.
         let mut wrong = challenge.clone();
         wrong.challenge.push('x');
-        let sign = |env: String| -> wssx::Result<String> { Ok(env.replacen("<s:Body", "<s:Body xmlns:proof=\"urn:proof\"", 1)) };
+        let sign = |env: String| -> wssx::Result<String> {
+            Ok(env.replacen("<s:Body", "<s:Body xmlns:proof=\"urn:proof\"", 1))
+        };
         let (o2, p2) = req.answer_challenge(wrong, Some(&sign)).unwrap();
         let r2 = svc.handle(o2.envelope.as_bytes());
-        assert_eq!(p2.finish(r2.envelope.as_bytes()).unwrap_err().kind(), ErrorKind::FailedAuthentication);
+        assert_eq!(
+            p2.finish(r2.envelope.as_bytes()).unwrap_err().kind(),
+            ErrorKind::FailedAuthentication
+        );
         // A fresh exchange answered correctly gets the token.
         let (out, p) = req.issue().unwrap();
         let resp = svc.handle(out.envelope.as_bytes());
-        let Outcome::Challenge(c) = p.finish(resp.envelope.as_bytes()).unwrap() else { panic!() };
+        let Outcome::Challenge(c) = p.finish(resp.envelope.as_bytes()).unwrap() else {
+            panic!()
+        };
         let (o2, p2) = req.answer_challenge(c.clone(), Some(&sign)).unwrap();
         let r2 = svc.handle(o2.envelope.as_bytes());
-        assert!(matches!(p2.finish(r2.envelope.as_bytes()).unwrap(), Outcome::Issued(_)), "{}", r2.envelope);
+        assert!(
+            matches!(
+                p2.finish(r2.envelope.as_bytes()).unwrap(),
+                Outcome::Issued(_)
+            ),
+            "{}",
+            r2.envelope
+        );
         // Without the requestor's proof the authorizer refuses.
         let (out, p) = req.issue().unwrap();
         let resp = svc.handle(out.envelope.as_bytes());
-        let Outcome::Challenge(c) = p.finish(resp.envelope.as_bytes()).unwrap() else { panic!() };
+        let Outcome::Challenge(c) = p.finish(resp.envelope.as_bytes()).unwrap() else {
+            panic!()
+        };
         let (o3, p3) = req.answer_challenge(c, None).unwrap();
         let r3 = svc.handle(o3.envelope.as_bytes());
-        assert_eq!(p3.finish(r3.envelope.as_bytes()).unwrap_err().kind(), ErrorKind::FailedAuthentication);
+        assert_eq!(
+            p3.finish(r3.envelope.as_bytes()).unwrap_err().kind(),
+            ErrorKind::FailedAuthentication
+        );
     }
 }

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 use wssx::binding::{
-    EntropyMode, Lookup, MemoryStore, Outcome, Requestor, RequestorConfig, SecurityContext, ServicePolicy,
-    TokenService,
+    EntropyMode, Lookup, MemoryStore, Outcome, Requestor, RequestorConfig, SecurityContext,
+    ServicePolicy, TokenService,
 };
 use wssx::message::{protect, ContextId, Part, ProtectOptions, Protection, SoapVersion};
 use wssx::{ErrorKind, TrustVersion};
@@ -27,7 +27,12 @@ fn issue(svc: &TokenService, req: &Requestor) -> SecurityContext {
 }
 
 fn use_ctx(svc: &TokenService, ctx: &SecurityContext) -> wssx::Result<ContextId> {
-    let msg = protect(APP.as_bytes(), &ctx.key()?, Protection::SignAndEncrypt, &ProtectOptions::default())?;
+    let msg = protect(
+        APP.as_bytes(),
+        &ctx.key()?,
+        Protection::SignAndEncrypt,
+        &ProtectOptions::default(),
+    )?;
     let r = svc.verify_message(msg.as_bytes())?;
     assert!(r.body_signed() && r.body_decrypted());
     Ok(r.signer_of(&Part::Body).cloned().unwrap())
@@ -56,7 +61,11 @@ fn full_lifecycle_every_version() {
         let ctx = issue(&svc, &req);
         assert_eq!(ctx.secret.len(), 32, "{cfg:?}");
         assert_eq!(ctx.sct.version, cfg.trust_version.sc());
-        assert!(ctx.expires.is_some() && ctx.attached_reference.is_some() && ctx.unattached_reference.is_some());
+        assert!(
+            ctx.expires.is_some()
+                && ctx.attached_reference.is_some()
+                && ctx.unattached_reference.is_some()
+        );
         // The requestor's key is the service's key.
         match svc.store().get(&ctx.sct.identifier, None).unwrap() {
             Lookup::Found(s) => assert_eq!(s.secret, ctx.secret),
@@ -82,20 +91,42 @@ fn full_lifecycle_every_version() {
         let (out, p) = req.amend(&renewed, None).unwrap();
         let resp = svc.handle(out.envelope.as_bytes());
         assert!(!resp.is_fault, "{}", resp.envelope);
-        assert!(matches!(p.finish(resp.envelope.as_bytes()).unwrap(), Outcome::Amended(c) if c.secret == renewed.secret));
+        assert!(
+            matches!(p.finish(resp.envelope.as_bytes()).unwrap(), Outcome::Amended(c) if c.secret == renewed.secret)
+        );
 
         // Validate.
         let (out, p) = req.validate(&renewed).unwrap();
         let resp = svc.handle(out.envelope.as_bytes());
-        assert!(matches!(p.finish(resp.envelope.as_bytes()).unwrap(), Outcome::Validated { valid: true, .. }), "{}", resp.envelope);
+        assert!(
+            matches!(
+                p.finish(resp.envelope.as_bytes()).unwrap(),
+                Outcome::Validated { valid: true, .. }
+            ),
+            "{}",
+            resp.envelope
+        );
 
         // Cancel: unusable at once, and consistently so.
         let (out, p) = req.cancel(&renewed).unwrap();
         let cancel_bytes = out.envelope.clone();
         let resp = svc.handle(cancel_bytes.as_bytes());
-        assert!(matches!(p.finish(resp.envelope.as_bytes()).unwrap(), Outcome::Cancelled), "{}", resp.envelope);
-        assert_eq!(use_ctx(&svc, &renewed).unwrap_err().kind(), ErrorKind::BadContextToken);
-        assert_eq!(use_ctx(&svc, &ctx).unwrap_err().kind(), ErrorKind::BadContextToken);
+        assert!(
+            matches!(
+                p.finish(resp.envelope.as_bytes()).unwrap(),
+                Outcome::Cancelled
+            ),
+            "{}",
+            resp.envelope
+        );
+        assert_eq!(
+            use_ctx(&svc, &renewed).unwrap_err().kind(),
+            ErrorKind::BadContextToken
+        );
+        assert_eq!(
+            use_ctx(&svc, &ctx).unwrap_err().kind(),
+            ErrorKind::BadContextToken
+        );
         for _ in 0..2 {
             let replay = svc.handle(cancel_bytes.as_bytes());
             assert!(replay.is_fault);
@@ -104,34 +135,60 @@ fn full_lifecycle_every_version() {
         }
         let (out, p) = req.validate(&renewed).unwrap();
         let resp = svc.handle(out.envelope.as_bytes());
-        assert!(matches!(p.finish(resp.envelope.as_bytes()).unwrap(), Outcome::Validated { valid: false, .. }));
+        assert!(matches!(
+            p.finish(resp.envelope.as_bytes()).unwrap(),
+            Outcome::Validated { valid: false, .. }
+        ));
         // Renewing a cancelled context fails the same way.
         let (out, p) = req.renew(&renewed, true, None).unwrap();
         let resp = svc.handle(out.envelope.as_bytes());
-        assert_eq!(p.finish(resp.envelope.as_bytes()).unwrap_err().kind(), ErrorKind::BadContextToken);
+        assert_eq!(
+            p.finish(resp.envelope.as_bytes()).unwrap_err().kind(),
+            ErrorKind::BadContextToken
+        );
     }
 }
 
 #[test]
 fn faults_come_back_typed() {
     let svc = service();
-    let req = Requestor::new(RequestorConfig::new(TrustVersion::V1_3, "http://localhost/sts"));
+    let req = Requestor::new(RequestorConfig::new(
+        TrustVersion::V1_3,
+        "http://localhost/sts",
+    ));
     // Garbage.
     let r = svc.handle(b"<not-soap/>");
     assert!(r.is_fault);
-    assert_eq!(wssx::binding::response_rstr(r.envelope.as_bytes()).unwrap_err().kind(), ErrorKind::InvalidRequest);
+    assert_eq!(
+        wssx::binding::response_rstr(r.envelope.as_bytes())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidRequest
+    );
     // An out-of-policy key size.
     let mut cfg = RequestorConfig::new(TrustVersion::Feb2005, "x:sts");
     cfg.key_size = 4096;
     let (out, p) = Requestor::new(cfg).issue().unwrap();
     let r = svc.handle(out.envelope.as_bytes());
-    assert!(r.is_fault && r.envelope.contains("http://schemas.xmlsoap.org/ws/2005/02/trust"), "{}", r.envelope);
-    assert_eq!(p.finish(r.envelope.as_bytes()).unwrap_err().kind(), ErrorKind::InvalidRequest);
+    assert!(
+        r.is_fault
+            && r.envelope
+                .contains("http://schemas.xmlsoap.org/ws/2005/02/trust"),
+        "{}",
+        r.envelope
+    );
+    assert_eq!(
+        p.finish(r.envelope.as_bytes()).unwrap_err().kind(),
+        ErrorKind::InvalidRequest
+    );
     // Renew of a context the service never issued.
     let other = issue(&service(), &req);
     let (out, p) = req.renew(&other, false, None).unwrap();
     let r = svc.handle(out.envelope.as_bytes());
-    assert_eq!(p.finish(r.envelope.as_bytes()).unwrap_err().kind(), ErrorKind::BadContextToken);
+    assert_eq!(
+        p.finish(r.envelope.as_bytes()).unwrap_err().kind(),
+        ErrorKind::BadContextToken
+    );
     // A renew signed by one context for another is refused.
     let a = issue(&svc, &req);
     let b = issue(&svc, &req);
@@ -145,12 +202,19 @@ fn faults_come_back_typed() {
 
 #[test]
 fn expired_context_needs_renewal() {
-    let policy = ServicePolicy { context_lifetime: std::time::Duration::from_millis(1), clock_skew: std::time::Duration::ZERO, ..Default::default() };
+    let policy = ServicePolicy {
+        context_lifetime: std::time::Duration::from_millis(1),
+        clock_skew: std::time::Duration::ZERO,
+        ..Default::default()
+    };
     let svc = TokenService::new(Arc::new(MemoryStore::new(100)), policy);
     let req = Requestor::new(RequestorConfig::new(TrustVersion::V1_3, "x:sts"));
     let ctx = issue(&svc, &req);
     std::thread::sleep(std::time::Duration::from_millis(20));
-    assert_eq!(use_ctx(&svc, &ctx).unwrap_err().kind(), ErrorKind::RenewNeeded);
+    assert_eq!(
+        use_ctx(&svc, &ctx).unwrap_err().kind(),
+        ErrorKind::RenewNeeded
+    );
     let (out, p) = req.renew(&ctx, true, None).unwrap();
     let r = svc.handle(out.envelope.as_bytes());
     assert!(p.finish(r.envelope.as_bytes()).is_err());
@@ -163,7 +227,11 @@ fn many_threads_no_lost_or_resurrected_contexts() {
         .map(|t| {
             let svc = svc.clone();
             std::thread::spawn(move || {
-                let tv = if t % 2 == 0 { TrustVersion::Feb2005 } else { TrustVersion::V1_3 };
+                let tv = if t % 2 == 0 {
+                    TrustVersion::Feb2005
+                } else {
+                    TrustVersion::V1_3
+                };
                 let req = Requestor::new(RequestorConfig::new(tv, "x:sts"));
                 for _ in 0..15 {
                     let ctx = issue(&svc, &req);
@@ -177,9 +245,18 @@ fn many_threads_no_lost_or_resurrected_contexts() {
                     use_ctx(&svc, &ctx).unwrap();
                     let (out, p) = req.cancel(&ctx).unwrap();
                     let r = svc.handle(out.envelope.as_bytes());
-                    assert!(matches!(p.finish(r.envelope.as_bytes()).unwrap(), Outcome::Cancelled));
-                    assert_eq!(use_ctx(&svc, &ctx).unwrap_err().kind(), ErrorKind::BadContextToken);
-                    assert_eq!(svc.store().get(&ctx.sct.identifier, None).unwrap(), Lookup::Cancelled);
+                    assert!(matches!(
+                        p.finish(r.envelope.as_bytes()).unwrap(),
+                        Outcome::Cancelled
+                    ));
+                    assert_eq!(
+                        use_ctx(&svc, &ctx).unwrap_err().kind(),
+                        ErrorKind::BadContextToken
+                    );
+                    assert_eq!(
+                        svc.store().get(&ctx.sct.identifier, None).unwrap(),
+                        Lookup::Cancelled
+                    );
                 }
             })
         })
@@ -223,8 +300,20 @@ fn associating_a_context_with_an_action() {
         r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><m:Transfer xmlns:m="urn:bank"><wsse:SecurityTokenReference xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:Reference URI="{}"/></wsse:SecurityTokenReference><m:Amount>5</m:Amount></m:Transfer></s:Body></s:Envelope>"#,
         b.sct.identifier
     );
-    let signed_by_a = protect(env.as_bytes(), &a.key().unwrap(), Protection::Sign, &ProtectOptions::default()).unwrap();
-    let both = protect(signed_by_a.as_bytes(), &b.key().unwrap(), Protection::Sign, &ProtectOptions::default()).unwrap();
+    let signed_by_a = protect(
+        env.as_bytes(),
+        &a.key().unwrap(),
+        Protection::Sign,
+        &ProtectOptions::default(),
+    )
+    .unwrap();
+    let both = protect(
+        signed_by_a.as_bytes(),
+        &b.key().unwrap(),
+        Protection::Sign,
+        &ProtectOptions::default(),
+    )
+    .unwrap();
     let r = svc.verify_message(both.as_bytes()).unwrap();
     let assoc = r.associations();
     assert_eq!(assoc.len(), 1);

@@ -26,7 +26,8 @@ use std::process::Command;
 use wssx::xml::c14n::{canonicalize_document, C14nOptions};
 
 const GENERATED: usize = 260;
-const WSU: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+const WSU: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 
 // ---------------------------------------------------------------------------------------
 // The generator: xorshift-driven, so the corpus is the same on every run and machine.
@@ -76,22 +77,91 @@ const URIS: &[&str] = &[
     "http://schemas.xmlsoap.org/soap/envelope/",
     WSU,
 ];
-const ELEMENT_NAMES: &[&str] = &["e", "item", "Body", "data", "ñame", "データ", "x1", "a.b", "a-b", "_u"];
+const ELEMENT_NAMES: &[&str] = &[
+    "e",
+    "item",
+    "Body",
+    "data",
+    "ñame",
+    "データ",
+    "x1",
+    "a.b",
+    "a-b",
+    "_u",
+];
 const ATTR_NAMES: &[&str] = &["a", "b", "z", "attr", "ä", "x.y", "k-1", "_"];
 const TAG_SPACE: &[&str] = &[" ", " ", " ", "  ", "\n", "\t", "\r\n", "\r", "\n   "];
 const TEXT: &[&str] = &[
-    "hello", " ", "  ", "\n", "\r\n", "\r", "\t", "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#x41;", "&#65;",
-    "&#xD;", "&#13;", "&#x9;", "&#10;", "&#xA9;", "&#x1F600;", "é", "€", "😀", ">", "'", "\"", "a]b", "日本語",
-    "x = 1 ", "\r\n\r\n",
+    "hello",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&quot;",
+    "&apos;",
+    "&#x41;",
+    "&#65;",
+    "&#xD;",
+    "&#13;",
+    "&#x9;",
+    "&#10;",
+    "&#xA9;",
+    "&#x1F600;",
+    "é",
+    "€",
+    "😀",
+    ">",
+    "'",
+    "\"",
+    "a]b",
+    "日本語",
+    "x = 1 ",
+    "\r\n\r\n",
 ];
 const ATTR_TEXT: &[&str] = &[
-    "v", " ", "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#x9;", "&#xA;", "&#xD;", "&#13;", "&#10;", "&#x20;",
-    "\t", "\n", "\r\n", "\r", "é€😀", ">", "  two  spaces ", "&#x1F600;",
+    "v",
+    " ",
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&quot;",
+    "&apos;",
+    "&#x9;",
+    "&#xA;",
+    "&#xD;",
+    "&#13;",
+    "&#10;",
+    "&#x20;",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "é€😀",
+    ">",
+    "  two  spaces ",
+    "&#x1F600;",
 ];
-const CDATA: &[&str] = &["<&>", "]]", "x]", "\r\n", "&amp;", " ", "a\rb", "", "<!-- not a comment -->"];
+const CDATA: &[&str] = &[
+    "<&>",
+    "]]",
+    "x]",
+    "\r\n",
+    "&amp;",
+    " ",
+    "a\rb",
+    "",
+    "<!-- not a comment -->",
+];
 const COMMENTS: &[&str] = &[" c ", "multi\nline", "a-b", "<&>", "\r\n", "é", "", " x\r"];
 const PI_TARGETS: &[&str] = &["pi", "target-x", "ñpi", "xml-stylesheet"];
-const PI_DATA: &[&str] = &["data", "a=\"1\"", "spaced  ", "x?y", "<&>", "\r\nline", "d\te"];
+const PI_DATA: &[&str] = &[
+    "data", "a=\"1\"", "spaced  ", "x?y", "<&>", "\r\nline", "d\te",
+];
 const MISC_SPACE: &[&str] = &["\n", "\r\n", " ", "\n\n", "\t", "\r"];
 
 /// One generated document, written twice: with its comments and without them.
@@ -105,7 +175,13 @@ struct Gen {
 
 impl Gen {
     fn new(seed: u64) -> Self {
-        Gen { rng: Rng::new(seed), with: String::new(), without: String::new(), scope: Vec::new(), next_id: 0 }
+        Gen {
+            rng: Rng::new(seed),
+            with: String::new(),
+            without: String::new(),
+            scope: Vec::new(),
+            next_id: 0,
+        }
     }
 
     fn both(&mut self, s: &str) {
@@ -114,7 +190,11 @@ impl Gen {
     }
 
     fn lookup(&self, prefix: &str) -> Option<&str> {
-        self.scope.iter().rev().find(|(p, _)| p == prefix).map(|(_, u)| u.as_str())
+        self.scope
+            .iter()
+            .rev()
+            .find(|(p, _)| p == prefix)
+            .map(|(_, u)| u.as_str())
     }
 
     fn document(mut self, index: usize) -> (String, String) {
@@ -131,7 +211,11 @@ impl Gen {
         }
         self.misc_run();
         // Every 20th document is big: deep and wide.
-        let (depth, width) = if index % 20 == 7 { (12, 5) } else { (1 + self.rng.below(5), 4) };
+        let (depth, width) = if index % 20 == 7 {
+            (12, 5)
+        } else {
+            (1 + self.rng.below(5), 4)
+        };
         self.element(depth, width);
         self.misc_run();
         (self.with, self.without)
@@ -184,11 +268,19 @@ impl Gen {
         // whatever the element's own prefix needs.
         let mut decls: Vec<(Option<&str>, String)> = Vec::new();
         for _ in 0..self.rng.below(3) {
-            let p = if self.rng.chance(30) { None } else { Some(self.rng.pick(PREFIXES)) };
+            let p = if self.rng.chance(30) {
+                None
+            } else {
+                Some(self.rng.pick(PREFIXES))
+            };
             if decls.iter().any(|(q, _)| *q == p) {
                 continue;
             }
-            let uri = if p.is_none() && self.rng.chance(35) { String::new() } else { self.rng.uri() };
+            let uri = if p.is_none() && self.rng.chance(35) {
+                String::new()
+            } else {
+                self.rng.uri()
+            };
             decls.push((p, uri));
         }
         if let Some(p) = prefix {
@@ -221,7 +313,11 @@ impl Gen {
         if self.rng.chance(20) {
             tag.push_str(self.rng.pick(TAG_SPACE));
         }
-        let n = if depth > 1 { self.rng.below(width + 1) } else { self.rng.below(3) };
+        let n = if depth > 1 {
+            self.rng.below(width + 1)
+        } else {
+            self.rng.below(3)
+        };
         if n == 0 && self.rng.chance(50) {
             tag.push_str("/>");
             self.both(&tag);
@@ -231,7 +327,11 @@ impl Gen {
             for _ in 0..n {
                 self.content(depth, width);
             }
-            let close = if self.rng.chance(15) { format!("</{qname}\n>") } else { format!("</{qname}>") };
+            let close = if self.rng.chance(15) {
+                format!("</{qname}\n>")
+            } else {
+                format!("</{qname}>")
+            };
             self.both(&close);
         }
         self.scope.truncate(mark);
@@ -245,7 +345,10 @@ impl Gen {
             let local = self.rng.pick(ATTR_NAMES);
             let (qname, uri) = match self.rng.below(10) {
                 0..=3 => (local.to_string(), String::new()),
-                4 => (format!("xml:{}", self.rng.pick(&["lang", "space"])), "xml".to_string()),
+                4 => (
+                    format!("xml:{}", self.rng.pick(&["lang", "space"])),
+                    "xml".to_string(),
+                ),
                 _ => {
                     let p = self.rng.pick(PREFIXES);
                     let uri = match self.lookup(p) {
@@ -282,7 +385,9 @@ impl Gen {
             self.next_id += 1;
             let form = self.rng.below(4);
             let item = match form {
-                0 if !decls.iter().any(|(q, _)| *q == Some("wsu")) || self.lookup("wsu") == Some(WSU) => {
+                0 if !decls.iter().any(|(q, _)| *q == Some("wsu"))
+                    || self.lookup("wsu") == Some(WSU) =>
+                {
                     if self.lookup("wsu") != Some(WSU) {
                         decls.push((Some("wsu"), WSU.to_string()));
                         self.scope.push(("wsu".into(), WSU.into()));
@@ -293,7 +398,13 @@ impl Gen {
                 2 => ("xml", format!("xml:id=\"{id}\"")),
                 _ => ("", format!("Id=\"{id}\"")),
             };
-            let local = if item.1.starts_with("ID") { "ID" } else if item.0 == "xml" { "id" } else { "Id" };
+            let local = if item.1.starts_with("ID") {
+                "ID"
+            } else if item.0 == "xml" {
+                "id"
+            } else {
+                "Id"
+            };
             if !names.iter().any(|(u, l)| u == item.0 && l == local) {
                 out.push(item.1);
             }
@@ -427,7 +538,10 @@ fn xmllint_c14n(path: &Path) -> Result<Vec<u8>, String> {
         .output()
         .map_err(|e| format!("cannot run xmllint ({e}); install libxml2-utils (make deps does)"))?;
     if !out.status.success() {
-        return Err(format!("xmllint failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "xmllint failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(out.stdout)
 }
@@ -445,19 +559,33 @@ fn wssx_c14n(src: &str, with_comments: bool) -> Result<Vec<u8>, String> {
     let once = canonical(src.as_bytes())?;
     let twice = canonical(&once).map_err(|e| format!("re-parsing the canonical form: {e}"))?;
     if twice != once {
-        return Err(format!("canonical form is not a fixed point: {:?} became {:?}", show(&once), show(&twice)));
+        return Err(format!(
+            "canonical form is not a fixed point: {:?} became {:?}",
+            show(&once),
+            show(&twice)
+        ));
     }
     Ok(once)
 }
 
 fn first_difference(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()))
+    a.iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()))
 }
 
 fn show(b: &[u8]) -> String {
     let s = String::from_utf8_lossy(b);
     if s.len() > 1500 {
-        format!("{:?}...", &s[..s.char_indices().nth(1500).map(|(i, _)| i).unwrap_or(s.len())])
+        format!(
+            "{:?}...",
+            &s[..s
+                .char_indices()
+                .nth(1500)
+                .map(|(i, _)| i)
+                .unwrap_or(s.len())]
+        )
     } else {
         format!("{s:?}")
     }
@@ -473,7 +601,13 @@ enum Outcome {
 }
 
 /// Compare one document; the error names it and shows both outputs.
-fn check(dir: &Path, name: &str, variant: &str, src: &str, with_comments: bool) -> Result<Outcome, String> {
+fn check(
+    dir: &Path,
+    name: &str,
+    variant: &str,
+    src: &str,
+    with_comments: bool,
+) -> Result<Outcome, String> {
     let path = dir.join(format!("{name}-{variant}.xml"));
     std::fs::write(&path, src).map_err(|e| e.to_string())?;
     let want = xmllint_c14n(&path).map_err(|e| format!("{name} ({variant}): {e}"))?;
@@ -508,7 +642,10 @@ fn corpus_matches_xmllint_exc_c14n() {
     let mut failures = Vec::new();
     let (mut equal, mut adjusted) = (0, 0);
     for (name, with, without) in hand.iter().chain(gen.iter()) {
-        for (variant, src, comments) in [("with-comments", with, true), ("without-comments", without, false)] {
+        for (variant, src, comments) in [
+            ("with-comments", with, true),
+            ("without-comments", without, false),
+        ] {
             match check(&dir, name, variant, src, comments) {
                 Ok(Outcome::Equal) => equal += 1,
                 Ok(Outcome::EqualButNamespaceEscaping) => adjusted += 1,
@@ -532,14 +669,21 @@ fn corpus_matches_xmllint_exc_c14n() {
             eprintln!("{f}\n");
         }
         let first = failures[0].lines().next().unwrap_or("");
-        panic!("{} of {} comparisons differ from xmllint --exc-c14n (first: {first})", failures.len(), docs * 2);
+        panic!(
+            "{} of {} comparisons differ from xmllint --exc-c14n (first: {first})",
+            failures.len(),
+            docs * 2
+        );
     }
 }
 
 /// Write the generated documents that carry an ID (at most 60), for the subset fixtures.
 fn dump_with_ids(dir: &Path, gen: &[(String, String, String)]) {
     std::fs::create_dir_all(dir).unwrap();
-    let with_ids = gen.iter().filter(|(_, with, _)| with.contains("id0\"")).take(60);
+    let with_ids = gen
+        .iter()
+        .filter(|(_, with, _)| with.contains("id0\""))
+        .take(60);
     for (name, with, _) in with_ids {
         std::fs::write(dir.join(format!("{name}.xml")), with).unwrap();
     }
@@ -547,7 +691,8 @@ fn dump_with_ids(dir: &Path, gen: &[(String, String, String)]) {
 
 #[test]
 fn namespace_uri_reescaping_touches_only_declarations() {
-    let libxml2 = br#"<r xmlns="urn:a?x&y" xmlns:p="urn:b&c" a="&amp;"><x xmlnsy="a&b">xmlns="&"</x></r>"#;
+    let libxml2 =
+        br#"<r xmlns="urn:a?x&y" xmlns:p="urn:b&c" a="&amp;"><x xmlnsy="a&b">xmlns="&"</x></r>"#;
     assert_eq!(
         String::from_utf8(escape_namespace_uris(libxml2)).unwrap(),
         r#"<r xmlns="urn:a?x&amp;y" xmlns:p="urn:b&amp;c" a="&amp;"><x xmlnsy="a&b">xmlns="&"</x></r>"#
@@ -557,5 +702,8 @@ fn namespace_uri_reescaping_touches_only_declarations() {
 #[test]
 fn strip_comments_leaves_lookalikes_alone() {
     let src = "<!--a--><r x='<!--no-->'><![CDATA[<!--no-->]]><?p <!--no-->?><!--b-->t</r><!--c-->";
-    assert_eq!(strip_comments(src), "<r x='<!--no-->'><![CDATA[<!--no-->]]><?p <!--no-->?>t</r>");
+    assert_eq!(
+        strip_comments(src),
+        "<r x='<!--no-->'><![CDATA[<!--no-->]]><?p <!--no-->?>t</r>"
+    );
 }

@@ -35,18 +35,32 @@ fn parse_cases(file: &Path) -> Vec<Case> {
         let header = std::str::from_utf8(&rest[..nl]).expect("UTF-8 header");
         // The value of `name=` runs to the next field's ` next=` (the PrefixList has spaces).
         let field = |name: &str, next: &str| -> String {
-            let start = header.find(&format!(" {name}=")).map(|i| i + name.len() + 2).expect(name);
+            let start = header
+                .find(&format!(" {name}="))
+                .map(|i| i + name.len() + 2)
+                .expect(name);
             let end = match next {
                 "" => header.len(),
-                _ => header[start..].find(&format!(" {next}=")).map(|i| start + i).expect(next),
+                _ => header[start..]
+                    .find(&format!(" {next}="))
+                    .map(|i| start + i)
+                    .expect(next),
             };
             header[start..end].to_string()
         };
-        assert!(header.starts_with("== doc="), "bad header in {}: {header}", file.display());
+        assert!(
+            header.starts_with("== doc="),
+            "bad header in {}: {header}",
+            file.display()
+        );
         let n: usize = field("bytes", "").parse().unwrap();
         let body = &rest[nl + 1..];
         cases.push(Case {
-            doc: header["== doc=".len()..].split(' ').next().unwrap().to_string(),
+            doc: header["== doc=".len()..]
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_string(),
             id: field("id", "comments"),
             with_comments: field("comments", "prefixes") == "1",
             prefixes: field("prefixes", "bytes"),
@@ -59,10 +73,16 @@ fn parse_cases(file: &Path) -> Vec<Case> {
 }
 
 fn check(fixtures: &Path, c: &Case) -> Result<bool, String> {
-    let label = format!("{} #{} (comments={}, PrefixList=\"{}\")", c.doc, c.id, c.with_comments, c.prefixes);
+    let label = format!(
+        "{} #{} (comments={}, PrefixList=\"{}\")",
+        c.doc, c.id, c.with_comments, c.prefixes
+    );
     let src = std::fs::read(fixtures.join(&c.doc)).map_err(|e| format!("{label}: {e}"))?;
-    let doc = wssx::xml::parse(&src).map_err(|e| format!("{label}: wssx refused the document: {e}"))?;
-    let opts = C14nOptions::new().with_comments(c.with_comments).prefixes(&c.prefixes);
+    let doc =
+        wssx::xml::parse(&src).map_err(|e| format!("{label}: wssx refused the document: {e}"))?;
+    let opts = C14nOptions::new()
+        .with_comments(c.with_comments)
+        .prefixes(&c.prefixes);
     let mut got = Vec::new();
     canonicalize_by_id(&doc, &c.id, &opts, &mut got).map_err(|e| format!("{label}: {e}"))?;
     let (el, _) = find_by_id(&doc, &c.id).map_err(|e| format!("{label}: {e}"))?;
@@ -70,7 +90,9 @@ fn check(fixtures: &Path, c: &Case) -> Result<bool, String> {
     let mut streamed = Vec::new();
     stream_subtree(el, &scope, &opts, &mut |b| streamed.extend_from_slice(b));
     if streamed != got {
-        return Err(format!("{label}: the streamed form differs from the buffered one"));
+        return Err(format!(
+            "{label}: the streamed form differs from the buffered one"
+        ));
     }
     if got == c.expected {
         return Ok(true);
@@ -114,12 +136,18 @@ fn subsets_match_libxml2() {
         files.len(),
         failures.len()
     );
-    assert!(total >= 500, "expected at least 500 subset cases, found {total}");
+    assert!(
+        total >= 500,
+        "expected at least 500 subset cases, found {total}"
+    );
     if !failures.is_empty() {
         for f in failures.iter().take(10) {
             eprintln!("{f}\n");
         }
         let first = failures[0].lines().next().unwrap_or("");
-        panic!("{} of {total} subset cases differ from libxml2 (first: {first})", failures.len());
+        panic!(
+            "{} of {total} subset cases differ from libxml2 (first: {first})",
+            failures.len()
+        );
     }
 }

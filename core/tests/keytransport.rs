@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use wssx::message::keytransport::{
-    computed_ski, decrypt_data, decrypt_data_with_key, EncryptedKey, EphemeralKey, KeyResolver, KeyTransportAlgorithm,
-    ReferenceKind, X509Reference, THUMBPRINT_SHA1, X509_SKI, X509_V3,
+    computed_ski, decrypt_data, decrypt_data_with_key, EncryptedKey, EphemeralKey, KeyResolver,
+    KeyTransportAlgorithm, ReferenceKind, X509Reference, THUMBPRINT_SHA1, X509_SKI, X509_V3,
 };
 use wssx::message::EncryptionAlgorithm;
 use wssx::xml::{self, Element};
@@ -31,8 +31,7 @@ const KINDS: [ReferenceKind; 4] = [
     ReferenceKind::Embedded,
 ];
 /// The fixture certificate's issuer as `openssl x509 -nameopt RFC2253` prints it.
-const FIXTURE_ISSUER: &str =
-    r"DC=example,emailAddress=recipient@example.org,CN=wssx Test Recipient,OU=R\+D,O=Acme\, Inc.,C=US";
+const FIXTURE_ISSUER: &str = r"DC=example,emailAddress=recipient@example.org,CN=wssx Test Recipient,OU=R\+D,O=Acme\, Inc.,C=US";
 const FIXTURE_SERIAL: &str = "398828464947729072452595917108787065846320981697";
 const FIXTURE_SHA1: &str = "236c3217b2da52bfef3918ea3ef2f80fa6906726";
 const FIXTURE_SKI: &str = "571ca274753a97bde4e4e9391e2d68d35aeac1df";
@@ -46,7 +45,9 @@ struct Identity {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keytransport").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/keytransport")
+        .join(name)
 }
 
 fn read_fixture(name: &str) -> Vec<u8> {
@@ -69,14 +70,19 @@ fn self_signed(key: &PKey<Private>, cn: &str, serial: u32, with_ski: bool) -> X5
     let name = name.build();
     let mut b = X509::builder().unwrap();
     b.set_version(2).unwrap();
-    b.set_serial_number(&Asn1Integer::from_bn(&BigNum::from_u32(serial).unwrap()).unwrap()).unwrap();
+    b.set_serial_number(&Asn1Integer::from_bn(&BigNum::from_u32(serial).unwrap()).unwrap())
+        .unwrap();
     b.set_subject_name(&name).unwrap();
     b.set_issuer_name(&name).unwrap();
     b.set_pubkey(key).unwrap();
-    b.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-    b.set_not_after(&Asn1Time::days_from_now(365).unwrap()).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(365).unwrap())
+        .unwrap();
     if with_ski {
-        let ext = SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None)).unwrap();
+        let ext = SubjectKeyIdentifier::new()
+            .build(&b.x509v3_context(None, None))
+            .unwrap();
         b.append_extension(ext).unwrap();
     }
     b.sign(key, MessageDigest::sha256()).unwrap();
@@ -85,7 +91,10 @@ fn self_signed(key: &PKey<Private>, cn: &str, serial: u32, with_ski: bool) -> X5
 
 fn generated(cn: &str, serial: u32, with_ski: bool) -> Identity {
     let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-    Identity { cert: self_signed(&key, cn, serial, with_ski), key }
+    Identity {
+        cert: self_signed(&key, cn, serial, with_ski),
+        key,
+    }
 }
 
 /// A second party: another key, another certificate (with an SKI extension).
@@ -124,29 +133,48 @@ fn algorithm_uris_round_trip() {
     for a in ALGS {
         assert_eq!(KeyTransportAlgorithm::from_uri(a.uri()).unwrap(), a);
     }
-    assert_eq!(OAEP.uri(), "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p");
+    assert_eq!(
+        OAEP.uri(),
+        "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+    );
     assert_eq!(RSA15.uri(), "http://www.w3.org/2001/04/xmlenc#rsa-1_5");
-    let e = KeyTransportAlgorithm::from_uri("http://www.w3.org/2009/xmlenc11#rsa-oaep").unwrap_err();
+    let e =
+        KeyTransportAlgorithm::from_uri("http://www.w3.org/2009/xmlenc11#rsa-oaep").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Crypto);
 }
 
 #[test]
 fn references_computed_from_the_certificate() {
     let r = recipient();
-    assert_eq!(X509Reference::thumbprint(&r.cert).unwrap(), X509Reference::Thumbprint(hex_bytes(FIXTURE_SHA1)));
+    assert_eq!(
+        X509Reference::thumbprint(&r.cert).unwrap(),
+        X509Reference::Thumbprint(hex_bytes(FIXTURE_SHA1))
+    );
     assert_eq!(
         X509Reference::issuer_serial(&r.cert).unwrap(),
-        X509Reference::IssuerSerial { issuer: FIXTURE_ISSUER.into(), serial: FIXTURE_SERIAL.into() }
+        X509Reference::IssuerSerial {
+            issuer: FIXTURE_ISSUER.into(),
+            serial: FIXTURE_SERIAL.into()
+        }
     );
-    assert_eq!(X509Reference::ski(&r.cert).unwrap(), X509Reference::SubjectKeyIdentifier(hex_bytes(FIXTURE_SKI)));
-    assert_eq!(X509Reference::embedded(&r.cert).unwrap(), X509Reference::Embedded(r.cert.to_der().unwrap()));
+    assert_eq!(
+        X509Reference::ski(&r.cert).unwrap(),
+        X509Reference::SubjectKeyIdentifier(hex_bytes(FIXTURE_SKI))
+    );
+    assert_eq!(
+        X509Reference::embedded(&r.cert).unwrap(),
+        X509Reference::Embedded(r.cert.to_der().unwrap())
+    );
     for k in KINDS {
         assert_eq!(X509Reference::new(k, &r.cert).unwrap().kind(), k);
     }
 }
 
 fn hex_bytes(h: &str) -> Vec<u8> {
-    (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect()
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 #[test]
@@ -156,7 +184,10 @@ fn issuer_name_is_what_openssl_prints() {
     let dir = scratch("issuer-name");
     let pem = dir.join("cert.pem");
     std::fs::write(&pem, id.cert.to_pem().unwrap()).unwrap();
-    for (cert, path) in [(&id.cert, pem), (&recipient().cert, fixture("recipient-cert.pem"))] {
+    for (cert, path) in [
+        (&id.cert, pem),
+        (&recipient().cert, fixture("recipient-cert.pem")),
+    ] {
         let out = Command::new("openssl")
             .args(["x509", "-noout", "-issuer", "-nameopt", "RFC2253", "-in"])
             .arg(&path)
@@ -164,7 +195,9 @@ fn issuer_name_is_what_openssl_prints() {
             .expect("openssl command line");
         let printed = String::from_utf8(out.stdout).unwrap();
         let printed = printed.trim().trim_start_matches("issuer=");
-        let X509Reference::IssuerSerial { issuer, .. } = X509Reference::issuer_serial(cert).unwrap() else {
+        let X509Reference::IssuerSerial { issuer, .. } =
+            X509Reference::issuer_serial(cert).unwrap()
+        else {
             unreachable!()
         };
         assert_eq!(issuer, printed);
@@ -180,7 +213,10 @@ fn ski_is_rfc3280_method_1_when_the_extension_is_absent() {
     let twin = self_signed(&id.key, "Twin", 9, true);
     let ext = twin.subject_key_id().unwrap().as_slice().to_vec();
     assert_eq!(computed_ski(&id.cert).unwrap(), ext);
-    assert_eq!(X509Reference::ski(&id.cert).unwrap(), X509Reference::SubjectKeyIdentifier(ext.clone()));
+    assert_eq!(
+        X509Reference::ski(&id.cert).unwrap(),
+        X509Reference::SubjectKeyIdentifier(ext.clone())
+    );
     assert!(X509Reference::SubjectKeyIdentifier(ext.clone()).matches(&id.cert));
     assert!(X509Reference::SubjectKeyIdentifier(ext).matches(&twin));
     // And for the fixture, the computed value equals its extension.
@@ -197,10 +233,15 @@ fn references_match_only_their_certificate() {
         assert!(!ra.matches(&no_ski().cert), "{k:?}");
     }
     // Same issuer, another serial; same serial, another issuer.
-    let wrong_serial = X509Reference::IssuerSerial { issuer: FIXTURE_ISSUER.into(), serial: "1".into() };
+    let wrong_serial = X509Reference::IssuerSerial {
+        issuer: FIXTURE_ISSUER.into(),
+        serial: "1".into(),
+    };
     assert!(!wrong_serial.matches(&a.cert));
-    let wrong_issuer =
-        X509Reference::IssuerSerial { issuer: "CN=wssx Test Recipient".into(), serial: FIXTURE_SERIAL.into() };
+    let wrong_issuer = X509Reference::IssuerSerial {
+        issuer: "CN=wssx Test Recipient".into(),
+        serial: FIXTURE_SERIAL.into(),
+    };
     assert!(!wrong_issuer.matches(&a.cert));
 }
 
@@ -221,7 +262,11 @@ fn issuer_names_match_as_names_not_strings() {
     ];
     for issuer in same {
         assert!(
-            X509Reference::IssuerSerial { issuer: issuer.clone(), serial: serial.clone() }.matches(cert),
+            X509Reference::IssuerSerial {
+                issuer: issuer.clone(),
+                serial: serial.clone()
+            }
+            .matches(cert),
             "{issuer}"
         );
     }
@@ -235,12 +280,19 @@ fn issuer_names_match_as_names_not_strings() {
     ];
     for issuer in different {
         assert!(
-            !X509Reference::IssuerSerial { issuer: issuer.into(), serial: serial.clone() }.matches(cert),
+            !X509Reference::IssuerSerial {
+                issuer: issuer.into(),
+                serial: serial.clone()
+            }
+            .matches(cert),
             "{issuer}"
         );
     }
     for bad_serial in ["", "abc", "0x45DC", "1 2"] {
-        let r = X509Reference::IssuerSerial { issuer: FIXTURE_ISSUER.into(), serial: bad_serial.into() };
+        let r = X509Reference::IssuerSerial {
+            issuer: FIXTURE_ISSUER.into(),
+            serial: bad_serial.into(),
+        };
         assert!(!r.matches(cert), "{bad_serial}");
     }
 }
@@ -267,7 +319,12 @@ fn round_trip_every_algorithm_and_reference() {
             assert_eq!(back.decrypt_expecting(&r.key, 32).unwrap(), key);
             assert_eq!(resolver.decrypt(&back).unwrap(), key);
             assert_eq!(resolver.decrypt_expecting(&back, 32).unwrap(), key);
-            assert_eq!(resolver.decrypt_element(&xml::parse(text.as_bytes()).unwrap().root).unwrap(), key);
+            assert_eq!(
+                resolver
+                    .decrypt_element(&xml::parse(text.as_bytes()).unwrap().root)
+                    .unwrap(),
+                key
+            );
         }
     }
 }
@@ -278,15 +335,19 @@ fn keys_of_every_usual_size_travel() {
     for alg in ALGS {
         for len in [1usize, 16, 24, 32, 64, 128] {
             let key = Secret::random(len).unwrap();
-            let ek = EncryptedKey::encrypt_key(&key, &r.cert, alg, ReferenceKind::Thumbprint).unwrap();
+            let ek =
+                EncryptedKey::encrypt_key(&key, &r.cert, alg, ReferenceKind::Thumbprint).unwrap();
             assert_eq!(ek.cipher.len(), 256);
             assert_eq!(ek.decrypt_expecting(&r.key, len).unwrap(), key);
         }
         // OAEP-SHA1 fits 214 bytes in a 2048-bit key, PKCS#1 v1.5 245; beyond is refused.
         let too_long = Secret::new(vec![1; 250]);
-        let e = EncryptedKey::encrypt_key(&too_long, &r.cert, alg, ReferenceKind::Thumbprint).unwrap_err();
+        let e = EncryptedKey::encrypt_key(&too_long, &r.cert, alg, ReferenceKind::Thumbprint)
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
-        let e = EncryptedKey::encrypt_key(&Secret::default(), &r.cert, alg, ReferenceKind::Thumbprint).unwrap_err();
+        let e =
+            EncryptedKey::encrypt_key(&Secret::default(), &r.cert, alg, ReferenceKind::Thumbprint)
+                .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     }
 }
@@ -297,17 +358,32 @@ fn written_form_is_what_wcf_and_wss4j_write() {
     let key = key32();
     let oaep = EncryptedKey::encrypt_key(&key, &r.cert, OAEP, ReferenceKind::Thumbprint).unwrap();
     let el = oaep.to_element();
-    let names: Vec<String> = el.elements().map(|c| c.local.clone()).collect();
+    let names: Vec<String> = el.elements().map(|c| c.local.to_string()).collect();
     assert_eq!(names, ["EncryptionMethod", "KeyInfo", "CipherData"]);
     let m = el.find(wssx::ns::XENC, "EncryptionMethod").unwrap();
     assert_eq!(m.attr(None, "Algorithm"), Some(OAEP.uri()));
-    let d = m.find(wssx::ns::DS, "DigestMethod").expect("WCF writes ds:DigestMethod for OAEP");
-    assert_eq!(d.attr(None, "Algorithm"), Some("http://www.w3.org/2000/09/xmldsig#sha1"));
-    let str_el = el.find(wssx::ns::DS, "KeyInfo").unwrap().find(wssx::ns::WSSE, "SecurityTokenReference").unwrap();
+    let d = m
+        .find(wssx::ns::DS, "DigestMethod")
+        .expect("WCF writes ds:DigestMethod for OAEP");
+    assert_eq!(
+        d.attr(None, "Algorithm"),
+        Some("http://www.w3.org/2000/09/xmldsig#sha1")
+    );
+    let str_el = el
+        .find(wssx::ns::DS, "KeyInfo")
+        .unwrap()
+        .find(wssx::ns::WSSE, "SecurityTokenReference")
+        .unwrap();
     let ki = str_el.find(wssx::ns::WSSE, "KeyIdentifier").unwrap();
     assert_eq!(ki.attr(None, "ValueType"), Some(THUMBPRINT_SHA1));
-    assert_eq!(ki.attr(None, "EncodingType"), Some(wssx::ns::BASE64_ENCODING));
-    assert_eq!(xml::decode_base64(&ki.text()).unwrap(), hex_bytes(FIXTURE_SHA1));
+    assert_eq!(
+        ki.attr(None, "EncodingType"),
+        Some(wssx::ns::BASE64_ENCODING)
+    );
+    assert_eq!(
+        xml::decode_base64(&ki.text()).unwrap(),
+        hex_bytes(FIXTURE_SHA1)
+    );
 
     let r15 = EncryptedKey::encrypt_key(&key, &r.cert, RSA15, ReferenceKind::IssuerSerial).unwrap();
     let text = r15.to_xml();
@@ -319,12 +395,24 @@ fn written_form_is_what_wcf_and_wss4j_write() {
         .and_then(|s| s.find(wssx::ns::DS, "X509Data"))
         .and_then(|x| x.find(wssx::ns::DS, "X509IssuerSerial"))
         .expect("STR/ds:X509Data/ds:X509IssuerSerial");
-    assert_eq!(is.find(wssx::ns::DS, "X509IssuerName").unwrap().text(), FIXTURE_ISSUER);
-    assert_eq!(is.find(wssx::ns::DS, "X509SerialNumber").unwrap().text(), FIXTURE_SERIAL);
+    assert_eq!(
+        is.find(wssx::ns::DS, "X509IssuerName").unwrap().text(),
+        FIXTURE_ISSUER
+    );
+    assert_eq!(
+        is.find(wssx::ns::DS, "X509SerialNumber").unwrap().text(),
+        FIXTURE_SERIAL
+    );
 
-    for (kind, vt) in [(ReferenceKind::SubjectKeyIdentifier, X509_SKI), (ReferenceKind::Embedded, X509_V3)] {
+    for (kind, vt) in [
+        (ReferenceKind::SubjectKeyIdentifier, X509_SKI),
+        (ReferenceKind::Embedded, X509_V3),
+    ] {
         let ek = EncryptedKey::encrypt_key(&key, &r.cert, OAEP, kind).unwrap();
-        assert!(ek.to_xml().contains(&format!("ValueType=\"{vt}\"")), "{kind:?}");
+        assert!(
+            ek.to_xml().contains(&format!("ValueType=\"{vt}\"")),
+            "{kind:?}"
+        );
     }
     // Written standalone, the element parses on its own (every prefix declared).
     for ek in [oaep, r15] {
@@ -334,8 +422,12 @@ fn written_form_is_what_wcf_and_wss4j_write() {
 
 #[test]
 fn encrypted_key_sha1_is_the_hash_of_the_cipher() {
-    let ek = EncryptedKey::encrypt_key(&key32(), &recipient().cert, OAEP, ReferenceKind::Thumbprint).unwrap();
-    let want = openssl::hash::hash(MessageDigest::sha1(), &ek.cipher).unwrap().to_vec();
+    let ek =
+        EncryptedKey::encrypt_key(&key32(), &recipient().cert, OAEP, ReferenceKind::Thumbprint)
+            .unwrap();
+    let want = openssl::hash::hash(MessageDigest::sha1(), &ek.cipher)
+        .unwrap()
+        .to_vec();
     assert_eq!(ek.encrypted_key_sha1().unwrap(), want);
 }
 
@@ -344,7 +436,8 @@ fn oaep_params_are_the_oaep_label() {
     let r = recipient();
     let pk = r.cert.public_key().unwrap();
     let recipient_ref = X509Reference::thumbprint(&r.cert).ok();
-    let ek = EncryptedKey::encrypt_with_oaep_params(&key32(), &pk, b"wssx label", recipient_ref).unwrap();
+    let ek = EncryptedKey::encrypt_with_oaep_params(&key32(), &pk, b"wssx label", recipient_ref)
+        .unwrap();
     let text = ek.to_xml();
     assert!(text.contains("OAEPparams"), "{text}");
     let back = EncryptedKey::from_xml(text.as_bytes()).unwrap();
@@ -352,9 +445,15 @@ fn oaep_params_are_the_oaep_label() {
     assert_eq!(back.decrypt(&r.key).unwrap(), key32());
     let mut other_label = back.clone();
     other_label.oaep_params = Some(b"another".to_vec());
-    assert_eq!(other_label.decrypt(&r.key).unwrap_err().kind(), ErrorKind::FailedAuthentication);
+    assert_eq!(
+        other_label.decrypt(&r.key).unwrap_err().kind(),
+        ErrorKind::FailedAuthentication
+    );
     other_label.oaep_params = None;
-    assert_eq!(other_label.decrypt(&r.key).unwrap_err().kind(), ErrorKind::FailedAuthentication);
+    assert_eq!(
+        other_label.decrypt(&r.key).unwrap_err().kind(),
+        ErrorKind::FailedAuthentication
+    );
 }
 
 #[test]
@@ -388,12 +487,21 @@ fn tampered_oaep_cipher_is_an_error() {
     let ek = EncryptedKey::encrypt_key(&key32(), &r.cert, OAEP, ReferenceKind::Thumbprint).unwrap();
     for at in [0, 1, 100, 255] {
         let t = tamper(&ek, at);
-        assert_eq!(t.decrypt(&r.key).unwrap_err().kind(), ErrorKind::FailedAuthentication);
-        assert_eq!(t.decrypt_expecting(&r.key, 32).unwrap_err().kind(), ErrorKind::FailedAuthentication);
+        assert_eq!(
+            t.decrypt(&r.key).unwrap_err().kind(),
+            ErrorKind::FailedAuthentication
+        );
+        assert_eq!(
+            t.decrypt_expecting(&r.key, 32).unwrap_err().kind(),
+            ErrorKind::FailedAuthentication
+        );
     }
     let mut short = ek.clone();
     short.cipher.truncate(100);
-    assert_eq!(short.decrypt(&r.key).unwrap_err().kind(), ErrorKind::FailedAuthentication);
+    assert_eq!(
+        short.decrypt(&r.key).unwrap_err().kind(),
+        ErrorKind::FailedAuthentication
+    );
 }
 
 #[test]
@@ -434,8 +542,14 @@ fn a_key_of_the_wrong_length() {
     assert_eq!(got.len(), 32);
     assert_ne!(&got.expose()[..16], k16.expose());
     let oaep = EncryptedKey::encrypt_key(&k16, &r.cert, OAEP, ReferenceKind::Thumbprint).unwrap();
-    assert_eq!(oaep.decrypt_expecting(&r.key, 32).unwrap_err().kind(), ErrorKind::FailedAuthentication);
-    assert_eq!(oaep.decrypt_expecting(&r.key, 0).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(
+        oaep.decrypt_expecting(&r.key, 32).unwrap_err().kind(),
+        ErrorKind::FailedAuthentication
+    );
+    assert_eq!(
+        oaep.decrypt_expecting(&r.key, 0).unwrap_err().kind(),
+        ErrorKind::InvalidArgument
+    );
 }
 
 #[test]
@@ -443,7 +557,10 @@ fn the_wrong_private_key() {
     let (r, o) = (recipient(), other());
     let key = key32();
     let oaep = EncryptedKey::encrypt_key(&key, &r.cert, OAEP, ReferenceKind::Thumbprint).unwrap();
-    assert_eq!(oaep.decrypt(&o.key).unwrap_err().kind(), ErrorKind::FailedAuthentication);
+    assert_eq!(
+        oaep.decrypt(&o.key).unwrap_err().kind(),
+        ErrorKind::FailedAuthentication
+    );
     let r15 = EncryptedKey::encrypt_key(&key, &r.cert, RSA15, ReferenceKind::Thumbprint).unwrap();
     assert_ne!(r15.decrypt_expecting(&o.key, 32).unwrap(), key);
     // A resolver without the recipient's key names the reference it could not satisfy.
@@ -471,15 +588,26 @@ fn the_resolver_picks_the_named_key() {
     }
     let mut r = KeyResolver::new();
     assert!(r.is_empty());
-    let e = r.add(recipient().cert.clone(), other().key.clone()).unwrap_err();
+    let e = r
+        .add(recipient().cert.clone(), other().key.clone())
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     let shown = format!("{resolver:?}");
-    assert!(shown.contains(FIXTURE_SHA1) && !shown.contains("PRIVATE"), "{shown}");
+    assert!(
+        shown.contains(FIXTURE_SHA1) && !shown.contains("PRIVATE"),
+        "{shown}"
+    );
     assert!(KeyResolver::with(other().cert.clone(), other().key.clone()).is_ok());
 }
 
 fn valid_oaep_xml() -> String {
-    let mut ek = EncryptedKey::encrypt_key(&key32(), &recipient().cert, OAEP, ReferenceKind::IssuerSerial).unwrap();
+    let mut ek = EncryptedKey::encrypt_key(
+        &key32(),
+        &recipient().cert,
+        OAEP,
+        ReferenceKind::IssuerSerial,
+    )
+    .unwrap();
     ek.reference_list = vec!["#ED-1".into()];
     ek.to_xml()
 }
@@ -487,12 +615,17 @@ fn valid_oaep_xml() -> String {
 #[test]
 fn malformed_encrypted_keys_are_typed_errors() {
     const XENC: &str = r#"xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd""#;
-    let oaep = r#"<xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"/>"#;
+    let oaep =
+        r#"<xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"/>"#;
     let cd = "<xenc:CipherData><xenc:CipherValue>AAECAw==</xenc:CipherValue></xenc:CipherData>";
     let str_ki = |inner: &str| {
         format!("<ds:KeyInfo><wsse:SecurityTokenReference>{inner}</wsse:SecurityTokenReference></ds:KeyInfo>")
     };
-    let kid = |vt: &str, v: &str| str_ki(&format!(r#"<wsse:KeyIdentifier ValueType="{vt}">{v}</wsse:KeyIdentifier>"#));
+    let kid = |vt: &str, v: &str| {
+        str_ki(&format!(
+            r#"<wsse:KeyIdentifier ValueType="{vt}">{v}</wsse:KeyIdentifier>"#
+        ))
+    };
     let ek = |body: String| format!("<xenc:EncryptedKey {XENC}>{body}</xenc:EncryptedKey>");
     use ErrorKind::*;
     let cases: Vec<(String, ErrorKind, &str)> = vec![
@@ -627,7 +760,8 @@ fn accepted_key_info_forms() {
         // KeyIdentifier without EncodingType (base64 is the default), after an unknown child.
         format!(r#"<ds:KeyName>ignored</ds:KeyName><wsse:SecurityTokenReference><wsse:KeyIdentifier ValueType="{X509_SKI}">{ski_b64}</wsse:KeyIdentifier></wsse:SecurityTokenReference>"#),
     ];
-    let good = EncryptedKey::encrypt_key(&key32(), &r.cert, OAEP, ReferenceKind::Thumbprint).unwrap();
+    let good =
+        EncryptedKey::encrypt_key(&key32(), &r.cert, OAEP, ReferenceKind::Thumbprint).unwrap();
     let cv = xml::encode_base64(&good.cipher);
     let resolver = resolver_of(&[other(), r]);
     for ki in forms {
@@ -667,7 +801,11 @@ fn mutated_documents_never_panic() {
         (OAEP, ReferenceKind::SubjectKeyIdentifier),
         (RSA15, ReferenceKind::Embedded),
     ] {
-        seeds.push(EncryptedKey::encrypt_key(&key32(), &r.cert, alg, kind).unwrap().to_xml());
+        seeds.push(
+            EncryptedKey::encrypt_key(&key32(), &r.cert, alg, kind)
+                .unwrap()
+                .to_xml(),
+        );
     }
     seeds.push(String::from_utf8(read_fixture("wss4j-rsa15-issuer-serial.xml")).unwrap());
     let alphabet = b"<>/=\"' #&;:xAZaz09+\\,";
@@ -692,7 +830,10 @@ fn mutated_documents_never_panic() {
             let _ = ek.to_xml();
         }
     }
-    assert!(parsed > 100, "mutations should often leave a readable key ({parsed})");
+    assert!(
+        parsed > 100,
+        "mutations should often leave a readable key ({parsed})"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -702,7 +843,10 @@ fn mutated_documents_never_panic() {
 fn reads_a_wcf_proof_token() {
     let ek = EncryptedKey::from_xml(&read_fixture("wcf-proof-token-thumbprint.xml")).unwrap();
     assert_eq!(ek.algorithm, OAEP);
-    assert_eq!(ek.recipient, Some(X509Reference::Thumbprint(hex_bytes(FIXTURE_SHA1))));
+    assert_eq!(
+        ek.recipient,
+        Some(X509Reference::Thumbprint(hex_bytes(FIXTURE_SHA1)))
+    );
     let resolver = resolver_of(&[other(), recipient()]);
     assert_eq!(resolver.decrypt(&ek).unwrap(), key32());
     assert_eq!(resolver.decrypt_expecting(&ek, 32).unwrap(), key32());
@@ -715,7 +859,9 @@ fn reads_a_wss4j_encrypted_key() {
     assert_eq!(ek.algorithm, RSA15);
     assert_eq!(ek.id.as_deref(), Some("EK-6e0c2a7f1b"));
     assert_eq!(ek.reference_list, ["#ED-6e0c2a7f1c"]);
-    let Some(X509Reference::IssuerSerial { issuer, serial }) = &ek.recipient else { panic!("{:?}", ek.recipient) };
+    let Some(X509Reference::IssuerSerial { issuer, serial }) = &ek.recipient else {
+        panic!("{:?}", ek.recipient)
+    };
     assert!(issuer.contains("1.2.840.113549.1.9.1=#16"));
     assert_eq!(serial, FIXTURE_SERIAL);
     let resolver = resolver_of(&[other(), recipient()]);
@@ -733,9 +879,14 @@ fn data_element() -> Element {
 fn ephemeral_key_round_trip() {
     let r = recipient();
     let resolver = resolver_of(&[other(), r]);
-    for data_alg in [EncryptionAlgorithm::Aes128Cbc, EncryptionAlgorithm::Aes256Cbc, EncryptionAlgorithm::Aes128Gcm] {
+    for data_alg in [
+        EncryptionAlgorithm::Aes128Cbc,
+        EncryptionAlgorithm::Aes256Cbc,
+        EncryptionAlgorithm::Aes128Gcm,
+    ] {
         for alg in ALGS {
-            let eph = EphemeralKey::generate(data_alg, &r.cert, alg, ReferenceKind::IssuerSerial).unwrap();
+            let eph = EphemeralKey::generate(data_alg, &r.cert, alg, ReferenceKind::IssuerSerial)
+                .unwrap();
             assert_eq!(eph.key().len(), data_alg.key_len());
             assert_eq!(eph.algorithm(), data_alg);
             let ed = eph.encrypt_element(&data_element()).unwrap();
@@ -755,8 +906,13 @@ fn a_forged_rsa15_key_fails_like_a_wrong_key() {
     let r = recipient();
     let resolver = resolver_of(&[r]);
     let plain = b"<x>attack at dawn</x>";
-    let mut eph =
-        EphemeralKey::generate(EncryptionAlgorithm::Aes128Cbc, &r.cert, RSA15, ReferenceKind::Thumbprint).unwrap();
+    let mut eph = EphemeralKey::generate(
+        EncryptionAlgorithm::Aes128Cbc,
+        &r.cert,
+        RSA15,
+        ReferenceKind::Thumbprint,
+    )
+    .unwrap();
     let good = eph.encrypt(plain, None).unwrap();
     assert_eq!(decrypt_data(&good, &resolver).unwrap(), plain);
     let mut kinds = Vec::new();
@@ -769,8 +925,13 @@ fn a_forged_rsa15_key_fails_like_a_wrong_key() {
             Err(e) => kinds.push(e.kind()),
         }
     }
-    let wrong_key =
-        EncryptedKey::encrypt_key(&Secret::random(16).unwrap(), &r.cert, RSA15, ReferenceKind::Thumbprint).unwrap();
+    let wrong_key = EncryptedKey::encrypt_key(
+        &Secret::random(16).unwrap(),
+        &r.cert,
+        RSA15,
+        ReferenceKind::Thumbprint,
+    )
+    .unwrap();
     *eph.encrypted_key_mut() = wrong_key;
     let ed = eph.encrypt(plain, None).unwrap();
     if let Err(e) = decrypt_data(&ed, &resolver) {
@@ -783,13 +944,32 @@ fn a_forged_rsa15_key_fails_like_a_wrong_key() {
 fn encrypted_data_errors() {
     let r = recipient();
     let resolver = resolver_of(&[r]);
-    let eph = EphemeralKey::generate(EncryptionAlgorithm::Aes128Cbc, &r.cert, OAEP, ReferenceKind::Thumbprint).unwrap();
-    let ed = eph.encrypt(b"hello", Some(wssx::message::algorithms::XENC_CONTENT)).unwrap();
-    assert_eq!(ed.attr(None, "Type"), Some(wssx::message::algorithms::XENC_CONTENT));
+    let eph = EphemeralKey::generate(
+        EncryptionAlgorithm::Aes128Cbc,
+        &r.cert,
+        OAEP,
+        ReferenceKind::Thumbprint,
+    )
+    .unwrap();
+    let ed = eph
+        .encrypt(b"hello", Some(wssx::message::algorithms::XENC_CONTENT))
+        .unwrap();
+    assert_eq!(
+        ed.attr(None, "Type"),
+        Some(wssx::message::algorithms::XENC_CONTENT)
+    );
     let mut no_key = ed.clone();
-    no_key.children.retain(|n| !matches!(n, wssx::xml::Node::Element(e) if e.local == "KeyInfo"));
+    no_key
+        .children
+        .retain(|n| !matches!(n, wssx::xml::Node::Element(e) if e.local == "KeyInfo"));
     let e = decrypt_data(&no_key, &resolver).unwrap_err();
-    assert_eq!((e.kind(), e.path()), (ErrorKind::InvalidSecurityToken, "xenc:EncryptedData/ds:KeyInfo"));
+    assert_eq!(
+        (e.kind(), e.path()),
+        (
+            ErrorKind::InvalidSecurityToken,
+            "xenc:EncryptedData/ds:KeyInfo"
+        )
+    );
     assert_eq!(decrypt_data_with_key(&no_key, eph.key()).unwrap(), b"hello");
     let e = decrypt_data(&eph.encrypted_key().to_element(), &resolver).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidSecurityToken);
@@ -802,7 +982,9 @@ fn encrypted_data_errors() {
 
 /// A fresh directory under Cargo's per-test scratch space.
 fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("keytransport").join(format!("{name}-{}", std::process::id()));
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("keytransport")
+        .join(format!("{name}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -812,7 +994,11 @@ fn xmlsec1(args: &[&std::ffi::OsStr]) -> Vec<u8> {
         .args(args)
         .output()
         .expect("xmlsec1 is needed for the interop tests (Debian package xmlsec1)");
-    assert!(out.status.success(), "xmlsec1 {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "xmlsec1 {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -820,14 +1006,35 @@ fn xmlsec1(args: &[&std::ffi::OsStr]) -> Vec<u8> {
 fn xmlsec1_encrypted_fixtures_decrypt() {
     let resolver = resolver_of(&[other(), recipient()]);
     for (name, alg, reference) in [
-        ("xmlsec1-oaep-issuer-serial.xml", OAEP, ReferenceKind::IssuerSerial),
-        ("xmlsec1-rsa15-ski.xml", RSA15, ReferenceKind::SubjectKeyIdentifier),
-        ("xmlsec1-oaep-certificate.xml", OAEP, ReferenceKind::Embedded),
+        (
+            "xmlsec1-oaep-issuer-serial.xml",
+            OAEP,
+            ReferenceKind::IssuerSerial,
+        ),
+        (
+            "xmlsec1-rsa15-ski.xml",
+            RSA15,
+            ReferenceKind::SubjectKeyIdentifier,
+        ),
+        (
+            "xmlsec1-oaep-certificate.xml",
+            OAEP,
+            ReferenceKind::Embedded,
+        ),
     ] {
         let doc = xml::parse(&read_fixture(name)).unwrap();
-        let ek_el = doc.root.find(wssx::ns::DS, "KeyInfo").unwrap().find(wssx::ns::XENC, "EncryptedKey").unwrap();
+        let ek_el = doc
+            .root
+            .find(wssx::ns::DS, "KeyInfo")
+            .unwrap()
+            .find(wssx::ns::XENC, "EncryptedKey")
+            .unwrap();
         let ek = EncryptedKey::from_element(ek_el).unwrap();
-        assert_eq!((ek.algorithm, ek.recipient.as_ref().map(X509Reference::kind)), (alg, Some(reference)), "{name}");
+        assert_eq!(
+            (ek.algorithm, ek.recipient.as_ref().map(X509Reference::kind)),
+            (alg, Some(reference)),
+            "{name}"
+        );
         let plain = decrypt_data(&doc.root, &resolver).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(xml::parse(&plain).unwrap().root, data_element(), "{name}");
     }
@@ -841,16 +1048,24 @@ fn xmlsec1_decrypts_what_wssx_encrypts() {
     let mut n = 0;
     for alg in ALGS {
         for kind in KINDS {
-            for data_alg in [EncryptionAlgorithm::Aes128Cbc, EncryptionAlgorithm::Aes256Cbc] {
+            for data_alg in [
+                EncryptionAlgorithm::Aes128Cbc,
+                EncryptionAlgorithm::Aes256Cbc,
+            ] {
                 let eph = EphemeralKey::generate(data_alg, cert, alg, kind).unwrap();
                 let ed = eph.encrypt_element(&data_element()).unwrap();
                 let doc = Element::new("urn:example:envelope", "", "Envelope").with_child(ed);
                 let path = dir.join(format!("wssx-{n}.xml"));
                 std::fs::write(&path, xml::element_to_string(&doc)).unwrap();
-                let out =
-                    xmlsec1(&["--decrypt".as_ref(), "--privkey-pem".as_ref(), key_pem.as_os_str(), path.as_os_str()]);
-                let back = xml::parse(&out)
-                    .unwrap_or_else(|e| panic!("{alg:?} {kind:?}: {e}\n{}", String::from_utf8_lossy(&out)));
+                let out = xmlsec1(&[
+                    "--decrypt".as_ref(),
+                    "--privkey-pem".as_ref(),
+                    key_pem.as_os_str(),
+                    path.as_os_str(),
+                ]);
+                let back = xml::parse(&out).unwrap_or_else(|e| {
+                    panic!("{alg:?} {kind:?}: {e}\n{}", String::from_utf8_lossy(&out))
+                });
                 let inner = back.root.elements().next().expect("decrypted element");
                 assert_eq!(*inner, data_element(), "{alg:?} {kind:?} {data_alg:?}");
                 n += 1;
@@ -895,9 +1110,10 @@ fn wssx_decrypts_what_xmlsec1_encrypts() {
             ("<ds:X509SKI/>", ReferenceKind::SubjectKeyIdentifier),
             ("<ds:X509Certificate/>", ReferenceKind::Embedded),
         ] {
-            for (data_alg, session) in
-                [(EncryptionAlgorithm::Aes128Cbc, "aes-128"), (EncryptionAlgorithm::Aes256Cbc, "aes-256")]
-            {
+            for (data_alg, session) in [
+                (EncryptionAlgorithm::Aes128Cbc, "aes-128"),
+                (EncryptionAlgorithm::Aes256Cbc, "aes-256"),
+            ] {
                 let tmpl = dir.join(format!("template-{n}.xml"));
                 std::fs::write(&tmpl, template(data_alg, alg, child)).unwrap();
                 let out = xmlsec1(&[
@@ -911,13 +1127,26 @@ fn wssx_decrypts_what_xmlsec1_encrypts() {
                     tmpl.as_os_str(),
                 ]);
                 let doc = xml::parse(&out).unwrap();
-                let ek_el =
-                    doc.root.find(wssx::ns::DS, "KeyInfo").unwrap().find(wssx::ns::XENC, "EncryptedKey").unwrap();
+                let ek_el = doc
+                    .root
+                    .find(wssx::ns::DS, "KeyInfo")
+                    .unwrap()
+                    .find(wssx::ns::XENC, "EncryptedKey")
+                    .unwrap();
                 let ek = EncryptedKey::from_element(ek_el).unwrap();
                 assert_eq!(ek.algorithm, alg);
-                assert_eq!(ek.recipient.as_ref().map(X509Reference::kind), Some(kind), "{child}");
-                let plain = decrypt_data(&doc.root, &resolver).unwrap_or_else(|e| panic!("{alg:?} {child}: {e}"));
-                assert_eq!(xml::parse(&plain).unwrap().root, data_element(), "{alg:?} {child}");
+                assert_eq!(
+                    ek.recipient.as_ref().map(X509Reference::kind),
+                    Some(kind),
+                    "{child}"
+                );
+                let plain = decrypt_data(&doc.root, &resolver)
+                    .unwrap_or_else(|e| panic!("{alg:?} {child}: {e}"));
+                assert_eq!(
+                    xml::parse(&plain).unwrap().root,
+                    data_element(),
+                    "{alg:?} {child}"
+                );
                 n += 1;
             }
         }
@@ -930,18 +1159,46 @@ fn xmlsec1_reads_the_oaep_label() {
     // xenc:OAEPparams written by wssx, honoured by xmlsec1.
     let dir = scratch("xmlsec1-label");
     let r = recipient();
-    let eph = EphemeralKey::generate(EncryptionAlgorithm::Aes128Cbc, &r.cert, OAEP, ReferenceKind::Thumbprint).unwrap();
-    let mut ed = eph.encrypt(b"<p>labelled</p>", Some(wssx::message::algorithms::XENC_ELEMENT)).unwrap();
+    let eph = EphemeralKey::generate(
+        EncryptionAlgorithm::Aes128Cbc,
+        &r.cert,
+        OAEP,
+        ReferenceKind::Thumbprint,
+    )
+    .unwrap();
+    let mut ed = eph
+        .encrypt(
+            b"<p>labelled</p>",
+            Some(wssx::message::algorithms::XENC_ELEMENT),
+        )
+        .unwrap();
     let pk = r.cert.public_key().unwrap();
-    let labelled =
-        EncryptedKey::encrypt_with_oaep_params(eph.key(), &pk, b"label", X509Reference::thumbprint(&r.cert).ok())
-            .unwrap();
-    ed.find_mut(wssx::ns::DS, "KeyInfo").unwrap().children = vec![wssx::xml::Node::Element(labelled.to_element())];
-    assert_eq!(decrypt_data(&ed, &resolver_of(&[r])).unwrap(), b"<p>labelled</p>");
+    let labelled = EncryptedKey::encrypt_with_oaep_params(
+        eph.key(),
+        &pk,
+        b"label",
+        X509Reference::thumbprint(&r.cert).ok(),
+    )
+    .unwrap();
+    ed.find_mut(wssx::ns::DS, "KeyInfo").unwrap().children =
+        vec![wssx::xml::Node::Element(labelled.to_element())];
+    assert_eq!(
+        decrypt_data(&ed, &resolver_of(&[r])).unwrap(),
+        b"<p>labelled</p>"
+    );
     let doc = Element::new("urn:example:envelope", "", "Envelope").with_child(ed);
     let path = dir.join("labelled.xml");
     std::fs::write(&path, xml::element_to_string(&doc)).unwrap();
     let key_pem = fixture("recipient-key.pem");
-    let out = xmlsec1(&["--decrypt".as_ref(), "--privkey-pem".as_ref(), key_pem.as_os_str(), path.as_os_str()]);
-    assert!(String::from_utf8_lossy(&out).contains("<p>labelled</p>"), "{}", String::from_utf8_lossy(&out));
+    let out = xmlsec1(&[
+        "--decrypt".as_ref(),
+        "--privkey-pem".as_ref(),
+        key_pem.as_os_str(),
+        path.as_os_str(),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out).contains("<p>labelled</p>"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
 }

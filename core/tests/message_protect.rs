@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 use wssx::message::{
-    protect, verify, AlgorithmSuite, ContextId, ContextKey, Part, ProtectOptions, Protection, ProtectionOrder,
-    TokenReference, VerifyOptions,
+    protect, verify, AlgorithmSuite, ContextId, ContextKey, Part, ProtectOptions, Protection,
+    ProtectionOrder, TokenReference, VerifyOptions,
 };
 use wssx::{ErrorKind, ScVersion, Secret, SecurityContextToken};
 
@@ -12,28 +12,61 @@ const ENV11: &str = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soa
 const ENV12: &str = r#"<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><Echo xmlns="urn:example"><Text>hi</Text></Echo></env:Body></env:Envelope>"#;
 
 fn ctx(v: ScVersion) -> ContextKey {
-    let mut sct = SecurityContextToken::new(v, "urn:uuid:5b3a2c1e-0000-4000-8000-000000000001").unwrap();
+    let mut sct =
+        SecurityContextToken::new(v, "urn:uuid:5b3a2c1e-0000-4000-8000-000000000001").unwrap();
     sct.instance = Some("urn:uuid:instance-1".into());
-    ContextKey { sct, secret: Secret::from_slice(&[0x42; 32]) }
+    ContextKey {
+        sct,
+        secret: Secret::from_slice(&[0x42; 32]),
+    }
 }
 
 fn lookup_for(secret: Secret) -> impl Fn(&ContextId) -> wssx::Result<Option<Secret>> {
-    move |id: &ContextId| Ok((id.identifier == "urn:uuid:5b3a2c1e-0000-4000-8000-000000000001").then(|| secret.clone()))
+    move |id: &ContextId| {
+        Ok(
+            (id.identifier == "urn:uuid:5b3a2c1e-0000-4000-8000-000000000001")
+                .then(|| secret.clone()),
+        )
+    }
 }
 
 fn all_options() -> Vec<ProtectOptions> {
     let mut v = Vec::new();
-    for suite in [AlgorithmSuite::Basic128, AlgorithmSuite::Basic256, AlgorithmSuite::Basic256Sha256] {
+    for suite in [
+        AlgorithmSuite::Basic128,
+        AlgorithmSuite::Basic256,
+        AlgorithmSuite::Basic256Sha256,
+    ] {
         for reference in [TokenReference::ById, TokenReference::ByIdentifier] {
             for derived in [true, false] {
-                v.push(ProtectOptions { suite, reference, derived_keys: derived, ..Default::default() });
+                v.push(ProtectOptions {
+                    suite,
+                    reference,
+                    derived_keys: derived,
+                    ..Default::default()
+                });
             }
         }
     }
-    v.push(ProtectOptions { label: Some("custom label".into()), signature_key_len: Some(40), ..Default::default() });
-    v.push(ProtectOptions { offset: Some(7), nonce_len: 32, ..Default::default() });
-    v.push(ProtectOptions { include_sct: false, reference: TokenReference::ByIdentifier, ..Default::default() });
-    v.push(ProtectOptions { gcm: true, ..Default::default() });
+    v.push(ProtectOptions {
+        label: Some("custom label".into()),
+        signature_key_len: Some(40),
+        ..Default::default()
+    });
+    v.push(ProtectOptions {
+        offset: Some(7),
+        nonce_len: 32,
+        ..Default::default()
+    });
+    v.push(ProtectOptions {
+        include_sct: false,
+        reference: TokenReference::ByIdentifier,
+        ..Default::default()
+    });
+    v.push(ProtectOptions {
+        gcm: true,
+        ..Default::default()
+    });
     v
 }
 
@@ -44,13 +77,26 @@ fn sign_encrypt_round_trips() {
         let lookup = lookup_for(c.secret.clone());
         for env in [ENV11, ENV12] {
             for opts in all_options() {
-                for what in [Protection::Sign, Protection::Encrypt, Protection::SignAndEncrypt] {
-                    for order in [ProtectionOrder::SignThenEncrypt, ProtectionOrder::EncryptThenSign] {
-                        let o = ProtectOptions { order, ..opts.clone() };
+                for what in [
+                    Protection::Sign,
+                    Protection::Encrypt,
+                    Protection::SignAndEncrypt,
+                ] {
+                    for order in [
+                        ProtectionOrder::SignThenEncrypt,
+                        ProtectionOrder::EncryptThenSign,
+                    ] {
+                        let o = ProtectOptions {
+                            order,
+                            ..opts.clone()
+                        };
                         let secured = protect(env.as_bytes(), &c, what, &o).unwrap();
                         let r = verify(secured.as_bytes(), &lookup, &VerifyOptions::default())
                             .unwrap_or_else(|e| panic!("{what:?} {o:?}: {e}\n{secured}"));
-                        let id = ContextId { identifier: c.sct.identifier.clone(), instance: c.sct.instance.clone() };
+                        let id = ContextId {
+                            identifier: c.sct.identifier.clone(),
+                            instance: c.sct.instance.clone(),
+                        };
                         if what != Protection::Encrypt {
                             assert!(r.body_signed(), "{secured}");
                             assert!(r.is_signed(&Part::Timestamp));
@@ -60,7 +106,10 @@ fn sign_encrypt_round_trips() {
                             assert!(r.body_decrypted());
                             assert!(!secured.contains("welcome") && !secured.contains(">hi<"));
                             let plain = r.envelope_xml();
-                            assert!(plain.contains("hello &amp; welcome") || plain.contains(">hi<"), "{plain}");
+                            assert!(
+                                plain.contains("hello &amp; welcome") || plain.contains(">hi<"),
+                                "{plain}"
+                            );
                         }
                     }
                 }
@@ -71,32 +120,70 @@ fn sign_encrypt_round_trips() {
 
 fn signed() -> (String, ContextKey) {
     let c = ctx(ScVersion::V1_3);
-    (protect(ENV11.as_bytes(), &c, Protection::Sign, &ProtectOptions::default()).unwrap(), c)
+    (
+        protect(
+            ENV11.as_bytes(),
+            &c,
+            Protection::Sign,
+            &ProtectOptions::default(),
+        )
+        .unwrap(),
+        c,
+    )
 }
 
 fn verify_kind(msg: &str, c: &ContextKey) -> ErrorKind {
-    verify(msg.as_bytes(), &lookup_for(c.secret.clone()), &VerifyOptions::default()).unwrap_err().kind()
+    verify(
+        msg.as_bytes(),
+        &lookup_for(c.secret.clone()),
+        &VerifyOptions::default(),
+    )
+    .unwrap_err()
+    .kind()
 }
 
 #[test]
 fn tampering_is_detected() {
     let (m, c) = signed();
     // Body text.
-    assert_eq!(verify_kind(&m.replace("hello &amp; welcome", "hello &amp; welcomE"), &c), ErrorKind::InvalidSignature);
+    assert_eq!(
+        verify_kind(&m.replace("hello &amp; welcome", "hello &amp; welcomE"), &c),
+        ErrorKind::InvalidSignature
+    );
     // A signed attribute added.
-    assert_eq!(verify_kind(&m.replace("<m:Text>", "<m:Text a=\"1\">"), &c), ErrorKind::InvalidSignature);
+    assert_eq!(
+        verify_kind(&m.replace("<m:Text>", "<m:Text a=\"1\">"), &c),
+        ErrorKind::InvalidSignature
+    );
     // Timestamp changed.
     let created = m.find("<wsu:Created>").unwrap() + "<wsu:Created>".len();
     let mut t = m.clone();
-    let ch = if &t[created..created + 1] == "2" { "3" } else { "2" };
+    let ch = if &t[created..created + 1] == "2" {
+        "3"
+    } else {
+        "2"
+    };
     t.replace_range(created..created + 1, ch);
-    assert!(matches!(verify_kind(&t, &c), ErrorKind::InvalidSignature | ErrorKind::InvalidTimeRange | ErrorKind::InvalidSecurityToken));
+    assert!(matches!(
+        verify_kind(&t, &c),
+        ErrorKind::InvalidSignature | ErrorKind::InvalidTimeRange | ErrorKind::InvalidSecurityToken
+    ));
     // Wrong key.
     let other = lookup_for(Secret::from_slice(&[1; 32]));
-    assert_eq!(verify(m.as_bytes(), &other, &VerifyOptions::default()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(
+        verify(m.as_bytes(), &other, &VerifyOptions::default())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidSignature
+    );
     // Unknown context.
     let none = |_: &ContextId| -> wssx::Result<Option<Secret>> { Ok(None) };
-    assert_eq!(verify(m.as_bytes(), &none, &VerifyOptions::default()).unwrap_err().kind(), ErrorKind::BadContextToken);
+    assert_eq!(
+        verify(m.as_bytes(), &none, &VerifyOptions::default())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::BadContextToken
+    );
     // Signature value and digest value tampered.
     let sv = m.find("<ds:SignatureValue>").unwrap() + "<ds:SignatureValue>".len();
     let mut t = m.clone();
@@ -131,19 +218,36 @@ fn signature_wrapping_is_refused() {
     // 1. Move the signed Body into a header wrapper and put an unsigned Body in its place
     //    with the same ID: duplicate IDs.
     let evil_body = body.replace("hello &amp; welcome", "transfer all funds");
-    let wrapped = m.replacen(body, &evil_body, 1).replacen("<soap:Header>", &format!("<soap:Header><w:Wrapper xmlns:w=\"urn:w\">{body}</w:Wrapper>"), 1);
+    let wrapped = m.replacen(body, &evil_body, 1).replacen(
+        "<soap:Header>",
+        &format!("<soap:Header><w:Wrapper xmlns:w=\"urn:w\">{body}</w:Wrapper>"),
+        1,
+    );
     assert_eq!(verify_kind(&wrapped, &c), ErrorKind::InvalidSignature);
     // 2. Same, but the impostor Body has no ID: the reference resolves to the moved Body.
     let id_attr_start = evil_body.find(" wsu:Id=").unwrap();
     let id_attr_end = evil_body[id_attr_start + 9..].find('"').unwrap() + id_attr_start + 10;
     let mut impostor = evil_body.clone();
     impostor.replace_range(id_attr_start..id_attr_end, "");
-    let wrapped = m.replacen(body, &impostor, 1).replacen("<soap:Header>", &format!("<soap:Header><w:Wrapper xmlns:w=\"urn:w\">{body}</w:Wrapper>"), 1);
+    let wrapped = m.replacen(body, &impostor, 1).replacen(
+        "<soap:Header>",
+        &format!("<soap:Header><w:Wrapper xmlns:w=\"urn:w\">{body}</w:Wrapper>"),
+        1,
+    );
     assert_eq!(verify_kind(&wrapped, &c), ErrorKind::InvalidSignature);
     // 3. An unsigned message body claimed by a signature of another message is caught by
     //    the digest; and an unsigned Body is reported as not signed.
-    let unsigned = m.replacen(&m[m.find("<ds:Signature").unwrap()..m.find("</ds:Signature>").unwrap() + 15], "", 1);
-    let r = verify(unsigned.as_bytes(), &lookup_for(c.secret.clone()), &VerifyOptions::default()).unwrap();
+    let unsigned = m.replacen(
+        &m[m.find("<ds:Signature").unwrap()..m.find("</ds:Signature>").unwrap() + 15],
+        "",
+        1,
+    );
+    let r = verify(
+        unsigned.as_bytes(),
+        &lookup_for(c.secret.clone()),
+        &VerifyOptions::default(),
+    )
+    .unwrap();
     assert!(!r.body_signed());
 }
 
@@ -152,26 +256,78 @@ fn timestamp_freshness() {
     let (m, c) = signed();
     let lookup = lookup_for(c.secret.clone());
     let later = wssx::time::Instant::now().plus(Duration::from_secs(3600));
-    let o = VerifyOptions { now: Some(later), ..Default::default() };
-    assert_eq!(verify(m.as_bytes(), &lookup, &o).unwrap_err().kind(), ErrorKind::ExpiredData);
+    let o = VerifyOptions {
+        now: Some(later),
+        ..Default::default()
+    };
+    assert_eq!(
+        verify(m.as_bytes(), &lookup, &o).unwrap_err().kind(),
+        ErrorKind::ExpiredData
+    );
     let earlier = wssx::time::Instant::now().minus(Duration::from_secs(3600));
-    let o = VerifyOptions { now: Some(earlier), ..Default::default() };
-    assert_eq!(verify(m.as_bytes(), &lookup, &o).unwrap_err().kind(), ErrorKind::InvalidTimeRange);
-    let no_ts = protect(ENV11.as_bytes(), &c, Protection::Sign, &ProtectOptions { timestamp_ttl: None, ..Default::default() }).unwrap();
-    let o = VerifyOptions { require_timestamp: true, ..Default::default() };
-    assert_eq!(verify(no_ts.as_bytes(), &lookup, &o).unwrap_err().kind(), ErrorKind::InvalidSecurityToken);
+    let o = VerifyOptions {
+        now: Some(earlier),
+        ..Default::default()
+    };
+    assert_eq!(
+        verify(m.as_bytes(), &lookup, &o).unwrap_err().kind(),
+        ErrorKind::InvalidTimeRange
+    );
+    let no_ts = protect(
+        ENV11.as_bytes(),
+        &c,
+        Protection::Sign,
+        &ProtectOptions {
+            timestamp_ttl: None,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let o = VerifyOptions {
+        require_timestamp: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        verify(no_ts.as_bytes(), &lookup, &o).unwrap_err().kind(),
+        ErrorKind::InvalidSecurityToken
+    );
 }
 
 #[test]
 fn short_and_mismatched_keys_refused() {
     let c = ctx(ScVersion::V1_3);
     let lookup = lookup_for(c.secret.clone());
-    let m = protect(ENV11.as_bytes(), &c, Protection::Sign, &ProtectOptions { signature_key_len: Some(8), ..Default::default() }).unwrap();
-    assert_eq!(verify(m.as_bytes(), &lookup, &VerifyOptions::default()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let m = protect(
+        ENV11.as_bytes(),
+        &c,
+        Protection::Sign,
+        &ProtectOptions {
+            signature_key_len: Some(8),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        verify(m.as_bytes(), &lookup, &VerifyOptions::default())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidSignature
+    );
     // An encryption key whose length does not match the announced AES variant.
-    let m = protect(ENV11.as_bytes(), &c, Protection::Encrypt, &ProtectOptions::default()).unwrap();
+    let m = protect(
+        ENV11.as_bytes(),
+        &c,
+        Protection::Encrypt,
+        &ProtectOptions::default(),
+    )
+    .unwrap();
     let t = m.replace("aes256-cbc", "aes128-cbc");
-    assert_eq!(verify(t.as_bytes(), &lookup, &VerifyOptions::default()).unwrap_err().kind(), ErrorKind::Crypto);
+    assert_eq!(
+        verify(t.as_bytes(), &lookup, &VerifyOptions::default())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Crypto
+    );
 }
 
 #[test]
@@ -181,7 +337,9 @@ fn garbage_never_panics() {
     let bytes = m.as_bytes();
     let mut seed = 12345u64;
     for i in 0..3000 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let mut b = bytes.to_vec();
         match i % 3 {
             0 => {
@@ -201,7 +359,12 @@ fn garbage_never_panics() {
     }
 }
 
-fn identity(cn: &str) -> (openssl::x509::X509, openssl::pkey::PKey<openssl::pkey::Private>) {
+fn identity(
+    cn: &str,
+) -> (
+    openssl::x509::X509,
+    openssl::pkey::PKey<openssl::pkey::Private>,
+) {
     use openssl::{asn1::Asn1Time, hash::MessageDigest, pkey::PKey, rsa::Rsa, x509::*};
     let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
     let mut name = X509NameBuilder::new().unwrap();
@@ -212,8 +375,10 @@ fn identity(cn: &str) -> (openssl::x509::X509, openssl::pkey::PKey<openssl::pkey
     b.set_subject_name(&name).unwrap();
     b.set_issuer_name(&name).unwrap();
     b.set_pubkey(&key).unwrap();
-    b.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-    b.set_not_after(&Asn1Time::days_from_now(1).unwrap()).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
     b.sign(&key, MessageDigest::sha256()).unwrap();
     (b.build(), key)
 }
@@ -227,20 +392,49 @@ fn ephemeral_key_for_a_recipient_certificate() {
     let none = |_: &ContextId| -> wssx::Result<Option<Secret>> { Ok(None) };
     for v in ScVersion::ALL {
         for derived in [true, false] {
-            for what in [Protection::Sign, Protection::Encrypt, Protection::SignAndEncrypt] {
-                let o = ProtectOptions { derived_keys: derived, ..Default::default() };
+            for what in [
+                Protection::Sign,
+                Protection::Encrypt,
+                Protection::SignAndEncrypt,
+            ] {
+                let o = ProtectOptions {
+                    derived_keys: derived,
+                    ..Default::default()
+                };
                 let (m, k) = protect_for_recipient(ENV11.as_bytes(), &cert, v, what, &o).unwrap();
                 assert_eq!(k.len(), 32);
-                assert!(m.contains("EncryptedKey") && !m.contains("SecurityContextToken"), "{m}");
-                let r = verify(m.as_bytes(), &none, &VerifyOptions { keys: Some(keys.clone()), ..Default::default() })
-                    .unwrap_or_else(|e| panic!("{v:?} {derived} {what:?}: {e}\n{m}"));
+                assert!(
+                    m.contains("EncryptedKey") && !m.contains("SecurityContextToken"),
+                    "{m}"
+                );
+                let r = verify(
+                    m.as_bytes(),
+                    &none,
+                    &VerifyOptions {
+                        keys: Some(keys.clone()),
+                        ..Default::default()
+                    },
+                )
+                .unwrap_or_else(|e| panic!("{v:?} {derived} {what:?}: {e}\n{m}"));
                 assert_eq!(r.body_signed(), what != Protection::Encrypt);
                 assert_eq!(r.body_decrypted(), what != Protection::Sign);
                 // No private key, or the wrong one: refused.
                 assert!(verify(m.as_bytes(), &none, &VerifyOptions::default()).is_err());
                 let (_, other) = identity("other.example");
-                let wrong = Arc::new(KeyResolver::with(cert.clone(), other).ok().unwrap_or_default());
-                assert!(verify(m.as_bytes(), &none, &VerifyOptions { keys: Some(wrong), ..Default::default() }).is_err());
+                let wrong = Arc::new(
+                    KeyResolver::with(cert.clone(), other)
+                        .ok()
+                        .unwrap_or_default(),
+                );
+                assert!(verify(
+                    m.as_bytes(),
+                    &none,
+                    &VerifyOptions {
+                        keys: Some(wrong),
+                        ..Default::default()
+                    }
+                )
+                .is_err());
             }
         }
     }

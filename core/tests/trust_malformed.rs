@@ -16,14 +16,19 @@ use wssx::{ErrorKind, TrustVersion};
 
 const WST13: &str = "http://docs.oasis-open.org/ws-sx/ws-trust/200512";
 const WSTF: &str = "http://schemas.xmlsoap.org/ws/2005/02/trust";
-const WSU: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+const WSU: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 
 fn rst_with(inner: &str) -> String {
-    format!(r#"<wst:RequestSecurityToken xmlns:wst="{WST13}" xmlns:wsu="{WSU}"><wst:RequestType>{WST13}/Issue</wst:RequestType>{inner}</wst:RequestSecurityToken>"#)
+    format!(
+        r#"<wst:RequestSecurityToken xmlns:wst="{WST13}" xmlns:wsu="{WSU}"><wst:RequestType>{WST13}/Issue</wst:RequestType>{inner}</wst:RequestSecurityToken>"#
+    )
 }
 
 fn rstr_with(inner: &str) -> String {
-    format!(r#"<wst:RequestSecurityTokenResponse xmlns:wst="{WSTF}" xmlns:wsu="{WSU}">{inner}</wst:RequestSecurityTokenResponse>"#)
+    format!(
+        r#"<wst:RequestSecurityTokenResponse xmlns:wst="{WSTF}" xmlns:wsu="{WSU}">{inner}</wst:RequestSecurityTokenResponse>"#
+    )
 }
 
 fn err(x: &str) -> wssx::Error {
@@ -42,32 +47,92 @@ fn expect(x: &str, kind: ErrorKind, path: &str) {
 #[test]
 fn wrong_namespace_and_missing_required_elements() {
     let ir = ErrorKind::InvalidRequest;
-    expect(r#"<wst:RequestSecurityToken xmlns:wst="urn:not-trust"/>"#, ir, "wst:RequestSecurityToken");
-    expect(r#"<t:RequestSecurityToken xmlns:t="http://docs.oasis-open.org/ws-sx/ws-trust/200802"/>"#, ir, "t:RequestSecurityToken");
-    expect(&format!(r#"<wst:RequestSecurityToken xmlns:wst="{WST13}"><wst:TokenType>urn:x</wst:TokenType></wst:RequestSecurityToken>"#), ir, "wst:RequestSecurityToken");
-    // A RequestType of another namespace is an extension, so the required one is missing.
-    expect(&format!(r#"<wst:RequestSecurityToken xmlns:wst="{WST13}"><o:RequestType xmlns:o="{WSTF}">{WSTF}/Issue</o:RequestType></wst:RequestSecurityToken>"#), ir, "wst:RequestSecurityToken");
-    expect(&format!(r#"<wst:RequestSecurityTokenResponseCollection xmlns:wst="{WST13}"/>"#), ir, "wst:RequestSecurityTokenResponseCollection");
     expect(
-        &format!(r#"<wst:RequestSecurityTokenResponseCollection xmlns:wst="{WST13}"><wst:RequestSecurityToken/></wst:RequestSecurityTokenResponseCollection>"#),
+        r#"<wst:RequestSecurityToken xmlns:wst="urn:not-trust"/>"#,
+        ir,
+        "wst:RequestSecurityToken",
+    );
+    expect(
+        r#"<t:RequestSecurityToken xmlns:t="http://docs.oasis-open.org/ws-sx/ws-trust/200802"/>"#,
+        ir,
+        "t:RequestSecurityToken",
+    );
+    expect(
+        &format!(
+            r#"<wst:RequestSecurityToken xmlns:wst="{WST13}"><wst:TokenType>urn:x</wst:TokenType></wst:RequestSecurityToken>"#
+        ),
+        ir,
+        "wst:RequestSecurityToken",
+    );
+    // A RequestType of another namespace is an extension, so the required one is missing.
+    expect(
+        &format!(
+            r#"<wst:RequestSecurityToken xmlns:wst="{WST13}"><o:RequestType xmlns:o="{WSTF}">{WSTF}/Issue</o:RequestType></wst:RequestSecurityToken>"#
+        ),
+        ir,
+        "wst:RequestSecurityToken",
+    );
+    expect(
+        &format!(r#"<wst:RequestSecurityTokenResponseCollection xmlns:wst="{WST13}"/>"#),
+        ir,
+        "wst:RequestSecurityTokenResponseCollection",
+    );
+    expect(
+        &format!(
+            r#"<wst:RequestSecurityTokenResponseCollection xmlns:wst="{WST13}"><wst:RequestSecurityToken/></wst:RequestSecurityTokenResponseCollection>"#
+        ),
         ir,
         "wst:RequestSecurityTokenResponseCollection/wst:RequestSecurityToken",
     );
     expect(
-        &format!(r#"<wst:RequestSecurityTokenResponseCollection xmlns:wst="{WST13}"><x:RequestSecurityTokenResponse xmlns:x="{WSTF}"/></wst:RequestSecurityTokenResponseCollection>"#),
+        &format!(
+            r#"<wst:RequestSecurityTokenResponseCollection xmlns:wst="{WST13}"><x:RequestSecurityTokenResponse xmlns:x="{WSTF}"/></wst:RequestSecurityTokenResponseCollection>"#
+        ),
         ir,
         "wst:RequestSecurityTokenResponseCollection/x:RequestSecurityTokenResponse",
     );
     expect(r#"<x:Other xmlns:x="urn:x"/>"#, ir, "x:Other");
-    expect(&rstr_with("<wst:Status><wst:Reason>r</wst:Reason></wst:Status>"), ir, "wst:RequestSecurityTokenResponse/wst:Status");
-    expect(&rstr_with("<wst:RequestedAttachedReference><x xmlns='urn:x'/></wst:RequestedAttachedReference>"), ir, "wst:RequestSecurityTokenResponse/wst:RequestedAttachedReference/x");
-    expect(&rstr_with("<wst:RequestedProofToken/>"), ir, "wst:RequestSecurityTokenResponse/wst:RequestedProofToken");
-    expect(&rst_with("<wst:CancelTarget><a xmlns='urn:a'/><b xmlns='urn:a'/></wst:CancelTarget>"), ir, "wst:RequestSecurityToken/wst:CancelTarget");
-    expect(&rst_with("<wst:UseKey/>"), ir, "wst:RequestSecurityToken/wst:UseKey");
-    expect(&rst_with("<wst:BinaryExchange>AAAA</wst:BinaryExchange>"), ir, "wst:RequestSecurityToken/wst:BinaryExchange");
-    expect(&rst_with("<wst:SignChallenge/>"), ir, "wst:RequestSecurityToken/wst:SignChallenge");
     expect(
-        &rst_with(r#"<wst:Issuer><wsa:Other xmlns:wsa="http://www.w3.org/2005/08/addressing"/></wst:Issuer>"#),
+        &rstr_with("<wst:Status><wst:Reason>r</wst:Reason></wst:Status>"),
+        ir,
+        "wst:RequestSecurityTokenResponse/wst:Status",
+    );
+    expect(
+        &rstr_with(
+            "<wst:RequestedAttachedReference><x xmlns='urn:x'/></wst:RequestedAttachedReference>",
+        ),
+        ir,
+        "wst:RequestSecurityTokenResponse/wst:RequestedAttachedReference/x",
+    );
+    expect(
+        &rstr_with("<wst:RequestedProofToken/>"),
+        ir,
+        "wst:RequestSecurityTokenResponse/wst:RequestedProofToken",
+    );
+    expect(
+        &rst_with("<wst:CancelTarget><a xmlns='urn:a'/><b xmlns='urn:a'/></wst:CancelTarget>"),
+        ir,
+        "wst:RequestSecurityToken/wst:CancelTarget",
+    );
+    expect(
+        &rst_with("<wst:UseKey/>"),
+        ir,
+        "wst:RequestSecurityToken/wst:UseKey",
+    );
+    expect(
+        &rst_with("<wst:BinaryExchange>AAAA</wst:BinaryExchange>"),
+        ir,
+        "wst:RequestSecurityToken/wst:BinaryExchange",
+    );
+    expect(
+        &rst_with("<wst:SignChallenge/>"),
+        ir,
+        "wst:RequestSecurityToken/wst:SignChallenge",
+    );
+    expect(
+        &rst_with(
+            r#"<wst:Issuer><wsa:Other xmlns:wsa="http://www.w3.org/2005/08/addressing"/></wst:Issuer>"#,
+        ),
         ir,
         "wst:RequestSecurityToken/wst:Issuer",
     );
@@ -76,31 +141,99 @@ fn wrong_namespace_and_missing_required_elements() {
 #[test]
 fn bad_values_name_their_element() {
     let ir = ErrorKind::InvalidRequest;
-    expect(&rst_with("<wst:TokenType>urn:a</wst:TokenType><wst:TokenType>urn:b</wst:TokenType>"), ir, "wst:RequestSecurityToken/wst:TokenType");
-    expect(&rst_with("<wst:RequestType>urn:again</wst:RequestType>"), ir, "wst:RequestSecurityToken/wst:RequestType");
-    expect(&rst_with("<wst:TokenType>not a uri</wst:TokenType>"), ir, "wst:RequestSecurityToken/wst:TokenType");
-    expect(&rst_with("<wst:TokenType/>"), ir, "wst:RequestSecurityToken/wst:TokenType");
-    expect(&rst_with("<wst:KeySize>-1</wst:KeySize>"), ir, "wst:RequestSecurityToken/wst:KeySize");
-    expect(&rst_with("<wst:KeySize>99999999999</wst:KeySize>"), ir, "wst:RequestSecurityToken/wst:KeySize");
-    expect(&rst_with("<wst:Forwardable>yes</wst:Forwardable>"), ir, "wst:RequestSecurityToken/wst:Forwardable");
-    expect(&rst_with("<wst:Renewing Allow='sometimes'/>"), ir, "wst:RequestSecurityToken/wst:Renewing/@Allow");
-    expect(&rst_with("<wst:AllowPostdating>x</wst:AllowPostdating>"), ir, "wst:RequestSecurityToken/wst:AllowPostdating");
-    expect(&rst_with("<wst:Lifetime><wsu:Created>2005-13-01T00:00:00Z</wsu:Created></wst:Lifetime>"), ir, "wst:RequestSecurityToken/wst:Lifetime/wsu:Created");
-    expect(&rst_with("<wst:Lifetime><wsu:Expires>tomorrow</wsu:Expires></wst:Lifetime>"), ir, "wst:RequestSecurityToken/wst:Lifetime/wsu:Expires");
+    expect(
+        &rst_with("<wst:TokenType>urn:a</wst:TokenType><wst:TokenType>urn:b</wst:TokenType>"),
+        ir,
+        "wst:RequestSecurityToken/wst:TokenType",
+    );
+    expect(
+        &rst_with("<wst:RequestType>urn:again</wst:RequestType>"),
+        ir,
+        "wst:RequestSecurityToken/wst:RequestType",
+    );
+    expect(
+        &rst_with("<wst:TokenType>not a uri</wst:TokenType>"),
+        ir,
+        "wst:RequestSecurityToken/wst:TokenType",
+    );
+    expect(
+        &rst_with("<wst:TokenType/>"),
+        ir,
+        "wst:RequestSecurityToken/wst:TokenType",
+    );
+    expect(
+        &rst_with("<wst:KeySize>-1</wst:KeySize>"),
+        ir,
+        "wst:RequestSecurityToken/wst:KeySize",
+    );
+    expect(
+        &rst_with("<wst:KeySize>99999999999</wst:KeySize>"),
+        ir,
+        "wst:RequestSecurityToken/wst:KeySize",
+    );
+    expect(
+        &rst_with("<wst:Forwardable>yes</wst:Forwardable>"),
+        ir,
+        "wst:RequestSecurityToken/wst:Forwardable",
+    );
+    expect(
+        &rst_with("<wst:Renewing Allow='sometimes'/>"),
+        ir,
+        "wst:RequestSecurityToken/wst:Renewing/@Allow",
+    );
+    expect(
+        &rst_with("<wst:AllowPostdating>x</wst:AllowPostdating>"),
+        ir,
+        "wst:RequestSecurityToken/wst:AllowPostdating",
+    );
+    expect(
+        &rst_with("<wst:Lifetime><wsu:Created>2005-13-01T00:00:00Z</wsu:Created></wst:Lifetime>"),
+        ir,
+        "wst:RequestSecurityToken/wst:Lifetime/wsu:Created",
+    );
+    expect(
+        &rst_with("<wst:Lifetime><wsu:Expires>tomorrow</wsu:Expires></wst:Lifetime>"),
+        ir,
+        "wst:RequestSecurityToken/wst:Lifetime/wsu:Expires",
+    );
     expect(
         &rst_with("<wst:Lifetime><wsu:Created>2005-02-01T10:00:00Z</wsu:Created><wsu:Expires>2005-02-01T09:59:59.999Z</wsu:Expires></wst:Lifetime>"),
         ErrorKind::InvalidTimeRange,
         "wst:RequestSecurityToken/wst:Lifetime",
     );
-    expect(&rst_with("<wst:Lifetime><x xmlns='urn:x'/></wst:Lifetime>"), ir, "wst:RequestSecurityToken/wst:Lifetime/x");
-    expect(&rst_with("<wst:Entropy><wst:BinarySecret>!!!notbase64</wst:BinarySecret></wst:Entropy>"), ir, "wst:RequestSecurityToken/wst:Entropy/wst:BinarySecret");
-    expect(&rst_with("<wst:BinaryExchange ValueType='urn:v'>a=b</wst:BinaryExchange>"), ir, "wst:RequestSecurityToken/wst:BinaryExchange");
-    expect(&rstr_with("<wst:Authenticator><wst:CombinedHash>%%</wst:CombinedHash></wst:Authenticator>"), ir, "wst:RequestSecurityTokenResponse/wst:Authenticator/wst:CombinedHash");
+    expect(
+        &rst_with("<wst:Lifetime><x xmlns='urn:x'/></wst:Lifetime>"),
+        ir,
+        "wst:RequestSecurityToken/wst:Lifetime/x",
+    );
+    expect(
+        &rst_with("<wst:Entropy><wst:BinarySecret>!!!notbase64</wst:BinarySecret></wst:Entropy>"),
+        ir,
+        "wst:RequestSecurityToken/wst:Entropy/wst:BinarySecret",
+    );
+    expect(
+        &rst_with("<wst:BinaryExchange ValueType='urn:v'>a=b</wst:BinaryExchange>"),
+        ir,
+        "wst:RequestSecurityToken/wst:BinaryExchange",
+    );
+    expect(
+        &rstr_with(
+            "<wst:Authenticator><wst:CombinedHash>%%</wst:CombinedHash></wst:Authenticator>",
+        ),
+        ir,
+        "wst:RequestSecurityTokenResponse/wst:Authenticator/wst:CombinedHash",
+    );
     expect(&rst_with("stray text"), ir, "wst:RequestSecurityToken");
-    expect(&rstr_with("<wst:RequestedTokenCancelled/><wst:RequestedTokenCancelled/>"), ir, "wst:RequestSecurityTokenResponse/wst:RequestedTokenCancelled");
+    expect(
+        &rstr_with("<wst:RequestedTokenCancelled/><wst:RequestedTokenCancelled/>"),
+        ir,
+        "wst:RequestSecurityTokenResponse/wst:RequestedTokenCancelled",
+    );
     // A bad SCT keeps WS-SC's own fault kind.
     expect(
-        &rstr_with(r#"<wst:RequestedSecurityToken><c:SecurityContextToken xmlns:c="http://schemas.xmlsoap.org/ws/2005/02/sc"/></wst:RequestedSecurityToken>"#),
+        &rstr_with(
+            r#"<wst:RequestedSecurityToken><c:SecurityContextToken xmlns:c="http://schemas.xmlsoap.org/ws/2005/02/sc"/></wst:RequestedSecurityToken>"#,
+        ),
         ErrorKind::BadContextToken,
         "wst:RequestSecurityTokenResponse/wst:RequestedSecurityToken/c:SecurityContextToken",
     );
@@ -109,14 +242,26 @@ fn bad_values_name_their_element() {
 #[test]
 fn envelopes_and_faults() {
     let e = TrustMessage::from_xml(br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><x xmlns="urn:x"/></s:Body></s:Envelope>"#).unwrap_err();
-    assert_eq!((e.kind(), e.path()), (ErrorKind::InvalidRequest, "s:Envelope/s:Body"));
-    let x = format!(r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>{}</s:Body></s:Envelope>"#, rst_with("<wst:KeySize>x</wst:KeySize>"));
+    assert_eq!(
+        (e.kind(), e.path()),
+        (ErrorKind::InvalidRequest, "s:Envelope/s:Body")
+    );
+    let x = format!(
+        r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>{}</s:Body></s:Envelope>"#,
+        rst_with("<wst:KeySize>x</wst:KeySize>")
+    );
     let e = TrustMessage::from_xml(x.as_bytes()).unwrap_err();
-    assert_eq!(e.path(), "s:Envelope/s:Body/wst:RequestSecurityToken/wst:KeySize");
+    assert_eq!(
+        e.path(),
+        "s:Envelope/s:Body/wst:RequestSecurityToken/wst:KeySize"
+    );
     let f = br#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code></s:Fault></s:Body></s:Envelope>"#;
     let env = Envelope::from_xml(f).unwrap();
     let e = env.fault().unwrap().unwrap_err();
-    assert_eq!((e.kind(), e.path()), (ErrorKind::InvalidRequest, "s:Envelope/s:Body/s:Fault"));
+    assert_eq!(
+        (e.kind(), e.path()),
+        (ErrorKind::InvalidRequest, "s:Envelope/s:Body/s:Fault")
+    );
     let e = Fault::from_element(&xml::parse(br#"<s:Fault xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>a:b:c</faultcode><faultstring/></s:Fault>"#).unwrap().root);
     assert!(e.is_ok(), "an odd QName still reads (prefix 'a')");
     let e = EndpointReference::from_xml(b"<wsa:EndpointReference xmlns:wsa='http://www.w3.org/2005/08/addressing'><wsa:Address/></wsa:EndpointReference>").unwrap_err();
@@ -126,20 +271,51 @@ fn envelopes_and_faults() {
 #[test]
 fn huge_and_deep_documents() {
     // Deeper than the parser's limit: LimitExceeded naming where it happened.
-    let deep = rst_with(&format!("{}{}", "<x:a xmlns:x='urn:x'>".repeat(200), "</x:a>".repeat(200)));
+    let deep = rst_with(&format!(
+        "{}{}",
+        "<x:a xmlns:x='urn:x'>".repeat(200),
+        "</x:a>".repeat(200)
+    ));
     let e = err(&deep);
     assert_eq!(e.kind(), ErrorKind::LimitExceeded);
-    assert!(e.path().starts_with("wst:RequestSecurityToken/x:a"), "{}", e.path());
+    assert!(
+        e.path().starts_with("wst:RequestSecurityToken/x:a"),
+        "{}",
+        e.path()
+    );
     // Deep but allowed: kept as XML and written back intact.
-    let ok = rst_with(&format!("{}{}", "<x:a xmlns:x='urn:x'>".repeat(120), "</x:a>".repeat(120)));
+    let ok = rst_with(&format!(
+        "{}{}",
+        "<x:a xmlns:x='urn:x'>".repeat(120),
+        "</x:a>".repeat(120)
+    ));
     let m = TrustMessage::from_xml(ok.as_bytes()).unwrap();
-    assert_eq!(TrustMessage::from_xml(m.to_xml(TrustVersion::V1_3).as_bytes()).unwrap(), m);
+    assert_eq!(
+        TrustMessage::from_xml(m.to_xml(TrustVersion::V1_3).as_bytes()).unwrap(),
+        m
+    );
     // Size and count limits are the caller's to set.
     let big = rst_with(&"<x:e xmlns:x='urn:x'>0123456789</x:e>".repeat(50_000));
-    let small = Limits { max_size: 64 << 10, ..Default::default() };
-    assert_eq!(RequestSecurityToken::from_xml_with(big.as_bytes(), &small).unwrap_err().kind(), ErrorKind::LimitExceeded);
-    let few = Limits { max_elements: 1000, ..Default::default() };
-    assert_eq!(TrustMessage::from_xml_with(big.as_bytes(), &few).unwrap_err().kind(), ErrorKind::LimitExceeded);
+    let small = Limits {
+        max_size: 64 << 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        RequestSecurityToken::from_xml_with(big.as_bytes(), &small)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::LimitExceeded
+    );
+    let few = Limits {
+        max_elements: 1000,
+        ..Default::default()
+    };
+    assert_eq!(
+        TrustMessage::from_xml_with(big.as_bytes(), &few)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::LimitExceeded
+    );
     // Within the default limits a 2 MB request with 50,000 extensions parses in bounded time.
     let t = Instant::now();
     let m = RequestSecurityToken::from_xml(big.as_bytes()).unwrap();
@@ -148,8 +324,16 @@ fn huge_and_deep_documents() {
     assert_eq!(again, m, "extensions written back");
     assert!(t.elapsed() < Duration::from_secs(20));
     // Not XML, or XML wssx refuses.
-    for bad in [&b""[..], b"<", b"\xff\xfe", b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>"] {
-        assert_eq!(TrustMessage::from_xml(bad).unwrap_err().kind(), ErrorKind::MalformedXml);
+    for bad in [
+        &b""[..],
+        b"<",
+        b"\xff\xfe",
+        b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>",
+    ] {
+        assert_eq!(
+            TrustMessage::from_xml(bad).unwrap_err().kind(),
+            ErrorKind::MalformedXml
+        );
     }
 }
 
@@ -179,7 +363,10 @@ fn corpus() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/trust");
     let mut out = Vec::new();
     for dir in ["feb2005", "sc13", "peer"] {
-        let mut v: Vec<_> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut v: Vec<_> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         v.sort();
         for p in v {
             out.push(std::fs::read(p).unwrap());
@@ -247,19 +434,41 @@ fn mutate_tree(bytes: &[u8], r: &mut Rng) -> Option<Vec<u8>> {
         2 => at_mut(&mut doc.root, &path).children.clear(),
         3 => {
             let e = at_mut(&mut doc.root, &path);
-            e.ns = Some(NAMESPACES[r.below(NAMESPACES.len())].to_string());
+            e.ns = Some(NAMESPACES[r.below(NAMESPACES.len())].to_string().into());
             e.ns_decls.clear();
             e.prefix = Some("m".into());
         }
         4 => {
-            let texts = ["", " ", "-1", "18446744073709551616", "2005-02-30T00:00:00Z", "###", "true", "urn:x", "AAAA====", "\u{10FFFF}"];
+            let texts = [
+                "",
+                " ",
+                "-1",
+                "18446744073709551616",
+                "2005-02-30T00:00:00Z",
+                "###",
+                "true",
+                "urn:x",
+                "AAAA====",
+                "\u{10FFFF}",
+            ];
             let e = at_mut(&mut doc.root, &path);
-            e.children = vec![Node::Text(texts[r.below(texts.len())].to_string())];
+            e.children = vec![Node::Text(texts[r.below(texts.len())].to_string().into())];
         }
         _ => {
             let e = at_mut(&mut doc.root, &path);
-            let names = ["TokenType", "RequestType", "Lifetime", "Entropy", "BinarySecret", "RequestedProofToken", "Status", "Identifier", "Fault", "Address"];
-            e.local = names[r.below(names.len())].to_string();
+            let names = [
+                "TokenType",
+                "RequestType",
+                "Lifetime",
+                "Entropy",
+                "BinarySecret",
+                "RequestedProofToken",
+                "Status",
+                "Identifier",
+                "Fault",
+                "Address",
+            ];
+            e.local = names[r.below(names.len())].to_string().into();
         }
     }
     Some(xml::document_to_string(&doc).into_bytes())
@@ -277,7 +486,9 @@ fn mutate_bytes(bytes: &[u8], r: &mut Rng) -> Vec<u8> {
         1 => b.truncate(r.below(b.len())),
         2 => {
             let i = r.below(b.len());
-            let junk: &[&[u8]] = &[b"<", b">", b"&", b"]]>", b"<x:y/>", b"\"", b"\0", b"<?pi?>", b"<!--", b"&#0;"];
+            let junk: &[&[u8]] = &[
+                b"<", b">", b"&", b"]]>", b"<x:y/>", b"\"", b"\0", b"<?pi?>", b"<!--", b"&#0;",
+            ];
             let j = junk[r.below(junk.len())];
             b.splice(i..i, j.iter().copied());
         }
@@ -299,7 +510,8 @@ fn exercise(input: &[u8]) {
     if let Ok(m) = TrustMessage::from_element(root) {
         for v in TrustVersion::ALL {
             let x = m.convert(v).to_xml(v);
-            let back = TrustMessage::from_xml(x.as_bytes()).unwrap_or_else(|e| panic!("wrote what it cannot read: {e}\n{x}"));
+            let back = TrustMessage::from_xml(x.as_bytes())
+                .unwrap_or_else(|e| panic!("wrote what it cannot read: {e}\n{x}"));
             // Kept XML gains the declarations it needs on the first write, so compare from
             // the first written form on. (In another version, an extension that happens to
             // be in that version's namespace becomes a typed field, so only same-version
@@ -319,7 +531,8 @@ fn exercise(input: &[u8]) {
     let _ = wssx::token::Token::from_element(root);
     if let Ok(env) = Envelope::from_element(root) {
         let x = env.to_xml();
-        let back = Envelope::from_xml(x.as_bytes()).unwrap_or_else(|e| panic!("envelope wrote what it cannot read: {e}\n{x}"));
+        let back = Envelope::from_xml(x.as_bytes())
+            .unwrap_or_else(|e| panic!("envelope wrote what it cannot read: {e}\n{x}"));
         assert_eq!(back.to_xml(), x);
         if let Some(Ok(f)) = env.fault() {
             let _ = f.to_error();
@@ -349,7 +562,11 @@ fn mutated_fixtures_never_panic() {
     let mut slowest = Duration::ZERO;
     for i in 0..n {
         let base = &corpus[r.below(corpus.len())];
-        let input = if r.below(2) == 0 { mutate_tree(base, &mut r).unwrap_or_else(|| mutate_bytes(base, &mut r)) } else { mutate_bytes(base, &mut r) };
+        let input = if r.below(2) == 0 {
+            mutate_tree(base, &mut r).unwrap_or_else(|| mutate_bytes(base, &mut r))
+        } else {
+            mutate_bytes(base, &mut r)
+        };
         let t = Instant::now();
         let res = std::panic::catch_unwind(|| exercise(&input));
         if res.is_err() {
@@ -359,6 +576,9 @@ fn mutated_fixtures_never_panic() {
     }
     let total = start.elapsed();
     eprintln!("{n} mutated inputs in {total:?}, slowest {slowest:?}");
-    assert!(slowest < Duration::from_secs(2), "one input took {slowest:?}");
+    assert!(
+        slowest < Duration::from_secs(2),
+        "one input took {slowest:?}"
+    );
     assert!(total < Duration::from_secs(600));
 }

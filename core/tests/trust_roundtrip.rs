@@ -51,10 +51,25 @@ const URIS: &[&str] = &[
     "urn:x:a&b<c>\"q\"",
     "urn:ünïcödé:ok",
 ];
-const TEXTS: &[&str] = &["plain", "a & b < c > d \"e\" 'f'", "ünïcödé ✓", "multi\nline", "tab\there", "]]>"];
+const TEXTS: &[&str] = &[
+    "plain",
+    "a & b < c > d \"e\" 'f'",
+    "ünïcödé ✓",
+    "multi\nline",
+    "tab\there",
+    "]]>",
+];
 
 fn uri(r: &mut Rng) -> String {
-    format!("{}{}", r.pick(URIS), if r.chance(50) { format!("/{}", r.below(1000)) } else { String::new() })
+    format!(
+        "{}{}",
+        r.pick(URIS),
+        if r.chance(50) {
+            format!("/{}", r.below(1000))
+        } else {
+            String::new()
+        }
+    )
 }
 
 fn instant(r: &mut Rng) -> Instant {
@@ -63,7 +78,11 @@ fn instant(r: &mut Rng) -> Instant {
 
 fn ext_element(r: &mut Rng) -> Element {
     let n = r.below(1000);
-    let mut e = Element::new(&format!("urn:ext:{}", r.below(3)), &format!("x{}", r.below(3)), "Ext");
+    let mut e = Element::new(
+        &format!("urn:ext:{}", r.below(3)),
+        &format!("x{}", r.below(3)),
+        "Ext",
+    );
     e.set_attr("n", n.to_string());
     if r.chance(50) {
         e.push_text(*r.pick(TEXTS));
@@ -79,16 +98,34 @@ fn ext_element(r: &mut Rng) -> Element {
 fn other_attrs(r: &mut Rng) -> Vec<Attribute> {
     let mut v = Vec::new();
     if r.chance(25) {
-        v.push(Attribute { prefix: None, local: "xAttr".into(), ns: None, value: (*r.pick(TEXTS)).into() });
+        v.push(Attribute {
+            prefix: None,
+            local: "xAttr".into(),
+            ns: None,
+            value: (*r.pick(TEXTS)).into(),
+        });
     }
     if r.chance(15) {
-        v.push(Attribute { prefix: Some("e".into()), local: "flag".into(), ns: Some("urn:ext:attr".into()), value: "1".into() });
+        v.push(Attribute {
+            prefix: Some("e".into()),
+            local: "flag".into(),
+            ns: Some("urn:ext:attr".into()),
+            value: "1".into(),
+        });
     }
     v
 }
 
 fn sct(r: &mut Rng, v: TrustVersion) -> SecurityContextToken {
-    let mut t = SecurityContextToken::new(v.sc(), format!("urn:uuid:{:08x}-0000-4000-8000-{:012x}", r.next() as u32, r.below(1 << 40))).unwrap();
+    let mut t = SecurityContextToken::new(
+        v.sc(),
+        format!(
+            "urn:uuid:{:08x}-0000-4000-8000-{:012x}",
+            r.next() as u32,
+            r.below(1 << 40)
+        ),
+    )
+    .unwrap();
     if r.chance(40) {
         t.instance = Some(format!("urn:i:{}", r.below(99)));
     }
@@ -103,9 +140,16 @@ fn sct(r: &mut Rng, v: TrustVersion) -> SecurityContextToken {
 
 fn str_ref(r: &mut Rng, v: TrustVersion) -> SecurityTokenReference {
     match r.below(3) {
-        0 => SecurityTokenReference::to_id(&format!("id-{}", r.below(50)), r.chance(50).then(|| v.sc().sct_token_type())),
+        0 => SecurityTokenReference::to_id(
+            &format!("id-{}", r.below(50)),
+            r.chance(50).then(|| v.sc().sct_token_type()),
+        ),
         1 => {
-            let mut s = SecurityTokenReference::to_identifier(v.sc(), &format!("urn:uuid:ctx-{}", r.below(50)), r.chance(50).then_some("urn:inst"));
+            let mut s = SecurityTokenReference::to_identifier(
+                v.sc(),
+                &format!("urn:uuid:ctx-{}", r.below(50)),
+                r.chance(50).then_some("urn:inst"),
+            );
             // The wsc namespace version is only on the wire when a wsc attribute is.
             if s.reference.as_ref().is_some_and(|x| x.instance.is_none()) {
                 s.sc_version = None;
@@ -158,7 +202,9 @@ fn pick_uri<T: Clone>(r: &mut Rng, known: &[T], other: impl Fn(String) -> T) -> 
 
 fn binary_secret(r: &mut Rng) -> BinarySecret {
     BinarySecret {
-        secret_type: r.chance(70).then(|| pick_uri(r, BinarySecretType::KNOWN, BinarySecretType::Other)),
+        secret_type: r
+            .chance(70)
+            .then(|| pick_uri(r, BinarySecretType::KNOWN, BinarySecretType::Other)),
         secret: Secret::new(r.bytes(48)),
         other_attributes: other_attrs(r),
     }
@@ -189,18 +235,30 @@ fn params(r: &mut Rng, v: TrustVersion, depth: u32) -> Params {
     }
     if c(r) {
         p.entropy = Some(Entropy {
-            material: if r.chance(70) { KeyMaterial::BinarySecret(binary_secret(r)) } else { KeyMaterial::Other(ext_element(r)) },
+            material: if r.chance(70) {
+                KeyMaterial::BinarySecret(binary_secret(r))
+            } else {
+                KeyMaterial::Other(ext_element(r))
+            },
             other_attributes: other_attrs(r),
         });
     }
     if c(r) {
         let a = instant(r);
         let b = Instant(a.millis() + r.below(100_000_000) as i64);
-        p.lifetime = Some(Lifetime { created: r.chance(80).then_some(a), expires: r.chance(80).then_some(b), other_attributes: vec![] });
+        p.lifetime = Some(Lifetime {
+            created: r.chance(80).then_some(a),
+            expires: r.chance(80).then_some(b),
+            other_attributes: vec![],
+        });
     }
     p.allow_postdating = r.chance(10);
     if c(r) {
-        p.renewing = Some(Renewing { allow: r.chance(50).then(|| r.chance(50)), ok: r.chance(50).then(|| r.chance(50)), other_attributes: vec![] });
+        p.renewing = Some(Renewing {
+            allow: r.chance(50).then(|| r.chance(50)),
+            ok: r.chance(50).then(|| r.chance(50)),
+            other_attributes: vec![],
+        });
     }
     if c(r) {
         p.on_behalf_of = Some(holder(r, v));
@@ -232,9 +290,18 @@ fn params(r: &mut Rng, v: TrustVersion, depth: u32) -> Params {
         p.key_size = Some(r.next() as u32);
     }
     if c(r) {
-        p.computed_key_algorithm = Some(pick_uri(r, ComputedKeyAlgorithm::KNOWN, ComputedKeyAlgorithm::Other));
+        p.computed_key_algorithm = Some(pick_uri(
+            r,
+            ComputedKeyAlgorithm::KNOWN,
+            ComputedKeyAlgorithm::Other,
+        ));
     }
-    for slot in [&mut p.encryption, &mut p.proof_encryption, &mut p.delegate_to, &mut p.key_exchange_token] {
+    for slot in [
+        &mut p.encryption,
+        &mut p.proof_encryption,
+        &mut p.delegate_to,
+        &mut p.key_exchange_token,
+    ] {
         if r.chance(15) {
             *slot = Some(holder(r, v));
         }
@@ -242,7 +309,11 @@ fn params(r: &mut Rng, v: TrustVersion, depth: u32) -> Params {
     if c(r) {
         let sig = r.chance(50).then(|| format!("#sig-{}", r.below(9)));
         let token = (sig.is_none() || r.chance(50)).then(|| token(r, v));
-        p.use_key = Some(UseKey { sig, token, other_attributes: vec![] });
+        p.use_key = Some(UseKey {
+            sig,
+            token,
+            other_attributes: vec![],
+        });
     }
     if c(r) {
         p.forwardable = Some(r.chance(50));
@@ -251,7 +322,8 @@ fn params(r: &mut Rng, v: TrustVersion, depth: u32) -> Params {
         p.delegatable = Some(r.chance(50));
     }
     if r.chance(15) {
-        p.policy = Some(Element::new(wssx::ns::WSP_2004, "wsp", "Policy").with_child(ext_element(r)));
+        p.policy =
+            Some(Element::new(wssx::ns::WSP_2004, "wsp", "Policy").with_child(ext_element(r)));
     }
     if r.chance(15) {
         let mut e = Element::new(wssx::ns::WSP_15, "wsp15", "PolicyReference");
@@ -277,7 +349,12 @@ fn params(r: &mut Rng, v: TrustVersion, depth: u32) -> Params {
         p.binary_exchange = Some(if r.chance(70) {
             BinaryExchange::new(uri(r), r.bytes(64))
         } else {
-            BinaryExchange { value_type: uri(r), encoding_type: Some("urn:hex".into()), data: b"0a1b2c".to_vec(), other_attributes: vec![] }
+            BinaryExchange {
+                value_type: uri(r),
+                encoding_type: Some("urn:hex".into()),
+                data: b"0a1b2c".to_vec(),
+                other_attributes: vec![],
+            }
         });
     }
     p.request_ket = r.chance(10);
@@ -313,19 +390,30 @@ fn gen_rst(r: &mut Rng, v: TrustVersion) -> RequestSecurityToken {
 fn gen_rstr(r: &mut Rng, v: TrustVersion) -> RequestSecurityTokenResponse {
     let mut m = RequestSecurityTokenResponse::new(v);
     m.context = r.chance(40).then(|| format!("uuid-{}", r.below(1 << 30)));
-    m.request_type = r.chance(30).then(|| pick_uri(r, RequestType::KNOWN, RequestType::Other));
+    m.request_type = r
+        .chance(30)
+        .then(|| pick_uri(r, RequestType::KNOWN, RequestType::Other));
     if r.chance(60) {
         m.requested_security_token = Some(holder(r, v));
     }
     for _ in 0..r.below(3) {
         let token = match r.below(5) {
             0 => ProofToken::BinarySecret(binary_secret(r)),
-            1 => ProofToken::ComputedKey(pick_uri(r, ComputedKeyAlgorithm::KNOWN, ComputedKeyAlgorithm::Other)),
-            2 => ProofToken::EncryptedKey(Element::new(wssx::ns::XENC, "xenc", "EncryptedKey").with_child(ext_element(r))),
+            1 => ProofToken::ComputedKey(pick_uri(
+                r,
+                ComputedKeyAlgorithm::KNOWN,
+                ComputedKeyAlgorithm::Other,
+            )),
+            2 => ProofToken::EncryptedKey(
+                Element::new(wssx::ns::XENC, "xenc", "EncryptedKey").with_child(ext_element(r)),
+            ),
             3 => ProofToken::Reference(str_ref(r, v)),
             _ => ProofToken::Other(ext_element(r)),
         };
-        m.requested_proof_tokens.push(RequestedProofToken { token, other_attributes: other_attrs(r) });
+        m.requested_proof_tokens.push(RequestedProofToken {
+            token,
+            other_attributes: other_attrs(r),
+        });
     }
     if r.chance(30) {
         m.requested_attached_reference = Some(RequestedReference::new(str_ref(r, v)));
@@ -341,7 +429,10 @@ fn gen_rstr(r: &mut Rng, v: TrustVersion) -> RequestSecurityTokenResponse {
         });
     }
     if r.chance(15) {
-        m.authenticator = Some(Authenticator { combined_hash: Some(r.bytes(32)), extensions: vec![] });
+        m.authenticator = Some(Authenticator {
+            combined_hash: Some(r.bytes(32)),
+            extensions: vec![],
+        });
     }
     m.params = params(r, v, 0);
     m.other_attributes = other_attrs(r);
@@ -356,12 +447,17 @@ fn gen_message(r: &mut Rng, v: TrustVersion) -> TrustMessage {
             let n = 1 + r.below(3);
             let items: Vec<_> = (0..n).map(|_| gen_rstr(r, v)).collect();
             if r.chance(50) {
-                TrustMessage::ResponseCollection(RequestSecurityTokenResponseCollection::new(v, items))
+                TrustMessage::ResponseCollection(RequestSecurityTokenResponseCollection::new(
+                    v, items,
+                ))
             } else {
                 TrustMessage::IssuedTokens(IssuedTokens::new(v, items))
             }
         }
-        _ => TrustMessage::RequestCollection(RequestSecurityTokenCollection::new(v, (0..1 + r.below(3)).map(|_| gen_rst(r, v)).collect())),
+        _ => TrustMessage::RequestCollection(RequestSecurityTokenCollection::new(
+            v,
+            (0..1 + r.below(3)).map(|_| gen_rst(r, v)).collect(),
+        )),
     }
 }
 
@@ -373,8 +469,17 @@ fn same<T: PartialEq + std::fmt::Debug>(got: &T, want: &T, what: &str) {
         return;
     }
     let (a, b) = (format!("{got:?}"), format!("{want:?}"));
-    let at = a.chars().zip(b.chars()).position(|(x, y)| x != y).unwrap_or(0);
-    let window = |s: &str| s.chars().skip(at.saturating_sub(300)).take(500).collect::<String>();
+    let at = a
+        .chars()
+        .zip(b.chars())
+        .position(|(x, y)| x != y)
+        .unwrap_or(0);
+    let window = |s: &str| {
+        s.chars()
+            .skip(at.saturating_sub(300))
+            .take(500)
+            .collect::<String>()
+    };
     panic!("{what}\n got: ...{}\nwant: ...{}", window(&a), window(&b));
 }
 
@@ -385,7 +490,8 @@ fn generated_messages_round_trip_in_every_version() {
         for i in 0..PER_VERSION {
             let m = gen_message(&mut r, v);
             let x = m.to_xml(v);
-            let back = TrustMessage::from_xml(x.as_bytes()).unwrap_or_else(|e| panic!("{v:?} #{i}: {e}\n{x}"));
+            let back = TrustMessage::from_xml(x.as_bytes())
+                .unwrap_or_else(|e| panic!("{v:?} #{i}: {e}\n{x}"));
             assert_eq!(back.version(), v, "#{i}\n{x}");
             same(&back, &m, &format!("{v:?} #{i}\n{x}"));
             assert_eq!(back.to_xml(v), x, "{v:?} #{i}: not idempotent");
@@ -404,10 +510,18 @@ fn generated_messages_convert_between_versions() {
             for w in TrustVersion::ALL {
                 let there = m.convert(w).to_xml(w);
                 if v == TrustVersion::Feb2005 && w != v {
-                    assert!(!there.contains("http://schemas.xmlsoap.org/ws/2005/02/trust\""), "{w:?} #{i}\n{there}");
+                    assert!(
+                        !there.contains("http://schemas.xmlsoap.org/ws/2005/02/trust\""),
+                        "{w:?} #{i}\n{there}"
+                    );
                 }
-                let parsed = TrustMessage::from_xml(there.as_bytes()).unwrap_or_else(|e| panic!("{v:?}->{w:?} #{i}: {e}\n{there}"));
-                assert_eq!(parsed.convert(v).to_xml(v), home, "{v:?}->{w:?} #{i}\n{there}");
+                let parsed = TrustMessage::from_xml(there.as_bytes())
+                    .unwrap_or_else(|e| panic!("{v:?}->{w:?} #{i}: {e}\n{there}"));
+                assert_eq!(
+                    parsed.convert(v).to_xml(v),
+                    home,
+                    "{v:?}->{w:?} #{i}\n{there}"
+                );
             }
         }
     }
@@ -421,16 +535,22 @@ fn generated_messages_round_trip_through_envelopes() {
             let m = gen_message(&mut r, v);
             let soap = *r.pick(&[SoapVersion::Soap11, SoapVersion::Soap12]);
             let wsa = *r.pick(&WsaVersion::ALL);
-            let mut a = Addressing::request(wsa, Action::RstSct.uri(v), "https://sts.example.org/").unwrap();
+            let mut a = Addressing::request(wsa, Action::RstSct.uri(v), "https://sts.example.org/")
+                .unwrap();
             if r.chance(50) {
-                a.relates_to.push(Header::new(wssx::soap::RelatesTo { message_id: "urn:uuid:prev".into(), relationship: None }));
+                a.relates_to.push(Header::new(wssx::soap::RelatesTo {
+                    message_id: "urn:uuid:prev".into(),
+                    relationship: None,
+                }));
             }
             let env = m.to_envelope(v, soap, Some(a.clone()));
             let x = env.to_xml();
-            let back = Envelope::from_xml(x.as_bytes()).unwrap_or_else(|e| panic!("#{i}: {e}\n{x}"));
+            let back =
+                Envelope::from_xml(x.as_bytes()).unwrap_or_else(|e| panic!("#{i}: {e}\n{x}"));
             assert_eq!(back.addressing.as_ref(), Some(&a), "#{i}\n{x}");
             assert_eq!(back.version, soap);
-            let got = TrustMessage::from_envelope(&back).unwrap_or_else(|e| panic!("#{i}: {e}\n{x}"));
+            let got =
+                TrustMessage::from_envelope(&back).unwrap_or_else(|e| panic!("#{i}: {e}\n{x}"));
             same(&got, &m, &format!("#{i}\n{x}"));
             assert_eq!(back.to_xml(), x, "#{i}: envelope not idempotent");
             let _ = wssx::trust::envelope_json(&back).to_string_compact();
@@ -455,5 +575,8 @@ fn every_known_uri_survives_each_version() {
     let mut r = RequestSecurityTokenResponse::new(TrustVersion::Feb2005);
     r.requested_security_token = Some(TokenHolder::new(TokenRef::SecurityContext(sc)));
     let x = r.to_xml(TrustVersion::V1_3);
-    assert!(x.contains(ScVersion::V1_3.namespace()) && !x.contains(ScVersion::Feb2005.namespace()), "{x}");
+    assert!(
+        x.contains(ScVersion::V1_3.namespace()) && !x.contains(ScVersion::Feb2005.namespace()),
+        "{x}"
+    );
 }

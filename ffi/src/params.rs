@@ -385,7 +385,10 @@ mod tests {
     fn instants_stay_in_four_digit_years() {
         let (min, max) = (-62_135_596_800_000, 253_402_300_799_999);
         assert_eq!(instant(min, "t").unwrap().to_xsd(), "0001-01-01T00:00:00Z");
-        assert_eq!(instant(max, "t").unwrap().to_xsd(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(
+            instant(max, "t").unwrap().to_xsd(),
+            "9999-12-31T23:59:59.999Z"
+        );
         assert!(instant(min - 1, "t").is_err() && instant(max + 1, "t").is_err());
         assert!(instant(i64::MIN, "t").is_err() && instant(i64::MAX, "t").is_err());
     }

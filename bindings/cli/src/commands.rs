@@ -26,12 +26,17 @@ impl From<Error> for Failure {
 pub type Out = Result<String, Failure>;
 
 pub fn b64(s: &str, what: &str) -> Result<Vec<u8>, Failure> {
-    wssx::xml::decode_base64(s).map_err(|m| Failure::Wssx(Error::at(ErrorKind::InvalidArgument, what, m)))
+    wssx::xml::decode_base64(s)
+        .map_err(|m| Failure::Wssx(Error::at(ErrorKind::InvalidArgument, what, m)))
 }
 
 pub fn num(s: &str, what: &str) -> Result<u64, Failure> {
     s.parse::<u64>().map_err(|_| {
-        Failure::Wssx(Error::at(ErrorKind::InvalidArgument, what, format!("'{s}' is not an unsigned integer")))
+        Failure::Wssx(Error::at(
+            ErrorKind::InvalidArgument,
+            what,
+            format!("'{s}' is not an unsigned integer"),
+        ))
     })
 }
 
@@ -41,15 +46,21 @@ fn enc(bytes: &[u8]) -> String {
 
 pub fn stdin() -> Result<Vec<u8>, Failure> {
     let mut v = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut v)
-        .map_err(|e| Failure::Wssx(Error::new(ErrorKind::InvalidArgument, format!("reading stdin: {e}"))))?;
+    std::io::stdin().read_to_end(&mut v).map_err(|e| {
+        Failure::Wssx(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("reading stdin: {e}"),
+        ))
+    })?;
     Ok(v)
 }
 
 fn exactly<'a>(args: &'a [String], n: usize, cmd: &str) -> Result<&'a [String], Failure> {
     if args.len() != n {
-        return Err(Failure::Usage(format!("{cmd} takes {n} arguments, got {}", args.len())));
+        return Err(Failure::Usage(format!(
+            "{cmd} takes {n} arguments, got {}",
+            args.len()
+        )));
     }
     Ok(args)
 }
@@ -66,7 +77,9 @@ pub fn run(args: &[String]) -> Out {
         "inspect" => inspect(rest),
         "sign-sct" => crate::protect::protect(rest, wssx::message::Protection::Sign),
         "encrypt-sct" => crate::protect::protect(rest, wssx::message::Protection::Encrypt),
-        "sign-encrypt-sct" => crate::protect::protect(rest, wssx::message::Protection::SignAndEncrypt),
+        "sign-encrypt-sct" => {
+            crate::protect::protect(rest, wssx::message::Protection::SignAndEncrypt)
+        }
         "verify-sct" => crate::protect::verify(rest),
         "c14n" => crate::protect::c14n(rest),
         "sts" => crate::sts::sts(rest),
@@ -79,16 +92,31 @@ fn derive(args: &[String]) -> Out {
     let a = exactly(args, 5, "derive")?;
     let secret = b64(&a[0], "secret")?;
     let nonce = b64(&a[2], "nonce")?;
-    let key = wssx::derive_key(&secret, &a[1], &nonce, num(&a[3], "offset")?, num(&a[4], "length")?)?;
+    let key = wssx::derive_key(
+        &secret,
+        &a[1],
+        &nonce,
+        num(&a[3], "offset")?,
+        num(&a[4], "length")?,
+    )?;
     Ok(enc(key.expose()))
 }
 
 fn computed_key(args: &[String]) -> Out {
     let a = exactly(args, 3, "computed-key")?;
     let bits = num(&a[2], "keySizeBits")?;
-    let bits = u32::try_from(bits)
-        .map_err(|_| Failure::Wssx(Error::at(ErrorKind::LimitExceeded, "keySizeBits", "key size too large")))?;
-    let key = wssx::computed_key(&b64(&a[0], "requestorEntropy")?, &b64(&a[1], "issuerEntropy")?, bits)?;
+    let bits = u32::try_from(bits).map_err(|_| {
+        Failure::Wssx(Error::at(
+            ErrorKind::LimitExceeded,
+            "keySizeBits",
+            "key size too large",
+        ))
+    })?;
+    let key = wssx::computed_key(
+        &b64(&a[0], "requestorEntropy")?,
+        &b64(&a[1], "issuerEntropy")?,
+        bits,
+    )?;
     Ok(enc(key.expose()))
 }
 
@@ -100,7 +128,10 @@ fn dkt_derive(args: &[String]) -> Out {
     let mut opts = DeriveOptions::default();
     let mut it = flags.iter();
     while let Some(f) = it.next() {
-        let mut val = || it.next().ok_or_else(|| Failure::Usage(format!("{f} needs a value")));
+        let mut val = || {
+            it.next()
+                .ok_or_else(|| Failure::Usage(format!("{f} needs a value")))
+        };
         match f.as_str() {
             "--label" => opts.label = val()?.clone(),
             "--length" => opts.length = num(val()?, "--length")?,

@@ -1,7 +1,10 @@
 //! `sign-sct`, `encrypt-sct`, `sign-encrypt-sct`, `verify-sct` and `c14n`.
 
 use crate::commands::{b64, num, stdin, Failure, Out};
-use wssx::message::{self, AlgorithmSuite, ContextId, ContextKey, ProtectOptions, ProtectionOrder, Protection, TokenReference, VerifyOptions};
+use wssx::message::{
+    self, AlgorithmSuite, ContextId, ContextKey, ProtectOptions, Protection, ProtectionOrder,
+    TokenReference, VerifyOptions,
+};
 use wssx::{Error, ErrorKind, ScVersion, Secret, SecurityContextToken};
 
 fn bad(what: &str, msg: impl Into<String>) -> Failure {
@@ -20,25 +23,35 @@ fn protect_args(args: &[String]) -> Result<(ContextKey, ProtectOptions), Failure
     let mut opts = ProtectOptions::default();
     let mut it = flags.iter();
     while let Some(f) = it.next() {
-        let mut val = || it.next().ok_or_else(|| Failure::Usage(format!("{f} needs a value")));
+        let mut val = || {
+            it.next()
+                .ok_or_else(|| Failure::Usage(format!("{f} needs a value")))
+        };
         match f.as_str() {
             "--identifier" => identifier = Some(val()?.clone()),
             "--instance" => instance = Some(val()?.clone()),
             "--wsc" => {
                 let v = val()?;
-                version = ScVersion::from_short_name(v).ok_or_else(|| bad("--wsc", format!("unknown version '{v}'")))?;
+                version = ScVersion::from_short_name(v)
+                    .ok_or_else(|| bad("--wsc", format!("unknown version '{v}'")))?;
             }
             "--raw-key" => opts.derived_keys = false,
             "--by" => {
                 opts.reference = match val()?.as_str() {
                     "id" => TokenReference::ById,
                     "identifier" => TokenReference::ByIdentifier,
-                    other => return Err(bad("--by", format!("'{other}' is neither id nor identifier"))),
+                    other => {
+                        return Err(bad(
+                            "--by",
+                            format!("'{other}' is neither id nor identifier"),
+                        ))
+                    }
                 }
             }
             "--suite" => {
                 let v = val()?;
-                opts.suite = AlgorithmSuite::from_name(v).ok_or_else(|| bad("--suite", format!("unknown suite '{v}'")))?;
+                opts.suite = AlgorithmSuite::from_name(v)
+                    .ok_or_else(|| bad("--suite", format!("unknown suite '{v}'")))?;
             }
             "--label" => opts.label = Some(val()?.clone()),
             "--nonce-len" => opts.nonce_len = num(val()?, "--nonce-len")? as usize,
@@ -83,10 +96,22 @@ pub fn verify(args: &[String]) -> Out {
     let mut it = flags.iter();
     while let Some(f) = it.next() {
         match f.as_str() {
-            "--identifier" => identifier = Some(it.next().ok_or_else(|| Failure::Usage("--identifier needs a value".into()))?.clone()),
+            "--identifier" => {
+                identifier = Some(
+                    it.next()
+                        .ok_or_else(|| Failure::Usage("--identifier needs a value".into()))?
+                        .clone(),
+                )
+            }
             "--print-envelope" => print_envelope = true,
             "--require-timestamp" => opts.require_timestamp = true,
-            "--skew" => opts.clock_skew = std::time::Duration::from_secs(num(it.next().ok_or_else(|| Failure::Usage("--skew needs seconds".into()))?, "--skew")?),
+            "--skew" => {
+                opts.clock_skew = std::time::Duration::from_secs(num(
+                    it.next()
+                        .ok_or_else(|| Failure::Usage("--skew needs seconds".into()))?,
+                    "--skew",
+                )?)
+            }
             other => return Err(Failure::Usage(format!("unknown option '{other}'"))),
         }
     }
@@ -99,7 +124,9 @@ pub fn verify(args: &[String]) -> Out {
     };
     let report = match message::verify(&input, &lookup, &opts) {
         Ok(r) => r,
-        Err(e) if matches!(e.kind(), ErrorKind::MalformedXml | ErrorKind::LimitExceeded) => return Err(Failure::Wssx(e)),
+        Err(e) if matches!(e.kind(), ErrorKind::MalformedXml | ErrorKind::LimitExceeded) => {
+            return Err(Failure::Wssx(e))
+        }
         Err(e) => return Err(Failure::Rejected(format!("verification failed: {e}"))),
     };
     let mut out = report.to_json().to_string_pretty();
@@ -110,7 +137,9 @@ pub fn verify(args: &[String]) -> Out {
     if report.body_signed() || report.body_decrypted() {
         Ok(out)
     } else {
-        Err(Failure::Rejected(format!("{out}\nthe Body was neither signed nor encrypted")))
+        Err(Failure::Rejected(format!(
+            "{out}\nthe Body was neither signed nor encrypted"
+        )))
     }
 }
 
@@ -122,7 +151,13 @@ pub fn c14n(args: &[String]) -> Out {
     let mut it = args.iter();
     while let Some(f) = it.next() {
         match f.as_str() {
-            "--id" => id = Some(it.next().ok_or_else(|| Failure::Usage("--id needs a value".into()))?.clone()),
+            "--id" => {
+                id = Some(
+                    it.next()
+                        .ok_or_else(|| Failure::Usage("--id needs a value".into()))?
+                        .clone(),
+                )
+            }
             "--with-comments" => comments = true,
             "--prefixes" => {
                 prefixes = it
@@ -137,5 +172,6 @@ pub fn c14n(args: &[String]) -> Out {
     }
     let doc = wssx::xml::parse(&stdin()?)?;
     let out = message::canonical_form(&doc, id.as_deref(), comments, &prefixes)?;
-    Ok(String::from_utf8(out).map_err(|_| Failure::Wssx(Error::new(ErrorKind::Crypto, "canonical form is not UTF-8")))?)
+    Ok(String::from_utf8(out)
+        .map_err(|_| Failure::Wssx(Error::new(ErrorKind::Crypto, "canonical form is not UTF-8")))?)
 }

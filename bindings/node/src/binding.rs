@@ -36,9 +36,10 @@ use napi::{sys, Env, JsValue, Task, ValueType};
 use napi_derive::napi;
 use wssx::binding::{
     AuthRequest, ContextStore, EntropyMode, ExchangeHandler as CoreExchangeHandler, ExchangeStep,
-    Negotiation as CoreNegotiation, NegotiationStep, Lookup, MemoryStore as CoreMemoryStore, Operation, Outcome as CoreOutcome,
-    Pending as CorePending, Requestor as CoreRequestor, RequestorConfig as CoreConfig, SecurityContext as CoreContext,
-    ServicePolicy, ServiceResponse as CoreResponse, StoredContext as CoreStored, TokenService as CoreService,
+    Lookup, MemoryStore as CoreMemoryStore, Negotiation as CoreNegotiation, NegotiationStep,
+    Operation, Outcome as CoreOutcome, Pending as CorePending, Requestor as CoreRequestor,
+    RequestorConfig as CoreConfig, SecurityContext as CoreContext, ServicePolicy,
+    ServiceResponse as CoreResponse, StoredContext as CoreStored, TokenService as CoreService,
 };
 use wssx::json::Json;
 use wssx::message::{self, Protection};
@@ -47,9 +48,10 @@ use wssx::time::Instant;
 use wssx::{Error, ErrorKind, Secret, TrustVersion as Tv};
 
 use crate::conv::{
-    arg_err, array, boolean, bytes, core, core_err, instant, member, napi_err, nullable_member, opt_bytes, opt_string, options,
-    present, sc_version, seconds, soap_name, soap_version, string, strings, u32_of, uint, usize_of, value_type,
-    with_class, wsa_version, xml_input, JsDate, JsonValue, Result,
+    arg_err, array, boolean, bytes, core, core_err, instant, member, napi_err, nullable_member,
+    opt_bytes, opt_string, options, present, sc_version, seconds, soap_name, soap_version, string,
+    strings, u32_of, uint, usize_of, value_type, with_class, wsa_version, xml_input, JsDate,
+    JsonValue, Result,
 };
 use crate::jscall::JsCalls;
 use crate::message::{protect_options, verify_options_from, ProtectOptions, VerifyReport};
@@ -335,13 +337,25 @@ fn stored_js(c: &CoreStored) -> StoredContext {
 
 /// A StoredContext read from a JS object (StoredContextInit).
 fn stored_arg(what: &str, v: Unknown<'_>) -> Result<CoreStored> {
-    let o = options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected a stored context object"))?;
+    let o =
+        options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected a stored context object"))?;
     known_keys(
         &o,
         what,
-        &["identifier", "instance", "secret", "version", "created", "expires", "principal", "amendments"],
+        &[
+            "identifier",
+            "instance",
+            "secret",
+            "version",
+            "created",
+            "expires",
+            "principal",
+            "amendments",
+        ],
     )?;
-    let req = |k: &str| member(&o, what, k)?.ok_or_else(|| arg_err(what, format!("the stored context has no {k}")));
+    let req = |k: &str| {
+        member(&o, what, k)?.ok_or_else(|| arg_err(what, format!("the stored context has no {k}")))
+    };
     let identifier = string(&format!("{what}.identifier"), req("identifier")?)?;
     let secret = Secret::new(bytes(&format!("{what}.secret"), req("secret")?)?);
     let expires = instant(&format!("{what}.expires"), req("expires")?)?;
@@ -376,7 +390,12 @@ fn stored_arg(what: &str, v: Unknown<'_>) -> Result<CoreStored> {
 /// The bytes of a certificate or key argument: a Buffer / Uint8Array (PEM or DER) or a
 /// PEM string.
 pub(crate) fn x509_bytes(what: &str, v: Unknown<'_>) -> Result<Vec<u8>> {
-    xml_input(what, v).map_err(|_| arg_err(what, "expected a Buffer or Uint8Array (PEM or DER) or a PEM string"))
+    xml_input(what, v).map_err(|_| {
+        arg_err(
+            what,
+            "expected a Buffer or Uint8Array (PEM or DER) or a PEM string",
+        )
+    })
 }
 
 /// Core's parse error about `what`, as an InvalidArgument error naming it.
@@ -386,11 +405,13 @@ pub(crate) fn x509_err(what: &str) -> impl Fn(Error) -> crate::conv::JsError + '
 
 /// `{certificate, privateKey}` as core's key resolver (one certificate and its key).
 pub(crate) fn identity_arg(what: &str, v: Unknown<'_>) -> Result<wssx::message::KeyResolver> {
-    let o = options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected {certificate, privateKey}"))?;
+    let o = options(what, Some(v))?
+        .ok_or_else(|| arg_err(what, "expected {certificate, privateKey}"))?;
     known_keys(&o, what, &["certificate", "privateKey"])?;
     let get = |k: &str| -> Result<Vec<u8>> {
         let path = format!("{what}.{k}");
-        let v = member(&o, what, k)?.ok_or_else(|| arg_err(what, format!("the identity has no {k}")))?;
+        let v = member(&o, what, k)?
+            .ok_or_else(|| arg_err(what, format!("the identity has no {k}")))?;
         x509_bytes(&path, v)
     };
     let (cert, key) = (get("certificate")?, get("privateKey")?);
@@ -412,7 +433,9 @@ pub struct SecurityContext {
 
 impl SecurityContext {
     fn wrap(c: CoreContext) -> Self {
-        SecurityContext { inner: Arc::new(Mutex::new(c)) }
+        SecurityContext {
+            inner: Arc::new(Mutex::new(c)),
+        }
     }
 
     /// A copy of the core context (never held across JS calls).
@@ -430,18 +453,27 @@ impl SecurityContext {
         }
     }
 
-    fn protect(&self, envelope: Unknown<'_>, opts: Option<Unknown<'_>>, what: Protection) -> Result<Buffer> {
+    fn protect(
+        &self,
+        envelope: Unknown<'_>,
+        opts: Option<Unknown<'_>>,
+        what: Protection,
+    ) -> Result<Buffer> {
         let envelope = xml_input("envelope", envelope)?;
         let opts = protect_options("opts", opts, what == Protection::SignAndEncrypt)?;
         let key = core(self.get().key())?;
-        Ok(core(message::protect(&envelope, &key, what, &opts))?.into_bytes().into())
+        Ok(core(message::protect(&envelope, &key, what, &opts))?
+            .into_bytes()
+            .into())
     }
 }
 
 /// The SecurityContext `v` (a new handle on the same shared context).
 fn context_arg(what: &str, v: &Unknown<'_>) -> Result<SecurityContext> {
-    with_class(v, |c: &SecurityContext| SecurityContext { inner: c.inner.clone() })
-        .ok_or_else(|| arg_err(what, "expected a SecurityContext"))
+    with_class(v, |c: &SecurityContext| SecurityContext {
+        inner: c.inner.clone(),
+    })
+    .ok_or_else(|| arg_err(what, "expected a SecurityContext"))
 }
 
 fn now_arg(what: &str, v: Option<Unknown<'_>>) -> Result<Instant> {
@@ -528,32 +560,56 @@ impl SecurityContext {
     #[napi(constructor)]
     pub fn new(#[napi(ts_arg_type = "SecurityContextFields")] fields: Unknown<'_>) -> Result<Self> {
         let what = "fields";
-        let o = options(what, Some(fields))?.ok_or_else(|| arg_err(what, "expected the context's fields"))?;
+        let o = options(what, Some(fields))?
+            .ok_or_else(|| arg_err(what, "expected the context's fields"))?;
         known_keys(
             &o,
             what,
-            &["sct", "secret", "trustVersion", "created", "expires", "attachedReference", "unattachedReference"],
+            &[
+                "sct",
+                "secret",
+                "trustVersion",
+                "created",
+                "expires",
+                "attachedReference",
+                "unattachedReference",
+            ],
         )?;
-        let sct = member(&o, what, "sct")?.ok_or_else(|| arg_err(what, "the context needs its sct"))?;
+        let sct =
+            member(&o, what, "sct")?.ok_or_else(|| arg_err(what, "the context needs its sct"))?;
         let sct = with_class(&sct, |t: &SecurityContextToken| t.inner.clone())
             .ok_or_else(|| arg_err("fields.sct", "expected a SecurityContextToken"))?;
-        let secret = member(&o, what, "secret")?.ok_or_else(|| arg_err(what, "the context needs its secret"))?;
+        let secret = member(&o, what, "secret")?
+            .ok_or_else(|| arg_err(what, "the context needs its secret"))?;
         let secret = Secret::new(bytes("fields.secret", secret)?);
         if secret.len() < 16 {
             return Err(arg_err(
                 "fields.secret",
-                format!("a {}-byte context key is too short (at least 16)", secret.len()),
+                format!(
+                    "a {}-byte context key is too short (at least 16)",
+                    secret.len()
+                ),
             ));
         }
-        let trust = trust_version_or("fields.trustVersion", member(&o, what, "trustVersion")?, sct.version.trust())?;
+        let trust = trust_version_or(
+            "fields.trustVersion",
+            member(&o, what, "trustVersion")?,
+            sct.version.trust(),
+        )?;
         let when = |k: &str| -> Result<Option<Instant>> {
-            member(&o, what, k)?.map(|v| instant(&format!("fields.{k}"), v)).transpose()
+            member(&o, what, k)?
+                .map(|v| instant(&format!("fields.{k}"), v))
+                .transpose()
         };
         let sc = sct.version;
         Ok(SecurityContext::wrap(CoreContext {
             created: when("created")?,
             expires: when("expires")?,
-            attached_reference: str_ref_arg("fields.attachedReference", member(&o, what, "attachedReference")?, sc)?,
+            attached_reference: str_ref_arg(
+                "fields.attachedReference",
+                member(&o, what, "attachedReference")?,
+                sc,
+            )?,
             unattached_reference: str_ref_arg(
                 "fields.unattachedReference",
                 member(&o, what, "unattachedReference")?,
@@ -573,36 +629,58 @@ impl SecurityContext {
     /// (`create(trustVersion, keyBits, lifetimeSeconds)`).
     #[napi(factory)]
     pub fn create(
-        #[napi(ts_arg_type = "CreateContextOptions | TrustVersion | string")] trust_version: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "CreateContextOptions | TrustVersion | string")] trust_version: Option<
+            Unknown<'_>,
+        >,
         #[napi(ts_arg_type = "number")] key_bits: Option<Unknown<'_>>,
         #[napi(ts_arg_type = "number")] lifetime_seconds: Option<Unknown<'_>>,
     ) -> Result<Self> {
-        let (trust_version, key_bits, lifetime_seconds, names) = match present("opts", trust_version)? {
-            Some(v) if value_type("opts", &v)? == ValueType::Object => {
-                if present("keyBits", key_bits)?.is_some() || present("lifetimeSeconds", lifetime_seconds)?.is_some() {
-                    return Err(arg_err("opts", "with an options object, give keyBits and lifetime in it"));
+        let (trust_version, key_bits, lifetime_seconds, names) =
+            match present("opts", trust_version)? {
+                Some(v) if value_type("opts", &v)? == ValueType::Object => {
+                    if present("keyBits", key_bits)?.is_some()
+                        || present("lifetimeSeconds", lifetime_seconds)?.is_some()
+                    {
+                        return Err(arg_err(
+                            "opts",
+                            "with an options object, give keyBits and lifetime in it",
+                        ));
+                    }
+                    let o = options("opts", Some(v))?
+                        .ok_or_else(|| arg_err("opts", "expected an options object"))?;
+                    known_keys(&o, "opts", &["trustVersion", "keyBits", "lifetime"])?;
+                    (
+                        member(&o, "opts", "trustVersion")?,
+                        member(&o, "opts", "keyBits")?,
+                        member(&o, "opts", "lifetime")?,
+                        ["opts.trustVersion", "opts.keyBits", "opts.lifetime"],
+                    )
                 }
-                let o = options("opts", Some(v))?.ok_or_else(|| arg_err("opts", "expected an options object"))?;
-                known_keys(&o, "opts", &["trustVersion", "keyBits", "lifetime"])?;
-                (
-                    member(&o, "opts", "trustVersion")?,
-                    member(&o, "opts", "keyBits")?,
-                    member(&o, "opts", "lifetime")?,
-                    ["opts.trustVersion", "opts.keyBits", "opts.lifetime"],
-                )
-            }
-            v => (v, key_bits, lifetime_seconds, ["trustVersion", "keyBits", "lifetimeSeconds"]),
-        };
+                v => (
+                    v,
+                    key_bits,
+                    lifetime_seconds,
+                    ["trustVersion", "keyBits", "lifetimeSeconds"],
+                ),
+            };
         let v = trust_version_or(names[0], trust_version, Tv::V1_3)?;
-        let bits = present(names[1], key_bits)?.map(|b| u32_of(names[1], b)).transpose()?.unwrap_or(256);
+        let bits = present(names[1], key_bits)?
+            .map(|b| u32_of(names[1], b))
+            .transpose()?
+            .unwrap_or(256);
         if bits < 128 || bits % 8 != 0 || bits > 8192 {
-            return Err(arg_err(names[1], format!("{bits} is not a key size (a multiple of 8, 128..=8192)")));
+            return Err(arg_err(
+                names[1],
+                format!("{bits} is not a key size (a multiple of 8, 128..=8192)"),
+            ));
         }
         let life = present(names[2], lifetime_seconds)?
             .map(|l| seconds(names[2], l))
             .transpose()?
             .unwrap_or(std::time::Duration::from_secs(3600));
-        Ok(SecurityContext::wrap(core(CoreContext::create(v, bits, life))?))
+        Ok(SecurityContext::wrap(core(CoreContext::create(
+            v, bits, life,
+        ))?))
     }
 
     /// Direct key transfer (WS-SC 3): an unsolicited RSTR (XML, in this context's trust
@@ -618,7 +696,10 @@ impl SecurityContext {
         let cert = wssx::binding::identity::certificate(&b).map_err(x509_err("certificate"))?;
         let c = self.get();
         if c.cancelled {
-            return Err(core_err(Error::new(ErrorKind::BadContextToken, "the context was cancelled")));
+            return Err(core_err(Error::new(
+                ErrorKind::BadContextToken,
+                "the context was cancelled",
+            )));
         }
         let rstr = core(c.propagate(&cert))?;
         Ok(rstr.to_xml(c.trust_version).into_bytes().into())
@@ -627,7 +708,9 @@ impl SecurityContext {
     /// The SecurityContextToken (a copy): Identifier, Instance, wsu:Id as issued.
     #[napi(getter)]
     pub fn sct(&self) -> SecurityContextToken {
-        SecurityContextToken { inner: self.get().sct }
+        SecurityContextToken {
+            inner: self.get().sct,
+        }
     }
 
     /// wsc:Identifier of the context.
@@ -711,9 +794,10 @@ impl SecurityContext {
     pub fn sign_and_encrypt(
         &self,
         #[napi(ts_arg_type = "Buffer | Uint8Array | string")] envelope: Unknown<'_>,
-        #[napi(ts_arg_type = "ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }")] opts: Option<
-            Unknown<'_>,
-        >,
+        #[napi(
+            ts_arg_type = "ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }"
+        )]
+        opts: Option<Unknown<'_>>,
     ) -> Result<Buffer> {
         self.protect(envelope, opts, Protection::SignAndEncrypt)
     }
@@ -735,7 +819,9 @@ impl SecurityContext {
             let instance_ok = id.instance.is_none() || id.instance == key.sct.instance;
             Ok((id.identifier == key.sct.identifier && instance_ok).then(|| key.secret.clone()))
         };
-        Ok(VerifyReport { inner: core(message::verify(&envelope, &lookup, &opts))? })
+        Ok(VerifyReport {
+            inner: core(message::verify(&envelope, &lookup, &opts))?,
+        })
     }
 
     /// True when less than `marginSeconds` of the lifetime is left at `now` (default: the
@@ -759,8 +845,10 @@ impl SecurityContext {
         #[napi(ts_arg_type = "number")] skew_seconds: Option<Unknown<'_>>,
         #[napi(ts_arg_type = "Date | number")] now: Option<Unknown<'_>>,
     ) -> Result<bool> {
-        let skew =
-            present("skewSeconds", skew_seconds)?.map(|s| seconds("skewSeconds", s)).transpose()?.unwrap_or_default();
+        let skew = present("skewSeconds", skew_seconds)?
+            .map(|s| seconds("skewSeconds", s))
+            .transpose()?
+            .unwrap_or_default();
         Ok(self.get().is_expired(now_arg("now", now)?, skew))
     }
 
@@ -853,7 +941,8 @@ pub struct AmendOptions {
 }
 
 fn config_arg(what: &str, v: Unknown<'_>) -> Result<CoreConfig> {
-    let o = options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected a configuration object"))?;
+    let o =
+        options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected a configuration object"))?;
     known_keys(
         &o,
         what,
@@ -873,9 +962,14 @@ fn config_arg(what: &str, v: Unknown<'_>) -> Result<CoreConfig> {
         ],
     )?;
     let p = |k: &str| format!("{what}.{k}");
-    let to = member(&o, what, "to")?.ok_or_else(|| arg_err(&p("to"), "the token service's address is required"))?;
+    let to = member(&o, what, "to")?
+        .ok_or_else(|| arg_err(&p("to"), "the token service's address is required"))?;
     let to = string(&p("to"), to)?;
-    let version = trust_version_or(&p("trustVersion"), member(&o, what, "trustVersion")?, Tv::V1_3)?;
+    let version = trust_version_or(
+        &p("trustVersion"),
+        member(&o, what, "trustVersion")?,
+        Tv::V1_3,
+    )?;
     let mut c = CoreConfig::new(version, to);
     if let Some(v) = member(&o, what, "soapVersion")? {
         c.soap_version = soap_version(&p("soapVersion"), v)?;
@@ -886,7 +980,10 @@ fn config_arg(what: &str, v: Unknown<'_>) -> Result<CoreConfig> {
     if let Some(v) = member(&o, what, "keySize")? {
         let bits = u32_of(&p("keySize"), v)?;
         if bits < 128 || bits % 8 != 0 {
-            return Err(arg_err(&p("keySize"), format!("{bits} is not a key size (a multiple of 8, at least 128)")));
+            return Err(arg_err(
+                &p("keySize"),
+                format!("{bits} is not a key size (a multiple of 8, at least 128)"),
+            ));
         }
         c.key_size = bits;
     }
@@ -894,7 +991,12 @@ fn config_arg(what: &str, v: Unknown<'_>) -> Result<CoreConfig> {
         c.entropy = match string(&p("entropy"), v)?.as_str() {
             "combined" => EntropyMode::Combined,
             "none" => EntropyMode::None,
-            other => return Err(arg_err(&p("entropy"), format!("expected 'combined' or 'none', got '{other}'"))),
+            other => {
+                return Err(arg_err(
+                    &p("entropy"),
+                    format!("expected 'combined' or 'none', got '{other}'"),
+                ))
+            }
         };
     }
     if let Some(v) = member(&o, what, "lifetime")? {
@@ -913,7 +1015,8 @@ fn config_arg(what: &str, v: Unknown<'_>) -> Result<CoreConfig> {
     if let Some(v) = member(&o, what, "serviceCertificate")? {
         let path = p("serviceCertificate");
         let b = x509_bytes(&path, v)?;
-        c.service_certificate = Some(wssx::binding::identity::certificate(&b).map_err(x509_err(&path))?);
+        c.service_certificate =
+            Some(wssx::binding::identity::certificate(&b).map_err(x509_err(&path))?);
     }
     Ok(c)
 }
@@ -944,12 +1047,15 @@ impl Rewrite<'_> {
         let out = calls.call(undefined, self.f, &[arg], self.what)?;
         let what = format!("the result of {}", self.what);
         let b = calls.take(self.what, xml_input(&what, calls.unknown(out)))?;
-        String::from_utf8(b).map_err(|_| calls.misuse(self.what, arg_err(&what, "the envelope is not UTF-8")))
+        String::from_utf8(b)
+            .map_err(|_| calls.misuse(self.what, arg_err(&what, "the envelope is not UTF-8")))
     }
 }
 
 fn function_arg(what: &str, v: Option<Unknown<'_>>) -> Result<Option<sys::napi_value>> {
-    let Some(v) = present(what, v)? else { return Ok(None) };
+    let Some(v) = present(what, v)? else {
+        return Ok(None);
+    };
     if value_type(what, &v)? != ValueType::Function {
         return Err(arg_err(what, "expected a function"));
     }
@@ -972,7 +1078,11 @@ fn exchange(
     let (req, p) = core(r)?;
     Ok(Exchange {
         request: outgoing(req),
-        pending: Pending { inner: Some(p), op, base: base.map(|b| b.inner.clone()) },
+        pending: Pending {
+            inner: Some(p),
+            op,
+            base: base.map(|b| b.inner.clone()),
+        },
     })
 }
 
@@ -992,14 +1102,18 @@ impl Requestor {
     /// A requestor for the token service at `config.to`.
     #[napi(constructor)]
     pub fn new(#[napi(ts_arg_type = "RequestorConfig")] config: Unknown<'_>) -> Result<Self> {
-        Ok(Requestor { inner: CoreRequestor::new(config_arg("config", config)?) })
+        Ok(Requestor {
+            inner: CoreRequestor::new(config_arg("config", config)?),
+        })
     }
 
     /// The same requestor speaking WS-Trust February 2005 (WS-Addressing 2004/08), for
     /// services such as ADFS and WCF wsHttpBinding that answer 1.3 requests with a fault.
     #[napi]
     pub fn fallback_feb2005(&self) -> Requestor {
-        Requestor { inner: self.inner.fallback_feb2005() }
+        Requestor {
+            inner: self.inner.fallback_feb2005(),
+        }
     }
 
     /// The WS-Trust version requests are written in.
@@ -1057,7 +1171,11 @@ impl Requestor {
         let calls = JsCalls::new(env.raw());
         let r = match reproof {
             Some(f) => {
-                let rw = Rewrite { calls: &calls, f, what: "opts.reproof" };
+                let rw = Rewrite {
+                    calls: &calls,
+                    f,
+                    what: "opts.reproof",
+                };
                 let cb = |e: String| rw.run(e);
                 self.inner.renew(&base, new_key, Some(&cb))
             }
@@ -1085,7 +1203,11 @@ impl Requestor {
         let calls = JsCalls::new(env.raw());
         let r = match add {
             Some(f) => {
-                let rw = Rewrite { calls: &calls, f, what: "opts.addClaims" };
+                let rw = Rewrite {
+                    calls: &calls,
+                    f,
+                    what: "opts.addClaims",
+                };
                 let cb = |e: String| rw.run(e);
                 self.inner.amend(&base, Some(&cb))
             }
@@ -1097,7 +1219,10 @@ impl Requestor {
     /// Cancel `ctx` (WS-SC 6): a request signed with the context key. Once the Outcome is
     /// "cancelled", `ctx` is marked cancelled and throws "BadContextToken" on use.
     #[napi]
-    pub fn cancel(&self, #[napi(ts_arg_type = "SecurityContext")] ctx: Unknown<'_>) -> Result<Exchange> {
+    pub fn cancel(
+        &self,
+        #[napi(ts_arg_type = "SecurityContext")] ctx: Unknown<'_>,
+    ) -> Result<Exchange> {
         let ctx = context_arg("ctx", &ctx)?;
         exchange(self.inner.cancel(&ctx.get()), Op::Cancel, Some(&ctx))
     }
@@ -1105,7 +1230,10 @@ impl Requestor {
     /// Ask the service whether `ctx` is still valid (WS-Trust 9): the Outcome is
     /// "validated" with `valid` and `reason`.
     #[napi]
-    pub fn validate(&self, #[napi(ts_arg_type = "SecurityContext")] ctx: Unknown<'_>) -> Result<Exchange> {
+    pub fn validate(
+        &self,
+        #[napi(ts_arg_type = "SecurityContext")] ctx: Unknown<'_>,
+    ) -> Result<Exchange> {
         let ctx = context_arg("ctx", &ctx)?;
         exchange(self.inner.validate(&ctx.get()), Op::Validate, Some(&ctx))
     }
@@ -1118,7 +1246,9 @@ impl Requestor {
         &self,
         env: &Env,
         #[napi(ts_arg_type = "Challenge")] challenge: Unknown<'_>,
-        #[napi(ts_arg_type = "(envelope: Buffer) => Buffer | Uint8Array | string")] sign: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "(envelope: Buffer) => Buffer | Uint8Array | string")] sign: Option<
+            Unknown<'_>,
+        >,
     ) -> Result<Exchange> {
         let c = with_class(&challenge, |c: &Challenge| c.inner.clone())
             .ok_or_else(|| arg_err("challenge", "expected a Challenge (outcome.challenge)"))?;
@@ -1126,7 +1256,11 @@ impl Requestor {
         let calls = JsCalls::new(env.raw());
         let r = match sign {
             Some(f) => {
-                let rw = Rewrite { calls: &calls, f, what: "sign" };
+                let rw = Rewrite {
+                    calls: &calls,
+                    f,
+                    what: "sign",
+                };
                 let cb = |e: String| rw.run(e);
                 self.inner.answer_challenge(c, Some(&cb))
             }
@@ -1158,13 +1292,26 @@ impl Requestor {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let hid = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let handlers = Rc::new(HandlerRefs::default());
-        handlers.refs.borrow_mut().insert(hid, make_ref(env, raw, "handler")?);
-        let standin = Box::new(JsExchange { owner: id, handler: hid, value_type, dropped: handlers.dropped.clone() });
+        handlers
+            .refs
+            .borrow_mut()
+            .insert(hid, make_ref(env, raw, "handler")?);
+        let standin = Box::new(JsExchange {
+            owner: id,
+            handler: hid,
+            value_type,
+            dropped: handlers.dropped.clone(),
+        });
         let r = with_handlers(env, id, &handlers, || core(self.inner.negotiate(standin)));
         match r {
-            Ok((req, n)) => {
-                Ok(NegotiationStart { request: outgoing(req), negotiation: Negotiation { inner: Some(n), id, handlers } })
-            }
+            Ok((req, n)) => Ok(NegotiationStart {
+                request: outgoing(req),
+                negotiation: Negotiation {
+                    inner: Some(n),
+                    id,
+                    handlers,
+                },
+            }),
             Err(e) => {
                 handlers.release_all(env);
                 Err(e)
@@ -1203,13 +1350,18 @@ impl Pending {
     /// Not for use: a Pending comes from a Requestor operation.
     #[napi(constructor, skip_typescript)]
     pub fn new() -> Result<Self> {
-        Err(arg_err("Pending", "no public constructor: a Pending comes from a Requestor operation"))
+        Err(arg_err(
+            "Pending",
+            "no public constructor: a Pending comes from a Requestor operation",
+        ))
     }
 
     /// The @Context the request carried (its response must echo it).
     #[napi(getter)]
     pub fn context_attribute(&self) -> Option<String> {
-        self.inner.as_ref().map(|p| p.context_attribute().to_string())
+        self.inner
+            .as_ref()
+            .map(|p| p.context_attribute().to_string())
     }
 
     /// True once `finish` was called.
@@ -1229,7 +1381,10 @@ impl Pending {
         #[napi(ts_arg_type = "Buffer | Uint8Array | string")] response: Unknown<'_>,
     ) -> Result<Outcome> {
         let response = xml_input("response", response)?;
-        let p = self.inner.take().ok_or_else(|| arg_err("pending", "finish() was already called"))?;
+        let p = self
+            .inner
+            .take()
+            .ok_or_else(|| arg_err("pending", "finish() was already called"))?;
         let base = || self.base.clone().map(|inner| SecurityContext { inner });
         let out = |kind: &str, context: Option<SecurityContext>| Outcome {
             kind: kind.to_string(),
@@ -1249,7 +1404,10 @@ impl Pending {
                         g.sct = c.sct.clone();
                     }
                 }
-                out("amended", Some(base().unwrap_or_else(|| SecurityContext::wrap(c))))
+                out(
+                    "amended",
+                    Some(base().unwrap_or_else(|| SecurityContext::wrap(c))),
+                )
             }
             CoreOutcome::Cancelled => {
                 let ctx = base();
@@ -1307,7 +1465,10 @@ impl Challenge {
     /// Not for use: a Challenge comes from an Outcome.
     #[napi(constructor, skip_typescript)]
     pub fn new() -> Result<Self> {
-        Err(arg_err("Challenge", "no public constructor: a Challenge comes from an Outcome"))
+        Err(arg_err(
+            "Challenge",
+            "no public constructor: a Challenge comes from an Outcome",
+        ))
     }
 
     /// The wst:Challenge text (echoed exactly in the answer).
@@ -1354,8 +1515,10 @@ impl MemoryStore {
         #[napi(ts_arg_type = "number")] max_contexts: Option<Unknown<'_>>,
         #[napi(ts_arg_type = "MemoryStoreOptions")] opts: Option<Unknown<'_>>,
     ) -> Result<Self> {
-        let max =
-            present("maxContexts", max_contexts)?.map(|m| usize_of("maxContexts", m)).transpose()?.unwrap_or(100_000);
+        let max = present("maxContexts", max_contexts)?
+            .map(|m| usize_of("maxContexts", m))
+            .transpose()?
+            .unwrap_or(100_000);
         let mut store = CoreMemoryStore::new(max);
         if let Some(o) = options("opts", opts)? {
             known_keys(&o, "opts", &["rollover"])?;
@@ -1363,7 +1526,9 @@ impl MemoryStore {
                 store = store.with_rollover(seconds("opts.rollover", r)?);
             }
         }
-        Ok(MemoryStore { inner: Arc::new(store) })
+        Ok(MemoryStore {
+            inner: Arc::new(store),
+        })
     }
 
     /// How many contexts are stored (cancelled ones included until purged).
@@ -1389,14 +1554,20 @@ impl MemoryStore {
     /// Store a new context, or a new key instance of an existing one ("BadContextToken"
     /// when it was cancelled, "RequestFailed" when the store is full).
     #[napi]
-    pub fn insert(&self, #[napi(ts_arg_type = "StoredContext | StoredContextInit")] ctx: Unknown<'_>) -> Result<()> {
+    pub fn insert(
+        &self,
+        #[napi(ts_arg_type = "StoredContext | StoredContextInit")] ctx: Unknown<'_>,
+    ) -> Result<()> {
         core(self.inner.insert(stored_arg("ctx", ctx)?))
     }
 
     /// Replace the stored instance named `ctx.instance` of a context ("BadContextToken" when
     /// the context or instance is unknown, or the context cancelled).
     #[napi]
-    pub fn update(&self, #[napi(ts_arg_type = "StoredContext | StoredContextInit")] ctx: Unknown<'_>) -> Result<()> {
+    pub fn update(
+        &self,
+        #[napi(ts_arg_type = "StoredContext | StoredContextInit")] ctx: Unknown<'_>,
+    ) -> Result<()> {
         core(self.inner.update(stored_arg("ctx", ctx)?))
     }
 
@@ -1409,8 +1580,14 @@ impl MemoryStore {
 
     /// Drop what expired before `now` (default: the clock); returns how many went.
     #[napi]
-    pub fn purge(&self, #[napi(ts_arg_type = "Date | number")] now: Option<Unknown<'_>>) -> Result<u32> {
-        Ok(self.inner.purge(now_arg("now", now)?).min(u32::MAX as usize) as u32)
+    pub fn purge(
+        &self,
+        #[napi(ts_arg_type = "Date | number")] now: Option<Unknown<'_>>,
+    ) -> Result<u32> {
+        Ok(self
+            .inner
+            .purge(now_arg("now", now)?)
+            .min(u32::MAX as usize) as u32)
     }
 }
 
@@ -1456,7 +1633,13 @@ fn frame_of(
     doing: &str,
     hook: fn(&Frame) -> Option<sys::napi_value>,
 ) -> wssx::Result<(Rc<JsCalls>, sys::napi_value)> {
-    let found = FRAMES.with(|f| f.borrow().iter().rev().find(|fr| fr.id == id).map(|fr| (fr.calls.clone(), hook(fr))));
+    let found = FRAMES.with(|f| {
+        f.borrow()
+            .iter()
+            .rev()
+            .find(|fr| fr.id == id)
+            .map(|fr| (fr.calls.clone(), hook(fr)))
+    });
     match found {
         Some((calls, Some(v))) => {
             calls.live(doing)?;
@@ -1480,7 +1663,12 @@ impl JsStore {
         frame_of(self.id, doing, |f| f.store)
     }
 
-    fn stored_arg(&self, calls: &JsCalls, doing: &str, c: &CoreStored) -> wssx::Result<sys::napi_value> {
+    fn stored_arg(
+        &self,
+        calls: &JsCalls,
+        doing: &str,
+        c: &CoreStored,
+    ) -> wssx::Result<sys::napi_value> {
         calls.value(stored_js(c), doing)
     }
 }
@@ -1502,12 +1690,18 @@ impl ContextStore for JsStore {
                 } else {
                     Err(calls.misuse(
                         doing,
-                        arg_err(&what, format!("expected a stored context, 'cancelled' or null, got '{s}'")),
+                        arg_err(
+                            &what,
+                            format!("expected a stored context, 'cancelled' or null, got '{s}'"),
+                        ),
                     ))
                 }
             }
             ValueType::Object => Ok(Lookup::Found(calls.take(doing, stored_arg(&what, v))?)),
-            _ => Err(calls.misuse(doing, arg_err(&what, "expected a stored context, 'cancelled' or null"))),
+            _ => Err(calls.misuse(
+                doing,
+                arg_err(&what, "expected a stored context, 'cancelled' or null"),
+            )),
         }
     }
 
@@ -1540,15 +1734,24 @@ impl ContextStore for JsStore {
 
     fn purge(&self, now: Instant) -> usize {
         let doing = "store.purge";
-        let Ok((calls, store)) = self.frame(doing) else { return 0 };
-        let Ok(Some(f)) = calls.method(store, "purge", doing) else { return 0 };
-        let Ok(arg) = calls.value(JsDate(now.millis()), doing) else { return 0 };
-        let Ok(r) = calls.call(store, f, &[arg], doing) else { return 0 };
+        let Ok((calls, store)) = self.frame(doing) else {
+            return 0;
+        };
+        let Ok(Some(f)) = calls.method(store, "purge", doing) else {
+            return 0;
+        };
+        let Ok(arg) = calls.value(JsDate(now.millis()), doing) else {
+            return 0;
+        };
+        let Ok(r) = calls.call(store, f, &[arg], doing) else {
+            return 0;
+        };
         let v = calls.unknown(r);
         match value_type(doing, &v) {
-            Ok(ValueType::Number) => {
-                calls.take(doing, uint("the result of store.purge", v)).map(|n| n as usize).unwrap_or(0)
-            }
+            Ok(ValueType::Number) => calls
+                .take(doing, uint("the result of store.purge", v))
+                .map(|n| n as usize)
+                .unwrap_or(0),
             _ => 0,
         }
     }
@@ -1583,7 +1786,13 @@ fn js_authorize(id: u64, req: &AuthRequest<'_>) -> wssx::Result<Option<String>> 
                 ))
             }
         }
-        _ => Err(calls.misuse(doing, arg_err(what, "expected a principal string, a boolean, null or undefined"))),
+        _ => Err(calls.misuse(
+            doing,
+            arg_err(
+                what,
+                "expected a principal string, a boolean, null or undefined",
+            ),
+        )),
     }
 }
 
@@ -1601,7 +1810,10 @@ fn make_ref(env: &Env, v: sys::napi_value, what: &str) -> Result<sys::napi_ref> 
     // SAFETY: env and v are live values of the current call.
     let status = unsafe { sys::napi_create_reference(env.raw(), v, 1, &mut r) };
     if status != sys::Status::napi_ok {
-        return Err(napi_err(what, napi::Error::from_status(napi::Status::from(status))));
+        return Err(napi_err(
+            what,
+            napi::Error::from_status(napi::Status::from(status)),
+        ));
     }
     Ok(r)
 }
@@ -1611,7 +1823,10 @@ fn ref_value(env: &Env, r: sys::napi_ref, what: &str) -> Result<sys::napi_value>
     // SAFETY: env is live and `r` a reference this service created and still owns.
     let status = unsafe { sys::napi_get_reference_value(env.raw(), r, &mut v) };
     if status != sys::Status::napi_ok || v.is_null() {
-        return Err(napi_err(what, napi::Error::from_status(napi::Status::from(status))));
+        return Err(napi_err(
+            what,
+            napi::Error::from_status(napi::Status::from(status)),
+        ));
     }
     Ok(v)
 }
@@ -1660,9 +1875,12 @@ fn policy_arg(o: &Object<'_>, what: &str) -> Result<ServicePolicy> {
     }
     if let Some(v) = member(o, what, "keySizeRange")? {
         let r = array(&path("keySizeRange"), v)?;
-        let [lo, hi] =
-            <[Unknown<'_>; 2]>::try_from(r).map_err(|_| arg_err(&path("keySizeRange"), "expected [min, max]"))?;
-        p.key_size_range = (u32_of(&path("keySizeRange[0]"), lo)?, u32_of(&path("keySizeRange[1]"), hi)?);
+        let [lo, hi] = <[Unknown<'_>; 2]>::try_from(r)
+            .map_err(|_| arg_err(&path("keySizeRange"), "expected [min, max]"))?;
+        p.key_size_range = (
+            u32_of(&path("keySizeRange[0]"), lo)?,
+            u32_of(&path("keySizeRange[1]"), hi)?,
+        );
     }
     if let Some(v) = member(o, what, "acceptRequestorEntropy")? {
         p.accept_requestor_entropy = boolean(&path("acceptRequestorEntropy"), v)?;
@@ -1711,11 +1929,19 @@ impl TokenService {
     /// Run `f` with this service's hooks in a frame (when it has any), then re-throw what a
     /// hook threw or report its misuse.
     fn with_hooks<T>(&self, env: &Env, f: impl FnOnce(&CoreService) -> Result<T>) -> Result<T> {
-        let Some(h) = &self.hooks else { return f(&self.inner) };
+        let Some(h) = &self.hooks else {
+            return f(&self.inner);
+        };
         let calls = Rc::new(JsCalls::new(env.raw()));
         let store = h.store.map(|r| ref_value(env, r, "store")).transpose()?;
-        let authorize = h.authorize.map(|r| ref_value(env, r, "authorize")).transpose()?;
-        let negotiator = h.negotiator.map(|r| ref_value(env, r, "negotiator")).transpose()?;
+        let authorize = h
+            .authorize
+            .map(|r| ref_value(env, r, "authorize"))
+            .transpose()?;
+        let negotiator = h
+            .negotiator
+            .map(|r| ref_value(env, r, "negotiator"))
+            .transpose()?;
         h.handlers.release_dropped(env);
         let guard = push_frame(Frame {
             id: h.id,
@@ -1767,7 +1993,9 @@ impl TokenService {
                 ],
             )?;
             policy = policy_arg(&o, "opts")?;
-            keys = member(&o, "opts", "identity")?.map(|v| identity_arg("opts.identity", v)).transpose()?;
+            keys = member(&o, "opts", "identity")?
+                .map(|v| identity_arg("opts.identity", v))
+                .transpose()?;
             authorize = function_arg("opts.authorize", member(&o, "opts", "authorize")?)?;
             negotiator = function_arg("opts.negotiator", member(&o, "opts", "negotiator")?)?;
         }
@@ -1777,10 +2005,15 @@ impl TokenService {
                 None => {
                     let o = options("store", Some(store))
                         .map_err(|_| arg_err("store", "expected a MemoryStore or a store object"))?
-                        .ok_or_else(|| arg_err("store", "expected a MemoryStore or a store object"))?;
+                        .ok_or_else(|| {
+                            arg_err("store", "expected a MemoryStore or a store object")
+                        })?;
                     for m in ["get", "insert", "update", "cancel"] {
                         let f = member(&o, "store", m)?;
-                        if !matches!(f.map(|f| value_type("store", &f)).transpose()?, Some(ValueType::Function)) {
+                        if !matches!(
+                            f.map(|f| value_type("store", &f)).transpose()?,
+                            Some(ValueType::Function)
+                        ) {
                             return Err(arg_err(
                                 &format!("store.{m}"),
                                 "a store object needs a get, insert, update and cancel method",
@@ -1795,25 +2028,34 @@ impl TokenService {
             service = service.with_keys(k);
         }
         if authorize.is_some() {
-            service = service.with_authorizer(Box::new(move |req: &AuthRequest<'_>| js_authorize(id, req)));
+            service = service
+                .with_authorizer(Box::new(move |req: &AuthRequest<'_>| js_authorize(id, req)));
         }
         let handlers = Rc::new(HandlerRefs::default());
         if negotiator.is_some() {
             let dropped = handlers.dropped.clone();
-            service = service.with_negotiation(Box::new(move |vt: &str| js_negotiator(id, &dropped, vt)));
+            service =
+                service.with_negotiation(Box::new(move |vt: &str| js_negotiator(id, &dropped, vt)));
         }
         let hooks = if js_store.is_some() || authorize.is_some() || negotiator.is_some() {
             Some(Hooks {
                 id,
                 store: js_store.map(|s| make_ref(env, s, "store")).transpose()?,
-                authorize: authorize.map(|a| make_ref(env, a, "opts.authorize")).transpose()?,
-                negotiator: negotiator.map(|a| make_ref(env, a, "opts.negotiator")).transpose()?,
+                authorize: authorize
+                    .map(|a| make_ref(env, a, "opts.authorize"))
+                    .transpose()?,
+                negotiator: negotiator
+                    .map(|a| make_ref(env, a, "opts.negotiator"))
+                    .transpose()?,
                 handlers,
             })
         } else {
             None
         };
-        Ok(TokenService { inner: Arc::new(service), hooks })
+        Ok(TokenService {
+            inner: Arc::new(service),
+            hooks,
+        })
     }
 
     /// True when the service calls JavaScript (a JS store or an authorize hook): it must be
@@ -1853,7 +2095,10 @@ impl TokenService {
             ));
         }
         let request = xml_input("request", request)?;
-        Ok(AsyncTask::new(HandleTask { service: self.inner.clone(), request }))
+        Ok(AsyncTask::new(HandleTask {
+            service: self.inner.clone(),
+            request,
+        }))
     }
 
     /// Verify an application message protected with a context this service issued (keys
@@ -1868,9 +2113,16 @@ impl TokenService {
         #[napi(ts_arg_type = "VerifyOptions")] opts: Option<Unknown<'_>>,
     ) -> Result<VerifyReport> {
         let envelope = xml_input("envelope", envelope)?;
-        let base = wssx::message::VerifyOptions { clock_skew: self.inner.policy().clock_skew, ..Default::default() };
+        let base = wssx::message::VerifyOptions {
+            clock_skew: self.inner.policy().clock_skew,
+            ..Default::default()
+        };
         let opts = verify_options_from(base, opts)?;
-        self.with_hooks(env, |s| Ok(VerifyReport { inner: core(s.verify_message_with(&envelope, opts))? }))
+        self.with_hooks(env, |s| {
+            Ok(VerifyReport {
+                inner: core(s.verify_message_with(&envelope, opts))?,
+            })
+        })
     }
 
     /// Accept a context a peer created and propagated (direct key transfer,
@@ -1888,7 +2140,9 @@ impl TokenService {
     ) -> Result<StoredContext> {
         let envelope = xml_input("envelope", envelope)?;
         let require = match present("opts", opts)? {
-            Some(v) if value_type("opts", &v)? == ValueType::Boolean => boolean("requireSignature", v)?,
+            Some(v) if value_type("opts", &v)? == ValueType::Boolean => {
+                boolean("requireSignature", v)?
+            }
             v => match options("opts", v)? {
                 Some(o) => {
                     known_keys(&o, "opts", &["requireSignature"])?;
@@ -1900,15 +2154,23 @@ impl TokenService {
                 None => true,
             },
         };
-        self.with_hooks(env, |s| Ok(stored_js(&core(s.accept_unsolicited(&envelope, require))?)))
+        self.with_hooks(env, |s| {
+            Ok(stored_js(&core(s.accept_unsolicited(&envelope, require))?))
+        })
     }
 
     /// Drop what expired before `now` (default: the clock) from the store; returns how many
     /// entries went.
     #[napi]
-    pub fn purge(&self, env: &Env, #[napi(ts_arg_type = "Date | number")] now: Option<Unknown<'_>>) -> Result<u32> {
+    pub fn purge(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "Date | number")] now: Option<Unknown<'_>>,
+    ) -> Result<u32> {
         let now = now_arg("now", now)?;
-        self.with_hooks(env, |s| Ok(s.store().purge(now).min(u32::MAX as usize) as u32))
+        self.with_hooks(env, |s| {
+            Ok(s.store().purge(now).min(u32::MAX as usize) as u32)
+        })
     }
 }
 
@@ -1935,7 +2197,11 @@ struct HandlerRefs {
 
 impl HandlerRefs {
     fn release_dropped(&self, env: &Env) {
-        let ids = self.dropped.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default();
+        let ids = self
+            .dropped
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default();
         for id in ids {
             if let Some(r) = self.refs.borrow_mut().remove(&id) {
                 // SAFETY: a reference this registry created in this env, deleted once.
@@ -1957,7 +2223,12 @@ impl HandlerRefs {
 
 /// Run `f` (a core call that may step handlers of `handlers`) in a frame of owner `id`,
 /// then re-throw what a handler threw or report its misuse.
-fn with_handlers<T>(env: &Env, id: u64, handlers: &Rc<HandlerRefs>, f: impl FnOnce() -> Result<T>) -> Result<T> {
+fn with_handlers<T>(
+    env: &Env,
+    id: u64,
+    handlers: &Rc<HandlerRefs>,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     let calls = Rc::new(JsCalls::new(env.raw()));
     let guard = push_frame(Frame {
         id,
@@ -2014,24 +2285,36 @@ fn handler_arg(what: &str, v: Unknown<'_>, default_vt: Option<&str>) -> Result<S
     // SAFETY: env and value come from the live call and the value is an object.
     let o = Object::from_raw(v.value().env, v.value().value);
     let step = member(&o, what, "step")?;
-    if !matches!(step.map(|f| value_type(what, &f)).transpose()?, Some(ValueType::Function)) {
+    if !matches!(
+        step.map(|f| value_type(what, &f)).transpose()?,
+        Some(ValueType::Function)
+    ) {
         return Err(arg_err(&format!("{what}.step"), "expected a function"));
     }
     match member(&o, what, "valueType")? {
         Some(t) => string(&format!("{what}.valueType"), t),
-        None => default_vt.map(str::to_string).ok_or_else(|| arg_err(&format!("{what}.valueType"), "expected a string")),
+        None => default_vt
+            .map(str::to_string)
+            .ok_or_else(|| arg_err(&format!("{what}.valueType"), "expected a string")),
     }
 }
 
 /// What a handler's `step` answered.
 fn exchange_step(what: &str, v: Unknown<'_>) -> Result<ExchangeStep> {
-    let o = options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected { output, complete, key }"))?;
+    let o = options(what, Some(v))?
+        .ok_or_else(|| arg_err(what, "expected { output, complete, key }"))?;
     known_keys(&o, what, &["output", "complete", "key"])?;
     let output = opt_bytes(&format!("{what}.output"), member(&o, what, "output")?)?;
-    let complete =
-        member(&o, what, "complete")?.map(|b| boolean(&format!("{what}.complete"), b)).transpose()?.unwrap_or(false);
+    let complete = member(&o, what, "complete")?
+        .map(|b| boolean(&format!("{what}.complete"), b))
+        .transpose()?
+        .unwrap_or(false);
     let key = opt_bytes(&format!("{what}.key"), member(&o, what, "key")?)?.map(Secret::new);
-    Ok(ExchangeStep { output, complete, key })
+    Ok(ExchangeStep {
+        output,
+        complete,
+        key,
+    })
 }
 
 /// Core's ExchangeHandler over a JS handler of the current frame. Holds no JS value.
@@ -2058,7 +2341,11 @@ impl CoreExchangeHandler for JsExchange {
     fn step(&mut self, incoming: Option<&[u8]>) -> wssx::Result<ExchangeStep> {
         let doing = "handler.step";
         let found = FRAMES.with(|f| {
-            f.borrow().iter().rev().find(|fr| fr.id == self.owner).map(|fr| (fr.calls.clone(), fr.handlers.clone()))
+            f.borrow()
+                .iter()
+                .rev()
+                .find(|fr| fr.id == self.owner)
+                .map(|fr| (fr.calls.clone(), fr.handlers.clone()))
         });
         let (calls, r) = match found {
             Some((calls, Some(h))) => {
@@ -2083,17 +2370,30 @@ impl CoreExchangeHandler for JsExchange {
             None => calls.null()?,
         };
         let out = calls.call_method(obj, "step", &[arg], doing)?;
-        calls.take(doing, exchange_step("the result of handler.step", calls.unknown(out)))
+        calls.take(
+            doing,
+            exchange_step("the result of handler.step", calls.unknown(out)),
+        )
     }
 }
 
 /// Core's negotiator factory over the `negotiator` function of service `id`'s frame.
-fn js_negotiator(id: u64, dropped: &Arc<Mutex<Vec<u64>>>, vt: &str) -> Option<Box<dyn CoreExchangeHandler>> {
+fn js_negotiator(
+    id: u64,
+    dropped: &Arc<Mutex<Vec<u64>>>,
+    vt: &str,
+) -> Option<Box<dyn CoreExchangeHandler>> {
     let doing = "opts.negotiator";
     let found = FRAMES.with(|f| {
-        f.borrow().iter().rev().find(|fr| fr.id == id).map(|fr| (fr.calls.clone(), fr.negotiator, fr.handlers.clone()))
+        f.borrow()
+            .iter()
+            .rev()
+            .find(|fr| fr.id == id)
+            .map(|fr| (fr.calls.clone(), fr.negotiator, fr.handlers.clone()))
     });
-    let Some((calls, Some(f), Some(handlers))) = found else { return None };
+    let Some((calls, Some(f), Some(handlers))) = found else {
+        return None;
+    };
     calls.live(doing).ok()?;
     let arg = calls.string(vt).ok()?;
     let undefined = calls.undefined().ok()?;
@@ -2107,7 +2407,12 @@ fn js_negotiator(id: u64, dropped: &Arc<Mutex<Vec<u64>>>, vt: &str) -> Option<Bo
             let rf = calls.create_reference(r, doing).ok()?;
             let hid = NEXT_ID.fetch_add(1, Ordering::Relaxed);
             handlers.refs.borrow_mut().insert(hid, rf);
-            Some(Box::new(JsExchange { owner: id, handler: hid, value_type, dropped: dropped.clone() }))
+            Some(Box::new(JsExchange {
+                owner: id,
+                handler: hid,
+                value_type,
+                dropped: dropped.clone(),
+            }))
         }
     }
 }
@@ -2156,13 +2461,18 @@ impl Negotiation {
     /// Not for use: a Negotiation comes from `Requestor.negotiate`.
     #[napi(constructor, skip_typescript)]
     pub fn new() -> Result<Self> {
-        Err(arg_err("Negotiation", "no public constructor: a Negotiation comes from Requestor.negotiate"))
+        Err(arg_err(
+            "Negotiation",
+            "no public constructor: a Negotiation comes from Requestor.negotiate",
+        ))
     }
 
     /// The @Context correlating the legs.
     #[napi(getter)]
     pub fn context_attribute(&self) -> Option<String> {
-        self.inner.as_ref().map(|n| n.context_attribute().to_string())
+        self.inner
+            .as_ref()
+            .map(|n| n.context_attribute().to_string())
     }
 
     /// True once `step` was called.
@@ -2181,13 +2491,20 @@ impl Negotiation {
         #[napi(ts_arg_type = "Buffer | Uint8Array | string")] response: Unknown<'_>,
     ) -> Result<NegotiationResult> {
         let response = xml_input("response", response)?;
-        let n = self.inner.take().ok_or_else(|| arg_err("negotiation", "step() was already called"))?;
+        let n = self
+            .inner
+            .take()
+            .ok_or_else(|| arg_err("negotiation", "step() was already called"))?;
         let r = with_handlers(env, self.id, &self.handlers, || core(n.step(&response)))?;
         Ok(match r {
             NegotiationStep::Continue(req, next) => NegotiationResult {
                 kind: "continue".to_string(),
                 request: Some(outgoing(req)),
-                negotiation: Some(Negotiation { inner: Some(next), id: self.id, handlers: self.handlers.clone() }),
+                negotiation: Some(Negotiation {
+                    inner: Some(next),
+                    id: self.id,
+                    handlers: self.handlers.clone(),
+                }),
                 context: None,
             },
             NegotiationStep::Done(c) => NegotiationResult {

@@ -32,7 +32,10 @@ pub fn arg_err(what: &str, msg: impl Into<String>) -> JsError {
 /// an InvalidArgument error.
 pub fn napi_err(what: &str, e: napi::Error) -> JsError {
     if e.status == Status::PendingException {
-        napi::Error::new(Status::PendingException.as_ref().to_string(), e.reason.clone())
+        napi::Error::new(
+            Status::PendingException.as_ref().to_string(),
+            e.reason.clone(),
+        )
     } else {
         arg_err(what, e.reason.clone())
     }
@@ -78,7 +81,10 @@ pub fn present<'a>(what: &str, v: Option<Unknown<'a>>) -> Result<Option<Unknown<
 pub fn bytes(what: &str, v: Unknown<'_>) -> Result<Vec<u8>> {
     let t = type_of(what, &v)?;
     if t != ValueType::Object {
-        return Err(arg_err(what, format!("expected a Buffer or Uint8Array, got {}", type_name(t))));
+        return Err(arg_err(
+            what,
+            format!("expected a Buffer or Uint8Array, got {}", type_name(t)),
+        ));
     }
     let raw = v.value();
     // SAFETY: env and value come from the live call; the slice is copied before returning.
@@ -92,7 +98,10 @@ pub fn bytes(what: &str, v: Unknown<'_>) -> Result<Vec<u8>> {
 pub fn string(what: &str, v: Unknown<'_>) -> Result<String> {
     let t = type_of(what, &v)?;
     if t != ValueType::String {
-        return Err(arg_err(what, format!("expected a string, got {}", type_name(t))));
+        return Err(arg_err(
+            what,
+            format!("expected a string, got {}", type_name(t)),
+        ));
     }
     let raw = v.value();
     // SAFETY: env and value come from the live call and the value is a string.
@@ -103,8 +112,16 @@ pub fn string(what: &str, v: Unknown<'_>) -> Result<String> {
 pub fn xml_input(what: &str, v: Unknown<'_>) -> Result<Vec<u8>> {
     match type_of(what, &v)? {
         ValueType::String => Ok(string(what, v)?.into_bytes()),
-        ValueType::Object => bytes(what, v).map_err(|_| arg_err(what, "expected a string, Buffer or Uint8Array")),
-        t => Err(arg_err(what, format!("expected a string, Buffer or Uint8Array, got {}", type_name(t)))),
+        ValueType::Object => {
+            bytes(what, v).map_err(|_| arg_err(what, "expected a string, Buffer or Uint8Array"))
+        }
+        t => Err(arg_err(
+            what,
+            format!(
+                "expected a string, Buffer or Uint8Array, got {}",
+                type_name(t)
+            ),
+        )),
     }
 }
 
@@ -112,7 +129,10 @@ pub fn xml_input(what: &str, v: Unknown<'_>) -> Result<Vec<u8>> {
 pub fn boolean(what: &str, v: Unknown<'_>) -> Result<bool> {
     let t = type_of(what, &v)?;
     if t != ValueType::Boolean {
-        return Err(arg_err(what, format!("expected a boolean, got {}", type_name(t))));
+        return Err(arg_err(
+            what,
+            format!("expected a boolean, got {}", type_name(t)),
+        ));
     }
     let raw = v.value();
     // SAFETY: env and value come from the live call and the value is a boolean.
@@ -126,13 +146,22 @@ pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 pub fn uint(what: &str, v: Unknown<'_>) -> Result<u64> {
     let t = type_of(what, &v)?;
     if t != ValueType::Number {
-        return Err(arg_err(what, format!("expected a non-negative integer number, got {}", type_name(t))));
+        return Err(arg_err(
+            what,
+            format!(
+                "expected a non-negative integer number, got {}",
+                type_name(t)
+            ),
+        ));
     }
     let raw = v.value();
     // SAFETY: env and value come from the live call and the value is a number.
     let f = unsafe { f64::from_napi_value(raw.env, raw.value) }.map_err(|e| napi_err(what, e))?;
     if !f.is_finite() || f.fract() != 0.0 || f < 0.0 || f > MAX_SAFE_INTEGER as f64 {
-        return Err(arg_err(what, format!("expected a non-negative safe integer, got {f}")));
+        return Err(arg_err(
+            what,
+            format!("expected a non-negative safe integer, got {f}"),
+        ));
     }
     Ok(f as u64)
 }
@@ -140,30 +169,44 @@ pub fn uint(what: &str, v: Unknown<'_>) -> Result<u64> {
 /// A `usize` (a size bound): a non-negative safe integer.
 pub fn usize_of(what: &str, v: Unknown<'_>) -> Result<usize> {
     let n = uint(what, v)?;
-    usize::try_from(n).map_err(|_| arg_err(what, format!("{n} does not fit this platform's size type")))
+    usize::try_from(n)
+        .map_err(|_| arg_err(what, format!("{n} does not fit this platform's size type")))
 }
 
 /// A WS-SecureConversation version name (`"2005/02"` or `"1.3"`; core's aliases accepted).
 pub fn sc_version(what: &str, v: Unknown<'_>) -> Result<ScVersion> {
     let s = string(what, v)?;
     ScVersion::from_short_name(&s).ok_or_else(|| {
-        arg_err(what, format!("unknown WS-SecureConversation version '{s}' (use \"2005/02\" or \"1.3\")"))
+        arg_err(
+            what,
+            format!("unknown WS-SecureConversation version '{s}' (use \"2005/02\" or \"1.3\")"),
+        )
     })
 }
 
 /// An options object: `undefined` / `null` mean none; anything else must be an object.
 pub fn options<'a>(what: &str, v: Option<Unknown<'a>>) -> Result<Option<Object<'a>>> {
-    let Some(u) = present(what, v)? else { return Ok(None) };
+    let Some(u) = present(what, v)? else {
+        return Ok(None);
+    };
     let t = type_of(what, &u)?;
     if t != ValueType::Object {
-        return Err(arg_err(what, format!("expected an options object, got {}", type_name(t))));
+        return Err(arg_err(
+            what,
+            format!("expected an options object, got {}", type_name(t)),
+        ));
     }
     let raw = u.value();
     if let Some(kind) = non_plain_kind(raw.env, raw.value) {
-        return Err(arg_err(what, format!("expected an options object, got {kind}")));
+        return Err(arg_err(
+            what,
+            format!("expected an options object, got {kind}"),
+        ));
     }
     // SAFETY: env and value come from the live call and the value is an object.
-    unsafe { Object::from_napi_value(raw.env, raw.value) }.map(Some).map_err(|e| napi_err(what, e))
+    unsafe { Object::from_napi_value(raw.env, raw.value) }
+        .map(Some)
+        .map_err(|e| napi_err(what, e))
 }
 
 /// The kind of object `v` is when it is one that cannot be an options object (an array, a
@@ -201,11 +244,15 @@ pub struct JsonValue(pub Json);
 impl ToNapiValue for JsonValue {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
         match val.0 {
-            Json::Null => unsafe { napi::bindgen_prelude::Null::to_napi_value(env, napi::bindgen_prelude::Null) },
+            Json::Null => unsafe {
+                napi::bindgen_prelude::Null::to_napi_value(env, napi::bindgen_prelude::Null)
+            },
             Json::Bool(b) => unsafe { bool::to_napi_value(env, b) },
             Json::Int(i) => unsafe { f64::to_napi_value(env, i as f64) },
             Json::Str(s) => unsafe { String::to_napi_value(env, s) },
-            Json::Array(a) => unsafe { Vec::<JsonValue>::to_napi_value(env, a.into_iter().map(JsonValue).collect()) },
+            Json::Array(a) => unsafe {
+                Vec::<JsonValue>::to_napi_value(env, a.into_iter().map(JsonValue).collect())
+            },
             Json::Object(m) => {
                 let env = Env::from_raw(env);
                 let mut o = Object::new(&env)?;
@@ -223,7 +270,9 @@ pub fn array<'a>(what: &str, v: Unknown<'a>) -> Result<Vec<Unknown<'a>>> {
     let raw = v.value();
     let mut is_array = false;
     // SAFETY: env and value come from the live call; the check only inspects the value.
-    if unsafe { sys::napi_is_array(raw.env, raw.value, &mut is_array) } != sys::Status::napi_ok || !is_array {
+    if unsafe { sys::napi_is_array(raw.env, raw.value, &mut is_array) } != sys::Status::napi_ok
+        || !is_array
+    {
         let t = type_of(what, &v)?;
         let kind = match t {
             ValueType::Object => non_plain_kind(raw.env, raw.value).unwrap_or("an object"),
@@ -235,7 +284,10 @@ pub fn array<'a>(what: &str, v: Unknown<'a>) -> Result<Vec<Unknown<'a>>> {
     // SAFETY: as above; the value is an array.
     let status = unsafe { sys::napi_get_array_length(raw.env, raw.value, &mut len) };
     if status != sys::Status::napi_ok {
-        return Err(napi_err(what, napi::Error::from_status(Status::from(status))));
+        return Err(napi_err(
+            what,
+            napi::Error::from_status(Status::from(status)),
+        ));
     }
     let mut out = Vec::with_capacity(len as usize);
     for i in 0..len {
@@ -243,7 +295,10 @@ pub fn array<'a>(what: &str, v: Unknown<'a>) -> Result<Vec<Unknown<'a>>> {
         // SAFETY: as above. An element getter that throws leaves the exception pending.
         let status = unsafe { sys::napi_get_element(raw.env, raw.value, i, &mut el) };
         if status != sys::Status::napi_ok {
-            return Err(napi_err(&format!("{what}[{i}]"), napi::Error::from_status(Status::from(status))));
+            return Err(napi_err(
+                &format!("{what}[{i}]"),
+                napi::Error::from_status(Status::from(status)),
+            ));
         }
         // SAFETY: `el` is a live value of this call.
         out.push(unsafe { Unknown::from_raw_unchecked(raw.env, el) });
@@ -253,7 +308,11 @@ pub fn array<'a>(what: &str, v: Unknown<'a>) -> Result<Vec<Unknown<'a>>> {
 
 /// An array of strings.
 pub fn strings(what: &str, v: Unknown<'_>) -> Result<Vec<String>> {
-    array(what, v)?.into_iter().enumerate().map(|(i, s)| string(&format!("{what}[{i}]"), s)).collect()
+    array(what, v)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| string(&format!("{what}[{i}]"), s))
+        .collect()
 }
 
 /// An instant in milliseconds since the epoch: a `Date` or a non-negative safe integer
@@ -262,24 +321,38 @@ pub fn millis(what: &str, v: Unknown<'_>) -> Result<i64> {
     let raw = v.value();
     let mut is_date = false;
     // SAFETY: env and value come from the live call; the check only inspects the value.
-    if unsafe { sys::napi_is_date(raw.env, raw.value, &mut is_date) } == sys::Status::napi_ok && is_date {
+    if unsafe { sys::napi_is_date(raw.env, raw.value, &mut is_date) } == sys::Status::napi_ok
+        && is_date
+    {
         let mut ms = 0f64;
         // SAFETY: as above; the value is a Date.
         let status = unsafe { sys::napi_get_date_value(raw.env, raw.value, &mut ms) };
         if status != sys::Status::napi_ok {
-            return Err(napi_err(what, napi::Error::from_status(Status::from(status))));
+            return Err(napi_err(
+                what,
+                napi::Error::from_status(Status::from(status)),
+            ));
         }
         if !ms.is_finite() {
             return Err(arg_err(what, "expected a valid Date, got an Invalid Date"));
         }
         if ms < 0.0 {
-            return Err(arg_err(what, format!("expected a Date after 1970, got {ms} ms since the epoch")));
+            return Err(arg_err(
+                what,
+                format!("expected a Date after 1970, got {ms} ms since the epoch"),
+            ));
         }
         return Ok(ms as i64);
     }
     match type_of(what, &v)? {
         ValueType::Number => Ok(uint(what, v)? as i64),
-        t => Err(arg_err(what, format!("expected a Date or a number of milliseconds, got {}", type_name(t)))),
+        t => Err(arg_err(
+            what,
+            format!(
+                "expected a Date or a number of milliseconds, got {}",
+                type_name(t)
+            ),
+        )),
     }
 }
 
@@ -328,7 +401,8 @@ pub fn seconds(what: &str, v: Unknown<'_>) -> Result<std::time::Duration> {
 pub fn instant(what: &str, v: Unknown<'_>) -> Result<wssx::time::Instant> {
     if type_of(what, &v)? == ValueType::String {
         let s = string(what, v)?;
-        return wssx::time::Instant::parse(s.trim()).map_err(|e| arg_err(what, e.message().to_string()));
+        return wssx::time::Instant::parse(s.trim())
+            .map_err(|e| arg_err(what, e.message().to_string()));
     }
     millis(what, v).map(wssx::time::Instant)
 }
@@ -352,11 +426,14 @@ where
     let raw = v.value();
     let mut wrapped: *mut std::ffi::c_void = std::ptr::null_mut();
     // SAFETY: env and value come from the live call; napi_unwrap only reads the wrap.
-    if unsafe { sys::napi_unwrap(raw.env, raw.value, &mut wrapped) } != sys::Status::napi_ok || wrapped.is_null() {
+    if unsafe { sys::napi_unwrap(raw.env, raw.value, &mut wrapped) } != sys::Status::napi_ok
+        || wrapped.is_null()
+    {
         return None;
     }
     // SAFETY: as above; the tag check proves the wrap holds a `T` (napi8 type tags).
-    let tag = unsafe { napi::bindgen_prelude::validate_type_tag(raw.env, raw.value, &T::type_tag(), "") };
+    let tag =
+        unsafe { napi::bindgen_prelude::validate_type_tag(raw.env, raw.value, &T::type_tag(), "") };
     if tag.is_err() {
         return None;
     }
@@ -390,7 +467,10 @@ pub fn is_promise(env: sys::napi_env, v: sys::napi_value) -> bool {
 pub fn trust_version(what: &str, v: Unknown<'_>) -> Result<wssx::TrustVersion> {
     let s = string(what, v)?;
     wssx::TrustVersion::from_short_name(&s).ok_or_else(|| {
-        arg_err(what, format!("unknown WS-Trust version '{s}' (use \"2005/02\", \"1.3\" or \"1.4\")"))
+        arg_err(
+            what,
+            format!("unknown WS-Trust version '{s}' (use \"2005/02\", \"1.3\" or \"1.4\")"),
+        )
     })
 }
 
@@ -400,7 +480,10 @@ pub fn soap_version(what: &str, v: Unknown<'_>) -> Result<wssx::message::SoapVer
     match s.as_str() {
         "1.1" | "11" => Ok(wssx::message::SoapVersion::Soap11),
         "1.2" | "12" => Ok(wssx::message::SoapVersion::Soap12),
-        _ => Err(arg_err(what, format!("unknown SOAP version '{s}' (use \"1.1\" or \"1.2\")"))),
+        _ => Err(arg_err(
+            what,
+            format!("unknown SOAP version '{s}' (use \"1.1\" or \"1.2\")"),
+        )),
     }
 }
 
@@ -413,13 +496,20 @@ pub fn soap_name(v: wssx::message::SoapVersion) -> &'static str {
 pub fn wsa_version(what: &str, v: Unknown<'_>) -> Result<wssx::soap::WsaVersion> {
     let s = string(what, v)?;
     wssx::soap::WsaVersion::from_short_name(&s).ok_or_else(|| {
-        arg_err(what, format!("unknown WS-Addressing version '{s}' (use \"2005/08\" or \"2004/08\")"))
+        arg_err(
+            what,
+            format!("unknown WS-Addressing version '{s}' (use \"2005/08\" or \"2004/08\")"),
+        )
     })
 }
 
 /// Member `key` of an options object, distinguishing absent / `undefined` (None) from
 /// `null` (Some(None)): for options where null means "none" rather than "the default".
-pub fn nullable_member<'a>(obj: &Object<'a>, what: &str, key: &str) -> Result<Option<Option<Unknown<'a>>>> {
+pub fn nullable_member<'a>(
+    obj: &Object<'a>,
+    what: &str,
+    key: &str,
+) -> Result<Option<Option<Unknown<'a>>>> {
     let path = format!("{what}.{key}");
     let v: Option<Unknown<'a>> = obj.get(key).map_err(|e| napi_err(&path, e))?;
     let Some(v) = v else { return Ok(None) };

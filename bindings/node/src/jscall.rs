@@ -38,7 +38,11 @@ fn stopped(doing: &str) -> Error {
 
 impl JsCalls {
     pub(crate) fn new(env: sys::napi_env) -> Self {
-        JsCalls { env, thrown: Cell::new(None), misuse: RefCell::new(None) }
+        JsCalls {
+            env,
+            thrown: Cell::new(None),
+            misuse: RefCell::new(None),
+        }
     }
 
     /// Err once a callback threw or misbehaved: core must not call JS again.
@@ -59,7 +63,8 @@ impl JsCalls {
         }
         let mut exc = ptr::null_mut();
         // SAFETY: as above; this clears the exception so that N-API stays usable.
-        if unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut exc) } == sys::Status::napi_ok
+        if unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut exc) }
+            == sys::Status::napi_ok
             && self.thrown.get().is_none()
         {
             self.thrown.set(Some(exc));
@@ -118,21 +123,29 @@ impl JsCalls {
     pub(crate) fn undefined(&self) -> wssx::Result<sys::napi_value> {
         let mut out = ptr::null_mut();
         // SAFETY: env is live.
-        self.check(unsafe { sys::napi_get_undefined(self.env, &mut out) }, "creating undefined")?;
+        self.check(
+            unsafe { sys::napi_get_undefined(self.env, &mut out) },
+            "creating undefined",
+        )?;
         Ok(out)
     }
 
     pub(crate) fn null(&self) -> wssx::Result<sys::napi_value> {
         let mut out = ptr::null_mut();
         // SAFETY: env is live.
-        self.check(unsafe { sys::napi_get_null(self.env, &mut out) }, "creating null")?;
+        self.check(
+            unsafe { sys::napi_get_null(self.env, &mut out) },
+            "creating null",
+        )?;
         Ok(out)
     }
 
     pub(crate) fn string(&self, s: &str) -> wssx::Result<sys::napi_value> {
         let mut out = ptr::null_mut();
         // SAFETY: env is live; the string is copied.
-        let status = unsafe { sys::napi_create_string_utf8(self.env, s.as_ptr().cast(), s.len() as isize, &mut out) };
+        let status = unsafe {
+            sys::napi_create_string_utf8(self.env, s.as_ptr().cast(), s.len() as isize, &mut out)
+        };
         self.check(status, "creating a string")?;
         Ok(out)
     }
@@ -155,7 +168,11 @@ impl JsCalls {
             Ok(v) => Ok(v),
             Err(e) => {
                 if !self.capture() {
-                    self.record(crate::conv::core_err(Error::at(ErrorKind::Callback, doing, e.reason.clone())));
+                    self.record(crate::conv::core_err(Error::at(
+                        ErrorKind::Callback,
+                        doing,
+                        e.reason.clone(),
+                    )));
                 }
                 Err(stopped(doing))
             }
@@ -173,10 +190,13 @@ impl JsCalls {
         self.live(doing)?;
         let mut out = ptr::null_mut();
         // SAFETY: env, this, f and args are live values of this call.
-        let status = unsafe { sys::napi_call_function(self.env, this, f, args.len(), args.as_ptr(), &mut out) };
+        let status = unsafe {
+            sys::napi_call_function(self.env, this, f, args.len(), args.as_ptr(), &mut out)
+        };
         self.check(status, doing)?;
         if crate::conv::is_promise(self.env, out) {
-            let e = crate::conv::arg_err(doing, "must answer synchronously (it returned a Promise)");
+            let e =
+                crate::conv::arg_err(doing, "must answer synchronously (it returned a Promise)");
             return Err(self.misuse(doing, e));
         }
         Ok(out)
@@ -211,9 +231,12 @@ impl JsCalls {
         args: &[sys::napi_value],
         doing: &str,
     ) -> wssx::Result<sys::napi_value> {
-        let f = self
-            .method(obj, name, doing)?
-            .ok_or_else(|| self.misuse(doing, crate::conv::arg_err(doing, "is missing (it must be a function)")))?;
+        let f = self.method(obj, name, doing)?.ok_or_else(|| {
+            self.misuse(
+                doing,
+                crate::conv::arg_err(doing, "is missing (it must be a function)"),
+            )
+        })?;
         self.call(obj, f, args, doing)
     }
 
@@ -239,18 +262,31 @@ impl JsCalls {
     pub(crate) fn reference(&self, r: sys::napi_ref, doing: &str) -> wssx::Result<sys::napi_value> {
         let mut v = ptr::null_mut();
         // SAFETY: env is live and `r` a reference created in it and not yet deleted.
-        self.check(unsafe { sys::napi_get_reference_value(self.env, r, &mut v) }, doing)?;
+        self.check(
+            unsafe { sys::napi_get_reference_value(self.env, r, &mut v) },
+            doing,
+        )?;
         if v.is_null() {
-            return Err(self.misuse(doing, crate::conv::arg_err(doing, "the referenced object is gone")));
+            return Err(self.misuse(
+                doing,
+                crate::conv::arg_err(doing, "the referenced object is gone"),
+            ));
         }
         Ok(v)
     }
 
     /// A persistent (strong) reference to `v`; the caller deletes it.
-    pub(crate) fn create_reference(&self, v: sys::napi_value, doing: &str) -> wssx::Result<sys::napi_ref> {
+    pub(crate) fn create_reference(
+        &self,
+        v: sys::napi_value,
+        doing: &str,
+    ) -> wssx::Result<sys::napi_ref> {
         let mut r = ptr::null_mut();
         // SAFETY: env and v are live values of this call.
-        self.check(unsafe { sys::napi_create_reference(self.env, v, 1, &mut r) }, doing)?;
+        self.check(
+            unsafe { sys::napi_create_reference(self.env, v, 1, &mut r) },
+            doing,
+        )?;
         Ok(r)
     }
 }

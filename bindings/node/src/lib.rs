@@ -21,12 +21,12 @@ use napi_derive::napi;
 use wssx::{DerivationLimits, Error, ErrorKind, Secret};
 
 pub use binding::{
-    AuthorizeRequest, Challenge, Exchange, MemoryStore, Negotiation, Outcome, OutgoingRequest, Pending, Requestor, SecurityContext,
-    ServiceResponse, StoredContext, TokenService,
+    AuthorizeRequest, Challenge, Exchange, MemoryStore, Negotiation, Outcome, OutgoingRequest,
+    Pending, Requestor, SecurityContext, ServiceResponse, StoredContext, TokenService,
 };
 pub use message::{
-    c14n, encrypt, sign, sign_and_encrypt, verify, C14nOptions, ContextId, DecryptedPart, MessageTimestamp,
-    ProtectOptions, SignedPart, VerifyOptions, VerifyReport,
+    c14n, encrypt, sign, sign_and_encrypt, verify, C14nOptions, ContextId, DecryptedPart,
+    MessageTimestamp, ProtectOptions, SignedPart, VerifyOptions, VerifyReport,
 };
 pub use tokens::{DerivedKeyToken, DktProperties, ScVersion, SecurityContextToken};
 pub use trust::{
@@ -107,9 +107,17 @@ pub fn computed_key(
     let bits = uint("keySizeBits", key_size_bits)?;
     // Core takes the size as u32; anything larger is beyond every limit it has.
     let bits = u32::try_from(bits).map_err(|_| {
-        core_err(Error::at(ErrorKind::LimitExceeded, "keySizeBits", format!("key size {bits} bits is too large")))
+        core_err(Error::at(
+            ErrorKind::LimitExceeded,
+            "keySizeBits",
+            format!("key size {bits} bits is too large"),
+        ))
     })?;
-    let key = core(wssx::crypto::computed_key(requestor.expose(), issuer.expose(), bits))?;
+    let key = core(wssx::crypto::computed_key(
+        requestor.expose(),
+        issuer.expose(),
+        bits,
+    ))?;
     Ok(key.expose().to_vec().into())
 }
 
@@ -130,7 +138,13 @@ pub fn p_sha1(
         Some(o) => uint("offset", o)?,
         None => 0,
     };
-    let out = core(wssx::crypto::p_sha1_checked(secret.expose(), &seed, offset, length, &DerivationLimits::default()))?;
+    let out = core(wssx::crypto::p_sha1_checked(
+        secret.expose(),
+        &seed,
+        offset,
+        length,
+        &DerivationLimits::default(),
+    ))?;
     Ok(out.expose().to_vec().into())
 }
 

@@ -16,16 +16,18 @@ use napi::bindgen_prelude::{Buffer, Either, Unknown};
 use napi::{sys, JsValue, Status, ValueType};
 use napi_derive::napi;
 use wssx::message::{
-    self, AlgorithmSuite, ContextKey, Part, ProtectOptions as CoreProtectOptions, Protection, ProtectionOrder,
-    SecretLookup, TokenReference, VerifyOptions as CoreVerifyOptions,
+    self, AlgorithmSuite, ContextKey, Part, ProtectOptions as CoreProtectOptions, Protection,
+    ProtectionOrder, SecretLookup, TokenReference, VerifyOptions as CoreVerifyOptions,
 };
 use wssx::{Error, ErrorKind, Secret};
 
 use crate::conv::{
-    arg_err, array, boolean, bytes, core, member, millis, napi_err, options, string, strings, uint, usize_of, xml_input,
-    JsDate, JsonValue, Result,
+    arg_err, array, boolean, bytes, core, member, millis, napi_err, options, string, strings, uint,
+    usize_of, xml_input, JsDate, JsonValue, Result,
 };
-use crate::tokens::{derive_options, known_keys, security_context_token, DeriveOptions, SecurityContextToken};
+use crate::tokens::{
+    derive_options, known_keys, security_context_token, DeriveOptions, SecurityContextToken,
+};
 
 // ---------------------------------------------------------------------------------------
 // Option interfaces
@@ -146,9 +148,17 @@ const PROTECT_KEYS: [&str; 14] = [
 
 /// One `[ns, local]` pair.
 fn qname(what: &str, pair: Unknown<'_>) -> Result<(String, String)> {
-    let pair = array(what, pair).map_err(|_| arg_err(what, "expected a [namespace, localName] pair"))?;
-    let [ns, local] = <[Unknown<'_>; 2]>::try_from(pair)
-        .map_err(|p| arg_err(what, format!("expected a [namespace, localName] pair, got {} elements", p.len())))?;
+    let pair =
+        array(what, pair).map_err(|_| arg_err(what, "expected a [namespace, localName] pair"))?;
+    let [ns, local] = <[Unknown<'_>; 2]>::try_from(pair).map_err(|p| {
+        arg_err(
+            what,
+            format!(
+                "expected a [namespace, localName] pair, got {} elements",
+                p.len()
+            ),
+        )
+    })?;
     let ns = string(&format!("{what}[0]"), ns)?;
     let local = string(&format!("{what}[1]"), local)?;
     if local.is_empty() {
@@ -159,13 +169,23 @@ fn qname(what: &str, pair: Unknown<'_>) -> Result<(String, String)> {
 
 /// `[ns, local][]`.
 fn qnames(what: &str, v: Unknown<'_>) -> Result<Vec<(String, String)>> {
-    array(what, v)?.into_iter().enumerate().map(|(i, pair)| qname(&format!("{what}[{i}]"), pair)).collect()
+    array(what, v)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, pair)| qname(&format!("{what}[{i}]"), pair))
+        .collect()
 }
 
 /// ProtectOptions read from the options object `opts` (named `what` in errors).
-pub(crate) fn protect_options(what: &str, opts: Option<Unknown<'_>>, with_order: bool) -> Result<CoreProtectOptions> {
+pub(crate) fn protect_options(
+    what: &str,
+    opts: Option<Unknown<'_>>,
+    with_order: bool,
+) -> Result<CoreProtectOptions> {
     let mut p = CoreProtectOptions::default();
-    let Some(o) = options(what, opts)? else { return Ok(p) };
+    let Some(o) = options(what, opts)? else {
+        return Ok(p);
+    };
     let mut allowed = PROTECT_KEYS.to_vec();
     if with_order {
         allowed.push("order");
@@ -175,14 +195,22 @@ pub(crate) fn protect_options(what: &str, opts: Option<Unknown<'_>>, with_order:
         let s = string(&format!("{what}.suite"), v)?;
         p.suite = AlgorithmSuite::from_name(&s).ok_or_else(|| {
             let known = "use 'Basic128', 'Basic256' or 'Basic256Sha256'";
-            arg_err(&format!("{what}.suite"), format!("unknown algorithm suite '{s}' ({known})"))
+            arg_err(
+                &format!("{what}.suite"),
+                format!("unknown algorithm suite '{s}' ({known})"),
+            )
         })?;
     }
     if let Some(v) = member(&o, what, "reference")? {
         p.reference = match string(&format!("{what}.reference"), v)?.as_str() {
             "id" => TokenReference::ById,
             "identifier" => TokenReference::ByIdentifier,
-            other => return Err(arg_err(&format!("{what}.reference"), format!("expected 'id' or 'identifier', got '{other}'"))),
+            other => {
+                return Err(arg_err(
+                    &format!("{what}.reference"),
+                    format!("expected 'id' or 'identifier', got '{other}'"),
+                ))
+            }
         };
     }
     if let Some(v) = member(&o, what, "includeSct")? {
@@ -210,11 +238,19 @@ pub(crate) fn protect_options(what: &str, opts: Option<Unknown<'_>>, with_order:
         p.offset = Some(uint(&format!("{what}.offset"), v)?);
     }
     // undefined keeps the default; null (unlike elsewhere) means "no Timestamp".
-    let ttl: Option<Unknown<'_>> = o.get("timestampTtl").map_err(|e| napi_err(&format!("{what}.timestampTtl"), e))?;
+    let ttl: Option<Unknown<'_>> = o
+        .get("timestampTtl")
+        .map_err(|e| napi_err(&format!("{what}.timestampTtl"), e))?;
     if let Some(v) = ttl {
-        p.timestamp_ttl = match v.get_type().map_err(|e| napi_err(&format!("{what}.timestampTtl"), e))? {
+        p.timestamp_ttl = match v
+            .get_type()
+            .map_err(|e| napi_err(&format!("{what}.timestampTtl"), e))?
+        {
             ValueType::Null => None,
-            _ => Some(Duration::from_secs(uint(&format!("{what}.timestampTtl"), v)?)),
+            _ => Some(Duration::from_secs(uint(
+                &format!("{what}.timestampTtl"),
+                v,
+            )?)),
         };
     }
     if let Some(v) = member(&o, what, "signedHeaders")? {
@@ -228,16 +264,17 @@ pub(crate) fn protect_options(what: &str, opts: Option<Unknown<'_>>, with_order:
     }
     if with_order {
         if let Some(v) = member(&o, what, "order")? {
-            p.order = match string(&format!("{what}.order"), v)?.as_str() {
-                "sign-then-encrypt" => ProtectionOrder::SignThenEncrypt,
-                "encrypt-then-sign" => ProtectionOrder::EncryptThenSign,
-                other => {
-                    return Err(arg_err(
+            p.order =
+                match string(&format!("{what}.order"), v)?.as_str() {
+                    "sign-then-encrypt" => ProtectionOrder::SignThenEncrypt,
+                    "encrypt-then-sign" => ProtectionOrder::EncryptThenSign,
+                    other => return Err(arg_err(
                         &format!("{what}.order"),
-                        format!("expected 'sign-then-encrypt' or 'encrypt-then-sign', got '{other}'"),
-                    ))
-                }
-            };
+                        format!(
+                            "expected 'sign-then-encrypt' or 'encrypt-then-sign', got '{other}'"
+                        ),
+                    )),
+                };
         }
     }
     Ok(p)
@@ -254,8 +291,13 @@ fn protect(
     let sct = security_context_token("sct", sct)?;
     let secret = Secret::new(bytes("secret", secret)?);
     let opts = protect_options("opts", opts, what == Protection::SignAndEncrypt)?;
-    let ctx = ContextKey { sct: sct.clone(), secret };
-    Ok(core(message::protect(&envelope, &ctx, what, &opts))?.into_bytes().into())
+    let ctx = ContextKey {
+        sct: sct.clone(),
+        secret,
+    };
+    Ok(core(message::protect(&envelope, &ctx, what, &opts))?
+        .into_bytes()
+        .into())
 }
 
 /// What `protectForRecipient` produced.
@@ -281,14 +323,14 @@ pub fn protect_for_recipient(
     #[napi(ts_arg_type = "Buffer | Uint8Array | string")] envelope: Unknown<'_>,
     #[napi(ts_arg_type = "Buffer | Uint8Array | string")] certificate: Unknown<'_>,
     #[napi(ts_arg_type = "'sign' | 'encrypt' | 'signAndEncrypt'")] protection: Option<Unknown<'_>>,
-    #[napi(ts_arg_type = "ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }")] opts: Option<
-        Unknown<'_>,
-    >,
+    #[napi(ts_arg_type = "ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }")]
+    opts: Option<Unknown<'_>>,
     #[napi(ts_arg_type = "ScVersion | string")] sc_version: Option<Unknown<'_>>,
 ) -> Result<RecipientProtected> {
     let envelope = xml_input("envelope", envelope)?;
     let b = crate::binding::x509_bytes("certificate", certificate)?;
-    let cert = wssx::binding::identity::certificate(&b).map_err(crate::binding::x509_err("certificate"))?;
+    let cert = wssx::binding::identity::certificate(&b)
+        .map_err(crate::binding::x509_err("certificate"))?;
     let what = match crate::conv::present("protection", protection)? {
         None => Protection::SignAndEncrypt,
         Some(v) => match string("protection", v)?.as_str() {
@@ -308,8 +350,13 @@ pub fn protect_for_recipient(
         Some(v) => crate::conv::sc_version("scVersion", v)?,
         None => wssx::ScVersion::V1_3,
     };
-    let (secured, key) = core(message::protect_for_recipient(&envelope, &cert, version, what, &opts))?;
-    Ok(RecipientProtected { envelope: secured.into_bytes().into(), key: key.expose().to_vec().into() })
+    let (secured, key) = core(message::protect_for_recipient(
+        &envelope, &cert, version, what, &opts,
+    ))?;
+    Ok(RecipientProtected {
+        envelope: secured.into_bytes().into(),
+        key: key.expose().to_vec().into(),
+    })
 }
 
 /// Sign the SOAP 1.1 or 1.2 envelope `envelope` with the security context named by `sct`
@@ -353,9 +400,8 @@ pub fn sign_and_encrypt(
     #[napi(ts_arg_type = "Buffer | Uint8Array | string")] envelope: Unknown<'_>,
     #[napi(ts_arg_type = "SecurityContextToken")] sct: Either<&SecurityContextToken, Unknown<'_>>,
     #[napi(ts_arg_type = "Buffer | Uint8Array")] secret: Unknown<'_>,
-    #[napi(ts_arg_type = "ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }")] opts: Option<
-        Unknown<'_>,
-    >,
+    #[napi(ts_arg_type = "ProtectOptions & { order?: 'sign-then-encrypt' | 'encrypt-then-sign' }")]
+    opts: Option<Unknown<'_>>,
 ) -> Result<Buffer> {
     protect(envelope, sct, secret, opts, Protection::SignAndEncrypt)
 }
@@ -396,14 +442,24 @@ impl JsLookup {
                     LookupKind::Map(value)
                 } else {
                     // A plain object; arrays, Dates, binary data are refused by `options`.
-                    options(what, Some(v))
-                        .map_err(|_| arg_err(what, "expected a function, a Map or an object of secrets"))?;
+                    options(what, Some(v)).map_err(|_| {
+                        arg_err(what, "expected a function, a Map or an object of secrets")
+                    })?;
                     LookupKind::Record(value)
                 }
             }
-            _ => return Err(arg_err(what, "expected a function, a Map or an object of secrets")),
+            _ => {
+                return Err(arg_err(
+                    what,
+                    "expected a function, a Map or an object of secrets",
+                ))
+            }
         };
-        Ok(JsLookup { env, kind, thrown: RefCell::new(None) })
+        Ok(JsLookup {
+            env,
+            kind,
+            thrown: RefCell::new(None),
+        })
     }
 
     /// Ok for napi_ok; otherwise the pending exception is kept (the first one only) and
@@ -418,18 +474,25 @@ impl JsLookup {
         if pending {
             let mut exc = ptr::null_mut();
             // SAFETY: as above; this clears the exception so that N-API stays usable.
-            if unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut exc) } == sys::Status::napi_ok {
+            if unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut exc) }
+                == sys::Status::napi_ok
+            {
                 self.thrown.borrow_mut().get_or_insert(exc);
             }
             return Err(lookup_err(format!("{doing} threw")));
         }
-        Err(lookup_err(format!("{doing} failed: {}", Status::from(status))))
+        Err(lookup_err(format!(
+            "{doing} failed: {}",
+            Status::from(status)
+        )))
     }
 
     fn js_string(&self, s: &str) -> wssx::Result<sys::napi_value> {
         let mut out = ptr::null_mut();
         // SAFETY: env is live; the string is copied.
-        let status = unsafe { sys::napi_create_string_utf8(self.env, s.as_ptr().cast(), s.len() as isize, &mut out) };
+        let status = unsafe {
+            sys::napi_create_string_utf8(self.env, s.as_ptr().cast(), s.len() as isize, &mut out)
+        };
         self.check(status, "creating a string")?;
         Ok(out)
     }
@@ -443,7 +506,9 @@ impl JsLookup {
     ) -> wssx::Result<sys::napi_value> {
         let mut out = ptr::null_mut();
         // SAFETY: env, this, f and args are live values of this call.
-        let status = unsafe { sys::napi_call_function(self.env, this, f, args.len(), args.as_ptr(), &mut out) };
+        let status = unsafe {
+            sys::napi_call_function(self.env, this, f, args.len(), args.as_ptr(), &mut out)
+        };
         self.check(status, doing)?;
         Ok(out)
     }
@@ -458,19 +523,27 @@ impl JsLookup {
                     None => {
                         let mut null = ptr::null_mut();
                         // SAFETY: env is live.
-                        self.check(unsafe { sys::napi_get_null(self.env, &mut null) }, "creating null")?;
+                        self.check(
+                            unsafe { sys::napi_get_null(self.env, &mut null) },
+                            "creating null",
+                        )?;
                         null
                     }
                 };
                 let mut undefined = ptr::null_mut();
                 // SAFETY: env is live.
-                self.check(unsafe { sys::napi_get_undefined(self.env, &mut undefined) }, "creating undefined")?;
+                self.check(
+                    unsafe { sys::napi_get_undefined(self.env, &mut undefined) },
+                    "creating undefined",
+                )?;
                 self.call(undefined, f, &[identifier, instance], "the lookup function")
             }
             LookupKind::Map(map) => {
                 let mut get = ptr::null_mut();
                 // SAFETY: env and map are live; a throwing getter leaves an exception.
-                let status = unsafe { sys::napi_get_named_property(self.env, map, c"get".as_ptr(), &mut get) };
+                let status = unsafe {
+                    sys::napi_get_named_property(self.env, map, c"get".as_ptr(), &mut get)
+                };
                 self.check(status, "reading the Map's get")?;
                 self.call(map, get, &[identifier], "the Map's get")
             }
@@ -478,16 +551,21 @@ impl JsLookup {
                 let mut own = false;
                 // SAFETY: env, obj and key are live. Only own properties count, so that
                 // "constructor" or "__proto__" never find Object.prototype's members.
-                let status = unsafe { sys::napi_has_own_property(self.env, obj, identifier, &mut own) };
+                let status =
+                    unsafe { sys::napi_has_own_property(self.env, obj, identifier, &mut own) };
                 self.check(status, "the lookup object")?;
                 let mut out = ptr::null_mut();
                 if own {
                     // SAFETY: as above; a throwing getter leaves an exception.
-                    let status = unsafe { sys::napi_get_property(self.env, obj, identifier, &mut out) };
+                    let status =
+                        unsafe { sys::napi_get_property(self.env, obj, identifier, &mut out) };
                     self.check(status, "reading the lookup object")?;
                 } else {
                     // SAFETY: env is live.
-                    self.check(unsafe { sys::napi_get_undefined(self.env, &mut out) }, "creating undefined")?;
+                    self.check(
+                        unsafe { sys::napi_get_undefined(self.env, &mut out) },
+                        "creating undefined",
+                    )?;
                 }
                 Ok(out)
             }
@@ -502,7 +580,12 @@ fn is_map(env: sys::napi_env, v: sys::napi_value) -> napi::Result<bool> {
         let mut global = ptr::null_mut();
         napi::check_status!(sys::napi_get_global(env, &mut global))?;
         let mut map_ctor = ptr::null_mut();
-        napi::check_status!(sys::napi_get_named_property(env, global, c"Map".as_ptr(), &mut map_ctor))?;
+        napi::check_status!(sys::napi_get_named_property(
+            env,
+            global,
+            c"Map".as_ptr(),
+            &mut map_ctor
+        ))?;
         let mut yes = false;
         napi::check_status!(sys::napi_instanceof(env, v, map_ctor, &mut yes))?;
         Ok(yes)
@@ -521,7 +604,11 @@ impl SecretLookup for JsLookup {
         let what = format!("lookup('{}')", id.identifier);
         // Reading the result runs no JS (typeof, then the bytes of a typed array).
         let bad = || {
-            Error::at(ErrorKind::InvalidArgument, what.clone(), "expected a Buffer, Uint8Array, null or undefined")
+            Error::at(
+                ErrorKind::InvalidArgument,
+                what.clone(),
+                "expected a Buffer, Uint8Array, null or undefined",
+            )
         };
         match v.get_type().map_err(|_| bad())? {
             ValueType::Undefined | ValueType::Null => Ok(None),
@@ -535,9 +622,25 @@ fn verify_options(opts: Option<Unknown<'_>>) -> Result<CoreVerifyOptions> {
 }
 
 /// VerifyOptions read from the options object `opts` over the defaults `v`.
-pub(crate) fn verify_options_from(mut v: CoreVerifyOptions, opts: Option<Unknown<'_>>) -> Result<CoreVerifyOptions> {
-    let Some(o) = options("opts", opts)? else { return Ok(v) };
-    known_keys(&o, "opts", &["clockSkew", "requireTimestamp", "now", "minKeyLength", "derive", "identity"])?;
+pub(crate) fn verify_options_from(
+    mut v: CoreVerifyOptions,
+    opts: Option<Unknown<'_>>,
+) -> Result<CoreVerifyOptions> {
+    let Some(o) = options("opts", opts)? else {
+        return Ok(v);
+    };
+    known_keys(
+        &o,
+        "opts",
+        &[
+            "clockSkew",
+            "requireTimestamp",
+            "now",
+            "minKeyLength",
+            "derive",
+            "identity",
+        ],
+    )?;
     if let Some(x) = member(&o, "opts", "clockSkew")? {
         v.clock_skew = Duration::from_secs(uint("opts.clockSkew", x)?);
     }
@@ -554,7 +657,10 @@ pub(crate) fn verify_options_from(mut v: CoreVerifyOptions, opts: Option<Unknown
         v.derive = derive_options("opts.derive", Some(x))?;
     }
     if let Some(x) = member(&o, "opts", "identity")? {
-        v.keys = Some(std::sync::Arc::new(crate::binding::identity_arg("opts.identity", x)?));
+        v.keys = Some(std::sync::Arc::new(crate::binding::identity_arg(
+            "opts.identity",
+            x,
+        )?));
     }
     Ok(v)
 }
@@ -598,7 +704,9 @@ pub fn verify(
             "the lookup threw an exception".to_string(),
         ));
     }
-    Ok(VerifyReport { inner: core(result)? })
+    Ok(VerifyReport {
+        inner: core(result)?,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -657,12 +765,20 @@ pub struct MessageTimestamp {
 }
 
 fn context(c: &Option<message::ContextId>) -> Option<ContextId> {
-    c.as_ref().map(|c| ContextId { identifier: c.identifier.clone(), instance: c.instance.clone() })
+    c.as_ref().map(|c| ContextId {
+        identifier: c.identifier.clone(),
+        instance: c.instance.clone(),
+    })
 }
 
 /// A part named by JS: a label string, or a [namespace, localName] pair for a SOAP header.
 fn part_matcher(what: &str, v: Unknown<'_>) -> Result<String> {
-    let expected = || arg_err(what, "expected a part name or a [namespace, localName] pair");
+    let expected = || {
+        arg_err(
+            what,
+            "expected a part name or a [namespace, localName] pair",
+        )
+    };
     match v.get_type().map_err(|e| napi_err(what, e))? {
         ValueType::String => string(what, v),
         ValueType::Object => {
@@ -687,7 +803,10 @@ impl VerifyReport {
     /// `new VerifyReport()` fails with an InvalidArgument error like every other misuse.)
     #[napi(constructor, skip_typescript)]
     pub fn new() -> Result<Self> {
-        Err(arg_err("VerifyReport", "no public constructor: a VerifyReport comes from verify()"))
+        Err(arg_err(
+            "VerifyReport",
+            "no public constructor: a VerifyReport comes from verify()",
+        ))
     }
 
     /// True when the envelope's own Body was covered by a verified signature.
@@ -745,7 +864,11 @@ impl VerifyReport {
     /// The SecurityContextTokens carried in the Security header.
     #[napi(getter)]
     pub fn tokens(&self) -> Vec<SecurityContextToken> {
-        self.inner.tokens.iter().map(|t| SecurityContextToken { inner: t.clone() }).collect()
+        self.inner
+            .tokens
+            .iter()
+            .map(|t| SecurityContextToken { inner: t.clone() })
+            .collect()
     }
 
     /// SOAP version of the envelope.
@@ -767,7 +890,10 @@ impl VerifyReport {
     /// `SignedPart.part` ("Body", "Timestamp", "Header {ns}local", ...) or a
     /// [namespace, localName] pair naming a SOAP header.
     #[napi]
-    pub fn is_signed(&self, #[napi(ts_arg_type = "string | [string, string]")] part: Unknown<'_>) -> Result<bool> {
+    pub fn is_signed(
+        &self,
+        #[napi(ts_arg_type = "string | [string, string]")] part: Unknown<'_>,
+    ) -> Result<bool> {
         let label = part_matcher("part", part)?;
         Ok(self.inner.signed.iter().any(|s| s.part.label() == label))
     }
@@ -780,7 +906,12 @@ impl VerifyReport {
         #[napi(ts_arg_type = "string | [string, string]")] part: Unknown<'_>,
     ) -> Result<Option<ContextId>> {
         let label = part_matcher("part", part)?;
-        Ok(self.inner.signed.iter().find(|s| s.part.label() == label).and_then(|s| context(&s.context)))
+        Ok(self
+            .inner
+            .signed
+            .iter()
+            .find(|s| s.part.label() == label)
+            .and_then(|s| context(&s.context)))
     }
 
     /// Core's JSON summary (without the envelope): `{bodySigned, bodyDecrypted, signed:
@@ -824,5 +955,11 @@ pub fn c14n(
         }
     }
     let doc = core(wssx::xml::parse(&xml))?;
-    Ok(core(message::canonical_form(&doc, id.as_deref(), with_comments, &prefixes))?.into())
+    Ok(core(message::canonical_form(
+        &doc,
+        id.as_deref(),
+        with_comments,
+        &prefixes,
+    ))?
+    .into())
 }

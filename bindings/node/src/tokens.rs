@@ -1,13 +1,16 @@
 //! The token classes: SecurityContextToken and DerivedKeyToken over the core types.
 
 use crate::conv::{
-    arg_err, boolean, bytes, core, member, napi_err, options, present, sc_version, string, uint, usize_of, xml_input,
-    JsonValue, Result,
+    arg_err, boolean, bytes, core, member, napi_err, options, present, sc_version, string, uint,
+    usize_of, xml_input, JsonValue, Result,
 };
 use napi::bindgen_prelude::{Buffer, Either, Object, Unknown};
 use napi_derive::napi;
 use wssx::token::DeriveOptions as CoreDeriveOptions;
-use wssx::{DerivedKeyToken as CoreDkt, ScVersion as Sc, Secret, SecurityContextToken as CoreSct, SecurityTokenReference};
+use wssx::{
+    DerivedKeyToken as CoreDkt, ScVersion as Sc, Secret, SecurityContextToken as CoreSct,
+    SecurityTokenReference,
+};
 
 /// WS-SecureConversation versions by their short names. Wherever a version is accepted,
 /// core's aliases ("2005", "feb2005", "1.4", "200512", ...) are accepted too.
@@ -54,7 +57,10 @@ pub(crate) fn known_keys(obj: &Object<'_>, what: &str, allowed: &[&str]) -> Resu
     let keys = Object::keys(obj).map_err(|e| napi_err(what, e))?;
     for k in keys {
         if !allowed.contains(&k.as_str()) {
-            return Err(arg_err(what, format!("unknown option '{k}' (known: {})", allowed.join(", "))));
+            return Err(arg_err(
+                what,
+                format!("unknown option '{k}' (known: {})", allowed.join(", ")),
+            ));
         }
     }
     Ok(())
@@ -86,22 +92,32 @@ impl SecurityContextToken {
     ) -> Result<Self> {
         let identifier = string("identifier", identifier)?;
         let version = version_or("version", version, Sc::V1_3)?;
-        Ok(SecurityContextToken { inner: core(CoreSct::new(version, identifier))? })
+        Ok(SecurityContextToken {
+            inner: core(CoreSct::new(version, identifier))?,
+        })
     }
 
     /// A token with a fresh random `urn:uuid:` identifier (default version "1.3").
     #[napi(factory)]
-    pub fn generate(#[napi(ts_arg_type = "ScVersion | string")] version: Option<Unknown<'_>>) -> Result<Self> {
+    pub fn generate(
+        #[napi(ts_arg_type = "ScVersion | string")] version: Option<Unknown<'_>>,
+    ) -> Result<Self> {
         let version = version_or("version", version, Sc::V1_3)?;
-        Ok(SecurityContextToken { inner: core(CoreSct::generate(version))? })
+        Ok(SecurityContextToken {
+            inner: core(CoreSct::generate(version))?,
+        })
     }
 
     /// Parse a token from XML (a string, or the document's bytes). The version is taken from
     /// the namespace; unknown children and attributes are kept for the round trip.
     #[napi(factory)]
-    pub fn from_xml(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<Self> {
+    pub fn from_xml(
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>,
+    ) -> Result<Self> {
         let xml = xml_input("xml", xml)?;
-        Ok(SecurityContextToken { inner: core(CoreSct::from_xml(&xml))? })
+        Ok(SecurityContextToken {
+            inner: core(CoreSct::from_xml(&xml))?,
+        })
     }
 
     /// The token as XML (UTF-8).
@@ -124,7 +140,10 @@ impl SecurityContextToken {
 
     /// Set wsc:Instance; null (or undefined) removes it.
     #[napi(setter)]
-    pub fn set_instance(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_instance(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.instance = opt_string("instance", value)?;
         Ok(())
     }
@@ -137,7 +156,10 @@ impl SecurityContextToken {
 
     /// Set wsu:Id; null (or undefined) removes it.
     #[napi(setter)]
-    pub fn set_id(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_id(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.id = opt_string("id", value)?;
         Ok(())
     }
@@ -224,7 +246,9 @@ pub struct DerivedKeyToken {
 }
 
 fn reference(d: &CoreDkt) -> Option<&wssx::token::Reference> {
-    d.token_reference.as_ref().and_then(|s| s.reference.as_ref())
+    d.token_reference
+        .as_ref()
+        .and_then(|s| s.reference.as_ref())
 }
 
 #[napi]
@@ -242,16 +266,23 @@ impl DerivedKeyToken {
 
     /// Parse a token from XML (a string, or the document's bytes).
     #[napi(factory)]
-    pub fn from_xml(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<Self> {
+    pub fn from_xml(
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>,
+    ) -> Result<Self> {
         let xml = xml_input("xml", xml)?;
-        Ok(DerivedKeyToken { inner: core(CoreDkt::from_xml(&xml))? })
+        Ok(DerivedKeyToken {
+            inner: core(CoreDkt::from_xml(&xml))?,
+        })
     }
 
     /// A new token deriving from `sct`'s secret the way WCF writes one: a fresh 16-byte
     /// nonce, no Label, no Offset, Length only when it is not 32.
     #[napi(factory)]
     pub fn for_context(
-        #[napi(ts_arg_type = "SecurityContextToken")] sct: Either<&SecurityContextToken, Unknown<'_>>,
+        #[napi(ts_arg_type = "SecurityContextToken")] sct: Either<
+            &SecurityContextToken,
+            Unknown<'_>,
+        >,
         #[napi(ts_arg_type = "ForContextOptions")] opts: Option<Unknown<'_>>,
     ) -> Result<Self> {
         let sct = security_context_token("sct", sct)?;
@@ -264,7 +295,12 @@ impl DerivedKeyToken {
                 by_id = match string("opts.by", b)?.as_str() {
                     "id" => true,
                     "identifier" => false,
-                    other => return Err(arg_err("opts.by", format!("expected 'id' or 'identifier', got '{other}'"))),
+                    other => {
+                        return Err(arg_err(
+                            "opts.by",
+                            format!("expected 'id' or 'identifier', got '{other}'"),
+                        ))
+                    }
                 };
             }
             if let Some(l) = member(&o, "opts", "length")? {
@@ -275,7 +311,9 @@ impl DerivedKeyToken {
             }
         }
         let source = core(SecurityTokenReference::to_sct(sct, !by_id))?;
-        Ok(DerivedKeyToken { inner: core(CoreDkt::generate(version, source, length))? })
+        Ok(DerivedKeyToken {
+            inner: core(CoreDkt::generate(version, source, length))?,
+        })
     }
 
     /// The token as XML (UTF-8).
@@ -298,7 +336,10 @@ impl DerivedKeyToken {
 
     /// Set wsu:Id; null (or undefined) removes it.
     #[napi(setter)]
-    pub fn set_id(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_id(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.id = opt_string("id", value)?;
         Ok(())
     }
@@ -311,7 +352,10 @@ impl DerivedKeyToken {
 
     /// Set the Algorithm attribute; null (or undefined) removes it.
     #[napi(setter)]
-    pub fn set_algorithm(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_algorithm(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.algorithm = opt_string("algorithm", value)?;
         Ok(())
     }
@@ -340,7 +384,10 @@ impl DerivedKeyToken {
 
     /// Set wsc:Label; null (or undefined) removes it.
     #[napi(setter)]
-    pub fn set_label(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_label(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.label = opt_string("label", value)?;
         Ok(())
     }
@@ -354,7 +401,10 @@ impl DerivedKeyToken {
 
     /// Set wsc:Offset (a non-negative safe integer); null (or undefined) removes it.
     #[napi(setter)]
-    pub fn set_offset(&mut self, #[napi(ts_arg_type = "number | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_offset(
+        &mut self,
+        #[napi(ts_arg_type = "number | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.offset = opt_uint("offset", value)?;
         Ok(())
     }
@@ -367,7 +417,10 @@ impl DerivedKeyToken {
 
     /// Set wsc:Length (a non-negative safe integer); null (or undefined) removes it.
     #[napi(setter)]
-    pub fn set_length(&mut self, #[napi(ts_arg_type = "number | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_length(
+        &mut self,
+        #[napi(ts_arg_type = "number | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.length = opt_uint("length", value)?;
         Ok(())
     }
@@ -380,7 +433,10 @@ impl DerivedKeyToken {
 
     /// Set wsc:Generation (a non-negative safe integer); null (or undefined) removes it.
     #[napi(setter)]
-    pub fn set_generation(&mut self, #[napi(ts_arg_type = "number | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_generation(
+        &mut self,
+        #[napi(ts_arg_type = "number | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.generation = opt_uint("generation", value)?;
         Ok(())
     }
@@ -449,7 +505,9 @@ pub(crate) fn security_context_token<'a>(
 /// DeriveOptions read from the options object `opts` (named `what` in errors).
 pub(crate) fn derive_options(what: &str, opts: Option<Unknown<'_>>) -> Result<CoreDeriveOptions> {
     let mut d = CoreDeriveOptions::default();
-    let Some(o) = options(what, opts)? else { return Ok(d) };
+    let Some(o) = options(what, opts)? else {
+        return Ok(d);
+    };
     known_keys(
         &o,
         what,

@@ -24,21 +24,24 @@ use napi::bindgen_prelude::{Buffer, Either, Either3, Object, ToNapiValue, Unknow
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use wssx::soap::{
-    Addressing, EndpointReference, Envelope as CoreEnvelope, Fault as CoreFault, Header, RelatesTo, WsaVersion,
+    Addressing, EndpointReference, Envelope as CoreEnvelope, Fault as CoreFault, Header, RelatesTo,
+    WsaVersion,
 };
 use wssx::trust::{
-    Action, AppliesTo, BinarySecret, BinarySecretType, ComputedKeyAlgorithm, Entropy, KeyMaterial, KeyType, Lifetime,
-    Params, ProofToken as CoreProof, RequestSecurityToken as CoreRst, RequestSecurityTokenResponse as CoreRstr,
-    RequestSecurityTokenResponseCollection as CoreRstrc, RequestType, RequestedProofToken, RequestedReference, Status,
-    StatusCode, TokenHolder, TokenRef, TokenType, TrustMessage,
+    Action, AppliesTo, BinarySecret, BinarySecretType, ComputedKeyAlgorithm, Entropy, KeyMaterial,
+    KeyType, Lifetime, Params, ProofToken as CoreProof, RequestSecurityToken as CoreRst,
+    RequestSecurityTokenResponse as CoreRstr, RequestSecurityTokenResponseCollection as CoreRstrc,
+    RequestType, RequestedProofToken, RequestedReference, Status, StatusCode, TokenHolder,
+    TokenRef, TokenType, TrustMessage,
 };
 use wssx::xml::{self, Element};
 use wssx::{Error, ErrorKind, ScVersion as Sc, Secret, SecurityTokenReference, TrustVersion as Tv};
 
 use crate::conv::{
-    arg_err, array, boolean, bytes, core, core_err, instant, member, napi_err, nullable_member, opt_bytes, opt_string,
-    options, present, soap_name, soap_version, string, trust_version, u32_of, value_type, with_class, wsa_version,
-    xml_element, xml_input, JsDate, JsError, JsonValue, Result,
+    arg_err, array, boolean, bytes, core, core_err, instant, member, napi_err, nullable_member,
+    opt_bytes, opt_string, options, present, soap_name, soap_version, string, trust_version,
+    u32_of, value_type, with_class, wsa_version, xml_element, xml_input, JsDate, JsError,
+    JsonValue, Result,
 };
 use crate::message::ContextId;
 use crate::tokens::{known_keys, SecurityContextToken};
@@ -87,7 +90,15 @@ macro_rules! table {
             let known: Vec<&str> = $t::KNOWN.iter().map(|k| k.name()).collect();
             arg_err(
                 $what,
-                format!(concat!("unknown ", $label, " '{}' (use one of {} or an absolute URI)"), s, known.join(", ")),
+                format!(
+                    concat!(
+                        "unknown ",
+                        $label,
+                        " '{}' (use one of {} or an absolute URI)"
+                    ),
+                    s,
+                    known.join(", ")
+                ),
             )
         })
     }};
@@ -103,7 +114,11 @@ fn set_on<V: ToNapiValue>(o: &mut Object<'_>, key: &str, v: V) -> Result<()> {
 
 /// `[xml, ...]` of XML fragments (strings or bytes).
 fn xml_elements(what: &str, v: Unknown<'_>) -> Result<Vec<Element>> {
-    array(what, v)?.into_iter().enumerate().map(|(i, x)| xml_element(&format!("{what}[{i}]"), x)).collect()
+    array(what, v)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, x)| xml_element(&format!("{what}[{i}]"), x))
+        .collect()
 }
 
 /// Apply every own key of `init` through `set`, refusing keys it does not know.
@@ -118,7 +133,9 @@ fn apply_init(
         if skip.contains(&k.as_str()) {
             continue;
         }
-        let v: Option<Unknown<'_>> = init.get(&k).map_err(|e| napi_err(&format!("{what}.{k}"), e))?;
+        let v: Option<Unknown<'_>> = init
+            .get(&k)
+            .map_err(|e| napi_err(&format!("{what}.{k}"), e))?;
         if !set(&k, v)? {
             return Err(arg_err(what, format!("unknown field '{k}'")));
         }
@@ -360,7 +377,10 @@ fn held_token(t: &TokenRef, v: Tv) -> HeldToken {
     match t {
         TokenRef::SecurityContext(s) => Either3::A(SecurityContextToken { inner: s.clone() }),
         TokenRef::Reference(s) => match &s.reference {
-            Some(r) => Either3::B(ContextId { identifier: r.uri.clone(), instance: r.instance.clone() }),
+            Some(r) => Either3::B(ContextId {
+                identifier: r.uri.clone(),
+                instance: r.instance.clone(),
+            }),
             None => Either3::C(xml_string(&t.to_element(v))),
         },
         other => Either3::C(xml_string(&other.to_element(v))),
@@ -386,31 +406,47 @@ fn token_arg(what: &str, v: Unknown<'_>, sc: Sc) -> Result<TokenRef> {
             if t.is_empty() {
                 return Err(arg_err(what, "an empty context Identifier"));
             }
-            Ok(TokenRef::Reference(SecurityTokenReference::to_identifier(sc, t, None)))
+            Ok(TokenRef::Reference(SecurityTokenReference::to_identifier(
+                sc, t, None,
+            )))
         }
         ValueType::Object => {
             if let Ok(b) = bytes(what, Unknown::clone(&v)) {
                 let doc = xml::parse(&b).map_err(|e| core_err(e.within(what)))?;
                 return core(TokenRef::from_element(&doc.root).map_err(|e| e.within(what)));
             }
-            let o =
-                options(what, Some(v)).map_err(|_| arg_err(what, expected))?.ok_or_else(|| arg_err(what, expected))?;
+            let o = options(what, Some(v))
+                .map_err(|_| arg_err(what, expected))?
+                .ok_or_else(|| arg_err(what, expected))?;
             known_keys(&o, what, &["identifier", "instance"])?;
-            let id = member(&o, what, "identifier")?.ok_or_else(|| arg_err(what, "the object has no identifier"))?;
+            let id = member(&o, what, "identifier")?
+                .ok_or_else(|| arg_err(what, "the object has no identifier"))?;
             let id = string(&format!("{what}.identifier"), id)?;
             let instance = opt_string(&format!("{what}.instance"), member(&o, what, "instance")?)?;
-            Ok(TokenRef::Reference(SecurityTokenReference::to_identifier(sc, &id, instance.as_deref())))
+            Ok(TokenRef::Reference(SecurityTokenReference::to_identifier(
+                sc,
+                &id,
+                instance.as_deref(),
+            )))
         }
         _ => Err(arg_err(what, expected)),
     }
 }
 
 fn holder_arg(what: &str, v: Option<Unknown<'_>>, version: Tv) -> Result<Option<TokenHolder>> {
-    present(what, v)?.map(|v| token_arg(what, v, version.sc()).map(TokenHolder::new)).transpose()
+    present(what, v)?
+        .map(|v| token_arg(what, v, version.sc()).map(TokenHolder::new))
+        .transpose()
 }
 
 fn proof_js(p: &CoreProof) -> ProofToken {
-    let mut out = ProofToken { kind: String::new(), secret: None, secret_type: None, algorithm: None, xml: None };
+    let mut out = ProofToken {
+        kind: String::new(),
+        secret: None,
+        secret_type: None,
+        algorithm: None,
+        xml: None,
+    };
     match p {
         CoreProof::BinarySecret(b) => {
             out.kind = "binarySecret".into();
@@ -440,12 +476,19 @@ fn proof_js(p: &CoreProof) -> ProofToken {
 }
 
 fn proof_arg(what: &str, v: Unknown<'_>) -> Result<CoreProof> {
-    let o = options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected a proof token object"))?;
-    known_keys(&o, what, &["kind", "secret", "secretType", "algorithm", "xml"])?;
-    let kind = member(&o, what, "kind")?.ok_or_else(|| arg_err(what, "the proof token has no kind"))?;
+    let o =
+        options(what, Some(v))?.ok_or_else(|| arg_err(what, "expected a proof token object"))?;
+    known_keys(
+        &o,
+        what,
+        &["kind", "secret", "secretType", "algorithm", "xml"],
+    )?;
+    let kind =
+        member(&o, what, "kind")?.ok_or_else(|| arg_err(what, "the proof token has no kind"))?;
     let kind = string(&format!("{what}.kind"), kind)?;
     let xml_of = |o: &Object<'_>| -> Result<Element> {
-        let x = member(o, what, "xml")?.ok_or_else(|| arg_err(what, format!("a '{kind}' proof token needs xml")))?;
+        let x = member(o, what, "xml")?
+            .ok_or_else(|| arg_err(what, format!("a '{kind}' proof token needs xml")))?;
         xml_element(&format!("{what}.xml"), x)
     };
     Ok(match kind.as_str() {
@@ -486,12 +529,19 @@ fn reference_js(r: &Option<RequestedReference>) -> Option<String> {
 
 /// A requested reference: "#id" (a local reference with the SCT ValueType), an Identifier
 /// URI (a reference by Identifier), or XML of a wsse:SecurityTokenReference.
-fn reference_arg(what: &str, v: Option<Unknown<'_>>, version: Tv) -> Result<Option<RequestedReference>> {
-    let Some(v) = present(what, v)? else { return Ok(None) };
+fn reference_arg(
+    what: &str,
+    v: Option<Unknown<'_>>,
+    version: Tv,
+) -> Result<Option<RequestedReference>> {
+    let Some(v) = present(what, v)? else {
+        return Ok(None);
+    };
     let sc = version.sc();
     let s = match value_type(what, &v)? {
         ValueType::String => string(what, v)?,
-        _ => String::from_utf8(xml_input(what, v)?).map_err(|_| arg_err(what, "the XML is not UTF-8"))?,
+        _ => String::from_utf8(xml_input(what, v)?)
+            .map_err(|_| arg_err(what, "the XML is not UTF-8"))?,
     };
     let t = s.trim();
     let r = if t.starts_with('<') {
@@ -521,17 +571,25 @@ fn lifetime_js(p: &Params) -> Option<TokenLifetime> {
 }
 
 fn lifetime_arg(what: &str, v: Option<Unknown<'_>>) -> Result<Option<Lifetime>> {
-    let Some(o) = options(what, v)? else { return Ok(None) };
+    let Some(o) = options(what, v)? else {
+        return Ok(None);
+    };
     known_keys(&o, what, &["created", "expires"])?;
     let end = |key: &str| -> Result<Option<wssx::time::Instant>> {
-        member(&o, what, key)?.map(|x| instant(&format!("{what}.{key}"), x)).transpose()
+        member(&o, what, key)?
+            .map(|x| instant(&format!("{what}.{key}"), x))
+            .transpose()
     };
     let (created, expires) = (end("created")?, end("expires")?);
     Ok(Some(match (created, expires) {
-        (Some(c), Some(e)) => {
-            core(Lifetime::between(c, e).map_err(|e| Error::at(e.kind(), what, e.message().to_string())))?
-        }
-        (c, e) => Lifetime { created: c, expires: e, other_attributes: Vec::new() },
+        (Some(c), Some(e)) => core(
+            Lifetime::between(c, e).map_err(|e| Error::at(e.kind(), what, e.message().to_string())),
+        )?,
+        (c, e) => Lifetime {
+            created: c,
+            expires: e,
+            other_attributes: Vec::new(),
+        },
     }))
 }
 
@@ -544,7 +602,10 @@ fn entropy_js(p: &Params) -> Option<Buffer> {
 
 fn set_entropy(p: &mut Params, what: &str, v: Option<Unknown<'_>>) -> Result<()> {
     let Some(b) = opt_bytes(what, v)? else {
-        if matches!(p.entropy.as_ref().map(|e| &e.material), Some(KeyMaterial::BinarySecret(_))) {
+        if matches!(
+            p.entropy.as_ref().map(|e| &e.material),
+            Some(KeyMaterial::BinarySecret(_))
+        ) {
             p.entropy = None;
         }
         return Ok(());
@@ -553,9 +614,20 @@ fn set_entropy(p: &mut Params, what: &str, v: Option<Unknown<'_>>) -> Result<()>
         Some(KeyMaterial::BinarySecret(old)) => old.secret_type.clone(),
         _ => Some(BinarySecretType::Nonce),
     };
-    let attrs = p.entropy.take().map(|e| e.other_attributes).unwrap_or_default();
-    let bs = BinarySecret { secret_type: kind, secret: Secret::new(b), other_attributes: Vec::new() };
-    p.entropy = Some(Entropy { material: KeyMaterial::BinarySecret(bs), other_attributes: attrs });
+    let attrs = p
+        .entropy
+        .take()
+        .map(|e| e.other_attributes)
+        .unwrap_or_default();
+    let bs = BinarySecret {
+        secret_type: kind,
+        secret: Secret::new(b),
+        other_attributes: Vec::new(),
+    };
+    p.entropy = Some(Entropy {
+        material: KeyMaterial::BinarySecret(bs),
+        other_attributes: attrs,
+    });
     Ok(())
 }
 
@@ -567,29 +639,37 @@ fn entropy_type_js(p: &Params) -> Option<String> {
 }
 
 fn set_entropy_type(p: &mut Params, what: &str, v: Option<Unknown<'_>>) -> Result<()> {
-    let t = opt_string(what, v)?.map(|s| table!(BinarySecretType, what, s, "binary secret type")).transpose()?;
+    let t = opt_string(what, v)?
+        .map(|s| table!(BinarySecretType, what, s, "binary secret type"))
+        .transpose()?;
     match p.entropy.as_mut().map(|e| &mut e.material) {
         Some(KeyMaterial::BinarySecret(b)) => {
             b.secret_type = t;
             Ok(())
         }
         _ if t.is_none() => Ok(()),
-        _ => Err(arg_err(what, "set entropy (bytes) before its type: the message carries no BinarySecret entropy")),
+        _ => Err(arg_err(
+            what,
+            "set entropy (bytes) before its type: the message carries no BinarySecret entropy",
+        )),
     }
 }
 
 fn entropy_xml_js(p: &Params) -> Option<String> {
     match p.entropy.as_ref().map(|e| &e.material) {
-        Some(KeyMaterial::EncryptedKey(e) | KeyMaterial::EncryptedData(e) | KeyMaterial::Other(e)) => {
-            Some(xml_string(e))
-        }
+        Some(
+            KeyMaterial::EncryptedKey(e) | KeyMaterial::EncryptedData(e) | KeyMaterial::Other(e),
+        ) => Some(xml_string(e)),
         _ => None,
     }
 }
 
 fn set_entropy_xml(p: &mut Params, what: &str, v: Option<Unknown<'_>>) -> Result<()> {
     let Some(v) = present(what, v)? else {
-        if !matches!(p.entropy.as_ref().map(|e| &e.material), Some(KeyMaterial::BinarySecret(_))) {
+        if !matches!(
+            p.entropy.as_ref().map(|e| &e.material),
+            Some(KeyMaterial::BinarySecret(_))
+        ) {
             p.entropy = None;
         }
         return Ok(());
@@ -602,13 +682,23 @@ fn set_entropy_xml(p: &mut Params, what: &str, v: Option<Unknown<'_>>) -> Result
     } else {
         KeyMaterial::Other(el)
     };
-    let attrs = p.entropy.take().map(|e| e.other_attributes).unwrap_or_default();
-    p.entropy = Some(Entropy { material, other_attributes: attrs });
+    let attrs = p
+        .entropy
+        .take()
+        .map(|e| e.other_attributes)
+        .unwrap_or_default();
+    p.entropy = Some(Entropy {
+        material,
+        other_attributes: attrs,
+    });
     Ok(())
 }
 
 fn applies_to_js(p: &Params) -> Option<String> {
-    p.applies_to.as_ref().and_then(|a| a.endpoint_address()).map(str::to_string)
+    p.applies_to
+        .as_ref()
+        .and_then(|a| a.endpoint_address())
+        .map(str::to_string)
 }
 
 fn set_applies_to(p: &mut Params, version: Tv, what: &str, v: Option<Unknown<'_>>) -> Result<()> {
@@ -635,9 +725,15 @@ fn set_param(p: &mut Params, version: Tv, key: &str, v: Option<Unknown<'_>>) -> 
     let what = key;
     match key {
         "tokenType" => {
-            p.token_type = opt_string(what, v)?.map(|s| table!(TokenType, what, s, "token type")).transpose()?
+            p.token_type = opt_string(what, v)?
+                .map(|s| table!(TokenType, what, s, "token type"))
+                .transpose()?
         }
-        "keyType" => p.key_type = opt_string(what, v)?.map(|s| table!(KeyType, what, s, "key type")).transpose()?,
+        "keyType" => {
+            p.key_type = opt_string(what, v)?
+                .map(|s| table!(KeyType, what, s, "key type"))
+                .transpose()?
+        }
         "keySize" => p.key_size = present(what, v)?.map(|x| u32_of(what, x)).transpose()?,
         "lifetime" => p.lifetime = lifetime_arg(what, v)?,
         "entropy" => set_entropy(p, what, v)?,
@@ -669,23 +765,45 @@ fn set_param(p: &mut Params, version: Tv, key: &str, v: Option<Unknown<'_>>) -> 
 
 /// The shared parameters into a plain object.
 fn params_into(p: &Params, o: &mut Object<'_>) -> Result<()> {
-    set_on(o, "tokenType", p.token_type.as_ref().map(|t| t.name().to_string()))?;
-    set_on(o, "keyType", p.key_type.as_ref().map(|t| t.name().to_string()))?;
+    set_on(
+        o,
+        "tokenType",
+        p.token_type.as_ref().map(|t| t.name().to_string()),
+    )?;
+    set_on(
+        o,
+        "keyType",
+        p.key_type.as_ref().map(|t| t.name().to_string()),
+    )?;
     set_on(o, "keySize", p.key_size)?;
     set_on(o, "lifetime", lifetime_js(p))?;
     set_on(o, "entropy", entropy_js(p))?;
     set_on(o, "entropyType", entropy_type_js(p))?;
     set_on(o, "entropyXml", entropy_xml_js(p))?;
-    set_on(o, "computedKeyAlgorithm", p.computed_key_algorithm.as_ref().map(|a| a.name().to_string()))?;
+    set_on(
+        o,
+        "computedKeyAlgorithm",
+        p.computed_key_algorithm
+            .as_ref()
+            .map(|a| a.name().to_string()),
+    )?;
     set_on(o, "appliesTo", applies_to_js(p))?;
     set_on(o, "keyWrapAlgorithm", p.key_wrap_algorithm.clone())?;
     set_on(o, "signatureAlgorithm", p.signature_algorithm.clone())?;
     set_on(o, "encryptionAlgorithm", p.encryption_algorithm.clone())?;
-    set_on(o, "canonicalizationAlgorithm", p.canonicalization_algorithm.clone())?;
+    set_on(
+        o,
+        "canonicalizationAlgorithm",
+        p.canonicalization_algorithm.clone(),
+    )?;
     set_on(o, "authenticationType", p.authentication_type.clone())?;
     set_on(o, "signWith", p.sign_with.clone())?;
     set_on(o, "encryptWith", p.encrypt_with.clone())?;
-    set_on(o, "extensions", p.extensions.iter().map(xml_string).collect::<Vec<_>>())?;
+    set_on(
+        o,
+        "extensions",
+        p.extensions.iter().map(xml_string).collect::<Vec<_>>(),
+    )?;
     Ok(())
 }
 
@@ -699,7 +817,11 @@ macro_rules! shared_params {
             /// null when absent.
             #[napi(getter)]
             pub fn token_type(&self) -> Option<String> {
-                self.inner.params.token_type.as_ref().map(|t| t.name().to_string())
+                self.inner
+                    .params
+                    .token_type
+                    .as_ref()
+                    .map(|t| t.name().to_string())
             }
 
             /// Set wst:TokenType (a name or a URI); null removes it.
@@ -708,13 +830,23 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "tokenType", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "tokenType",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:KeyType: "SymmetricKey", "PublicKey", "Bearer" or a URI; null when absent.
             #[napi(getter)]
             pub fn key_type(&self) -> Option<String> {
-                self.inner.params.key_type.as_ref().map(|t| t.name().to_string())
+                self.inner
+                    .params
+                    .key_type
+                    .as_ref()
+                    .map(|t| t.name().to_string())
             }
 
             /// Set wst:KeyType (a name or a URI); null removes it.
@@ -751,9 +883,17 @@ macro_rules! shared_params {
             #[napi(setter)]
             pub fn set_lifetime(
                 &mut self,
-                #[napi(ts_arg_type = "TokenLifetime | TokenLifetimeInit | null")] value: Option<Unknown<'_>>,
+                #[napi(ts_arg_type = "TokenLifetime | TokenLifetimeInit | null")] value: Option<
+                    Unknown<'_>,
+                >,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "lifetime", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "lifetime",
+                    value,
+                )
+                .map(drop)
             }
 
             /// The bytes of wst:Entropy when it is a clear wst:BinarySecret; null otherwise.
@@ -785,7 +925,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "entropyType", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "entropyType",
+                    value,
+                )
+                .map(drop)
             }
 
             /// Encrypted entropy (xenc:EncryptedKey / xenc:EncryptedData, or any other
@@ -801,13 +947,23 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | Buffer | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "entropyXml", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "entropyXml",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:ComputedKeyAlgorithm: "PSHA1", "HASH" or a URI; null when absent.
             #[napi(getter)]
             pub fn computed_key_algorithm(&self) -> Option<String> {
-                self.inner.params.computed_key_algorithm.as_ref().map(|a| a.name().to_string())
+                self.inner
+                    .params
+                    .computed_key_algorithm
+                    .as_ref()
+                    .map(|a| a.name().to_string())
             }
 
             /// Set wst:ComputedKeyAlgorithm (a name or a URI); null removes it.
@@ -816,7 +972,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "computedKeyAlgorithm", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "computedKeyAlgorithm",
+                    value,
+                )
+                .map(drop)
             }
 
             /// The address of the wsp:AppliesTo endpoint reference; null when absent.
@@ -832,7 +994,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "appliesTo", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "appliesTo",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:KeyWrapAlgorithm (URI); null when absent.
@@ -847,7 +1015,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "keyWrapAlgorithm", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "keyWrapAlgorithm",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:SignatureAlgorithm (URI); null when absent.
@@ -862,7 +1036,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "signatureAlgorithm", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "signatureAlgorithm",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:EncryptionAlgorithm (URI); null when absent.
@@ -877,7 +1057,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "encryptionAlgorithm", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "encryptionAlgorithm",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:CanonicalizationAlgorithm (URI); null when absent.
@@ -892,7 +1078,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "canonicalizationAlgorithm", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "canonicalizationAlgorithm",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:AuthenticationType (URI); null when absent.
@@ -907,7 +1099,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "authenticationType", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "authenticationType",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:SignWith (URI); null when absent.
@@ -922,7 +1120,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "signWith", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "signWith",
+                    value,
+                )
+                .map(drop)
             }
 
             /// wst:EncryptWith (URI); null when absent.
@@ -937,13 +1141,24 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "encryptWith", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "encryptWith",
+                    value,
+                )
+                .map(drop)
             }
 
             /// Child elements wssx does not type, in order, as XML.
             #[napi(getter)]
             pub fn extensions(&self) -> Vec<String> {
-                self.inner.params.extensions.iter().map(xml_string).collect()
+                self.inner
+                    .params
+                    .extensions
+                    .iter()
+                    .map(xml_string)
+                    .collect()
             }
 
             /// Replace the extension elements (XML strings or bytes); null removes them all.
@@ -952,7 +1167,13 @@ macro_rules! shared_params {
                 &mut self,
                 #[napi(ts_arg_type = "Array<string | Buffer> | null")] value: Option<Unknown<'_>>,
             ) -> Result<()> {
-                set_param(&mut self.inner.params, self.inner.version, "extensions", value).map(drop)
+                set_param(
+                    &mut self.inner.params,
+                    self.inner.version,
+                    "extensions",
+                    value,
+                )
+                .map(drop)
             }
 
             /// The version the message was read in (1.4 for a 1.3-namespace message carrying
@@ -991,9 +1212,14 @@ macro_rules! shared_params {
 
             /// The same message in another version (every URI and namespace mapped).
             #[napi]
-            pub fn convert(&self, #[napi(ts_arg_type = "TrustVersion | string")] version: Unknown<'_>) -> Result<$t> {
+            pub fn convert(
+                &self,
+                #[napi(ts_arg_type = "TrustVersion | string")] version: Unknown<'_>,
+            ) -> Result<$t> {
                 let v = trust_version("version", version)?;
-                Ok($t { inner: self.inner.convert(v) })
+                Ok($t {
+                    inner: self.inner.convert(v),
+                })
             }
 
             /// Core's JSON description (as `inspect` gives it; secrets as type and length only).
@@ -1033,7 +1259,11 @@ fn message_name(m: &TrustMessage) -> &'static str {
 }
 
 fn wrong_message(expected: &str, m: &TrustMessage) -> JsError {
-    core_err(Error::at(ErrorKind::InvalidRequest, "xml", format!("expected a {expected}, found a {}", message_name(m))))
+    core_err(Error::at(
+        ErrorKind::InvalidRequest,
+        "xml",
+        format!("expected a {expected}, found a {}", message_name(m)),
+    ))
 }
 
 impl RequestSecurityToken {
@@ -1042,8 +1272,10 @@ impl RequestSecurityToken {
         match key {
             "context" => self.inner.context = opt_string(key, v)?,
             "requestType" => {
-                let s = present(key, v)?.ok_or_else(|| arg_err(key, "wst:RequestType is required"))?;
-                self.inner.request_type = table!(RequestType, key, string(key, s)?, "request type")?;
+                let s =
+                    present(key, v)?.ok_or_else(|| arg_err(key, "wst:RequestType is required"))?;
+                self.inner.request_type =
+                    table!(RequestType, key, string(key, s)?, "request type")?;
             }
             "renewTarget" => self.inner.renew_target = holder_arg(key, v, version)?,
             "cancelTarget" => self.inner.cancel_target = holder_arg(key, v, version)?,
@@ -1059,7 +1291,9 @@ impl RequestSecurityToken {
             Some(o) => trust_version_or("init.version", member(o, "init", "version")?, Tv::V1_3)?,
             None => Tv::V1_3,
         };
-        let mut r = RequestSecurityToken { inner: CoreRst::new(version, RequestType::Issue) };
+        let mut r = RequestSecurityToken {
+            inner: CoreRst::new(version, RequestType::Issue),
+        };
         if let Some(o) = o {
             apply_init("init", &o, &["version"], &mut |k, v| r.set_key(k, v))?;
         }
@@ -1072,13 +1306,17 @@ impl RequestSecurityToken {
     /// A new request: `init` sets any of the fields `toObject()` gives (default version
     /// "1.3", request type "Issue"). Unknown keys are refused.
     #[napi(constructor)]
-    pub fn new(#[napi(ts_arg_type = "RequestSecurityTokenFields")] init: Option<Unknown<'_>>) -> Result<Self> {
+    pub fn new(
+        #[napi(ts_arg_type = "RequestSecurityTokenFields")] init: Option<Unknown<'_>>,
+    ) -> Result<Self> {
         Self::from_init(init)
     }
 
     /// The same as `new RequestSecurityToken(fields)`.
     #[napi(factory)]
-    pub fn from_object(#[napi(ts_arg_type = "RequestSecurityTokenFields")] fields: Unknown<'_>) -> Result<Self> {
+    pub fn from_object(
+        #[napi(ts_arg_type = "RequestSecurityTokenFields")] fields: Unknown<'_>,
+    ) -> Result<Self> {
         Self::from_init(Some(fields))
     }
 
@@ -1086,7 +1324,9 @@ impl RequestSecurityToken {
     /// SOAP envelope. Malformed input is "MalformedXml"; a wrong or incomplete message
     /// "InvalidRequest" (an inverted Lifetime "InvalidTimeRange"), with the path at fault.
     #[napi(factory)]
-    pub fn from_xml(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<Self> {
+    pub fn from_xml(
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>,
+    ) -> Result<Self> {
         match parse_message("xml", xml)? {
             TrustMessage::Request(r) => Ok(RequestSecurityToken { inner: r }),
             other => Err(wrong_message("RequestSecurityToken", &other)),
@@ -1102,16 +1342,25 @@ impl RequestSecurityToken {
 
     /// Set wst:RequestType (a name or a URI; required).
     #[napi(setter)]
-    pub fn set_request_type(&mut self, #[napi(ts_arg_type = "string")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_request_type(
+        &mut self,
+        #[napi(ts_arg_type = "string")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.set_key("requestType", value).map(drop)
     }
 
     /// wst:RenewTarget: the SecurityContextToken, a ContextId for a reference (by
     /// Identifier, or `#id` for a local reference), or the XML of any other token; null when
     /// absent.
-    #[napi(getter, ts_return_type = "SecurityContextToken | ContextId | string | null")]
+    #[napi(
+        getter,
+        ts_return_type = "SecurityContextToken | ContextId | string | null"
+    )]
     pub fn renew_target(&self) -> Option<HeldToken> {
-        self.inner.renew_target.as_ref().map(|h| held_token(&h.token, self.inner.version))
+        self.inner
+            .renew_target
+            .as_ref()
+            .map(|h| held_token(&h.token, self.inner.version))
     }
 
     /// Set wst:RenewTarget: a SecurityContextToken, an Identifier string or
@@ -1119,43 +1368,58 @@ impl RequestSecurityToken {
     #[napi(setter)]
     pub fn set_renew_target(
         &mut self,
-        #[napi(ts_arg_type = "SecurityContextToken | TokenTargetReference | string | Buffer | null")] value: Option<
-            Unknown<'_>,
-        >,
+        #[napi(
+            ts_arg_type = "SecurityContextToken | TokenTargetReference | string | Buffer | null"
+        )]
+        value: Option<Unknown<'_>>,
     ) -> Result<()> {
         self.set_key("renewTarget", value).map(drop)
     }
 
     /// wst:CancelTarget (as `renewTarget`); null when absent.
-    #[napi(getter, ts_return_type = "SecurityContextToken | ContextId | string | null")]
+    #[napi(
+        getter,
+        ts_return_type = "SecurityContextToken | ContextId | string | null"
+    )]
     pub fn cancel_target(&self) -> Option<HeldToken> {
-        self.inner.cancel_target.as_ref().map(|h| held_token(&h.token, self.inner.version))
+        self.inner
+            .cancel_target
+            .as_ref()
+            .map(|h| held_token(&h.token, self.inner.version))
     }
 
     /// Set wst:CancelTarget (as `renewTarget`); null removes it.
     #[napi(setter)]
     pub fn set_cancel_target(
         &mut self,
-        #[napi(ts_arg_type = "SecurityContextToken | TokenTargetReference | string | Buffer | null")] value: Option<
-            Unknown<'_>,
-        >,
+        #[napi(
+            ts_arg_type = "SecurityContextToken | TokenTargetReference | string | Buffer | null"
+        )]
+        value: Option<Unknown<'_>>,
     ) -> Result<()> {
         self.set_key("cancelTarget", value).map(drop)
     }
 
     /// wst:ValidateTarget (as `renewTarget`; WS-Trust 1.3+); null when absent.
-    #[napi(getter, ts_return_type = "SecurityContextToken | ContextId | string | null")]
+    #[napi(
+        getter,
+        ts_return_type = "SecurityContextToken | ContextId | string | null"
+    )]
     pub fn validate_target(&self) -> Option<HeldToken> {
-        self.inner.validate_target.as_ref().map(|h| held_token(&h.token, self.inner.version))
+        self.inner
+            .validate_target
+            .as_ref()
+            .map(|h| held_token(&h.token, self.inner.version))
     }
 
     /// Set wst:ValidateTarget (as `renewTarget`); null removes it.
     #[napi(setter)]
     pub fn set_validate_target(
         &mut self,
-        #[napi(ts_arg_type = "SecurityContextToken | TokenTargetReference | string | Buffer | null")] value: Option<
-            Unknown<'_>,
-        >,
+        #[napi(
+            ts_arg_type = "SecurityContextToken | TokenTargetReference | string | Buffer | null"
+        )]
+        value: Option<Unknown<'_>>,
     ) -> Result<()> {
         self.set_key("validateTarget", value).map(drop)
     }
@@ -1190,7 +1454,9 @@ pub struct RequestSecurityTokenResponse {
 shared_params!(RequestSecurityTokenResponse);
 
 fn requested_token_arg(what: &str, v: Option<Unknown<'_>>) -> Result<Option<TokenHolder>> {
-    let Some(v) = present(what, v)? else { return Ok(None) };
+    let Some(v) = present(what, v)? else {
+        return Ok(None);
+    };
     if let Some(t) = with_class(&v, |t: &SecurityContextToken| t.inner.clone()) {
         return Ok(Some(TokenHolder::new(TokenRef::SecurityContext(t))));
     }
@@ -1201,7 +1467,9 @@ fn requested_token_arg(what: &str, v: Option<Unknown<'_>>) -> Result<Option<Toke
             e
         }
     })?;
-    Ok(Some(TokenHolder::new(core(TokenRef::from_element(&el).map_err(|e| e.within(what)))?)))
+    Ok(Some(TokenHolder::new(core(
+        TokenRef::from_element(&el).map_err(|e| e.within(what)),
+    )?)))
 }
 
 impl RequestSecurityTokenResponse {
@@ -1210,8 +1478,9 @@ impl RequestSecurityTokenResponse {
         match key {
             "context" => self.inner.context = opt_string(key, v)?,
             "requestType" => {
-                self.inner.request_type =
-                    opt_string(key, v)?.map(|s| table!(RequestType, key, s, "request type")).transpose()?
+                self.inner.request_type = opt_string(key, v)?
+                    .map(|s| table!(RequestType, key, s, "request type"))
+                    .transpose()?
             }
             "requestedToken" => self.inner.requested_security_token = requested_token_arg(key, v)?,
             "proof" => {
@@ -1226,12 +1495,18 @@ impl RequestSecurityTokenResponse {
                     Some(a) => array(key, a)?
                         .into_iter()
                         .enumerate()
-                        .map(|(i, p)| proof_arg(&format!("{key}[{i}]"), p).map(RequestedProofToken::new))
+                        .map(|(i, p)| {
+                            proof_arg(&format!("{key}[{i}]"), p).map(RequestedProofToken::new)
+                        })
                         .collect::<Result<_>>()?,
                 }
             }
-            "attachedReference" => self.inner.requested_attached_reference = reference_arg(key, v, version)?,
-            "unattachedReference" => self.inner.requested_unattached_reference = reference_arg(key, v, version)?,
+            "attachedReference" => {
+                self.inner.requested_attached_reference = reference_arg(key, v, version)?
+            }
+            "unattachedReference" => {
+                self.inner.requested_unattached_reference = reference_arg(key, v, version)?
+            }
             "cancelled" => {
                 self.inner.requested_token_cancelled = match present(key, v)? {
                     None => false,
@@ -1243,8 +1518,14 @@ impl RequestSecurityTokenResponse {
                     None => None,
                     Some(o) => {
                         known_keys(&o, key, &["code", "reason"])?;
-                        let code = member(&o, key, "code")?.ok_or_else(|| arg_err(key, "a status needs a code"))?;
-                        let code = table!(StatusCode, "status.code", string("status.code", code)?, "status code")?;
+                        let code = member(&o, key, "code")?
+                            .ok_or_else(|| arg_err(key, "a status needs a code"))?;
+                        let code = table!(
+                            StatusCode,
+                            "status.code",
+                            string("status.code", code)?,
+                            "status code"
+                        )?;
                         let reason = opt_string("status.reason", member(&o, key, "reason")?)?;
                         Some(Status { code, reason })
                     }
@@ -1261,7 +1542,9 @@ impl RequestSecurityTokenResponse {
             Some(o) => trust_version_or("init.version", member(o, "init", "version")?, Tv::V1_3)?,
             None => Tv::V1_3,
         };
-        let mut r = RequestSecurityTokenResponse { inner: CoreRstr::new(version) };
+        let mut r = RequestSecurityTokenResponse {
+            inner: CoreRstr::new(version),
+        };
         if let Some(o) = o {
             apply_init("init", &o, &["version"], &mut |k, v| r.set_key(k, v))?;
         }
@@ -1274,7 +1557,9 @@ impl RequestSecurityTokenResponse {
     /// A new, empty response: `init` sets any of the fields `toObject()` gives (default
     /// version "1.3"). Unknown keys are refused.
     #[napi(constructor)]
-    pub fn new(#[napi(ts_arg_type = "RequestSecurityTokenResponseFields")] init: Option<Unknown<'_>>) -> Result<Self> {
+    pub fn new(
+        #[napi(ts_arg_type = "RequestSecurityTokenResponseFields")] init: Option<Unknown<'_>>,
+    ) -> Result<Self> {
         Self::from_init(init)
     }
 
@@ -1289,7 +1574,9 @@ impl RequestSecurityTokenResponse {
     /// Parse a wst:RequestSecurityTokenResponse of any version, standalone or as the body of
     /// a SOAP envelope (a Fault body throws the fault's error, e.g. "BadContextToken").
     #[napi(factory)]
-    pub fn from_xml(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<Self> {
+    pub fn from_xml(
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>,
+    ) -> Result<Self> {
         match parse_message("xml", xml)? {
             TrustMessage::Response(r) => Ok(RequestSecurityTokenResponse { inner: r }),
             other => Err(wrong_message("RequestSecurityTokenResponse", &other)),
@@ -1299,7 +1586,10 @@ impl RequestSecurityTokenResponse {
     /// wst:RequestType, when the issuer echoes it (name or URI); null when absent.
     #[napi(getter)]
     pub fn request_type(&self) -> Option<String> {
-        self.inner.request_type.as_ref().map(|t| t.name().to_string())
+        self.inner
+            .request_type
+            .as_ref()
+            .map(|t| t.name().to_string())
     }
 
     /// Set wst:RequestType; null removes it.
@@ -1315,10 +1605,15 @@ impl RequestSecurityTokenResponse {
     /// (a SAML assertion, a reference, ...); null when absent.
     #[napi(getter, ts_return_type = "SecurityContextToken | string | null")]
     pub fn requested_token(&self) -> Option<Either<SecurityContextToken, String>> {
-        self.inner.requested_security_token.as_ref().map(|h| match &h.token {
-            TokenRef::SecurityContext(s) => Either::A(SecurityContextToken { inner: s.clone() }),
-            other => Either::B(xml_string(&other.to_element(self.inner.version))),
-        })
+        self.inner
+            .requested_security_token
+            .as_ref()
+            .map(|h| match &h.token {
+                TokenRef::SecurityContext(s) => {
+                    Either::A(SecurityContextToken { inner: s.clone() })
+                }
+                other => Either::B(xml_string(&other.to_element(self.inner.version))),
+            })
     }
 
     /// Set wst:RequestedSecurityToken: a SecurityContextToken (written in the SC version that
@@ -1326,7 +1621,9 @@ impl RequestSecurityTokenResponse {
     #[napi(setter)]
     pub fn set_requested_token(
         &mut self,
-        #[napi(ts_arg_type = "SecurityContextToken | string | Buffer | null")] value: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "SecurityContextToken | string | Buffer | null")] value: Option<
+            Unknown<'_>,
+        >,
     ) -> Result<()> {
         self.set_key("requestedToken", value).map(drop)
     }
@@ -1334,24 +1631,37 @@ impl RequestSecurityTokenResponse {
     /// The first wst:RequestedProofToken; null when there is none.
     #[napi(getter)]
     pub fn proof(&self) -> Option<ProofToken> {
-        self.inner.requested_proof_tokens.first().map(|p| proof_js(&p.token))
+        self.inner
+            .requested_proof_tokens
+            .first()
+            .map(|p| proof_js(&p.token))
     }
 
     /// Set the proof token (replacing all of them); null removes them.
     #[napi(setter)]
-    pub fn set_proof(&mut self, #[napi(ts_arg_type = "ProofToken | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_proof(
+        &mut self,
+        #[napi(ts_arg_type = "ProofToken | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.set_key("proof", value).map(drop)
     }
 
     /// Every wst:RequestedProofToken, in order (WS-Trust 10.7 shows a response with two).
     #[napi(getter)]
     pub fn proofs(&self) -> Vec<ProofToken> {
-        self.inner.requested_proof_tokens.iter().map(|p| proof_js(&p.token)).collect()
+        self.inner
+            .requested_proof_tokens
+            .iter()
+            .map(|p| proof_js(&p.token))
+            .collect()
     }
 
     /// Set the proof tokens.
     #[napi(setter)]
-    pub fn set_proofs(&mut self, #[napi(ts_arg_type = "Array<ProofToken>")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_proofs(
+        &mut self,
+        #[napi(ts_arg_type = "Array<ProofToken>")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.set_key("proofs", value).map(drop)
     }
 
@@ -1396,7 +1706,10 @@ impl RequestSecurityTokenResponse {
 
     /// Set wst:RequestedTokenCancelled.
     #[napi(setter)]
-    pub fn set_cancelled(&mut self, #[napi(ts_arg_type = "boolean")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_cancelled(
+        &mut self,
+        #[napi(ts_arg_type = "boolean")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.set_key("cancelled", value).map(drop)
     }
 
@@ -1404,14 +1717,19 @@ impl RequestSecurityTokenResponse {
     /// when absent.
     #[napi(getter)]
     pub fn status(&self) -> Option<TrustStatus> {
-        self.inner.status.as_ref().map(|s| TrustStatus { code: s.code.name().to_string(), reason: s.reason.clone() })
+        self.inner.status.as_ref().map(|s| TrustStatus {
+            code: s.code.name().to_string(),
+            reason: s.reason.clone(),
+        })
     }
 
     /// Set wst:Status; null removes it.
     #[napi(setter)]
     pub fn set_status(
         &mut self,
-        #[napi(ts_arg_type = "{ code: string; reason?: string | null } | null")] value: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "{ code: string; reason?: string | null } | null")] value: Option<
+            Unknown<'_>,
+        >,
     ) -> Result<()> {
         self.set_key("status", value).map(drop)
     }
@@ -1451,8 +1769,12 @@ fn rstr_list(what: &str, v: Unknown<'_>) -> Result<Vec<CoreRstr>> {
         .into_iter()
         .enumerate()
         .map(|(i, x)| {
-            with_class(&x, |r: &RequestSecurityTokenResponse| r.inner.clone())
-                .ok_or_else(|| arg_err(&format!("{what}[{i}]"), "expected a RequestSecurityTokenResponse"))
+            with_class(&x, |r: &RequestSecurityTokenResponse| r.inner.clone()).ok_or_else(|| {
+                arg_err(
+                    &format!("{what}[{i}]"),
+                    "expected a RequestSecurityTokenResponse",
+                )
+            })
         })
         .collect()
 }
@@ -1471,15 +1793,24 @@ impl RequestSecurityTokenResponseCollection {
             Some(r) => rstr_list("responses", r)?,
             None => Vec::new(),
         };
-        Ok(RequestSecurityTokenResponseCollection { inner: CoreRstrc::new(v, items) })
+        Ok(RequestSecurityTokenResponseCollection {
+            inner: CoreRstrc::new(v, items),
+        })
     }
 
     /// Parse a collection, standalone or as the body of a SOAP envelope.
     #[napi(factory)]
-    pub fn from_xml(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<Self> {
+    pub fn from_xml(
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>,
+    ) -> Result<Self> {
         match parse_message("xml", xml)? {
-            TrustMessage::ResponseCollection(c) => Ok(RequestSecurityTokenResponseCollection { inner: c }),
-            other => Err(wrong_message("RequestSecurityTokenResponseCollection", &other)),
+            TrustMessage::ResponseCollection(c) => {
+                Ok(RequestSecurityTokenResponseCollection { inner: c })
+            }
+            other => Err(wrong_message(
+                "RequestSecurityTokenResponseCollection",
+                &other,
+            )),
         }
     }
 
@@ -1492,7 +1823,11 @@ impl RequestSecurityTokenResponseCollection {
     /// The responses, in order (copies).
     #[napi(getter)]
     pub fn responses(&self) -> Vec<RequestSecurityTokenResponse> {
-        self.inner.responses.iter().map(|r| RequestSecurityTokenResponse { inner: r.clone() }).collect()
+        self.inner
+            .responses
+            .iter()
+            .map(|r| RequestSecurityTokenResponse { inner: r.clone() })
+            .collect()
     }
 
     /// Replace the responses (copied).
@@ -1522,7 +1857,9 @@ impl RequestSecurityTokenResponseCollection {
         #[napi(ts_arg_type = "TrustVersion | string")] version: Unknown<'_>,
     ) -> Result<RequestSecurityTokenResponseCollection> {
         let v = trust_version("version", version)?;
-        Ok(RequestSecurityTokenResponseCollection { inner: self.inner.convert(v) })
+        Ok(RequestSecurityTokenResponseCollection {
+            inner: self.inner.convert(v),
+        })
     }
 
     /// Core's JSON description.
@@ -1575,7 +1912,8 @@ pub struct Envelope {
 
 fn derive_action(m: &TrustMessage, v: Tv) -> Option<Action> {
     let sct = |t: Option<&TokenType>, token: Option<&TokenRef>| {
-        matches!(t, Some(TokenType::SecurityContext)) || matches!(token, Some(TokenRef::SecurityContext(_)))
+        matches!(t, Some(TokenType::SecurityContext))
+            || matches!(token, Some(TokenRef::SecurityContext(_)))
     };
     let of = |rt: &RequestType, is_sct: bool| {
         if is_sct {
@@ -1587,13 +1925,16 @@ fn derive_action(m: &TrustMessage, v: Tv) -> Option<Action> {
     match m {
         TrustMessage::Request(r) => of(&r.request_type, sct(r.params.token_type.as_ref(), None)),
         TrustMessage::Response(r) => {
-            let rt = r.request_type.clone().unwrap_or(if r.requested_token_cancelled {
-                RequestType::Cancel
-            } else if r.status.is_some() {
-                RequestType::Validate
-            } else {
-                RequestType::Issue
-            });
+            let rt = r
+                .request_type
+                .clone()
+                .unwrap_or(if r.requested_token_cancelled {
+                    RequestType::Cancel
+                } else if r.status.is_some() {
+                    RequestType::Validate
+                } else {
+                    RequestType::Issue
+                });
             of(&rt, sct(r.params.token_type.as_ref(), r.token())).and_then(|a| a.response())
         }
         TrustMessage::ResponseCollection(_) if v != Tv::Feb2005 => Some(Action::RstrcIssueFinal),
@@ -1614,8 +1955,12 @@ fn wrapped_arg(v: Unknown<'_>) -> Result<Wrapped> {
     if let Some(r) = with_class(&v, |r: &RequestSecurityTokenResponse| r.inner.clone()) {
         return Ok(Wrapped::Message(Box::new(TrustMessage::Response(r))));
     }
-    if let Some(r) = with_class(&v, |r: &RequestSecurityTokenResponseCollection| r.inner.clone()) {
-        return Ok(Wrapped::Message(Box::new(TrustMessage::ResponseCollection(r))));
+    if let Some(r) = with_class(&v, |r: &RequestSecurityTokenResponseCollection| {
+        r.inner.clone()
+    }) {
+        return Ok(Wrapped::Message(Box::new(
+            TrustMessage::ResponseCollection(r),
+        )));
     }
     if let Some(f) = with_class(&v, |f: &Fault| f.inner.clone()) {
         return Ok(Wrapped::Fault(f));
@@ -1634,7 +1979,9 @@ fn wrapped_arg(v: Unknown<'_>) -> Result<Wrapped> {
 
 impl Envelope {
     fn addressing_mut(&mut self) -> &mut Addressing {
-        self.inner.addressing.get_or_insert_with(|| Addressing::new(WsaVersion::V2005_08))
+        self.inner
+            .addressing
+            .get_or_insert_with(|| Addressing::new(WsaVersion::V2005_08))
     }
 
     fn set_text_header(&mut self, which: &str, v: Option<Unknown<'_>>) -> Result<()> {
@@ -1652,7 +1999,11 @@ impl Envelope {
             (None, _) => *slot = None,
             (Some(s), Some(h)) => h.value = s,
             (Some(s), None) => {
-                *slot = Some(if which == "messageId" { Header::new(s) } else { Header::required(s) });
+                *slot = Some(if which == "messageId" {
+                    Header::new(s)
+                } else {
+                    Header::required(s)
+                });
             }
         }
         Ok(())
@@ -1663,20 +2014,28 @@ impl Envelope {
 impl Envelope {
     /// An empty envelope (no headers, empty Body) in `soapVersion` (default "1.2").
     #[napi(constructor)]
-    pub fn new(#[napi(ts_arg_type = "'1.1' | '1.2'")] soap_version: Option<Unknown<'_>>) -> Result<Self> {
+    pub fn new(
+        #[napi(ts_arg_type = "'1.1' | '1.2'")] soap_version: Option<Unknown<'_>>,
+    ) -> Result<Self> {
         let v = match present("soapVersion", soap_version)? {
             Some(v) => crate::conv::soap_version("soapVersion", v)?,
             None => wssx::message::SoapVersion::Soap12,
         };
-        Ok(Envelope { inner: CoreEnvelope::new(v) })
+        Ok(Envelope {
+            inner: CoreEnvelope::new(v),
+        })
     }
 
     /// Parse a SOAP 1.1 or 1.2 envelope. Not an Envelope (or not one Header then one Body)
     /// is "InvalidRequest".
     #[napi(factory)]
-    pub fn from_xml(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<Self> {
+    pub fn from_xml(
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>,
+    ) -> Result<Self> {
         let b = xml_input("xml", xml)?;
-        Ok(Envelope { inner: core(CoreEnvelope::from_xml(&b))? })
+        Ok(Envelope {
+            inner: core(CoreEnvelope::from_xml(&b))?,
+        })
     }
 
     /// An envelope whose body is `message` (a trust message, a Fault, or any element as XML)
@@ -1701,7 +2060,19 @@ impl Envelope {
         let mut wsa: Option<Option<WsaVersion>> = None;
         let (mut action, mut to, mut message_id, mut relates_to) = (None, None, None, None);
         if let Some(o) = &o {
-            known_keys(o, "opts", &["version", "soapVersion", "addressing", "action", "to", "messageId", "relatesTo"])?;
+            known_keys(
+                o,
+                "opts",
+                &[
+                    "version",
+                    "soapVersion",
+                    "addressing",
+                    "action",
+                    "to",
+                    "messageId",
+                    "relatesTo",
+                ],
+            )?;
             version = trust_version_or("opts.version", member(o, "opts", "version")?, own)?;
             if let Some(s) = member(o, "opts", "soapVersion")? {
                 soap = soap_version("opts.soapVersion", s)?;
@@ -1726,19 +2097,27 @@ impl Envelope {
                         let act = Action::from_name(a.trim()).ok_or_else(|| {
                             arg_err(
                                 "opts.action",
-                                format!("unknown action '{a}' (use a name such as 'RST/SCT' or a URI)"),
+                                format!(
+                                    "unknown action '{a}' (use a name such as 'RST/SCT' or a URI)"
+                                ),
                             )
                         })?;
                         act.uri(version).to_string()
                     }
-                    (None, Wrapped::Message(m)) => {
-                        derive_action(m, version).map(|a| a.uri(version).to_string()).ok_or_else(|| {
-                            arg_err("opts.action", "no default action for this message: give opts.action")
-                        })?
-                    }
+                    (None, Wrapped::Message(m)) => derive_action(m, version)
+                        .map(|a| a.uri(version).to_string())
+                        .ok_or_else(|| {
+                            arg_err(
+                                "opts.action",
+                                "no default action for this message: give opts.action",
+                            )
+                        })?,
                     (None, Wrapped::Fault(_)) => wsa.fault_action().to_string(),
                     (None, Wrapped::Xml(_)) => {
-                        return Err(arg_err("opts.action", "an XML body needs opts.action (or addressing: null)"))
+                        return Err(arg_err(
+                            "opts.action",
+                            "an XML body needs opts.action (or addressing: null)",
+                        ))
                     }
                 };
                 let mut a = Addressing::new(wsa);
@@ -1748,7 +2127,10 @@ impl Envelope {
                     None => core(wssx::crypto::random_uuid_urn())?,
                 }));
                 match relates_to {
-                    Some(r) => a.relates_to.push(Header::new(RelatesTo { message_id: r, relationship: None })),
+                    Some(r) => a.relates_to.push(Header::new(RelatesTo {
+                        message_id: r,
+                        relationship: None,
+                    })),
                     None => a.reply_to = Some(Header::new(EndpointReference::anonymous(wsa))),
                 }
                 if let Some(t) = to {
@@ -1780,7 +2162,10 @@ impl Envelope {
     /// Re-write the envelope in another SOAP version (mustUnderstand flags and a Fault body
     /// are converted).
     #[napi(setter)]
-    pub fn set_soap_version(&mut self, #[napi(ts_arg_type = "'1.1' | '1.2'")] value: Unknown<'_>) -> Result<()> {
+    pub fn set_soap_version(
+        &mut self,
+        #[napi(ts_arg_type = "'1.1' | '1.2'")] value: Unknown<'_>,
+    ) -> Result<()> {
         let v = soap_version("soapVersion", value)?;
         self.inner = core(self.inner.to_soap_version(v))?;
         Ok(())
@@ -1790,7 +2175,10 @@ impl Envelope {
     /// envelope has no addressing headers.
     #[napi(getter, ts_return_type = "'2005/08' | '2004/08' | null")]
     pub fn addressing(&self) -> Option<&'static str> {
-        self.inner.addressing.as_ref().map(|a| a.version.short_name())
+        self.inner
+            .addressing
+            .as_ref()
+            .map(|a| a.version.short_name())
     }
 
     /// Move the addressing headers to another version; null removes them all.
@@ -1821,31 +2209,48 @@ impl Envelope {
     /// Set wsa:Action (a URI, mustUnderstand); null removes it. Without addressing headers,
     /// WS-Addressing 2005/08 ones are started.
     #[napi(setter)]
-    pub fn set_action(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_action(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.set_text_header("action", value)
     }
 
     /// wsa:MessageID; null when absent.
     #[napi(getter)]
     pub fn message_id(&self) -> Option<String> {
-        self.inner.addressing.as_ref().and_then(|a| a.message_id()).map(str::to_string)
+        self.inner
+            .addressing
+            .as_ref()
+            .and_then(|a| a.message_id())
+            .map(str::to_string)
     }
 
     /// Set wsa:MessageID; null removes it.
     #[napi(setter)]
-    pub fn set_message_id(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_message_id(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.set_text_header("messageId", value)
     }
 
     /// wsa:To; null when absent.
     #[napi(getter)]
     pub fn to(&self) -> Option<String> {
-        self.inner.addressing.as_ref().and_then(|a| a.to()).map(str::to_string)
+        self.inner
+            .addressing
+            .as_ref()
+            .and_then(|a| a.to())
+            .map(str::to_string)
     }
 
     /// Set wsa:To (mustUnderstand); null removes it.
     #[napi(setter)]
-    pub fn set_to(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_to(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.set_text_header("to", value)
     }
 
@@ -1853,31 +2258,52 @@ impl Envelope {
     /// absent.
     #[napi(getter)]
     pub fn relates_to(&self) -> Option<String> {
-        self.inner.addressing.as_ref().and_then(|a| a.relates_to()).map(str::to_string)
+        self.inner
+            .addressing
+            .as_ref()
+            .and_then(|a| a.relates_to())
+            .map(str::to_string)
     }
 
     /// Set wsa:RelatesTo (replacing any); null removes them.
     #[napi(setter)]
-    pub fn set_relates_to(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_relates_to(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         let value = opt_string("relatesTo", value)?;
         if value.is_none() && self.inner.addressing.is_none() {
             return Ok(());
         }
         let a = self.addressing_mut();
-        a.relates_to =
-            value.map(|m| Header::new(RelatesTo { message_id: m, relationship: None })).into_iter().collect();
+        a.relates_to = value
+            .map(|m| {
+                Header::new(RelatesTo {
+                    message_id: m,
+                    relationship: None,
+                })
+            })
+            .into_iter()
+            .collect();
         Ok(())
     }
 
     /// The wsa:ReplyTo address; null when absent.
     #[napi(getter)]
     pub fn reply_to(&self) -> Option<String> {
-        self.inner.addressing.as_ref().and_then(|a| a.reply_to()).map(str::to_string)
+        self.inner
+            .addressing
+            .as_ref()
+            .and_then(|a| a.reply_to())
+            .map(str::to_string)
     }
 
     /// Set wsa:ReplyTo to an endpoint with this address; null removes it.
     #[napi(setter)]
-    pub fn set_reply_to(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_reply_to(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         let value = opt_string("replyTo", value)?;
         if value.is_none() && self.inner.addressing.is_none() {
             return Ok(());
@@ -1896,7 +2322,10 @@ impl Envelope {
 
     /// Replace those header blocks (XML strings or bytes).
     #[napi(setter)]
-    pub fn set_headers(&mut self, #[napi(ts_arg_type = "Array<string | Buffer>")] value: Unknown<'_>) -> Result<()> {
+    pub fn set_headers(
+        &mut self,
+        #[napi(ts_arg_type = "Array<string | Buffer>")] value: Unknown<'_>,
+    ) -> Result<()> {
         self.inner.headers = xml_elements("headers", value)?;
         Ok(())
     }
@@ -1935,7 +2364,10 @@ impl Envelope {
     /// The Body's SOAP Fault; null when the body is not a fault.
     #[napi(getter)]
     pub fn fault(&self) -> Result<Option<Fault>> {
-        self.inner.fault().map(|f| core(f).map(|inner| Fault { inner })).transpose()
+        self.inner
+            .fault()
+            .map(|f| core(f).map(|inner| Fault { inner }))
+            .transpose()
     }
 
     /// The WS-Trust message in the Body: a RequestSecurityToken,
@@ -1948,7 +2380,13 @@ impl Envelope {
     pub fn message(
         &self,
     ) -> Result<
-        Option<Either3<RequestSecurityToken, RequestSecurityTokenResponse, RequestSecurityTokenResponseCollection>>,
+        Option<
+            Either3<
+                RequestSecurityToken,
+                RequestSecurityTokenResponse,
+                RequestSecurityTokenResponseCollection,
+            >,
+        >,
     > {
         if let Some(f) = self.inner.fault() {
             return Err(core_err(match f {
@@ -1956,18 +2394,29 @@ impl Envelope {
                 Err(e) => e,
             }));
         }
-        let Some(b) = self.inner.body_element().filter(|b| TrustMessage::is_trust_element(b)) else { return Ok(None) };
+        let Some(b) = self
+            .inner
+            .body_element()
+            .filter(|b| TrustMessage::is_trust_element(b))
+        else {
+            return Ok(None);
+        };
         let path = format!("{}:Envelope/{}:Body", self.inner.prefix, self.inner.prefix);
         let m = core(TrustMessage::from_element(b).map_err(|e| e.within(&path)))?;
         Ok(Some(match m {
             TrustMessage::Request(r) => Either3::A(RequestSecurityToken { inner: r }),
             TrustMessage::Response(r) => Either3::B(RequestSecurityTokenResponse { inner: r }),
-            TrustMessage::ResponseCollection(c) => Either3::C(RequestSecurityTokenResponseCollection { inner: c }),
+            TrustMessage::ResponseCollection(c) => {
+                Either3::C(RequestSecurityTokenResponseCollection { inner: c })
+            }
             other => {
                 return Err(core_err(Error::at(
                     ErrorKind::InvalidRequest,
                     path,
-                    format!("the Node face does not expose {}; use toJSON()", message_name(&other)),
+                    format!(
+                        "the Node face does not expose {}; use toJSON()",
+                        message_name(&other)
+                    ),
                 )))
             }
         }))
@@ -1978,9 +2427,18 @@ impl Envelope {
     #[napi(getter)]
     pub fn issued_tokens(&self) -> Result<Vec<RequestSecurityTokenResponse>> {
         let mut out = Vec::new();
-        for h in self.inner.headers.iter().filter(|h| h.local == "IssuedTokens" && TrustMessage::is_trust_element(h)) {
+        for h in self
+            .inner
+            .headers
+            .iter()
+            .filter(|h| h.local == "IssuedTokens" && TrustMessage::is_trust_element(h))
+        {
             if let TrustMessage::IssuedTokens(t) = core(TrustMessage::from_element(h))? {
-                out.extend(t.responses.into_iter().map(|r| RequestSecurityTokenResponse { inner: r }));
+                out.extend(
+                    t.responses
+                        .into_iter()
+                        .map(|r| RequestSecurityTokenResponse { inner: r }),
+                );
             }
         }
         Ok(out)
@@ -2014,16 +2472,32 @@ fn error_kind_arg(what: &str, v: Unknown<'_>) -> Result<ErrorKind> {
         ValueType::String => string(what, v)?,
         ValueType::Object => {
             let o = v.coerce_to_object().map_err(|e| napi_err(what, e))?;
-            let c: Option<Unknown<'_>> = o.get("code").map_err(|e| napi_err(&format!("{what}.code"), e))?;
+            let c: Option<Unknown<'_>> = o
+                .get("code")
+                .map_err(|e| napi_err(&format!("{what}.code"), e))?;
             match present(what, c)? {
                 Some(c) if value_type(what, &c)? == ValueType::String => string(what, c)?,
-                _ => return Err(arg_err(what, "expected an error code or an Error with a string code")),
+                _ => {
+                    return Err(arg_err(
+                        what,
+                        "expected an error code or an Error with a string code",
+                    ))
+                }
             }
         }
-        _ => return Err(arg_err(what, "expected an error code or an Error with a string code")),
+        _ => {
+            return Err(arg_err(
+                what,
+                "expected an error code or an Error with a string code",
+            ))
+        }
     };
-    ErrorKind::from_name(&code)
-        .ok_or_else(|| arg_err(what, format!("'{code}' is not a wssx error code (see errorCodes())")))
+    ErrorKind::from_name(&code).ok_or_else(|| {
+        arg_err(
+            what,
+            format!("'{code}' is not a wssx error code (see errorCodes())"),
+        )
+    })
 }
 
 #[napi]
@@ -2042,7 +2516,9 @@ impl Fault {
     ) -> Result<Self> {
         let kind = error_kind_arg("code", code)?;
         let v = trust_version_or("trustVersion", trust_version, Tv::V1_3)?;
-        Ok(Fault { inner: CoreFault::from_error(&Error::new(kind, ""), v) })
+        Ok(Fault {
+            inner: CoreFault::from_error(&Error::new(kind, ""), v),
+        })
     }
 
     /// The same as `new Fault(code, trustVersion)`.
@@ -2056,21 +2532,32 @@ impl Fault {
 
     /// Parse a Fault element of either SOAP version, or an envelope whose body is one.
     #[napi(factory)]
-    pub fn from_xml(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<Self> {
+    pub fn from_xml(
+        #[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>,
+    ) -> Result<Self> {
         let b = xml_input("xml", xml)?;
         let doc = core(xml::parse(&b))?;
         let root = &doc.root;
-        if root.local == "Envelope" && root.ns.as_deref().and_then(wssx::message::SoapVersion::from_namespace).is_some()
+        if root.local == "Envelope"
+            && root
+                .ns
+                .as_deref()
+                .and_then(wssx::message::SoapVersion::from_namespace)
+                .is_some()
         {
             let env = core(CoreEnvelope::from_element(root))?;
             return match env.fault() {
                 Some(f) => Ok(Fault { inner: core(f)? }),
-                None => {
-                    Err(core_err(Error::at(ErrorKind::InvalidRequest, "xml", "the envelope's Body is not a Fault")))
-                }
+                None => Err(core_err(Error::at(
+                    ErrorKind::InvalidRequest,
+                    "xml",
+                    "the envelope's Body is not a Fault",
+                ))),
             };
         }
-        Ok(Fault { inner: core(CoreFault::from_element(root))? })
+        Ok(Fault {
+            inner: core(CoreFault::from_element(root))?,
+        })
     }
 
     /// The error code this fault stands for (a wst / wsc fault of any version gives its
@@ -2115,7 +2602,10 @@ impl Fault {
 
     /// Set xml:lang of the reason; null removes it.
     #[napi(setter)]
-    pub fn set_lang(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_lang(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.lang = opt_string("lang", value)?;
         Ok(())
     }
@@ -2128,7 +2618,10 @@ impl Fault {
 
     /// Set the role; null removes it.
     #[napi(setter)]
-    pub fn set_role(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_role(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.role = opt_string("role", value)?;
         Ok(())
     }
@@ -2141,7 +2634,10 @@ impl Fault {
 
     /// Set the node; null removes it.
     #[napi(setter)]
-    pub fn set_node(&mut self, #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>) -> Result<()> {
+    pub fn set_node(
+        &mut self,
+        #[napi(ts_arg_type = "string | null")] value: Option<Unknown<'_>>,
+    ) -> Result<()> {
         self.inner.node = opt_string("node", value)?;
         Ok(())
     }
@@ -2154,14 +2650,20 @@ impl Fault {
 
     /// Replace the detail entries (XML strings or bytes).
     #[napi(setter)]
-    pub fn set_detail(&mut self, #[napi(ts_arg_type = "Array<string | Buffer>")] value: Unknown<'_>) -> Result<()> {
+    pub fn set_detail(
+        &mut self,
+        #[napi(ts_arg_type = "Array<string | Buffer>")] value: Unknown<'_>,
+    ) -> Result<()> {
         self.inner.detail = xml_elements("detail", value)?;
         Ok(())
     }
 
     /// The Fault element in `soapVersion` (default "1.2"), as XML.
     #[napi]
-    pub fn to_xml(&self, #[napi(ts_arg_type = "'1.1' | '1.2'")] soap_version: Option<Unknown<'_>>) -> Result<Buffer> {
+    pub fn to_xml(
+        &self,
+        #[napi(ts_arg_type = "'1.1' | '1.2'")] soap_version: Option<Unknown<'_>>,
+    ) -> Result<Buffer> {
         let v = match present("soapVersion", soap_version)? {
             Some(v) => crate::conv::soap_version("soapVersion", v)?,
             None => wssx::message::SoapVersion::Soap12,
@@ -2180,7 +2682,9 @@ impl Fault {
             Some(v) => crate::conv::soap_version("soapVersion", v)?,
             None => wssx::message::SoapVersion::Soap12,
         };
-        Ok(Envelope { inner: self.inner.to_envelope(v, None) })
+        Ok(Envelope {
+            inner: self.inner.to_envelope(v, None),
+        })
     }
 
     /// The error a requestor raises for this fault, not thrown: an Error whose `code` is
@@ -2203,7 +2707,9 @@ impl Fault {
 /// token (SecurityContextToken, DerivedKeyToken, SecurityTokenReference). Anything else is
 /// "InvalidRequest"; input that is not XML "MalformedXml".
 #[napi(ts_return_type = "Record<string, unknown>")]
-pub fn inspect(#[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>) -> Result<JsonValue> {
+pub fn inspect(
+    #[napi(ts_arg_type = "Buffer | Uint8Array | string")] xml: Unknown<'_>,
+) -> Result<JsonValue> {
     let xml = xml_input("xml", xml)?;
     Ok(JsonValue(core(wssx::inspect::inspect(&xml))?))
 }

@@ -35,8 +35,8 @@ use wssx::binding::identity;
 use wssx::binding::{
     AuthRequest, Authorizer, ContextStore, EntropyMode, ExchangeHandler, ExchangeStep, Lookup,
     MemoryStore, Negotiation, NegotiationStep, NegotiatorFactory, Operation, Outcome, Pending,
-    Requestor, RequestorConfig, SecurityContext, ServicePolicy, ServiceResponse,
-    StoredContext, TokenService,
+    Requestor, RequestorConfig, SecurityContext, ServicePolicy, ServiceResponse, StoredContext,
+    TokenService,
 };
 use wssx::crypto::Secret;
 use wssx::message::{AlgorithmSuite, SoapVersion};
@@ -204,7 +204,9 @@ impl PyRequestorConfig {
     ) -> PyResult<Self> {
         let mut c = RequestorConfig::new(trust_version.0, to);
         if let Some(cert) = service_certificate {
-            c.service_certificate = Some(Python::attach(|py| identity::certificate(&cert).or_raise(py))?);
+            c.service_certificate = Some(Python::attach(|py| {
+                identity::certificate(&cert).or_raise(py)
+            })?);
         }
         c.soap_version = soap_version.0;
         c.addressing = match addressing.as_deref() {
@@ -311,7 +313,12 @@ impl PyRequestorConfig {
         self.inner
             .service_certificate
             .as_ref()
-            .map(|c| Ok(PyBytes::new(py, &identity::certificate_der(c).or_raise(py)?)))
+            .map(|c| {
+                Ok(PyBytes::new(
+                    py,
+                    &identity::certificate_der(c).or_raise(py)?,
+                ))
+            })
             .transpose()
     }
 
@@ -498,7 +505,12 @@ impl PySecurityContext {
     /// (seconds or timedelta) from now.
     #[staticmethod]
     #[pyo3(signature = (trust_version = TrustVersionArg(TrustVersion::V1_3), key_bits = 256, lifetime = Seconds(Duration::from_secs(600))), text_signature = "(trust_version='1.3', key_bits=256, lifetime=600)")]
-    fn create(py: Python<'_>, trust_version: TrustVersionArg, key_bits: u32, lifetime: Seconds) -> PyResult<Self> {
+    fn create(
+        py: Python<'_>,
+        trust_version: TrustVersionArg,
+        key_bits: u32,
+        lifetime: Seconds,
+    ) -> PyResult<Self> {
         if key_bits < 128 || key_bits % 8 != 0 {
             return Err(PyValueError::new_err(format!(
                 "key_bits must be a multiple of 8 and at least 128, not {key_bits}"
@@ -514,7 +526,11 @@ impl PySecurityContext {
     /// context's SCT and its key encrypted (RSA-OAEP) for ``certificate`` (PEM or DER
     /// bytes). Send it in the Body or a wst:IssuedTokens header of a message signed with
     /// this context; the recipient takes it with :meth:`TokenService.accept_unsolicited`.
-    fn propagate<'py>(&self, py: Python<'py>, certificate: BytesArg<'_>) -> PyResult<Bound<'py, PyBytes>> {
+    fn propagate<'py>(
+        &self,
+        py: Python<'py>,
+        certificate: BytesArg<'_>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let cert = identity::certificate(&certificate).or_raise(py)?;
         let ctx = &self.inner;
         let xml = py
@@ -685,8 +701,21 @@ pub struct PyOutcome {
 }
 
 impl PyOutcome {
-    fn of(kind: &'static str, context: Option<Py<PySecurityContext>>, valid: Option<bool>, reason: Option<String>) -> Self {
-        PyOutcome { kind, context, valid, reason, challenge: Mutex::new(None), challenge_text: None, certificate: None }
+    fn of(
+        kind: &'static str,
+        context: Option<Py<PySecurityContext>>,
+        valid: Option<bool>,
+        reason: Option<String>,
+    ) -> Self {
+        PyOutcome {
+            kind,
+            context,
+            valid,
+            reason,
+            challenge: Mutex::new(None),
+            challenge_text: None,
+            certificate: None,
+        }
     }
 }
 
@@ -804,7 +833,9 @@ impl PyPending {
                 }
                 PyOutcome::of("cancelled", base, None, None)
             }
-            Outcome::Validated { valid, reason } => PyOutcome::of("validated", base, Some(valid), reason),
+            Outcome::Validated { valid, reason } => {
+                PyOutcome::of("validated", base, Some(valid), reason)
+            }
             Outcome::Challenge(c) => {
                 let text = c.challenge.clone();
                 let mut o = PyOutcome::of("challenge", None, None, None);
@@ -885,9 +916,9 @@ impl PyHandler {
         let vt = h.getattr("value_type").map_err(|_| {
             PyTypeError::new_err("a negotiation handler needs a value_type attribute (the BinaryExchange ValueType URI)")
         })?;
-        let value_type: String = vt
-            .extract()
-            .map_err(|_| PyTypeError::new_err("a negotiation handler's value_type must be a str"))?;
+        let value_type: String = vt.extract().map_err(|_| {
+            PyTypeError::new_err("a negotiation handler's value_type must be a str")
+        })?;
         if !(h.hasattr("step")? && h.getattr("step")?.is_callable()) {
             return Err(PyTypeError::new_err(
                 "a negotiation handler needs a step(incoming) -> (output, complete, key) method",
@@ -961,7 +992,11 @@ impl PyNegotiation {
     /// ``("done", SecurityContext)`` once the context is issued (its proof key unwrapped
     /// with the negotiated key, the Authenticator's CombinedHash checked). A fault raises
     /// its typed error; exceptions from the handler propagate unchanged.
-    fn step<'py>(&self, py: Python<'py>, response: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn step<'py>(
+        &self,
+        py: Python<'py>,
+        response: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let bytes = xml_bytes(response)?;
         let n = self
             .inner
@@ -1000,7 +1035,10 @@ impl PyNegotiation {
     }
 
     fn __repr__(&self) -> String {
-        format!("Negotiation(context_attribute='{}')", self.context_attribute)
+        format!(
+            "Negotiation(context_attribute='{}')",
+            self.context_attribute
+        )
     }
 }
 
@@ -1143,21 +1181,29 @@ impl PyRequestor {
     /// ``sign(envelope) -> envelope`` (your own credentials) before it is sent. Finishing
     /// the returned Pending gives the issued context.
     #[pyo3(signature = (outcome, sign = None))]
-    fn answer_challenge(&self, py: Python<'_>, outcome: &Bound<'_, PyOutcome>, sign: Option<&Bound<'_, PyAny>>) -> PyResult<Started> {
+    fn answer_challenge(
+        &self,
+        py: Python<'_>,
+        outcome: &Bound<'_, PyOutcome>,
+        sign: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Started> {
         let c = outcome
             .get()
             .challenge
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
-            .ok_or_else(|| PyValueError::new_err("this outcome carries no (unanswered) challenge"))?;
+            .ok_or_else(|| {
+                PyValueError::new_err("this outcome carries no (unanswered) challenge")
+            })?;
         let cb: Option<Py<PyAny>> = sign.filter(|c| !c.is_none()).map(|c| c.clone().unbind());
         let f = envelope_callback(&cb, "sign callable");
         let has_cb = cb.is_some();
         let req = &self.inner;
         let (r, raised) = with_stash(|| {
             py.detach(|| {
-                let d: Option<&dyn Fn(String) -> wssx::Result<String>> = if has_cb { Some(&f) } else { None };
+                let d: Option<&dyn Fn(String) -> wssx::Result<String>> =
+                    if has_cb { Some(&f) } else { None };
                 req.answer_challenge(c, d)
             })
         });
@@ -1169,7 +1215,11 @@ impl PyRequestor {
     /// URI) and ``step(incoming: bytes | None) -> (output: bytes | None, complete: bool,
     /// key: bytes | None)`` (called with ``None`` first; ``key`` is the negotiated key
     /// once complete). Returns ``(OutgoingRequest, Negotiation)``.
-    fn negotiate(&self, py: Python<'_>, handler: &Bound<'_, PyAny>) -> PyResult<(PyOutgoingRequest, PyNegotiation)> {
+    fn negotiate(
+        &self,
+        py: Python<'_>,
+        handler: &Bound<'_, PyAny>,
+    ) -> PyResult<(PyOutgoingRequest, PyNegotiation)> {
         let h = PyHandler::new(handler)?;
         let req = &self.inner;
         let (r, raised) = with_stash(|| py.detach(|| req.negotiate(Box::new(h))));
@@ -1820,21 +1870,22 @@ impl PyTokenService {
                 ));
             }
             let cb = n.clone().unbind();
-            let f: Box<NegotiatorFactory> = Box::new(move |vt: &str| -> Option<Box<dyn ExchangeHandler>> {
-                Python::attach(|py| {
-                    let r = (|| -> PyResult<Option<Box<dyn ExchangeHandler>>> {
-                        let h = cb.bind(py).call1((vt,))?;
-                        if h.is_none() {
-                            return Ok(None);
-                        }
-                        Ok(Some(Box::new(PyHandler::new(&h)?)))
-                    })();
-                    r.unwrap_or_else(|e| {
-                        stash(py, e, "negotiator");
-                        None
+            let f: Box<NegotiatorFactory> =
+                Box::new(move |vt: &str| -> Option<Box<dyn ExchangeHandler>> {
+                    Python::attach(|py| {
+                        let r = (|| -> PyResult<Option<Box<dyn ExchangeHandler>>> {
+                            let h = cb.bind(py).call1((vt,))?;
+                            if h.is_none() {
+                                return Ok(None);
+                            }
+                            Ok(Some(Box::new(PyHandler::new(&h)?)))
+                        })();
+                        r.unwrap_or_else(|e| {
+                            stash(py, e, "negotiator");
+                            None
+                        })
                     })
-                })
-            });
+                });
             svc = svc.with_negotiation(f);
         }
         if let Some(a) = authorizer.filter(|a| !a.is_none()) {

@@ -34,9 +34,15 @@ impl SecurityContext {
     /// The token and key, as the message layer wants them.
     pub fn key(&self) -> crate::Result<ContextKey> {
         if self.cancelled {
-            return Err(crate::Error::new(crate::ErrorKind::BadContextToken, "the context was cancelled"));
+            return Err(crate::Error::new(
+                crate::ErrorKind::BadContextToken,
+                "the context was cancelled",
+            ));
         }
-        Ok(ContextKey { sct: self.sct.clone(), secret: self.secret.clone() })
+        Ok(ContextKey {
+            sct: self.sct.clone(),
+            secret: self.secret.clone(),
+        })
     }
 
     /// True when the context has expired at `now` (allowing `skew`).
@@ -47,9 +53,15 @@ impl SecurityContext {
     /// Direct key transfer (WS-SC 3, key exchange pattern 1): an unsolicited RSTR carrying
     /// this context's SCT and its key encrypted for `recipient` (RSA-OAEP), to send in a
     /// message body or a wst:IssuedTokens header — sign that message with this context.
-    pub fn propagate(&self, recipient: &openssl::x509::X509Ref) -> crate::Result<crate::trust::RequestSecurityTokenResponse> {
+    pub fn propagate(
+        &self,
+        recipient: &openssl::x509::X509Ref,
+    ) -> crate::Result<crate::trust::RequestSecurityTokenResponse> {
         use crate::message::{EncryptedKey, KeyTransportAlgorithm, ReferenceKind};
-        use crate::trust::{ProofToken, RequestSecurityTokenResponse, RequestedProofToken, TokenHolder, TokenRef, TokenType};
+        use crate::trust::{
+            ProofToken, RequestSecurityTokenResponse, RequestedProofToken, TokenHolder, TokenRef,
+            TokenType,
+        };
         let v = self.trust_version;
         let mut r = RequestSecurityTokenResponse::new(v);
         r.params.token_type = Some(TokenType::SecurityContext);
@@ -58,8 +70,16 @@ impl SecurityContext {
         let mut sct = self.sct.clone();
         sct.id = None;
         r.requested_security_token = Some(TokenHolder::new(TokenRef::SecurityContext(sct)));
-        let ek = EncryptedKey::encrypt_key(&self.secret, recipient, KeyTransportAlgorithm::RsaOaepMgf1p, ReferenceKind::Thumbprint)?;
-        r.requested_proof_tokens.push(RequestedProofToken { token: ProofToken::EncryptedKey(ek.to_element()), other_attributes: Vec::new() });
+        let ek = EncryptedKey::encrypt_key(
+            &self.secret,
+            recipient,
+            KeyTransportAlgorithm::RsaOaepMgf1p,
+            ReferenceKind::Thumbprint,
+        )?;
+        r.requested_proof_tokens.push(RequestedProofToken {
+            token: ProofToken::EncryptedKey(ek.to_element()),
+            other_attributes: Vec::new(),
+        });
         if let (Some(c), Some(e)) = (self.created, self.expires) {
             r.params.lifetime = crate::trust::Lifetime::between(c, e).ok();
         }

@@ -12,11 +12,17 @@ mod service;
 mod store;
 
 pub use context::SecurityContext;
-pub use negotiate::{kw_uri, unwrap as unwrap_key, wrap as wrap_key, AuthHashOrder, ExchangeHandler, ExchangeStep, Transcript};
+pub use negotiate::{
+    kw_uri, unwrap as unwrap_key, wrap as wrap_key, AuthHashOrder, ExchangeHandler, ExchangeStep,
+    Transcript,
+};
 pub use proof::{proof_key, KeyUnwrapper};
 pub use requestor::{
-    response_rstr, Challenge, EntropyMode, Negotiation, NegotiationStep, Outcome, OutgoingRequest, Pending, Requestor,
-    RequestorConfig,
+    response_rstr, Challenge, EntropyMode, Negotiation, NegotiationStep, Outcome, OutgoingRequest,
+    Pending, Requestor, RequestorConfig,
 };
-pub use service::{AuthRequest, Authorizer, NegotiatorFactory, Operation, ServicePolicy, ServiceResponse, TokenService};
+pub use service::{
+    AuthRequest, Authorizer, NegotiatorFactory, Operation, ServicePolicy, ServiceResponse,
+    TokenService,
+};
 pub use store::{ContextStore, Lookup, MemoryStore, StoredContext};

@@ -52,7 +52,12 @@ pub struct Transcript {
 impl Transcript {
     /// Add an RST or RSTR element (exclusive c14n, as sent or received).
     pub fn add(&mut self, el: &Element) {
-        crate::xml::c14n::canonicalize_subtree(el, &crate::xml::c14n::InScope::new(), &Default::default(), &mut self.sha);
+        crate::xml::c14n::canonicalize_subtree(
+            el,
+            &crate::xml::c14n::InScope::new(),
+            &Default::default(),
+            &mut self.sha,
+        );
     }
 
     /// H: SHA-1 of everything added.
@@ -77,15 +82,22 @@ impl Transcript {
         if ct_eq(&a, received) | ct_eq(&b, received) {
             Ok(())
         } else {
-            Err(Error::new(ErrorKind::FailedAuthentication, "the Authenticator's CombinedHash does not match the exchange"))
+            Err(Error::new(
+                ErrorKind::FailedAuthentication,
+                "the Authenticator's CombinedHash does not match the exchange",
+            ))
         }
     }
 }
 
 /// Wrap `key` with the negotiated key (AES key wrap, RFC 3394), for the final proof token.
 pub fn wrap(negotiated: &Secret, key: &Secret) -> Result<Vec<u8>> {
-    let kek = openssl::aes::AesKey::new_encrypt(negotiated.expose())
-        .map_err(|_| Error::new(ErrorKind::Crypto, "the negotiated key is not an AES key (16, 24 or 32 bytes)"))?;
+    let kek = openssl::aes::AesKey::new_encrypt(negotiated.expose()).map_err(|_| {
+        Error::new(
+            ErrorKind::Crypto,
+            "the negotiated key is not an AES key (16, 24 or 32 bytes)",
+        )
+    })?;
     let mut out = vec![0u8; key.len() + 8];
     let n = openssl::aes::wrap_key(&kek, None, &mut out, key.expose())
         .map_err(|_| Error::new(ErrorKind::Crypto, "cannot wrap the proof key"))?;
@@ -96,13 +108,24 @@ pub fn wrap(negotiated: &Secret, key: &Secret) -> Result<Vec<u8>> {
 /// Unwrap a proof key wrapped with [`wrap`].
 pub fn unwrap(negotiated: &Secret, wrapped: &[u8]) -> Result<Secret> {
     if wrapped.len() < 24 || wrapped.len() % 8 != 0 {
-        return Err(Error::new(ErrorKind::Crypto, "a wrapped key is a multiple of 8 bytes, at least 24"));
+        return Err(Error::new(
+            ErrorKind::Crypto,
+            "a wrapped key is a multiple of 8 bytes, at least 24",
+        ));
     }
-    let kek = openssl::aes::AesKey::new_decrypt(negotiated.expose())
-        .map_err(|_| Error::new(ErrorKind::Crypto, "the negotiated key is not an AES key (16, 24 or 32 bytes)"))?;
+    let kek = openssl::aes::AesKey::new_decrypt(negotiated.expose()).map_err(|_| {
+        Error::new(
+            ErrorKind::Crypto,
+            "the negotiated key is not an AES key (16, 24 or 32 bytes)",
+        )
+    })?;
     let mut out = vec![0u8; wrapped.len() - 8];
-    let n = openssl::aes::unwrap_key(&kek, None, &mut out, wrapped)
-        .map_err(|_| Error::new(ErrorKind::FailedAuthentication, "the proof key does not unwrap with the negotiated key"))?;
+    let n = openssl::aes::unwrap_key(&kek, None, &mut out, wrapped).map_err(|_| {
+        Error::new(
+            ErrorKind::FailedAuthentication,
+            "the proof key does not unwrap with the negotiated key",
+        )
+    })?;
     out.truncate(n);
     Ok(Secret::new(out))
 }
@@ -131,8 +154,15 @@ mod tests {
         assert_ne!(wcf, spec);
         assert_eq!(wcf.len(), 32);
         // WCF's order is P_SHA1(key, "AUTH-HASH" + SHA1(<x:A xmlns:x="urn:x">1</x:A>)).
-        let h = openssl::hash::hash(openssl::hash::MessageDigest::sha1(), br#"<x:A xmlns:x="urn:x">1</x:A>"#).unwrap();
-        assert_eq!(wcf, p_sha1(&[5; 32], &[AUTH_HASH, &h].concat(), 0, 32).expose());
+        let h = openssl::hash::hash(
+            openssl::hash::MessageDigest::sha1(),
+            br#"<x:A xmlns:x="urn:x">1</x:A>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            wcf,
+            p_sha1(&[5; 32], &[AUTH_HASH, &h].concat(), 0, 32).expose()
+        );
         t.check(&key, &wcf).unwrap();
         t.check(&key, &spec).unwrap();
         assert!(t.check(&key, &[0; 32]).is_err());

@@ -28,48 +28,93 @@ pub fn proof_key(
         Some(KeyMaterial::BinarySecret(b)) => Some(b.secret.clone()),
         Some(KeyMaterial::EncryptedKey(el)) => match unwrap {
             Some(u) => Some(u(el)?),
-            None => return Err(Error::new(ErrorKind::InvalidRequest, "issuer entropy is encrypted and no private key was given")),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "issuer entropy is encrypted and no private key was given",
+                ))
+            }
         },
-        Some(_) => return Err(Error::new(ErrorKind::InvalidRequest, "unsupported issuer entropy")),
+        Some(_) => {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                "unsupported issuer entropy",
+            ))
+        }
         None => None,
     };
     let key = match rstr.proof_token() {
         Some(ProofToken::ComputedKey(ComputedKeyAlgorithm::Psha1)) => {
             let req = requestor_entropy.ok_or_else(|| {
-                Error::new(ErrorKind::InvalidRequest, "the issuer announced a computed key but no requestor entropy was sent")
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the issuer announced a computed key but no requestor entropy was sent",
+                )
             })?;
             let iss = issuer_entropy.ok_or_else(|| {
-                Error::new(ErrorKind::InvalidRequest, "the issuer announced a computed key without issuer entropy")
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the issuer announced a computed key without issuer entropy",
+                )
             })?;
             computed_key(req.expose(), iss.expose(), key_bits)?
         }
         Some(ProofToken::ComputedKey(other)) => {
-            return Err(Error::new(ErrorKind::InvalidRequest, format!("unsupported computed key algorithm {}", other.name())))
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("unsupported computed key algorithm {}", other.name()),
+            ))
         }
         Some(ProofToken::BinarySecret(b)) => b.secret.clone(),
         Some(ProofToken::EncryptedKey(el)) => match unwrap {
             Some(u) => u(el)?,
-            None => return Err(Error::new(ErrorKind::InvalidRequest, "the proof key is encrypted and no private key was given")),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the proof key is encrypted and no private key was given",
+                ))
+            }
         },
-        Some(_) => return Err(Error::new(ErrorKind::InvalidRequest, "unsupported RequestedProofToken content")),
+        Some(_) => {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                "unsupported RequestedProofToken content",
+            ))
+        }
         None => match (requestor_entropy, issuer_entropy) {
             (Some(req), None) => req.clone(),
             (_, Some(_)) => {
-                return Err(Error::new(ErrorKind::InvalidRequest, "issuer entropy without a ComputedKey proof token"))
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "issuer entropy without a ComputedKey proof token",
+                ))
             }
-            (None, None) => return Err(Error::new(ErrorKind::InvalidRequest, "the response carries no proof token")),
+            (None, None) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the response carries no proof token",
+                ))
+            }
         },
     };
     if let Some(bits) = rstr.params.key_size {
-        if matches!(rstr.proof_token(), Some(ProofToken::BinarySecret(_))) && key.len() * 8 != bits as usize {
+        if matches!(rstr.proof_token(), Some(ProofToken::BinarySecret(_)))
+            && key.len() * 8 != bits as usize
+        {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
-                format!("the proof key has {} bits but the response says KeySize {bits}", key.len() * 8),
+                format!(
+                    "the proof key has {} bits but the response says KeySize {bits}",
+                    key.len() * 8
+                ),
             ));
         }
     }
     if key.len() < 16 {
-        return Err(Error::new(ErrorKind::InvalidRequest, format!("a {}-byte proof key is too short", key.len())));
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("a {}-byte proof key is too short", key.len()),
+        ));
     }
     Ok(key)
 }

@@ -13,8 +13,9 @@ use crate::soap::{Addressing, Envelope, WsaVersion};
 use crate::time::Instant;
 use crate::token::SecurityTokenReference;
 use crate::trust::{
-    Action, BinarySecret, BinarySecretType, ComputedKeyAlgorithm, Entropy, KeyMaterial, Lifetime, RequestSecurityToken,
-    RequestSecurityTokenResponse, RequestType, StatusCode, TokenHolder, TokenRef, TokenType, TrustMessage,
+    Action, BinarySecret, BinarySecretType, ComputedKeyAlgorithm, Entropy, KeyMaterial, Lifetime,
+    RequestSecurityToken, RequestSecurityTokenResponse, RequestType, StatusCode, TokenHolder,
+    TokenRef, TokenType, TrustMessage,
 };
 use crate::version::TrustVersion;
 
@@ -152,7 +153,9 @@ pub struct Negotiation {
 
 impl std::fmt::Debug for Negotiation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Negotiation").field("context", &self.context_attr).finish()
+        f.debug_struct("Negotiation")
+            .field("context", &self.context_attr)
+            .finish()
     }
 }
 
@@ -217,12 +220,22 @@ impl Requestor {
         let e = Secret::random((self.config.key_size / 8).max(16) as usize)?;
         let material = match &self.config.service_certificate {
             Some(cert) => KeyMaterial::EncryptedKey(
-                message::EncryptedKey::encrypt_key(&e, cert, message::KeyTransportAlgorithm::RsaOaepMgf1p, message::ReferenceKind::Thumbprint)?
-                    .to_element(),
+                message::EncryptedKey::encrypt_key(
+                    &e,
+                    cert,
+                    message::KeyTransportAlgorithm::RsaOaepMgf1p,
+                    message::ReferenceKind::Thumbprint,
+                )?
+                .to_element(),
             ),
-            None => KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, e.clone())),
+            None => {
+                KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, e.clone()))
+            }
         };
-        rst.params.entropy = Some(Entropy { material, other_attributes: Vec::new() });
+        rst.params.entropy = Some(Entropy {
+            material,
+            other_attributes: Vec::new(),
+        });
         rst.params.computed_key_algorithm = Some(ComputedKeyAlgorithm::Psha1);
         Ok(Some(e))
     }
@@ -231,26 +244,43 @@ impl Requestor {
         let v = self.config.trust_version;
         let action_uri = action.uri(v).to_string();
         let addressing = match self.config.addressing {
-            Some(wsa) => Some(Addressing::request(wsa, action_uri.clone(), self.config.to.clone())?),
+            Some(wsa) => Some(Addressing::request(
+                wsa,
+                action_uri.clone(),
+                self.config.to.clone(),
+            )?),
             None => None,
         };
-        let env = TrustMessage::Request(rst.clone()).to_envelope(v, self.config.soap_version, addressing);
+        let env =
+            TrustMessage::Request(rst.clone()).to_envelope(v, self.config.soap_version, addressing);
         Ok((env.to_xml(), action_uri))
     }
 
     fn outgoing(&self, envelope: String, action: String) -> OutgoingRequest {
         let (content_type, soap_action) = match self.config.soap_version {
-            SoapVersion::Soap11 => ("text/xml; charset=utf-8".to_string(), Some(format!("\"{action}\""))),
-            SoapVersion::Soap12 => (format!("application/soap+xml; charset=utf-8; action=\"{action}\""), None),
+            SoapVersion::Soap11 => (
+                "text/xml; charset=utf-8".to_string(),
+                Some(format!("\"{action}\"")),
+            ),
+            SoapVersion::Soap12 => (
+                format!("application/soap+xml; charset=utf-8; action=\"{action}\""),
+                None,
+            ),
         };
-        OutgoingRequest { envelope, action, content_type, soap_action }
+        OutgoingRequest {
+            envelope,
+            action,
+            content_type,
+            soap_action,
+        }
     }
 
     /// True when a long-running client should renew `ctx` now, before the service has to
     /// answer RenewNeeded: the renewal interval has passed since it was issued, or less
     /// than the rollover margin of its lifetime is left.
     pub fn needs_renewal(&self, ctx: &SecurityContext, now: Instant) -> bool {
-        let interval_due = matches!(ctx.created, Some(c) if now >= c.plus(self.config.key_renewal_interval));
+        let interval_due =
+            matches!(ctx.created, Some(c) if now >= c.plus(self.config.key_renewal_interval));
         interval_due || ctx.should_renew(now, self.config.key_rollover)
     }
 
@@ -266,19 +296,35 @@ impl Requestor {
             rst.params.applies_to = Some(crate::trust::AppliesTo::address(wsa, a.clone()));
         }
         let (env, action) = self.envelope(&rst, &Action::RstSct)?;
-        let p = Pending { op: Op::Issue, version: self.config.trust_version, context_attr: ctx, entropy, key_size: self.config.key_size, base: None };
+        let p = Pending {
+            op: Op::Issue,
+            version: self.config.trust_version,
+            context_attr: ctx,
+            entropy,
+            key_size: self.config.key_size,
+            base: None,
+        };
         Ok((self.outgoing(env, action), p))
     }
 
     fn target(&self, ctx: &SecurityContext) -> TokenHolder {
         let sct = &ctx.sct;
-        let r = SecurityTokenReference::to_identifier(sct.version, &sct.identifier, sct.instance.as_deref());
+        let r = SecurityTokenReference::to_identifier(
+            sct.version,
+            &sct.identifier,
+            sct.instance.as_deref(),
+        );
         TokenHolder::new(TokenRef::Reference(r))
     }
 
     /// Sign `env` with the context key (proof of possession), carrying the SCT.
     fn signed(&self, env: String, ctx: &SecurityContext) -> Result<String> {
-        message::protect(env.as_bytes(), &ctx.key()?, Protection::Sign, &self.config.protect)
+        message::protect(
+            env.as_bytes(),
+            &ctx.key()?,
+            Protection::Sign,
+            &self.config.protect,
+        )
     }
 
     /// Renew `ctx` (WS-SC 5). With `new_key_material` the requestor sends fresh entropy and
@@ -294,20 +340,35 @@ impl Requestor {
         let (mut rst, c) = self.new_rst(RequestType::Renew)?;
         rst.renew_target = Some(self.target(ctx));
         rst.params.key_size = Some(self.config.key_size);
-        let entropy = if new_key_material { self.add_entropy(&mut rst)? } else { None };
+        let entropy = if new_key_material {
+            self.add_entropy(&mut rst)?
+        } else {
+            None
+        };
         let (env, action) = self.envelope(&rst, &Action::RstSctRenew)?;
         let env = match reproof {
             Some(f) => f(env)?,
             None => env,
         };
         let env = self.signed(env, ctx)?;
-        let p = Pending { op: Op::Renew, version: self.config.trust_version, context_attr: c, entropy, key_size: self.config.key_size, base: Some(ctx.clone()) };
+        let p = Pending {
+            op: Op::Renew,
+            version: self.config.trust_version,
+            context_attr: c,
+            entropy,
+            key_size: self.config.key_size,
+            base: Some(ctx.clone()),
+        };
         Ok((self.outgoing(env, action), p))
     }
 
     /// Amend `ctx` (WS-SC 4): the request is signed with the context key; `add_claims`
     /// adds the additional tokens and their signatures to the envelope before that.
-    pub fn amend(&self, ctx: &SecurityContext, add_claims: Option<&dyn Fn(String) -> Result<String>>) -> Result<(OutgoingRequest, Pending)> {
+    pub fn amend(
+        &self,
+        ctx: &SecurityContext,
+        add_claims: Option<&dyn Fn(String) -> Result<String>>,
+    ) -> Result<(OutgoingRequest, Pending)> {
         let (rst, c) = self.new_rst(RequestType::Issue)?;
         let (env, action) = self.envelope(&rst, &Action::RstSctAmend)?;
         let env = match add_claims {
@@ -315,7 +376,14 @@ impl Requestor {
             None => env,
         };
         let env = self.signed(env, ctx)?;
-        let p = Pending { op: Op::Amend, version: self.config.trust_version, context_attr: c, entropy: None, key_size: self.config.key_size, base: Some(ctx.clone()) };
+        let p = Pending {
+            op: Op::Amend,
+            version: self.config.trust_version,
+            context_attr: c,
+            entropy: None,
+            key_size: self.config.key_size,
+            base: Some(ctx.clone()),
+        };
         Ok((self.outgoing(env, action), p))
     }
 
@@ -326,17 +394,29 @@ impl Requestor {
         rst.cancel_target = Some(self.target(ctx));
         let (env, action) = self.envelope(&rst, &Action::RstSctCancel)?;
         let env = self.signed(env, ctx)?;
-        let p = Pending { op: Op::Cancel, version: self.config.trust_version, context_attr: c, entropy: None, key_size: self.config.key_size, base: Some(ctx.clone()) };
+        let p = Pending {
+            op: Op::Cancel,
+            version: self.config.trust_version,
+            context_attr: c,
+            entropy: None,
+            key_size: self.config.key_size,
+            base: Some(ctx.clone()),
+        };
         Ok((self.outgoing(env, action), p))
     }
 
     /// Answer a service's challenge: an RSTR with the SignChallengeResponse, passed through
     /// `sign` (the caller signs it with its own credentials) before it is sent.
-    pub fn answer_challenge(&self, c: Challenge, sign: Option<&dyn Fn(String) -> Result<String>>) -> Result<(OutgoingRequest, Pending)> {
+    pub fn answer_challenge(
+        &self,
+        c: Challenge,
+        sign: Option<&dyn Fn(String) -> Result<String>>,
+    ) -> Result<(OutgoingRequest, Pending)> {
         let v = self.config.trust_version;
         let mut r = RequestSecurityTokenResponse::new(v);
         r.context = Some(c.pending.context_attr.clone());
-        r.params.sign_challenge_response = Some(crate::trust::SignChallenge::new(c.challenge.clone()));
+        r.params.sign_challenge_response =
+            Some(crate::trust::SignChallenge::new(c.challenge.clone()));
         let (env, action) = self.response_envelope(&r, &Action::RstrSct)?;
         let env = match sign {
             Some(f) => f(env)?,
@@ -345,29 +425,56 @@ impl Requestor {
         Ok((self.outgoing(env, action), c.pending))
     }
 
-    fn response_envelope(&self, r: &RequestSecurityTokenResponse, action: &Action) -> Result<(String, String)> {
+    fn response_envelope(
+        &self,
+        r: &RequestSecurityTokenResponse,
+        action: &Action,
+    ) -> Result<(String, String)> {
         let v = self.config.trust_version;
         let action_uri = action.uri(v).to_string();
         let addressing = match self.config.addressing {
-            Some(wsa) => Some(Addressing::request(wsa, action_uri.clone(), self.config.to.clone())?),
+            Some(wsa) => Some(Addressing::request(
+                wsa,
+                action_uri.clone(),
+                self.config.to.clone(),
+            )?),
             None => None,
         };
-        let env = TrustMessage::Response(r.clone()).to_envelope(v, self.config.soap_version, addressing);
+        let env =
+            TrustMessage::Response(r.clone()).to_envelope(v, self.config.soap_version, addressing);
         Ok((env.to_xml(), action_uri))
     }
 
     /// Start obtaining a context through a binary negotiation driven by `handler` (its
     /// first step produces the first blob).
-    pub fn negotiate(&self, mut handler: Box<dyn ExchangeHandler>) -> Result<(OutgoingRequest, Negotiation)> {
+    pub fn negotiate(
+        &self,
+        mut handler: Box<dyn ExchangeHandler>,
+    ) -> Result<(OutgoingRequest, Negotiation)> {
         let (mut rst, ctx) = self.new_rst(RequestType::Issue)?;
         rst.params.key_size = Some(self.config.key_size);
         let first = handler.step(None)?;
-        let blob = first.output.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the negotiation handler produced no first blob"))?;
-        rst.params.binary_exchange = Some(crate::trust::BinaryExchange::new(handler.value_type().to_string(), blob));
+        let blob = first.output.ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "the negotiation handler produced no first blob",
+            )
+        })?;
+        rst.params.binary_exchange = Some(crate::trust::BinaryExchange::new(
+            handler.value_type().to_string(),
+            blob,
+        ));
         let mut transcript = Transcript::default();
         transcript.add(&rst.to_element(self.config.trust_version));
         let (env, action) = self.envelope(&rst, &Action::RstSct)?;
-        let n = Negotiation { handler, transcript, context_attr: ctx, version: self.config.trust_version, key_size: self.config.key_size, requestor: self.clone() };
+        let n = Negotiation {
+            handler,
+            transcript,
+            context_attr: ctx,
+            version: self.config.trust_version,
+            key_size: self.config.key_size,
+            requestor: self.clone(),
+        };
         Ok((self.outgoing(env, action), n))
     }
 
@@ -376,7 +483,14 @@ impl Requestor {
         let (mut rst, c) = self.new_rst(RequestType::Ket)?;
         rst.params.token_type = None;
         let (env, action) = self.envelope(&rst, &Action::RstKet)?;
-        let p = Pending { op: Op::Ket, version: self.config.trust_version, context_attr: c, entropy: None, key_size: self.config.key_size, base: None };
+        let p = Pending {
+            op: Op::Ket,
+            version: self.config.trust_version,
+            context_attr: c,
+            entropy: None,
+            key_size: self.config.key_size,
+            base: None,
+        };
         Ok((self.outgoing(env, action), p))
     }
 
@@ -386,7 +500,14 @@ impl Requestor {
         rst.params.token_type = Some(TokenType::Status);
         rst.validate_target = Some(self.target(ctx));
         let (env, action) = self.envelope(&rst, &Action::RstValidate)?;
-        let p = Pending { op: Op::Validate, version: self.config.trust_version, context_attr: c, entropy: None, key_size: self.config.key_size, base: Some(ctx.clone()) };
+        let p = Pending {
+            op: Op::Validate,
+            version: self.config.trust_version,
+            context_attr: c,
+            entropy: None,
+            key_size: self.config.key_size,
+            base: Some(ctx.clone()),
+        };
         Ok((self.outgoing(env, action), p))
     }
 }
@@ -397,11 +518,18 @@ pub fn response_rstr(response: &[u8]) -> Result<RequestSecurityTokenResponse> {
     if let Some(f) = env.fault() {
         return Err(f?.to_error());
     }
-    let body = env.body_element().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the response has an empty Body"))?;
+    let body = env
+        .body_element()
+        .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the response has an empty Body"))?;
     match TrustMessage::from_element(body)? {
         TrustMessage::Response(r) => Ok(r),
-        TrustMessage::ResponseCollection(mut c) if !c.responses.is_empty() => Ok(c.responses.remove(0)),
-        _ => Err(Error::new(ErrorKind::InvalidRequest, "the response carries no RequestSecurityTokenResponse")),
+        TrustMessage::ResponseCollection(mut c) if !c.responses.is_empty() => {
+            Ok(c.responses.remove(0))
+        }
+        _ => Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "the response carries no RequestSecurityTokenResponse",
+        )),
     }
 }
 
@@ -416,17 +544,28 @@ impl Negotiation {
     pub fn step(mut self, response: &[u8]) -> Result<NegotiationStep> {
         let rstr = response_rstr(response)?;
         if rstr.context.as_deref() != Some(self.context_attr.as_str()) {
-            return Err(Error::new(ErrorKind::InvalidRequest, "the response's Context does not match the negotiation"));
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                "the response's Context does not match the negotiation",
+            ));
         }
         let blob = rstr.params.binary_exchange.as_ref().map(|b| b.data.clone());
         if rstr.requested_security_token.is_none() {
             // Another leg.
             self.transcript.add(&rstr.to_element(self.version));
             let step = self.handler.step(blob.as_deref())?;
-            let out = step.output.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the negotiation handler has nothing to send"))?;
+            let out = step.output.ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the negotiation handler has nothing to send",
+                )
+            })?;
             let mut r = RequestSecurityTokenResponse::new(self.version);
             r.context = Some(self.context_attr.clone());
-            r.params.binary_exchange = Some(crate::trust::BinaryExchange::new(self.handler.value_type().to_string(), out));
+            r.params.binary_exchange = Some(crate::trust::BinaryExchange::new(
+                self.handler.value_type().to_string(),
+                out,
+            ));
             self.transcript.add(&r.to_element(self.version));
             let (env, action) = self.requestor.response_envelope(&r, &Action::RstrSct)?;
             let out = self.requestor.outgoing(env, action);
@@ -438,21 +577,40 @@ impl Negotiation {
             None => None,
         }
         .or_else(|| self.handler.step(None).ok().and_then(|s| s.key))
-        .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "the negotiation did not produce a key"))?;
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::FailedAuthentication,
+                "the negotiation did not produce a key",
+            )
+        })?;
         let unwrap = |el: &crate::xml::Element| -> Result<Secret> {
             let cv = el
                 .find(crate::ns::XENC, "CipherData")
                 .and_then(|c| c.find(crate::ns::XENC, "CipherValue"))
-                .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "EncryptedKey has no CipherValue"))?;
+                .ok_or_else(|| {
+                    Error::new(ErrorKind::InvalidRequest, "EncryptedKey has no CipherValue")
+                })?;
             super::negotiate::unwrap(&negotiated, &crate::xml::base64_of(cv)?)
         };
-        let p = Pending { op: Op::Issue, version: self.version, context_attr: self.context_attr.clone(), entropy: None, key_size: self.key_size, base: None };
+        let p = Pending {
+            op: Op::Issue,
+            version: self.version,
+            context_attr: self.context_attr.clone(),
+            entropy: None,
+            key_size: self.key_size,
+            base: None,
+        };
         let ctx = p.new_context(&rstr, Some(&unwrap))?;
         let auth = rstr
             .authenticator
             .as_ref()
             .and_then(|a| a.combined_hash.as_ref())
-            .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "the final response carries no Authenticator"))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::FailedAuthentication,
+                    "the final response carries no Authenticator",
+                )
+            })?;
         self.transcript.check(&ctx.secret, auth)?;
         Ok(NegotiationStep::Done(ctx))
     }
@@ -474,31 +632,57 @@ impl Pending {
         let rstr = response_rstr(response)?;
         if let Some(c) = &rstr.context {
             if *c != self.context_attr {
-                return Err(Error::new(ErrorKind::InvalidRequest, format!("the response's Context '{c}' does not match the request")));
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    format!("the response's Context '{c}' does not match the request"),
+                ));
             }
         }
         match self.op {
             Op::Ket => {
                 let el = match rstr.params.key_exchange_token.as_ref().map(|h| &h.token) {
                     Some(TokenRef::Xml(el)) if el.is(crate::ns::WSSE, "BinarySecurityToken") => el,
-                    _ => return Err(Error::new(ErrorKind::InvalidRequest, "the response carries no X.509 KeyExchangeToken")),
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::InvalidRequest,
+                            "the response carries no X.509 KeyExchangeToken",
+                        ))
+                    }
                 };
                 let der = crate::xml::base64_of(el)?;
-                let cert = openssl::x509::X509::from_der(&der)
-                    .map_err(|_| Error::new(ErrorKind::InvalidSecurityToken, "the KeyExchangeToken is not an X.509 certificate"))?;
+                let cert = openssl::x509::X509::from_der(&der).map_err(|_| {
+                    Error::new(
+                        ErrorKind::InvalidSecurityToken,
+                        "the KeyExchangeToken is not an X.509 certificate",
+                    )
+                })?;
                 Ok(Outcome::KeyExchangeToken(cert))
             }
             Op::Issue if rstr.params.sign_challenge.is_some() => {
-                let challenge = rstr.params.sign_challenge.as_ref().map(|c| c.challenge.clone()).unwrap_or_default();
-                Ok(Outcome::Challenge(Challenge { challenge, pending: self }))
+                let challenge = rstr
+                    .params
+                    .sign_challenge
+                    .as_ref()
+                    .map(|c| c.challenge.clone())
+                    .unwrap_or_default();
+                Ok(Outcome::Challenge(Challenge {
+                    challenge,
+                    pending: self,
+                }))
             }
             Op::Issue => Ok(Outcome::Issued(self.new_context(&rstr, unwrap)?)),
             Op::Renew => Ok(Outcome::Renewed(self.renewed(&rstr, unwrap)?)),
             Op::Amend => {
-                let mut ctx = self.base.clone().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no context"))?;
+                let mut ctx = self
+                    .base
+                    .clone()
+                    .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no context"))?;
                 if let Some(sct) = rstr.security_context_token() {
                     if sct.identifier != ctx.sct.identifier {
-                        return Err(Error::new(ErrorKind::BadContextToken, "the amended token names another context"));
+                        return Err(Error::new(
+                            ErrorKind::BadContextToken,
+                            "the amended token names another context",
+                        ));
                     }
                     ctx.sct = sct.clone();
                 }
@@ -506,21 +690,41 @@ impl Pending {
             }
             Op::Cancel => {
                 if !rstr.requested_token_cancelled {
-                    return Err(Error::new(ErrorKind::InvalidRequest, "the response does not confirm the cancellation"));
+                    return Err(Error::new(
+                        ErrorKind::InvalidRequest,
+                        "the response does not confirm the cancellation",
+                    ));
                 }
                 Ok(Outcome::Cancelled)
             }
             Op::Validate => {
-                let st = rstr.status.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the response carries no wst:Status"))?;
-                Ok(Outcome::Validated { valid: st.code == StatusCode::Valid, reason: st.reason.clone() })
+                let st = rstr.status.as_ref().ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidRequest,
+                        "the response carries no wst:Status",
+                    )
+                })?;
+                Ok(Outcome::Validated {
+                    valid: st.code == StatusCode::Valid,
+                    reason: st.reason.clone(),
+                })
             }
         }
     }
 
-    fn new_context(&self, rstr: &RequestSecurityTokenResponse, unwrap: Option<KeyUnwrapper<'_>>) -> Result<SecurityContext> {
+    fn new_context(
+        &self,
+        rstr: &RequestSecurityTokenResponse,
+        unwrap: Option<KeyUnwrapper<'_>>,
+    ) -> Result<SecurityContext> {
         let sct = rstr
             .security_context_token()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the response carries no SecurityContextToken"))?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the response carries no SecurityContextToken",
+                )
+            })?
             .clone();
         let secret = proof_key(rstr, self.entropy.as_ref(), self.key_size, unwrap)?;
         let lifetime = rstr.params.lifetime.as_ref();
@@ -530,23 +734,50 @@ impl Pending {
             trust_version: self.version,
             created: lifetime.and_then(|l| l.created),
             expires: lifetime.and_then(|l| l.expires),
-            attached_reference: rstr.requested_attached_reference.as_ref().map(|r| r.reference.clone()),
-            unattached_reference: rstr.requested_unattached_reference.as_ref().map(|r| r.reference.clone()),
+            attached_reference: rstr
+                .requested_attached_reference
+                .as_ref()
+                .map(|r| r.reference.clone()),
+            unattached_reference: rstr
+                .requested_unattached_reference
+                .as_ref()
+                .map(|r| r.reference.clone()),
             cancelled: false,
         })
     }
 
-    fn renewed(&self, rstr: &RequestSecurityTokenResponse, unwrap: Option<KeyUnwrapper<'_>>) -> Result<SecurityContext> {
-        let base = self.base.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no context"))?;
-        let sct = rstr.security_context_token().cloned().unwrap_or_else(|| base.sct.clone());
+    fn renewed(
+        &self,
+        rstr: &RequestSecurityTokenResponse,
+        unwrap: Option<KeyUnwrapper<'_>>,
+    ) -> Result<SecurityContext> {
+        let base = self
+            .base
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no context"))?;
+        let sct = rstr
+            .security_context_token()
+            .cloned()
+            .unwrap_or_else(|| base.sct.clone());
         if sct.identifier != base.sct.identifier {
-            return Err(Error::new(ErrorKind::UnableToRenew, "the renewed token names another context"));
+            return Err(Error::new(
+                ErrorKind::UnableToRenew,
+                "the renewed token names another context",
+            ));
         }
-        let rekeyed = self.entropy.is_some() || rstr.proof_token().is_some() || rstr.params.entropy.is_some();
-        let secret = if rekeyed { proof_key(rstr, self.entropy.as_ref(), self.key_size, unwrap)? } else { base.secret.clone() };
+        let rekeyed =
+            self.entropy.is_some() || rstr.proof_token().is_some() || rstr.params.entropy.is_some();
+        let secret = if rekeyed {
+            proof_key(rstr, self.entropy.as_ref(), self.key_size, unwrap)?
+        } else {
+            base.secret.clone()
+        };
         if rekeyed && sct.instance == base.sct.instance {
             // CXF-6468 / WSS-542: a new key must come with a new Instance.
-            return Err(Error::new(ErrorKind::UnableToRenew, "the service re-keyed the context without a new wsc:Instance"));
+            return Err(Error::new(
+                ErrorKind::UnableToRenew,
+                "the service re-keyed the context without a new wsc:Instance",
+            ));
         }
         let lifetime = rstr.params.lifetime.as_ref();
         Ok(SecurityContext {
@@ -555,10 +786,17 @@ impl Pending {
             trust_version: self.version,
             created: lifetime.and_then(|l| l.created).or(base.created),
             expires: lifetime.and_then(|l| l.expires).or(base.expires),
-            attached_reference: rstr.requested_attached_reference.as_ref().map(|r| r.reference.clone()).or_else(|| base.attached_reference.clone()),
-            unattached_reference: rstr.requested_unattached_reference.as_ref().map(|r| r.reference.clone()).or_else(|| base.unattached_reference.clone()),
+            attached_reference: rstr
+                .requested_attached_reference
+                .as_ref()
+                .map(|r| r.reference.clone())
+                .or_else(|| base.attached_reference.clone()),
+            unattached_reference: rstr
+                .requested_unattached_reference
+                .as_ref()
+                .map(|r| r.reference.clone())
+                .or_else(|| base.unattached_reference.clone()),
             cancelled: false,
         })
     }
 }
-

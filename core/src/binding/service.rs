@@ -3,23 +3,24 @@
 //! [`ContextStore`].
 
 use super::negotiate::{AuthHashOrder, ExchangeHandler, Transcript};
-use crate::message::KeyResolver;
 use super::store::{ContextStore, Lookup, StoredContext};
-use std::collections::HashMap;
-use std::sync::Mutex;
 use crate::crypto::{computed_key, random_uuid_urn, Secret};
 use crate::error::{Error, ErrorKind, Result};
+use crate::message::KeyResolver;
 use crate::message::{self, ContextId, Part, SoapVersion, VerifyOptions, VerifyReport};
 use crate::soap::{Addressing, Envelope, Fault};
 use crate::time::Instant;
 use crate::token::{ReferenceTarget, SecurityContextToken, SecurityTokenReference};
 use crate::trust::{
-    Action, BinarySecret, BinarySecretType, ComputedKeyAlgorithm, Entropy, KeyMaterial, Lifetime, ProofToken,
-    RequestSecurityToken, RequestSecurityTokenResponse, RequestSecurityTokenResponseCollection, RequestType,
-    RequestedProofToken, RequestedReference, Status, StatusCode, TokenHolder, TokenRef, TokenType, TrustMessage,
+    Action, BinarySecret, BinarySecretType, ComputedKeyAlgorithm, Entropy, KeyMaterial, Lifetime,
+    ProofToken, RequestSecurityToken, RequestSecurityTokenResponse,
+    RequestSecurityTokenResponseCollection, RequestType, RequestedProofToken, RequestedReference,
+    Status, StatusCode, TokenHolder, TokenRef, TokenType, TrustMessage,
 };
 use crate::version::TrustVersion;
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// What the service allows and chooses.
@@ -164,7 +165,15 @@ impl TokenService {
     /// A service over `store` with `policy`; every request is allowed until an authorizer
     /// is set.
     pub fn new(store: Arc<dyn ContextStore>, policy: ServicePolicy) -> Self {
-        TokenService { store, policy, authorizer: None, negotiators: None, legs: Mutex::new(HashMap::new()), keys: None, renewals: Mutex::new(HashMap::new()) }
+        TokenService {
+            store,
+            policy,
+            authorizer: None,
+            negotiators: None,
+            legs: Mutex::new(HashMap::new()),
+            keys: None,
+            renewals: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The service's certificates and private keys, for key material encrypted for it
@@ -177,7 +186,12 @@ impl TokenService {
     fn decrypt_key(&self, el: &crate::xml::Element) -> Result<Secret> {
         self.keys
             .as_ref()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "key material is encrypted but this service has no private key"))?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    "key material is encrypted but this service has no private key",
+                )
+            })?
             .decrypt_element(el)
     }
 
@@ -230,20 +244,41 @@ impl TokenService {
         }
     }
 
-    fn authorize(&self, operation: Operation, envelope: &[u8], context: Option<&StoredContext>) -> Result<Option<String>> {
+    fn authorize(
+        &self,
+        operation: Operation,
+        envelope: &[u8],
+        context: Option<&StoredContext>,
+    ) -> Result<Option<String>> {
         match &self.authorizer {
-            Some(f) => f(&AuthRequest { operation, envelope, context }),
+            Some(f) => f(&AuthRequest {
+                operation,
+                envelope,
+                context,
+            }),
             None => Ok(None),
         }
     }
 
     fn dispatch(&self, request: &[u8], p: Parsed) -> Result<(Envelope, Operation, Option<String>)> {
-        if p.leg.is_some() || p.rst.params.binary_exchange.is_some() || (self.policy.challenge && p.rst.request_type == RequestType::Issue && p.action != Some(Action::RstSctAmend)) {
+        if p.leg.is_some()
+            || p.rst.params.binary_exchange.is_some()
+            || (self.policy.challenge
+                && p.rst.request_type == RequestType::Issue
+                && p.action != Some(Action::RstSctAmend))
+        {
             let (rstr, ctx) = self.exchange(request, &p)?;
             let response_action = response_action(&p, Operation::Issue);
-            let reply = p.addressing.as_ref().map(|a| a.reply(response_action.uri(p.version).to_string()));
+            let reply = p
+                .addressing
+                .as_ref()
+                .map(|a| a.reply(response_action.uri(p.version).to_string()));
             let body = TrustMessage::Response(rstr);
-            return Ok((body.to_envelope(p.version, p.soap, reply), Operation::Issue, ctx));
+            return Ok((
+                body.to_envelope(p.version, p.soap, reply),
+                Operation::Issue,
+                ctx,
+            ));
         }
         let is_amend = matches!(p.action, Some(Action::RstSctAmend));
         let op = match (&p.rst.request_type, is_amend) {
@@ -254,7 +289,10 @@ impl TokenService {
             (RequestType::Validate, _) => Operation::Validate,
             (RequestType::Ket, _) => Operation::KeyExchange,
             (other, _) => {
-                return Err(Error::new(ErrorKind::BadRequest, format!("request type {} is not supported here", other.name())))
+                return Err(Error::new(
+                    ErrorKind::BadRequest,
+                    format!("request type {} is not supported here", other.name()),
+                ))
             }
         };
         let (rstr, ctx) = match op {
@@ -266,9 +304,15 @@ impl TokenService {
             Operation::KeyExchange => self.key_exchange(&p)?,
         };
         let response_action = response_action(&p, op);
-        let reply = p.addressing.as_ref().map(|a| a.reply(response_action.uri(p.version).to_string()));
+        let reply = p
+            .addressing
+            .as_ref()
+            .map(|a| a.reply(response_action.uri(p.version).to_string()));
         let body = if p.version != TrustVersion::Feb2005 && op == Operation::Issue {
-            TrustMessage::ResponseCollection(RequestSecurityTokenResponseCollection::new(p.version, vec![rstr]))
+            TrustMessage::ResponseCollection(RequestSecurityTokenResponseCollection::new(
+                p.version,
+                vec![rstr],
+            ))
         } else {
             TrustMessage::Response(rstr)
         };
@@ -281,7 +325,10 @@ impl TokenService {
         let bits = rst.params.key_size.unwrap_or(self.policy.default_key_size);
         let (lo, hi) = self.policy.key_size_range;
         if bits < lo || bits > hi || bits % 8 != 0 {
-            return Err(Error::new(ErrorKind::InvalidRequest, format!("key size {bits} is outside the policy ({lo}..={hi} bits)")));
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("key size {bits} is outside the policy ({lo}..={hi} bits)"),
+            ));
         }
         Ok(bits)
     }
@@ -291,7 +338,10 @@ impl TokenService {
         if let Some(l) = &rst.params.lifetime {
             if let Some(e) = l.expires {
                 if e.plus(self.policy.clock_skew) < now {
-                    return Err(Error::new(ErrorKind::InvalidTimeRange, "the requested lifetime ends in the past"));
+                    return Err(Error::new(
+                        ErrorKind::InvalidTimeRange,
+                        "the requested lifetime ends in the past",
+                    ));
                 }
                 expires = expires.min(e);
             }
@@ -300,38 +350,73 @@ impl TokenService {
     }
 
     /// Key material for a new key: (key, issuer entropy to return, proof token).
-    fn new_key(&self, rst: &RequestSecurityToken, bits: u32) -> Result<(Secret, Option<Secret>, Option<ProofToken>)> {
+    fn new_key(
+        &self,
+        rst: &RequestSecurityToken,
+        bits: u32,
+    ) -> Result<(Secret, Option<Secret>, Option<ProofToken>)> {
         let requestor = match rst.params.entropy.as_ref().map(|e| &e.material) {
             _ if !self.policy.accept_requestor_entropy => None,
             Some(KeyMaterial::BinarySecret(b)) => Some(b.secret.clone()),
             Some(KeyMaterial::EncryptedKey(el)) => Some(self.decrypt_key(el)?),
             None => None,
-            Some(_) => return Err(Error::new(ErrorKind::InvalidRequest, "unsupported requestor entropy")),
+            Some(_) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "unsupported requestor entropy",
+                ))
+            }
         };
         match requestor {
             Some(req) => {
                 if req.len() < 16 {
-                    return Err(Error::new(ErrorKind::InvalidRequest, "requestor entropy shorter than 16 bytes"));
+                    return Err(Error::new(
+                        ErrorKind::InvalidRequest,
+                        "requestor entropy shorter than 16 bytes",
+                    ));
                 }
                 if !self.policy.issuer_entropy {
                     if req.len() * 8 != bits as usize {
-                        return Err(Error::new(ErrorKind::InvalidRequest, "the requestor's key does not have the requested size"));
+                        return Err(Error::new(
+                            ErrorKind::InvalidRequest,
+                            "the requestor's key does not have the requested size",
+                        ));
                     }
                     return Ok((req, None, None));
                 }
                 let iss = Secret::random((bits / 8) as usize)?;
                 let key = computed_key(req.expose(), iss.expose(), bits)?;
-                Ok((key, Some(iss), Some(ProofToken::ComputedKey(ComputedKeyAlgorithm::Psha1))))
+                Ok((
+                    key,
+                    Some(iss),
+                    Some(ProofToken::ComputedKey(ComputedKeyAlgorithm::Psha1)),
+                ))
             }
             None => {
                 let key = Secret::random((bits / 8) as usize)?;
-                Ok((key.clone(), None, Some(ProofToken::BinarySecret(BinarySecret::new(BinarySecretType::SymmetricKey, key)))))
+                Ok((
+                    key.clone(),
+                    None,
+                    Some(ProofToken::BinarySecret(BinarySecret::new(
+                        BinarySecretType::SymmetricKey,
+                        key,
+                    ))),
+                ))
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn issued_rstr(&self, p: &Parsed, sct: &SecurityContextToken, issuer_entropy: Option<Secret>, proof: Option<ProofToken>, bits: u32, created: Instant, expires: Instant) -> RequestSecurityTokenResponse {
+    fn issued_rstr(
+        &self,
+        p: &Parsed,
+        sct: &SecurityContextToken,
+        issuer_entropy: Option<Secret>,
+        proof: Option<ProofToken>,
+        bits: u32,
+        created: Instant,
+        expires: Instant,
+    ) -> RequestSecurityTokenResponse {
         let v = p.version;
         let mut r = RequestSecurityTokenResponse::new(v);
         r.context = p.rst.context.clone();
@@ -340,22 +425,40 @@ impl TokenService {
         if let Ok(att) = SecurityTokenReference::to_sct(sct, false) {
             r.requested_attached_reference = Some(RequestedReference::new(att));
         }
-        r.requested_unattached_reference = Some(RequestedReference::new(SecurityTokenReference::to_identifier(sct.version, &sct.identifier, None)));
+        r.requested_unattached_reference = Some(RequestedReference::new(
+            SecurityTokenReference::to_identifier(sct.version, &sct.identifier, None),
+        ));
         if let Some(proof) = proof {
-            r.requested_proof_tokens.push(RequestedProofToken { token: proof, other_attributes: Vec::new() });
+            r.requested_proof_tokens.push(RequestedProofToken {
+                token: proof,
+                other_attributes: Vec::new(),
+            });
         }
         if let Some(e) = issuer_entropy {
-            r.params.entropy = Some(Entropy { material: KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, e)), other_attributes: Vec::new() });
+            r.params.entropy = Some(Entropy {
+                material: KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, e)),
+                other_attributes: Vec::new(),
+            });
         }
         r.params.lifetime = Lifetime::between(created, expires).ok();
         r.params.key_size = Some(bits);
         r
     }
 
-    fn issue(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+    fn issue(
+        &self,
+        request: &[u8],
+        p: &Parsed,
+    ) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         if let Some(t) = &p.rst.params.token_type {
             if *t != TokenType::SecurityContext {
-                return Err(Error::new(ErrorKind::BadRequest, format!("this service issues only security context tokens, not {}", t.name())));
+                return Err(Error::new(
+                    ErrorKind::BadRequest,
+                    format!(
+                        "this service issues only security context tokens, not {}",
+                        t.name()
+                    ),
+                ));
             }
         }
         let principal = self.authorize(Operation::Issue, request, None)?;
@@ -376,7 +479,10 @@ impl TokenService {
             amendments: Vec::new(),
         })?;
         let id = sct.identifier.clone();
-        Ok((self.issued_rstr(p, &sct, iss, proof, bits, created, expires), Some(id)))
+        Ok((
+            self.issued_rstr(p, &sct, iss, proof, bits, created, expires),
+            Some(id),
+        ))
     }
 
     /// KET: the certificate requestors encrypt key material for (as a
@@ -386,17 +492,26 @@ impl TokenService {
             .keys
             .as_ref()
             .and_then(|k| k.first_certificate())
-            .ok_or_else(|| Error::new(ErrorKind::BadRequest, "this service has no key exchange token"))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::BadRequest,
+                    "this service has no key exchange token",
+                )
+            })?;
         let mut r = RequestSecurityTokenResponse::new(p.version);
         r.context = p.rst.context.clone();
-        r.params.key_exchange_token = Some(TokenHolder::new(TokenRef::Xml(binary_security_token(cert)?)));
+        r.params.key_exchange_token = Some(TokenHolder::new(TokenRef::Xml(binary_security_token(
+            cert,
+        )?)));
         Ok((r, None))
     }
 
     // ---- multi-leg issuance (challenge, negotiation) ----------------------------------
 
     fn legs(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Leg>>> {
-        self.legs.lock().map_err(|_| Error::new(ErrorKind::RequestFailed, "exchange state lock poisoned"))
+        self.legs
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::RequestFailed, "exchange state lock poisoned"))
     }
 
     fn start_leg(&self, context: &str, leg: Leg) -> Result<()> {
@@ -404,21 +519,36 @@ impl TokenService {
         let now = Instant::now();
         legs.retain(|_, l| l.expires >= now);
         if legs.len() >= MAX_LEGS {
-            return Err(Error::new(ErrorKind::RequestFailed, "too many unfinished exchanges"));
+            return Err(Error::new(
+                ErrorKind::RequestFailed,
+                "too many unfinished exchanges",
+            ));
         }
         if legs.insert(context.to_string(), leg).is_some() {
-            return Err(Error::new(ErrorKind::InvalidRequest, "an exchange with this Context is already under way"));
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                "an exchange with this Context is already under way",
+            ));
         }
         Ok(())
     }
 
-    fn exchange(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+    fn exchange(
+        &self,
+        request: &[u8],
+        p: &Parsed,
+    ) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         let context = p
             .rst
             .context
             .clone()
             .or_else(|| p.leg.as_ref().and_then(|r| r.context.clone()))
-            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "a multi-leg exchange needs a Context attribute"))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    "a multi-leg exchange needs a Context attribute",
+                )
+            })?;
         let mut reply = RequestSecurityTokenResponse::new(p.version);
         reply.context = Some(context.clone());
         match &p.leg {
@@ -427,24 +557,71 @@ impl TokenService {
                 let mut transcript = Transcript::default();
                 transcript.add(&p.body);
                 if let Some(bx) = &p.rst.params.binary_exchange {
-                    let f = self.negotiators.as_ref().ok_or_else(|| Error::new(ErrorKind::BadRequest, "this service does not negotiate"))?;
-                    let mut h = f(&bx.value_type).ok_or_else(|| Error::new(ErrorKind::BadRequest, format!("unsupported negotiation {}", bx.value_type)))?;
+                    let f = self.negotiators.as_ref().ok_or_else(|| {
+                        Error::new(ErrorKind::BadRequest, "this service does not negotiate")
+                    })?;
+                    let mut h = f(&bx.value_type).ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::BadRequest,
+                            format!("unsupported negotiation {}", bx.value_type),
+                        )
+                    })?;
                     let step = h.step(Some(&bx.data))?;
                     if step.complete {
-                        let key = step.key.ok_or_else(|| Error::new(ErrorKind::RequestFailed, "negotiation completed without a key"))?;
-                        return self.finish_negotiation(request, p, &p.rst, &mut transcript, key, step.output, &context);
+                        let key = step.key.ok_or_else(|| {
+                            Error::new(
+                                ErrorKind::RequestFailed,
+                                "negotiation completed without a key",
+                            )
+                        })?;
+                        return self.finish_negotiation(
+                            request,
+                            p,
+                            &p.rst,
+                            &mut transcript,
+                            key,
+                            step.output,
+                            &context,
+                        );
                     }
-                    let out = step.output.ok_or_else(|| Error::new(ErrorKind::RequestFailed, "negotiation step produced nothing to send"))?;
-                    reply.params.binary_exchange = Some(crate::trust::BinaryExchange::new(h.value_type().to_string(), out));
+                    let out = step.output.ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::RequestFailed,
+                            "negotiation step produced nothing to send",
+                        )
+                    })?;
+                    reply.params.binary_exchange = Some(crate::trust::BinaryExchange::new(
+                        h.value_type().to_string(),
+                        out,
+                    ));
                     transcript.add(&reply.to_element(p.version));
-                    self.start_leg(&context, Leg { rst: p.rst.clone(), challenge: None, handler: Some(h), transcript, expires: Instant::now().plus(self.policy.exchange_timeout) })?;
+                    self.start_leg(
+                        &context,
+                        Leg {
+                            rst: p.rst.clone(),
+                            challenge: None,
+                            handler: Some(h),
+                            transcript,
+                            expires: Instant::now().plus(self.policy.exchange_timeout),
+                        },
+                    )?;
                     return Ok((reply, None));
                 }
                 // A challenge (WS-SC A.2 / B).
                 let challenge = random_uuid_urn()?;
-                reply.params.sign_challenge = Some(crate::trust::SignChallenge::new(challenge.clone()));
+                reply.params.sign_challenge =
+                    Some(crate::trust::SignChallenge::new(challenge.clone()));
                 transcript.add(&reply.to_element(p.version));
-                self.start_leg(&context, Leg { rst: p.rst.clone(), challenge: Some(challenge), handler: None, transcript, expires: Instant::now().plus(self.policy.exchange_timeout) })?;
+                self.start_leg(
+                    &context,
+                    Leg {
+                        rst: p.rst.clone(),
+                        challenge: Some(challenge),
+                        handler: None,
+                        transcript,
+                        expires: Instant::now().plus(self.policy.exchange_timeout),
+                    },
+                )?;
                 Ok((reply, None))
             }
             Some(rstr) => {
@@ -452,36 +629,76 @@ impl TokenService {
                     .legs()?
                     .remove(&context)
                     .filter(|l| l.expires >= Instant::now())
-                    .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no exchange under way with this Context (expired or unknown)"))?;
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidRequest,
+                            "no exchange under way with this Context (expired or unknown)",
+                        )
+                    })?;
                 leg.transcript.add(&p.body);
                 if let Some(expected) = &leg.challenge {
                     let answer = rstr
                         .params
                         .sign_challenge_response
                         .as_ref()
-                        .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "expected a SignChallengeResponse"))?;
+                        .ok_or_else(|| {
+                            Error::new(
+                                ErrorKind::FailedAuthentication,
+                                "expected a SignChallengeResponse",
+                            )
+                        })?;
                     // The response MUST echo the challenge exactly.
                     if !crate::crypto::ct_eq(answer.challenge.as_bytes(), expected.as_bytes()) {
-                        return Err(Error::new(ErrorKind::FailedAuthentication, "the challenge response does not match"));
+                        return Err(Error::new(
+                            ErrorKind::FailedAuthentication,
+                            "the challenge response does not match",
+                        ));
                     }
-                    let (mut r, ctx) = self.issue(request, &Parsed { leg: None, ..clone_parsed(p, leg.rst.clone()) })?;
+                    let (mut r, ctx) = self.issue(
+                        request,
+                        &Parsed {
+                            leg: None,
+                            ..clone_parsed(p, leg.rst.clone())
+                        },
+                    )?;
                     r.context = Some(context);
                     return Ok((r, ctx));
                 }
-                let bx = rstr
-                    .params
-                    .binary_exchange
-                    .as_ref()
-                    .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "expected a BinaryExchange"))?;
-                let mut h = leg.handler.take().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no negotiation under way"))?;
+                let bx = rstr.params.binary_exchange.as_ref().ok_or_else(|| {
+                    Error::new(ErrorKind::InvalidRequest, "expected a BinaryExchange")
+                })?;
+                let mut h = leg.handler.take().ok_or_else(|| {
+                    Error::new(ErrorKind::InvalidRequest, "no negotiation under way")
+                })?;
                 let step = h.step(Some(&bx.data))?;
                 if step.complete {
-                    let key = step.key.ok_or_else(|| Error::new(ErrorKind::RequestFailed, "negotiation completed without a key"))?;
+                    let key = step.key.ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::RequestFailed,
+                            "negotiation completed without a key",
+                        )
+                    })?;
                     let rst = leg.rst.clone();
-                    return self.finish_negotiation(request, p, &rst, &mut leg.transcript, key, step.output, &context);
+                    return self.finish_negotiation(
+                        request,
+                        p,
+                        &rst,
+                        &mut leg.transcript,
+                        key,
+                        step.output,
+                        &context,
+                    );
                 }
-                let out = step.output.ok_or_else(|| Error::new(ErrorKind::RequestFailed, "negotiation step produced nothing to send"))?;
-                reply.params.binary_exchange = Some(crate::trust::BinaryExchange::new(h.value_type().to_string(), out));
+                let out = step.output.ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::RequestFailed,
+                        "negotiation step produced nothing to send",
+                    )
+                })?;
+                reply.params.binary_exchange = Some(crate::trust::BinaryExchange::new(
+                    h.value_type().to_string(),
+                    out,
+                ));
                 leg.transcript.add(&reply.to_element(p.version));
                 leg.handler = Some(h);
                 self.start_leg(&context, leg)?;
@@ -511,26 +728,48 @@ impl TokenService {
         let id = ctx.clone().unwrap_or_default();
         let key = match self.store.get(&id, None)? {
             Lookup::Found(c) => c.secret,
-            _ => return Err(Error::new(ErrorKind::RequestFailed, "the new context vanished")),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::RequestFailed,
+                    "the new context vanished",
+                ))
+            }
         };
-        let uri = super::negotiate::kw_uri(negotiated.len())
-            .ok_or_else(|| Error::new(ErrorKind::RequestFailed, "the negotiated key is not 16, 24 or 32 bytes"))?;
+        let uri = super::negotiate::kw_uri(negotiated.len()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::RequestFailed,
+                "the negotiated key is not 16, 24 or 32 bytes",
+            )
+        })?;
         let wrapped = super::negotiate::wrap(&negotiated, &key)?;
         let mut ek = crate::xml::Element::new(crate::ns::XENC, "xenc", "EncryptedKey");
         let mut m = crate::xml::Element::child_of(crate::ns::XENC, "xenc", "EncryptionMethod");
         m.set_attr("Algorithm", uri);
         ek.push(m);
-        let cv = crate::xml::Element::child_of(crate::ns::XENC, "xenc", "CipherValue").with_text(crate::xml::encode_base64(&wrapped));
-        ek.push(crate::xml::Element::child_of(crate::ns::XENC, "xenc", "CipherData").with_child(cv));
-        r.requested_proof_tokens = vec![RequestedProofToken { token: ProofToken::EncryptedKey(ek), other_attributes: Vec::new() }];
+        let cv = crate::xml::Element::child_of(crate::ns::XENC, "xenc", "CipherValue")
+            .with_text(crate::xml::encode_base64(&wrapped));
+        ek.push(
+            crate::xml::Element::child_of(crate::ns::XENC, "xenc", "CipherData").with_child(cv),
+        );
+        r.requested_proof_tokens = vec![RequestedProofToken {
+            token: ProofToken::EncryptedKey(ek),
+            other_attributes: Vec::new(),
+        }];
         if let Some(b) = last_blob {
             r.params.binary_exchange = Some(crate::trust::BinaryExchange::new(
-                rst.params.binary_exchange.as_ref().map(|b| b.value_type.clone()).unwrap_or_default(),
+                rst.params
+                    .binary_exchange
+                    .as_ref()
+                    .map(|b| b.value_type.clone())
+                    .unwrap_or_default(),
                 b,
             ));
         }
         let hash = transcript.combined_hash(&key, AuthHashOrder::LabelFirst)?;
-        r.authenticator = Some(crate::trust::Authenticator { combined_hash: Some(hash), extensions: Vec::new() });
+        r.authenticator = Some(crate::trust::Authenticator {
+            combined_hash: Some(hash),
+            extensions: Vec::new(),
+        });
         Ok((r, ctx))
     }
 
@@ -538,33 +777,71 @@ impl TokenService {
 
     /// Verify the request with the store's keys and return the context the target names,
     /// after checking that this context signed the Body.
-    fn proven(&self, request: &[u8], target: Option<&TokenHolder>) -> Result<(StoredContext, VerifyReport)> {
-        let target = target.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "the request names no target context"))?;
+    fn proven(
+        &self,
+        request: &[u8],
+        target: Option<&TokenHolder>,
+    ) -> Result<(StoredContext, VerifyReport)> {
+        let target = target.ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "the request names no target context",
+            )
+        })?;
         let (identifier, instance) = target_of(target)?;
-        let opts = VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() };
+        let opts = VerifyOptions {
+            clock_skew: self.policy.clock_skew,
+            ..Default::default()
+        };
         let report = message::verify(request, &self.store_lookup(false), &opts)?;
-        let signer = report
-            .signer_of(&Part::Body)
-            .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "the request Body is not signed with a security context"))?;
+        let signer = report.signer_of(&Part::Body).ok_or_else(|| {
+            Error::new(
+                ErrorKind::FailedAuthentication,
+                "the request Body is not signed with a security context",
+            )
+        })?;
         if signer.identifier != identifier {
-            return Err(Error::new(ErrorKind::FailedAuthentication, "the request is signed with another context than its target"));
+            return Err(Error::new(
+                ErrorKind::FailedAuthentication,
+                "the request is signed with another context than its target",
+            ));
         }
-        let ctx = match self.store.get(&identifier, instance.as_deref().or(signer.instance.as_deref()))? {
+        let ctx = match self.store.get(
+            &identifier,
+            instance.as_deref().or(signer.instance.as_deref()),
+        )? {
             Lookup::Found(c) => c,
-            Lookup::Cancelled => return Err(Error::new(ErrorKind::BadContextToken, "the context was cancelled")),
-            Lookup::Unknown => return Err(Error::new(ErrorKind::BadContextToken, format!("unknown context {identifier}"))),
+            Lookup::Cancelled => {
+                return Err(Error::new(
+                    ErrorKind::BadContextToken,
+                    "the context was cancelled",
+                ))
+            }
+            Lookup::Unknown => {
+                return Err(Error::new(
+                    ErrorKind::BadContextToken,
+                    format!("unknown context {identifier}"),
+                ))
+            }
         };
         Ok((ctx, report))
     }
 
-    fn renew(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+    fn renew(
+        &self,
+        request: &[u8],
+        p: &Parsed,
+    ) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         let (ctx, _) = self.proven(request, p.rst.renew_target.as_ref())?;
         // A replayed renew (same context, same RST @Context) gets the same answer instead of
         // yet another key instance.
         let replay_key = p.rst.context.clone().map(|c| (ctx.identifier.clone(), c));
         if let Some(k) = &replay_key {
             let now = Instant::now();
-            let mut cache = self.renewals.lock().map_err(|_| Error::new(ErrorKind::RequestFailed, "renewal cache lock poisoned"))?;
+            let mut cache = self
+                .renewals
+                .lock()
+                .map_err(|_| Error::new(ErrorKind::RequestFailed, "renewal cache lock poisoned"))?;
             cache.retain(|_, (_, until)| *until >= now);
             if let Some((r, _)) = cache.get(k) {
                 return Ok((r.clone(), Some(ctx.identifier)));
@@ -574,18 +851,29 @@ impl TokenService {
         if let Some(k) = replay_key {
             if let Ok(mut cache) = self.renewals.lock() {
                 if cache.len() < MAX_LEGS {
-                    cache.insert(k, (r.clone(), Instant::now().plus(self.policy.exchange_timeout)));
+                    cache.insert(
+                        k,
+                        (r.clone(), Instant::now().plus(self.policy.exchange_timeout)),
+                    );
                 }
             }
         }
         Ok((r, id))
     }
 
-    fn renew_now(&self, request: &[u8], p: &Parsed, ctx: StoredContext) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+    fn renew_now(
+        &self,
+        request: &[u8],
+        p: &Parsed,
+        ctx: StoredContext,
+    ) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         self.authorize(Operation::Renew, request, Some(&ctx))?;
         let now = Instant::now();
         if ctx.expires.plus(self.policy.clock_skew) < now && !self.policy.renew_expired {
-            return Err(Error::new(ErrorKind::UnableToRenew, "the context has expired and this service does not renew expired contexts"));
+            return Err(Error::new(
+                ErrorKind::UnableToRenew,
+                "the context has expired and this service does not renew expired contexts",
+            ));
         }
         let bits = self.key_size(&p.rst)?;
         let (created, expires) = self.lifetime(&p.rst, now)?;
@@ -608,16 +896,35 @@ impl TokenService {
         Ok((r, Some(ctx.identifier)))
     }
 
-    fn amend(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+    fn amend(
+        &self,
+        request: &[u8],
+        p: &Parsed,
+    ) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         // The amend request is signed with the context key; the target is the signing context.
         let report = {
-            message::verify(request, &self.store_lookup(false), &VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() })?
+            message::verify(
+                request,
+                &self.store_lookup(false),
+                &VerifyOptions {
+                    clock_skew: self.policy.clock_skew,
+                    ..Default::default()
+                },
+            )?
         };
         let signer = report
             .signer_of(&Part::Body)
-            .ok_or_else(|| Error::new(ErrorKind::FailedAuthentication, "an amend request must be signed with the context"))?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::FailedAuthentication,
+                    "an amend request must be signed with the context",
+                )
+            })?
             .clone();
-        let mut ctx = match self.store.get(&signer.identifier, signer.instance.as_deref())? {
+        let mut ctx = match self
+            .store
+            .get(&signer.identifier, signer.instance.as_deref())?
+        {
             Lookup::Found(c) => c,
             _ => return Err(Error::new(ErrorKind::BadContextToken, "unknown context")),
         };
@@ -638,7 +945,11 @@ impl TokenService {
         Ok((r, Some(ctx.identifier)))
     }
 
-    fn cancel(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+    fn cancel(
+        &self,
+        request: &[u8],
+        p: &Parsed,
+    ) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
         let (ctx, _) = self.proven(request, p.rst.cancel_target.as_ref())?;
         self.authorize(Operation::Cancel, request, Some(&ctx))?;
         self.store.cancel(&ctx.identifier)?;
@@ -647,8 +958,16 @@ impl TokenService {
         Ok((r, Some(ctx.identifier)))
     }
 
-    fn validate(&self, request: &[u8], p: &Parsed) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
-        let target = p.rst.validate_target.as_ref().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no ValidateTarget"))?;
+    fn validate(
+        &self,
+        request: &[u8],
+        p: &Parsed,
+    ) -> Result<(RequestSecurityTokenResponse, Option<String>)> {
+        let target = p
+            .rst
+            .validate_target
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no ValidateTarget"))?;
         let (identifier, instance) = target_of(target)?;
         let now = Instant::now();
         let looked = self.store.get(&identifier, instance.as_deref())?;
@@ -656,9 +975,17 @@ impl TokenService {
             self.authorize(Operation::Validate, request, Some(c))?;
         }
         let (code, reason) = match looked {
-            Lookup::Found(c) if c.expires.plus(self.policy.clock_skew) >= now => (StatusCode::Valid, None),
-            Lookup::Found(_) => (StatusCode::Invalid, Some("the context has expired".to_string())),
-            Lookup::Cancelled => (StatusCode::Invalid, Some("the context was cancelled".to_string())),
+            Lookup::Found(c) if c.expires.plus(self.policy.clock_skew) >= now => {
+                (StatusCode::Valid, None)
+            }
+            Lookup::Found(_) => (
+                StatusCode::Invalid,
+                Some("the context has expired".to_string()),
+            ),
+            Lookup::Cancelled => (
+                StatusCode::Invalid,
+                Some("the context was cancelled".to_string()),
+            ),
             Lookup::Unknown => (StatusCode::Invalid, Some("unknown context".to_string())),
         };
         let mut r = RequestSecurityTokenResponse::new(p.version);
@@ -673,9 +1000,16 @@ impl TokenService {
     /// wst:IssuedTokens header of `envelope`. The message must be signed with the new
     /// context's key (proof of possession) unless `require_signature` is false; the policy
     /// must allow unsolicited contexts. Returns the stored context.
-    pub fn accept_unsolicited(&self, envelope: &[u8], require_signature: bool) -> Result<StoredContext> {
+    pub fn accept_unsolicited(
+        &self,
+        envelope: &[u8],
+        require_signature: bool,
+    ) -> Result<StoredContext> {
         if !self.policy.accept_unsolicited {
-            return Err(Error::new(ErrorKind::UnsupportedContextToken, "this service does not accept propagated contexts"));
+            return Err(Error::new(
+                ErrorKind::UnsupportedContextToken,
+                "this service does not accept propagated contexts",
+            ));
         }
         let env = Envelope::from_xml(envelope)?;
         let mut found = None;
@@ -686,23 +1020,44 @@ impl TokenService {
                 Ok(TrustMessage::ResponseCollection(c)) => c.responses,
                 _ => continue,
             };
-            found = rstrs.into_iter().find(|r| r.security_context_token().is_some());
+            found = rstrs
+                .into_iter()
+                .find(|r| r.security_context_token().is_some());
             if found.is_some() {
                 break;
             }
         }
-        let rstr = found.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no RSTR carrying a SecurityContextToken"))?;
-        let sct = rstr.security_context_token().cloned().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no SCT"))?;
+        let rstr = found.ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "no RSTR carrying a SecurityContextToken",
+            )
+        })?;
+        let sct = rstr
+            .security_context_token()
+            .cloned()
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no SCT"))?;
         let secret = match rstr.proof_token() {
             Some(ProofToken::EncryptedKey(el)) => self.decrypt_key(el)?,
             Some(ProofToken::BinarySecret(b)) => b.secret.clone(),
-            _ => return Err(Error::new(ErrorKind::InvalidRequest, "the propagated context carries no usable proof token")),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the propagated context carries no usable proof token",
+                ))
+            }
         };
         if secret.len() < 16 {
-            return Err(Error::new(ErrorKind::InvalidRequest, "the propagated key is shorter than 16 bytes"));
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                "the propagated key is shorter than 16 bytes",
+            ));
         }
         if let Lookup::Found(_) | Lookup::Cancelled = self.store.get(&sct.identifier, None)? {
-            return Err(Error::new(ErrorKind::BadContextToken, "a context with this Identifier already exists"));
+            return Err(Error::new(
+                ErrorKind::BadContextToken,
+                "a context with this Identifier already exists",
+            ));
         }
         if require_signature {
             let s = secret.clone();
@@ -711,18 +1066,36 @@ impl TokenService {
                 if c.identifier == id {
                     Ok(Some(s.clone()))
                 } else {
-                    Err(Error::new(ErrorKind::FailedAuthentication, "the propagating message is signed with another context"))
+                    Err(Error::new(
+                        ErrorKind::FailedAuthentication,
+                        "the propagating message is signed with another context",
+                    ))
                 }
             };
-            let report = message::verify(envelope, &lookup, &VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() })?;
-            if report.signer_of(&Part::Body).map(|c| c.identifier.as_str()) != Some(sct.identifier.as_str()) {
-                return Err(Error::new(ErrorKind::FailedAuthentication, "the propagating message is not signed with the new context"));
+            let report = message::verify(
+                envelope,
+                &lookup,
+                &VerifyOptions {
+                    clock_skew: self.policy.clock_skew,
+                    ..Default::default()
+                },
+            )?;
+            if report.signer_of(&Part::Body).map(|c| c.identifier.as_str())
+                != Some(sct.identifier.as_str())
+            {
+                return Err(Error::new(
+                    ErrorKind::FailedAuthentication,
+                    "the propagating message is not signed with the new context",
+                ));
             }
         }
         self.authorize(Operation::Issue, envelope, None)?;
         let now = Instant::now();
         let lifetime = rstr.params.lifetime.as_ref();
-        let expires = lifetime.and_then(|l| l.expires).unwrap_or_else(|| now.plus(self.policy.context_lifetime)).min(now.plus(self.policy.context_lifetime));
+        let expires = lifetime
+            .and_then(|l| l.expires)
+            .unwrap_or_else(|| now.plus(self.policy.context_lifetime))
+            .min(now.plus(self.policy.context_lifetime));
         let stored = StoredContext {
             identifier: sct.identifier.clone(),
             instance: sct.instance.clone(),
@@ -745,11 +1118,15 @@ impl TokenService {
         let store = self.store.clone();
         let skew = self.policy.clock_skew;
         move |id: &ContextId| match store.get(&id.identifier, id.instance.as_deref())? {
-            Lookup::Found(c) if expiry && c.expires.plus(skew) < Instant::now() => {
-                Err(Error::new(ErrorKind::RenewNeeded, format!("context {} has expired", id.identifier)))
-            }
+            Lookup::Found(c) if expiry && c.expires.plus(skew) < Instant::now() => Err(Error::new(
+                ErrorKind::RenewNeeded,
+                format!("context {} has expired", id.identifier),
+            )),
             Lookup::Found(c) => Ok(Some(c.secret)),
-            Lookup::Cancelled => Err(Error::new(ErrorKind::BadContextToken, format!("context {} was cancelled", id.identifier))),
+            Lookup::Cancelled => Err(Error::new(
+                ErrorKind::BadContextToken,
+                format!("context {} was cancelled", id.identifier),
+            )),
             Lookup::Unknown => Ok(None),
         }
     }
@@ -758,12 +1135,22 @@ impl TokenService {
     /// come from the store; an expired context gives wsc:RenewNeeded, a cancelled or
     /// unknown one wsc:BadContextToken.
     pub fn verify_message(&self, envelope: &[u8]) -> Result<VerifyReport> {
-        self.verify_message_with(envelope, VerifyOptions { clock_skew: self.policy.clock_skew, ..Default::default() })
+        self.verify_message_with(
+            envelope,
+            VerifyOptions {
+                clock_skew: self.policy.clock_skew,
+                ..Default::default()
+            },
+        )
     }
 
     /// [`TokenService::verify_message`] under `opts` (timestamp requirement, limits, ...);
     /// the keys always come from the store.
-    pub fn verify_message_with(&self, envelope: &[u8], opts: VerifyOptions) -> Result<VerifyReport> {
+    pub fn verify_message_with(
+        &self,
+        envelope: &[u8],
+        opts: VerifyOptions,
+    ) -> Result<VerifyReport> {
         message::verify(envelope, &self.store_lookup(true), &opts)
     }
 }
@@ -781,45 +1168,91 @@ pub(crate) fn binary_security_token(cert: &openssl::x509::X509Ref) -> Result<cra
 fn target_of(h: &TokenHolder) -> Result<(String, Option<String>)> {
     match &h.token {
         TokenRef::SecurityContext(t) => Ok((t.identifier.clone(), t.instance.clone())),
-        TokenRef::Reference(s) => match s.reference.as_ref().map(|r| (r.target(), r.instance.clone())) {
+        TokenRef::Reference(s) => match s
+            .reference
+            .as_ref()
+            .map(|r| (r.target(), r.instance.clone()))
+        {
             Some((ReferenceTarget::Uri(u), i)) => Ok((u.to_string(), i)),
-            _ => Err(Error::new(ErrorKind::BadContextToken, "the target must reference the context by its Identifier")),
+            _ => Err(Error::new(
+                ErrorKind::BadContextToken,
+                "the target must reference the context by its Identifier",
+            )),
         },
-        _ => Err(Error::new(ErrorKind::UnsupportedContextToken, "the target is not a security context token")),
+        _ => Err(Error::new(
+            ErrorKind::UnsupportedContextToken,
+            "the target is not a security context token",
+        )),
     }
 }
 
 fn clone_parsed(p: &Parsed, rst: RequestSecurityToken) -> Parsed {
-    Parsed { soap: p.soap, addressing: p.addressing.clone(), action: p.action.clone(), rst, version: p.version, leg: None, body: p.body.clone() }
+    Parsed {
+        soap: p.soap,
+        addressing: p.addressing.clone(),
+        action: p.action.clone(),
+        rst,
+        version: p.version,
+        leg: None,
+        body: p.body.clone(),
+    }
 }
 
 fn parse_request(request: &[u8]) -> Result<Parsed> {
     let env = Envelope::from_xml(request)?;
     let action = env.action().map(|a| Action::parse_uri(a));
-    let body = env.body_element().ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "empty Body"))?;
+    let body = env
+        .body_element()
+        .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "empty Body"))?;
     let (rst, leg) = match TrustMessage::from_element(body)? {
         TrustMessage::Request(r) => (r, None),
-        TrustMessage::Response(r) => (RequestSecurityToken::new(r.version, RequestType::Issue), Some(r)),
-        _ => return Err(Error::new(ErrorKind::InvalidRequest, "the Body is not a RequestSecurityToken")),
+        TrustMessage::Response(r) => (
+            RequestSecurityToken::new(r.version, RequestType::Issue),
+            Some(r),
+        ),
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                "the Body is not a RequestSecurityToken",
+            ))
+        }
     };
     let version = match rst.version {
         TrustVersion::V1_4 => TrustVersion::V1_3,
         v => v,
     };
-    Ok(Parsed { soap: env.version, addressing: env.addressing.clone(), action, rst, version, leg, body: body.clone() })
+    Ok(Parsed {
+        soap: env.version,
+        addressing: env.addressing.clone(),
+        action,
+        rst,
+        version,
+        leg,
+        body: body.clone(),
+    })
 }
 
 /// Best effort for a request that did not parse: SOAP and trust versions from the raw text.
 fn guess_versions(request: &[u8]) -> (SoapVersion, TrustVersion, Option<Addressing>) {
     let s = String::from_utf8_lossy(request);
-    let soap = if s.contains(crate::ns::SOAP12) { SoapVersion::Soap12 } else { SoapVersion::Soap11 };
-    let trust = if s.contains(TrustVersion::Feb2005.namespace()) { TrustVersion::Feb2005 } else { TrustVersion::V1_3 };
+    let soap = if s.contains(crate::ns::SOAP12) {
+        SoapVersion::Soap12
+    } else {
+        SoapVersion::Soap11
+    };
+    let trust = if s.contains(TrustVersion::Feb2005.namespace()) {
+        TrustVersion::Feb2005
+    } else {
+        TrustVersion::V1_3
+    };
     (soap, trust, None)
 }
 
 fn fault_action(a: &Addressing) -> &'static str {
     match a.version {
-        crate::soap::WsaVersion::V2004_08 => "http://schemas.xmlsoap.org/ws/2004/08/addressing/fault",
+        crate::soap::WsaVersion::V2004_08 => {
+            "http://schemas.xmlsoap.org/ws/2004/08/addressing/fault"
+        }
         crate::soap::WsaVersion::V2005_08 => "http://www.w3.org/2005/08/addressing/soap/fault",
     }
 }

@@ -115,14 +115,18 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Entry>>> {
-        self.map.lock().map_err(|_| Error::new(ErrorKind::RequestFailed, "context store lock poisoned"))
+        self.map
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::RequestFailed, "context store lock poisoned"))
     }
 }
 
 impl ContextStore for MemoryStore {
     fn get(&self, identifier: &str, instance: Option<&str>) -> Result<Lookup> {
         let map = self.lock()?;
-        let Some(e) = map.get(identifier) else { return Ok(Lookup::Unknown) };
+        let Some(e) = map.get(identifier) else {
+            return Ok(Lookup::Unknown);
+        };
         if e.cancelled.is_some() {
             return Ok(Lookup::Cancelled);
         }
@@ -130,7 +134,10 @@ impl ContextStore for MemoryStore {
             return Ok(Lookup::Found(e.current.clone()));
         }
         let now = Instant::now();
-        let previous = e.previous.iter().find(|(c, until)| c.instance.as_deref() == instance && *until >= now);
+        let previous = e
+            .previous
+            .iter()
+            .find(|(c, until)| c.instance.as_deref() == instance && *until >= now);
         Ok(match (previous, instance) {
             (Some((c, _)), _) => Lookup::Found(c.clone()),
             (None, None) => Lookup::Found(e.current.clone()),
@@ -142,7 +149,10 @@ impl ContextStore for MemoryStore {
         let mut map = self.lock()?;
         if let Some(e) = map.get_mut(&ctx.identifier) {
             if e.cancelled.is_some() {
-                return Err(Error::new(ErrorKind::BadContextToken, "the context was cancelled"));
+                return Err(Error::new(
+                    ErrorKind::BadContextToken,
+                    "the context was cancelled",
+                ));
             }
             let until = Instant::now().plus(self.rollover);
             let old = std::mem::replace(&mut e.current, ctx);
@@ -155,10 +165,20 @@ impl ContextStore for MemoryStore {
             let grace = self.tombstone;
             map.retain(|_, e| keep(e, now, grace));
             if map.len() >= self.max_contexts {
-                return Err(Error::new(ErrorKind::RequestFailed, "the context store is full"));
+                return Err(Error::new(
+                    ErrorKind::RequestFailed,
+                    "the context store is full",
+                ));
             }
         }
-        map.insert(ctx.identifier.clone(), Entry { current: ctx, previous: Vec::new(), cancelled: None });
+        map.insert(
+            ctx.identifier.clone(),
+            Entry {
+                current: ctx,
+                previous: Vec::new(),
+                cancelled: None,
+            },
+        );
         Ok(())
     }
 
@@ -168,14 +188,24 @@ impl ContextStore for MemoryStore {
             Some(e) if e.cancelled.is_none() => {
                 if e.current.instance == ctx.instance {
                     e.current = ctx;
-                } else if let Some((c, _)) = e.previous.iter_mut().find(|(c, _)| c.instance == ctx.instance) {
+                } else if let Some((c, _)) = e
+                    .previous
+                    .iter_mut()
+                    .find(|(c, _)| c.instance == ctx.instance)
+                {
                     *c = ctx;
                 } else {
-                    return Err(Error::new(ErrorKind::BadContextToken, "unknown key instance"));
+                    return Err(Error::new(
+                        ErrorKind::BadContextToken,
+                        "unknown key instance",
+                    ));
                 }
                 Ok(())
             }
-            Some(_) => Err(Error::new(ErrorKind::BadContextToken, "the context was cancelled")),
+            Some(_) => Err(Error::new(
+                ErrorKind::BadContextToken,
+                "the context was cancelled",
+            )),
             None => Err(Error::new(ErrorKind::BadContextToken, "unknown context")),
         }
     }

@@ -11,7 +11,13 @@ use sha1::digest::generic_array::GenericArray;
 use zeroize::Zeroize;
 
 const BLOCK: usize = 64;
-const IV: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+const IV: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
 
 /// Length of an HMAC-SHA1 output.
 pub const OUTPUT_LEN: usize = 20;
@@ -32,7 +38,12 @@ fn sha1(data: &[u8]) -> [u8; OUTPUT_LEN] {
 /// `prefix_len` bytes (a whole number of blocks), and return the digest. `buf` is scratch
 /// space the caller wipes when done (once per derivation rather than once per block).
 #[inline]
-fn finish(state: &mut [u32; 5], parts: &[&[u8]], prefix_len: usize, buf: &mut [u8; BLOCK]) -> [u8; OUTPUT_LEN] {
+fn finish(
+    state: &mut [u32; 5],
+    parts: &[&[u8]],
+    prefix_len: usize,
+    buf: &mut [u8; BLOCK],
+) -> [u8; OUTPUT_LEN] {
     let mut fill = 0usize;
     let mut total = prefix_len;
     for part in parts {
@@ -188,11 +199,20 @@ mod tests {
     fn rfc2202_vectors() {
         // RFC 2202 test cases 1, 2 and 6 (key longer than a block).
         let k = HmacSha1Key::new(&[0x0b; 20]);
-        assert_eq!(hex(&k.mac(&[b"Hi There"])), "b617318655057264e28bc0b6fb378c8ef146be00");
+        assert_eq!(
+            hex(&k.mac(&[b"Hi There"])),
+            "b617318655057264e28bc0b6fb378c8ef146be00"
+        );
         let k = HmacSha1Key::new(b"Jefe");
-        assert_eq!(hex(&k.mac(&[b"what do ya want ", b"for nothing?"])), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+        assert_eq!(
+            hex(&k.mac(&[b"what do ya want ", b"for nothing?"])),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        );
         // Empty key and message (OpenSSL 3 refuses an empty HMAC key, so a known value).
-        assert_eq!(hex(&HmacSha1Key::new(b"").mac(&[])), "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
+        assert_eq!(
+            hex(&HmacSha1Key::new(b"").mac(&[])),
+            "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d"
+        );
         let k = HmacSha1Key::new(&[0xaa; 80]);
         assert_eq!(
             hex(&k.mac(&[b"Test Using Larger Than Block-Size Key - Hash Key First"])),
@@ -209,7 +229,11 @@ mod tests {
             for dlen in 0..data.len() {
                 let d = &data[..dlen];
                 let split = dlen / 3;
-                assert_eq!(k.mac(&[&d[..split], &d[split..]]).to_vec(), openssl_hmac(&key, d), "k{klen} d{dlen}");
+                assert_eq!(
+                    k.mac(&[&d[..split], &d[split..]]).to_vec(),
+                    openssl_hmac(&key, d),
+                    "k{klen} d{dlen}"
+                );
             }
         }
     }

@@ -8,8 +8,8 @@ pub mod psha1;
 pub mod secret;
 
 pub use psha1::{
-    computed_key, derive_key, derive_key_with, p_sha1, p_sha1_checked, DerivationLimits, PSha1, DEFAULT_LABEL, DEFAULT_LABEL_PART,
-    DEFAULT_LENGTH,
+    computed_key, derive_key, derive_key_with, p_sha1, p_sha1_checked, DerivationLimits, PSha1,
+    DEFAULT_LABEL, DEFAULT_LABEL_PART, DEFAULT_LENGTH,
 };
 pub use secret::{ct_eq, Secret};
 
@@ -37,5 +37,12 @@ pub fn random_uuid_urn() -> crate::Result<String> {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    Ok(format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]))
+    Ok(format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    ))
 }

@@ -30,7 +30,9 @@ pub struct PSha1 {
 impl PSha1 {
     /// Key the generator with `secret`.
     pub fn new(secret: &[u8]) -> Self {
-        PSha1 { key: HmacSha1Key::new(secret) }
+        PSha1 {
+            key: HmacSha1Key::new(secret),
+        }
     }
 
     /// Bytes `offset .. offset + out.len()` of P_SHA1(secret, seed), where the seed is the
@@ -96,7 +98,13 @@ pub fn p_sha1(secret: &[u8], seed: &[u8], offset: usize, length: usize) -> Secre
 
 /// [`p_sha1`] with `offset` and `length` checked against `limits` (for callers that take
 /// them from the outside, e.g. the faces).
-pub fn p_sha1_checked(secret: &[u8], seed: &[u8], offset: u64, length: u64, limits: &DerivationLimits) -> Result<Secret> {
+pub fn p_sha1_checked(
+    secret: &[u8],
+    seed: &[u8],
+    offset: u64,
+    length: u64,
+    limits: &DerivationLimits,
+) -> Result<Secret> {
     limits.check(b"", b"", offset, length)?;
     Ok(p_sha1(secret, seed, offset as usize, length as usize))
 }
@@ -119,7 +127,13 @@ pub struct DerivationLimits {
 
 impl Default for DerivationLimits {
     fn default() -> Self {
-        DerivationLimits { max_offset: 4096, max_length: 1024, max_label: 128, max_nonce: 128, max_chain: 4 }
+        DerivationLimits {
+            max_offset: 4096,
+            max_length: 1024,
+            max_label: 128,
+            max_nonce: 128,
+            max_chain: 4,
+        }
     }
 }
 
@@ -127,30 +141,47 @@ impl DerivationLimits {
     /// Check a derivation request against the limits.
     pub fn check(&self, label: &[u8], nonce: &[u8], offset: u64, length: u64) -> Result<()> {
         if length == 0 {
-            return Err(Error::new(ErrorKind::InvalidArgument, "derived key length must be at least 1 byte"));
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "derived key length must be at least 1 byte",
+            ));
         }
         if length > self.max_length {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
-                format!("derived key length {length} exceeds the limit of {} bytes", self.max_length),
+                format!(
+                    "derived key length {length} exceeds the limit of {} bytes",
+                    self.max_length
+                ),
             ));
         }
         if offset > self.max_offset {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
-                format!("derivation offset {offset} exceeds the limit of {} bytes", self.max_offset),
+                format!(
+                    "derivation offset {offset} exceeds the limit of {} bytes",
+                    self.max_offset
+                ),
             ));
         }
         if label.len() > self.max_label {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
-                format!("label of {} bytes exceeds the limit of {}", label.len(), self.max_label),
+                format!(
+                    "label of {} bytes exceeds the limit of {}",
+                    label.len(),
+                    self.max_label
+                ),
             ));
         }
         if nonce.len() > self.max_nonce {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
-                format!("nonce of {} bytes exceeds the limit of {}", nonce.len(), self.max_nonce),
+                format!(
+                    "nonce of {} bytes exceeds the limit of {}",
+                    nonce.len(),
+                    self.max_nonce
+                ),
             ));
         }
         Ok(())
@@ -173,13 +204,30 @@ pub fn derive_key_with(
 }
 
 /// [`derive_key_with`] under the default limits.
-pub fn derive_key(secret: &[u8], label: &str, nonce: &[u8], offset: u64, length: u64) -> Result<Secret> {
-    derive_key_with(secret, label, nonce, offset, length, &DerivationLimits::default())
+pub fn derive_key(
+    secret: &[u8],
+    label: &str,
+    nonce: &[u8],
+    offset: u64,
+    length: u64,
+) -> Result<Secret> {
+    derive_key_with(
+        secret,
+        label,
+        nonce,
+        offset,
+        length,
+        &DerivationLimits::default(),
+    )
 }
 
 /// WS-Trust CK/PSHA1 computed key: `P_SHA1(requestor entropy, issuer entropy)` truncated to
 /// `key_size_bits / 8` bytes. The key size must be a positive multiple of 8 and at most 8192.
-pub fn computed_key(requestor_entropy: &[u8], issuer_entropy: &[u8], key_size_bits: u32) -> Result<Secret> {
+pub fn computed_key(
+    requestor_entropy: &[u8],
+    issuer_entropy: &[u8],
+    key_size_bits: u32,
+) -> Result<Secret> {
     if key_size_bits == 0 || key_size_bits % 8 != 0 {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
@@ -187,12 +235,23 @@ pub fn computed_key(requestor_entropy: &[u8], issuer_entropy: &[u8], key_size_bi
         ));
     }
     if key_size_bits > 8192 {
-        return Err(Error::new(ErrorKind::LimitExceeded, format!("key size {key_size_bits} bits exceeds 8192")));
+        return Err(Error::new(
+            ErrorKind::LimitExceeded,
+            format!("key size {key_size_bits} bits exceeds 8192"),
+        ));
     }
     if requestor_entropy.is_empty() || issuer_entropy.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidArgument, "computed key needs both requestor and issuer entropy"));
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "computed key needs both requestor and issuer entropy",
+        ));
     }
-    Ok(p_sha1(requestor_entropy, issuer_entropy, 0, (key_size_bits / 8) as usize))
+    Ok(p_sha1(
+        requestor_entropy,
+        issuer_entropy,
+        0,
+        (key_size_bits / 8) as usize,
+    ))
 }
 
 #[cfg(test)]
@@ -248,11 +307,26 @@ mod tests {
     #[test]
     fn computed_key_sizes() {
         let k = computed_key(b"req-entropy-0123", b"iss-entropy-4567", 256).unwrap();
-        assert_eq!(k.expose(), &naive(b"req-entropy-0123", b"iss-entropy-4567", 32)[..]);
-        assert_eq!(computed_key(b"a", b"b", 12).unwrap_err().kind(), ErrorKind::InvalidArgument);
-        assert_eq!(computed_key(b"a", b"b", 0).unwrap_err().kind(), ErrorKind::InvalidArgument);
-        assert_eq!(computed_key(b"", b"b", 128).unwrap_err().kind(), ErrorKind::InvalidArgument);
-        assert_eq!(computed_key(b"a", b"b", 1 << 20).unwrap_err().kind(), ErrorKind::LimitExceeded);
+        assert_eq!(
+            k.expose(),
+            &naive(b"req-entropy-0123", b"iss-entropy-4567", 32)[..]
+        );
+        assert_eq!(
+            computed_key(b"a", b"b", 12).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            computed_key(b"a", b"b", 0).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            computed_key(b"", b"b", 128).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            computed_key(b"a", b"b", 1 << 20).unwrap_err().kind(),
+            ErrorKind::LimitExceeded
+        );
     }
 
     #[test]
@@ -265,7 +339,10 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::LimitExceeded);
         let e = derive_key(b"s", "", &[0; 129], 0, 32).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::LimitExceeded);
-        assert_eq!(derive_key(b"s", "", b"", 0, 0).unwrap_err().kind(), ErrorKind::InvalidArgument);
+        assert_eq!(
+            derive_key(b"s", "", b"", 0, 0).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
         // WCF's receive limits are accepted.
         assert!(derive_key(b"s", &"x".repeat(128), &[0; 128], 64, 32).is_ok());
     }

@@ -34,7 +34,12 @@ impl SignatureAlgorithm {
         [SignatureAlgorithm::HmacSha1, SignatureAlgorithm::HmacSha256]
             .into_iter()
             .find(|a| a.uri() == uri)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidSignature, format!("unsupported signature method {uri}")))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidSignature,
+                    format!("unsupported signature method {uri}"),
+                )
+            })
     }
 
     pub(crate) fn digest(self) -> openssl::hash::MessageDigest {
@@ -76,7 +81,12 @@ impl DigestAlgorithm {
         [DigestAlgorithm::Sha1, DigestAlgorithm::Sha256]
             .into_iter()
             .find(|a| a.uri() == uri)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidSignature, format!("unsupported digest method {uri}")))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidSignature,
+                    format!("unsupported digest method {uri}"),
+                )
+            })
     }
 }
 
@@ -120,7 +130,12 @@ impl EncryptionAlgorithm {
         Self::ALL
             .into_iter()
             .find(|a| a.uri() == uri)
-            .ok_or_else(|| Error::new(ErrorKind::Crypto, format!("unsupported encryption method {uri}")))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Crypto,
+                    format!("unsupported encryption method {uri}"),
+                )
+            })
     }
 
     /// Key length in bytes.
@@ -134,7 +149,10 @@ impl EncryptionAlgorithm {
 
     /// True for the GCM (authenticated) modes.
     pub const fn is_gcm(self) -> bool {
-        matches!(self, EncryptionAlgorithm::Aes128Gcm | EncryptionAlgorithm::Aes256Gcm)
+        matches!(
+            self,
+            EncryptionAlgorithm::Aes128Gcm | EncryptionAlgorithm::Aes256Gcm
+        )
     }
 
     pub(crate) fn cipher(self) -> openssl::symm::Cipher {

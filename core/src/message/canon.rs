@@ -18,8 +18,18 @@ pub(crate) fn exc_c14n(el: &Element, prefixes: &[String], out: &mut Vec<u8>) {
 }
 
 /// Exclusive c14n of `el`, whose ancestors (outermost first) are `ancestors`.
-pub(crate) fn exc_c14n_in<'a>(el: &'a Element, ancestors: &[&'a Element], prefixes: &[String], comments: bool, out: &mut Vec<u8>) {
-    let scope = if prefixes.is_empty() { InScope::new() } else { InScope::of_ancestors(ancestors) };
+pub(crate) fn exc_c14n_in<'a>(
+    el: &'a Element,
+    ancestors: &[&'a Element],
+    prefixes: &[String],
+    comments: bool,
+    out: &mut Vec<u8>,
+) {
+    let scope = if prefixes.is_empty() {
+        InScope::new()
+    } else {
+        InScope::of_ancestors(ancestors)
+    };
     c14n::canonicalize_subtree(el, &scope, &options(prefixes, comments), out);
 }
 

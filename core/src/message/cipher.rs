@@ -15,7 +15,12 @@ fn key_check(alg: EncryptionAlgorithm, key: &[u8]) -> Result<()> {
     if key.len() != alg.key_len() {
         return Err(Error::new(
             ErrorKind::Crypto,
-            format!("{} needs a {}-byte key, got {} bytes", alg.uri(), alg.key_len(), key.len()),
+            format!(
+                "{} needs a {}-byte key, got {} bytes",
+                alg.uri(),
+                alg.key_len(),
+                key.len()
+            ),
         ));
     }
     Ok(())
@@ -72,7 +77,9 @@ pub fn decrypt(alg: EncryptionAlgorithm, key: &[u8], data: &[u8]) -> Result<Vec<
     }
     let bs = cipher.block_size();
     if data.len() < 2 * bs || data.len() % bs != 0 {
-        return Err(bad("cipher text is not a whole number of blocks after the IV"));
+        return Err(bad(
+            "cipher text is not a whole number of blocks after the IV",
+        ));
     }
     let (iv, ct) = data.split_at(bs);
     let mut plain = raw_cbc(cipher, Mode::Decrypt, key, iv, ct)?;
@@ -90,7 +97,12 @@ mod tests {
 
     #[test]
     fn round_trips_and_detects() {
-        for alg in [EncryptionAlgorithm::Aes128Cbc, EncryptionAlgorithm::Aes256Cbc, EncryptionAlgorithm::Aes128Gcm, EncryptionAlgorithm::Aes256Gcm] {
+        for alg in [
+            EncryptionAlgorithm::Aes128Cbc,
+            EncryptionAlgorithm::Aes256Cbc,
+            EncryptionAlgorithm::Aes128Gcm,
+            EncryptionAlgorithm::Aes256Gcm,
+        ] {
             let key = vec![7u8; alg.key_len()];
             for n in [0usize, 1, 15, 16, 17, 1000] {
                 let p: Vec<u8> = (0..n).map(|i| i as u8).collect();
@@ -112,9 +124,13 @@ mod tests {
         // Decrypt something OpenSSL encrypted with PKCS#7 padding (a valid ISO 10126 pad).
         let key = [3u8; 32];
         let iv = [4u8; 16];
-        let ct = openssl::symm::encrypt(Cipher::aes_256_cbc(), &key, Some(&iv), b"interop text").unwrap();
+        let ct = openssl::symm::encrypt(Cipher::aes_256_cbc(), &key, Some(&iv), b"interop text")
+            .unwrap();
         let mut data = iv.to_vec();
         data.extend(ct);
-        assert_eq!(decrypt(EncryptionAlgorithm::Aes256Cbc, &key, &data).unwrap(), b"interop text");
+        assert_eq!(
+            decrypt(EncryptionAlgorithm::Aes256Cbc, &key, &data).unwrap(),
+            b"interop text"
+        );
     }
 }

@@ -53,24 +53,42 @@ pub fn check_envelope(doc: &Document) -> Result<SoapVersion> {
         .as_deref()
         .and_then(SoapVersion::from_namespace)
         .filter(|_| root.local == "Envelope")
-        .ok_or_else(|| Error::at(ErrorKind::InvalidRequest, root.qname(), "not a SOAP 1.1 or 1.2 Envelope"))?;
+        .ok_or_else(|| {
+            Error::at(
+                ErrorKind::InvalidRequest,
+                root.qname(),
+                "not a SOAP 1.1 or 1.2 Envelope",
+            )
+        })?;
     let envns = v.namespace();
     let mut headers = 0;
     let mut bodies = 0;
     for c in root.elements() {
         if c.is(envns, "Header") {
             if bodies > 0 {
-                return Err(Error::at(ErrorKind::InvalidRequest, c.qname(), "Header after Body"));
+                return Err(Error::at(
+                    ErrorKind::InvalidRequest,
+                    c.qname(),
+                    "Header after Body",
+                ));
             }
             headers += 1;
         } else if c.is(envns, "Body") {
             bodies += 1;
         } else {
-            return Err(Error::at(ErrorKind::InvalidRequest, c.qname(), "unexpected child of the Envelope"));
+            return Err(Error::at(
+                ErrorKind::InvalidRequest,
+                c.qname(),
+                "unexpected child of the Envelope",
+            ));
         }
     }
     if headers > 1 || bodies != 1 {
-        return Err(Error::at(ErrorKind::InvalidRequest, root.qname(), "an Envelope has at most one Header and exactly one Body"));
+        return Err(Error::at(
+            ErrorKind::InvalidRequest,
+            root.qname(),
+            "an Envelope has at most one Header and exactly one Body",
+        ));
     }
     Ok(v)
 }
@@ -99,7 +117,9 @@ pub fn header_mut(doc: &mut Document, v: SoapVersion) -> &mut Element {
             .unwrap_or(doc.root.children.len());
         doc.root.children.insert(at, crate::xml::Node::Element(h));
     }
-    doc.root.find_mut(envns, "Header").expect("header just ensured")
+    doc.root
+        .find_mut(envns, "Header")
+        .expect("header just ensured")
 }
 
 /// The Header element, if any.

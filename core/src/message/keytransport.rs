@@ -22,7 +22,9 @@ mod resolver;
 mod rsa;
 
 pub use data::{decrypt_data, decrypt_data_with_key, EphemeralKey};
-pub use reference::{computed_ski, ReferenceKind, X509Reference, THUMBPRINT_SHA1, X509_SKI, X509_V3};
+pub use reference::{
+    computed_ski, ReferenceKind, X509Reference, THUMBPRINT_SHA1, X509_SKI, X509_V3,
+};
 pub use resolver::KeyResolver;
 
 use crate::crypto::Secret;
@@ -36,7 +38,8 @@ use openssl::x509::X509Ref;
 pub const ENCRYPTED_KEY_SHA1: &str =
     "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKeySHA1";
 /// ValueType of a wsse:Reference to an EncryptedKey token (WSS 1.1).
-pub const ENCRYPTED_KEY_TOKEN: &str = "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKey";
+pub const ENCRYPTED_KEY_TOKEN: &str =
+    "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKey";
 
 /// Key transport algorithm of an EncryptedKey's xenc:EncryptionMethod.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,17 +56,27 @@ impl KeyTransportAlgorithm {
     /// The algorithm URI.
     pub const fn uri(self) -> &'static str {
         match self {
-            KeyTransportAlgorithm::RsaOaepMgf1p => "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+            KeyTransportAlgorithm::RsaOaepMgf1p => {
+                "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+            }
             KeyTransportAlgorithm::Rsa15 => "http://www.w3.org/2001/04/xmlenc#rsa-1_5",
         }
     }
 
     /// Parse a URI (Crypto error for an algorithm wssx does not implement).
     pub fn from_uri(uri: &str) -> Result<Self> {
-        [KeyTransportAlgorithm::RsaOaepMgf1p, KeyTransportAlgorithm::Rsa15]
-            .into_iter()
-            .find(|a| a.uri() == uri)
-            .ok_or_else(|| Error::new(ErrorKind::Crypto, format!("unsupported key transport algorithm {uri}")))
+        [
+            KeyTransportAlgorithm::RsaOaepMgf1p,
+            KeyTransportAlgorithm::Rsa15,
+        ]
+        .into_iter()
+        .find(|a| a.uri() == uri)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Crypto,
+                format!("unsupported key transport algorithm {uri}"),
+            )
+        })
     }
 }
 

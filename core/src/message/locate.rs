@@ -22,10 +22,11 @@ pub fn index_ids(doc: &Document) -> Result<HashMap<String, NodePath>> {
 fn index(el: &Element, path: &mut NodePath, map: &mut HashMap<String, NodePath>) -> Result<()> {
     // Every ID attribute counts, not only the first one `Element::id()` would return.
     for a in &el.attrs {
-        let is_id = (a.local == "Id" && (a.ns.is_none() || a.ns.as_deref() == Some(crate::ns::WSU)))
+        let is_id = (a.local == "Id"
+            && (a.ns.is_none() || a.ns.as_deref() == Some(crate::ns::WSU)))
             || (a.local == "ID" && a.ns.is_none())
             || (a.local == "id" && a.ns.as_deref() == Some(crate::ns::XML));
-        if is_id && map.insert(a.value.clone(), path.clone()).is_some() {
+        if is_id && map.insert(a.value.to_string(), path.clone()).is_some() {
             return Err(Error::at(
                 ErrorKind::InvalidSignature,
                 el.qname(),
@@ -89,7 +90,7 @@ pub fn in_scope(doc: &Document, path: &[usize]) -> Vec<(String, String)> {
         for d in &el.ns_decls {
             let p = d.prefix.clone().unwrap_or_default();
             out.retain(|(q, _)| *q != p);
-            out.push((p, d.uri.clone()));
+            out.push((p.to_string(), d.uri.to_string()));
         }
     };
     for a in ancestors(doc, path) {

@@ -23,7 +23,9 @@ mod verify;
 
 pub use algorithms::{AlgorithmSuite, DigestAlgorithm, EncryptionAlgorithm, SignatureAlgorithm};
 pub use envelope::SoapVersion;
-pub use keytransport::{EncryptedKey, EphemeralKey, KeyResolver, KeyTransportAlgorithm, ReferenceKind, X509Reference};
+pub use keytransport::{
+    EncryptedKey, EphemeralKey, KeyResolver, KeyTransportAlgorithm, ReferenceKind, X509Reference,
+};
 pub use options::{ContextKey, ProtectOptions, ProtectionOrder, TokenReference, VerifyOptions};
 pub use protect::{protect, protect_document, protect_for_recipient, Protection};
 pub use report::{Association, ContextId, DecryptedPart, Part, SignedPart, VerifyReport};
@@ -43,7 +45,10 @@ pub fn canonical_form(
         Some(id) => {
             let ids = locate::index_ids(doc)?;
             let path = ids.get(id).ok_or_else(|| {
-                crate::Error::new(crate::ErrorKind::InvalidArgument, format!("no element with ID '{id}'"))
+                crate::Error::new(
+                    crate::ErrorKind::InvalidArgument,
+                    format!("no element with ID '{id}'"),
+                )
             })?;
             let el = locate::at(doc, path).expect("indexed path exists");
             let anc = locate::ancestors(doc, path);

@@ -1,7 +1,9 @@
 //! Sending side: add a wsse:Security header that signs and/or encrypts a SOAP envelope
 //! with keys of a security context.
 
-use super::algorithms::{DigestAlgorithm, SignatureAlgorithm, EXC_C14N, XENC_CONTENT, XENC_ELEMENT};
+use super::algorithms::{
+    DigestAlgorithm, SignatureAlgorithm, EXC_C14N, XENC_CONTENT, XENC_ELEMENT,
+};
 use super::canon;
 use super::cipher;
 use super::envelope::{self, SoapVersion};
@@ -34,34 +36,65 @@ pub enum Protection {
 }
 
 /// Protect the SOAP envelope `envelope` with `ctx` and return the secured envelope.
-pub fn protect(envelope: &[u8], ctx: &ContextKey, what: Protection, opts: &ProtectOptions) -> Result<String> {
+pub fn protect(
+    envelope: &[u8],
+    ctx: &ContextKey,
+    what: Protection,
+    opts: &ProtectOptions,
+) -> Result<String> {
     let mut doc = xml::parse(envelope)?;
     protect_document(&mut doc, ctx, what, opts)?;
     Ok(xml::document_to_string(&doc))
 }
 
 /// [`protect`] on an already parsed envelope, in place.
-pub fn protect_document(doc: &mut Document, ctx: &ContextKey, what: Protection, opts: &ProtectOptions) -> Result<()> {
+pub fn protect_document(
+    doc: &mut Document,
+    ctx: &ContextKey,
+    what: Protection,
+    opts: &ProtectOptions,
+) -> Result<()> {
     let v = envelope::check_envelope(doc)?;
     if opts.derived_keys && opts.nonce_len < MIN_NONCE_LEN {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
-            format!("a {}-byte nonce would repeat derived keys; use at least {MIN_NONCE_LEN}", opts.nonce_len),
+            format!(
+                "a {}-byte nonce would repeat derived keys; use at least {MIN_NONCE_LEN}",
+                opts.nonce_len
+            ),
         ));
     }
     if ctx.secret.len() < MIN_SECRET_LEN {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
-            format!("a {}-byte context secret is too short; at least {MIN_SECRET_LEN} bytes", ctx.secret.len()),
+            format!(
+                "a {}-byte context secret is too short; at least {MIN_SECRET_LEN} bytes",
+                ctx.secret.len()
+            ),
         ));
     }
     if opts.timestamp_ttl.is_some_and(|t| t > MAX_TIMESTAMP_TTL) {
-        return Err(Error::new(ErrorKind::InvalidArgument, "a Timestamp may be valid for at most one year"));
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "a Timestamp may be valid for at most one year",
+        ));
     }
     if opts.reference == TokenReference::ById && !opts.include_sct {
-        return Err(Error::new(ErrorKind::InvalidArgument, "a reference by wsu:Id needs the SCT in the message"));
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "a reference by wsu:Id needs the SCT in the message",
+        ));
     }
-    let b = Builder { ctx, opts, v, sc: ctx.sct.version, header_items: Vec::new(), sct_id: None, ids: Ids::new()?, ek: None };
+    let b = Builder {
+        ctx,
+        opts,
+        v,
+        sc: ctx.sct.version,
+        header_items: Vec::new(),
+        sct_id: None,
+        ids: Ids::new()?,
+        ek: None,
+    };
     run(doc, b, what)
 }
 
@@ -81,14 +114,35 @@ pub fn protect_for_recipient(
     let mut doc = xml::parse(envelope)?;
     let v = envelope::check_envelope(&doc)?;
     let secret = Secret::random(32)?;
-    let mut ek = EncryptedKey::encrypt_key(&secret, recipient, KeyTransportAlgorithm::RsaOaepMgf1p, ReferenceKind::Thumbprint)?;
+    let mut ek = EncryptedKey::encrypt_key(
+        &secret,
+        recipient,
+        KeyTransportAlgorithm::RsaOaepMgf1p,
+        ReferenceKind::Thumbprint,
+    )?;
     let ids = Ids::new()?;
     let ek_id = ids.id("EK");
     ek.id = Some(ek_id.clone());
     // The token is a placeholder the builder never writes: keys come from the EncryptedKey.
-    let ctx = ContextKey { sct: crate::token::SecurityContextToken::new(version, "urn:wssx:ephemeral-key")?, secret: secret.clone() };
-    let o = ProtectOptions { include_sct: false, reference: TokenReference::ByIdentifier, ..opts.clone() };
-    let b = Builder { ctx: &ctx, opts: &o, v, sc: version, header_items: vec![ek.to_element()], sct_id: None, ids, ek: Some(ek_id) };
+    let ctx = ContextKey {
+        sct: crate::token::SecurityContextToken::new(version, "urn:wssx:ephemeral-key")?,
+        secret: secret.clone(),
+    };
+    let o = ProtectOptions {
+        include_sct: false,
+        reference: TokenReference::ByIdentifier,
+        ..opts.clone()
+    };
+    let b = Builder {
+        ctx: &ctx,
+        opts: &o,
+        v,
+        sc: version,
+        header_items: vec![ek.to_element()],
+        sct_id: None,
+        ids,
+        ek: Some(ek_id),
+    };
     run(&mut doc, b, what)?;
     Ok((xml::document_to_string(&doc), secret))
 }
@@ -120,9 +174,20 @@ fn run(doc: &mut Document, mut b: Builder<'_>, what: Protection) -> Result<()> {
         Protection::SignAndEncrypt => (true, true),
     };
     // Key material first (DKT elements go before the Signature / ReferenceList).
-    let sig_key = if sign { Some(b.key(opts.signature_key_len.unwrap_or(opts.suite.signature_key_len()))?) } else { None };
+    let sig_key = if sign {
+        Some(
+            b.key(
+                opts.signature_key_len
+                    .unwrap_or(opts.suite.signature_key_len()),
+            )?,
+        )
+    } else {
+        None
+    };
     let enc_key = if encrypt {
-        let len = opts.encryption_key_len.unwrap_or(opts.suite.encryption_key_len());
+        let len = opts
+            .encryption_key_len
+            .unwrap_or(opts.suite.encryption_key_len());
         Some(b.key(len)?)
     } else {
         None
@@ -153,8 +218,13 @@ fn run(doc: &mut Document, mut b: Builder<'_>, what: Protection) -> Result<()> {
     // earlier step put there (WS-Security 1.1 section 5: prepend), e.g. sign with one
     // context, then encrypt with another.
     let sec = security_header(v, doc);
-    let at = sec.children.iter().position(|n| matches!(n, Node::Element(_))).unwrap_or(sec.children.len());
-    sec.children.splice(at..at, items.into_iter().map(Node::Element));
+    let at = sec
+        .children
+        .iter()
+        .position(|n| matches!(n, Node::Element(_)))
+        .unwrap_or(sec.children.len());
+    sec.children
+        .splice(at..at, items.into_iter().map(Node::Element));
     Ok(())
 }
 
@@ -188,7 +258,10 @@ impl Ids {
     fn new() -> Result<Self> {
         let r = random_bytes(6)?;
         let stem: String = r.iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Ids { stem, next: std::cell::Cell::new(1) })
+        Ok(Ids {
+            stem,
+            next: std::cell::Cell::new(1),
+        })
     }
 
     fn id(&self, prefix: &str) -> String {
@@ -201,7 +274,13 @@ impl Ids {
 impl<'a> Builder<'a> {
     fn prepare_sct(&mut self) {
         if self.opts.include_sct && self.ek.is_none() {
-            self.sct_id = Some(self.ctx.sct.id.clone().unwrap_or_else(|| self.ids.id("sct")));
+            self.sct_id = Some(
+                self.ctx
+                    .sct
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| self.ids.id("sct")),
+            );
         }
     }
 
@@ -215,11 +294,16 @@ impl<'a> Builder<'a> {
     /// The reference to the SCT, per the options.
     fn sct_reference(&self) -> SecurityTokenReference {
         if let Some(ek) = &self.ek {
-            let mut s = SecurityTokenReference::to_id(ek, Some(super::keytransport::ENCRYPTED_KEY_TOKEN));
+            let mut s =
+                SecurityTokenReference::to_id(ek, Some(super::keytransport::ENCRYPTED_KEY_TOKEN));
             s.token_type = Some(super::keytransport::ENCRYPTED_KEY_TOKEN.to_string());
             return s;
         }
-        let instance = if self.opts.reference_instance { self.ctx.sct.instance.as_deref() } else { None };
+        let instance = if self.opts.reference_instance {
+            self.ctx.sct.instance.as_deref()
+        } else {
+            None
+        };
         match (self.opts.reference, &self.sct_id) {
             (TokenReference::ById, Some(id)) => {
                 let mut s = SecurityTokenReference::to_id(id, Some(self.sc.sct_token_type()));
@@ -245,7 +329,10 @@ impl<'a> Builder<'a> {
     /// A key of `len` bytes: a new DKT (added to the header) or the raw context secret.
     fn key(&mut self, len: u64) -> Result<Key> {
         if !self.opts.derived_keys {
-            return Ok(Key { secret: self.ctx.secret.clone(), key_info: self.sct_reference() });
+            return Ok(Key {
+                secret: self.ctx.secret.clone(),
+                key_info: self.sct_reference(),
+            });
         }
         let mut dkt = DerivedKeyToken::new(self.sc, self.sct_reference());
         dkt.id = Some(self.ids.id("DK"));
@@ -256,7 +343,10 @@ impl<'a> Builder<'a> {
         if len != crate::crypto::DEFAULT_LENGTH as u64 || self.opts.offset.is_some() {
             dkt.length = Some(len);
         }
-        let opts = crate::token::DeriveOptions { length: len, ..Default::default() };
+        let opts = crate::token::DeriveOptions {
+            length: len,
+            ..Default::default()
+        };
         let secret = dkt.derive_with(self.ctx.secret.expose(), &opts)?;
         let id = dkt.id.clone().unwrap_or_default();
         self.header_items.push(dkt.to_element());
@@ -274,19 +364,28 @@ impl<'a> Builder<'a> {
         if let Some(t) = ts {
             buf.clear();
             canon::exc_c14n(t, &[], &mut buf);
-            refs.push((t.id().unwrap_or_default().to_string(), digest(dig_alg, &buf)?));
+            refs.push((
+                t.id().unwrap_or_default().to_string(),
+                digest(dig_alg, &buf)?,
+            ));
         }
         // Chosen headers, then the Body.
         let envns = self.v.namespace();
         for (hns, hlocal) in &self.opts.signed_headers {
-            if let Some(h) = envelope::header_mut(doc, self.v).elements_mut().find(|e| e.is(hns, hlocal)) {
+            if let Some(h) = envelope::header_mut(doc, self.v)
+                .elements_mut()
+                .find(|e| e.is(hns, hlocal))
+            {
                 let id = ensure_id(h, || self.ids.id("H"));
                 buf.clear();
                 canon::exc_c14n(h, &[], &mut buf);
                 refs.push((id, digest(dig_alg, &buf)?));
             }
         }
-        let body = doc.root.find_mut(envns, "Body").ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no Body"))?;
+        let body = doc
+            .root
+            .find_mut(envns, "Body")
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no Body"))?;
         let id = ensure_id(body, || self.ids.id("Body"));
         buf.clear();
         canon::exc_c14n(body, &[], &mut buf);
@@ -299,7 +398,9 @@ impl<'a> Builder<'a> {
         let mut sig = Element::new(ns::DS, "ds", "Signature");
         sig.set_attr("Id", self.ids.id("SIG"));
         sig.push(si);
-        sig.push(Element::child_of(ns::DS, "ds", "SignatureValue").with_text(xml::encode_base64(&value)));
+        sig.push(
+            Element::child_of(ns::DS, "ds", "SignatureValue").with_text(xml::encode_base64(&value)),
+        );
         let mut ki = Element::child_of(ns::DS, "ds", "KeyInfo");
         ki.push(key.key_info.to_element());
         sig.push(ki);
@@ -322,7 +423,10 @@ impl<'a> Builder<'a> {
                 (16, true) => super::algorithms::EncryptionAlgorithm::Aes128Gcm,
                 (32, true) => super::algorithms::EncryptionAlgorithm::Aes256Gcm,
                 (n, _) => {
-                    return Err(Error::new(ErrorKind::InvalidArgument, format!("no AES variant takes a {n}-byte key")))
+                    return Err(Error::new(
+                        ErrorKind::InvalidArgument,
+                        format!("no AES variant takes a {n}-byte key"),
+                    ))
                 }
             }
         } else {
@@ -334,13 +438,21 @@ impl<'a> Builder<'a> {
         if !self.opts.encrypted_headers.is_empty() {
             let header = envelope::header_mut(doc, self.v);
             for i in 0..header.children.len() {
-                let Node::Element(h) = &header.children[i] else { continue };
+                let Node::Element(h) = &header.children[i] else {
+                    continue;
+                };
                 if !self.opts.encrypted_headers.iter().any(|(n, l)| h.is(n, l)) {
                     continue;
                 }
                 let plain = xml::element_to_string(h);
                 let ed_id = self.ids.id("ED");
-                let ed = encrypted_data(&ed_id, XENC_ELEMENT, alg, &key.key_info, &cipher::encrypt(alg, key.secret.expose(), plain.as_bytes())?);
+                let ed = encrypted_data(
+                    &ed_id,
+                    XENC_ELEMENT,
+                    alg,
+                    &key.key_info,
+                    &cipher::encrypt(alg, key.secret.expose(), plain.as_bytes())?,
+                );
                 let mut eh = Element::new(ns::WSSE11, "wsse11", "EncryptedHeader");
                 eh.set_attr_ns(ns::WSU, "wsu", "Id", self.ids.id("EH"));
                 eh.push(ed);
@@ -348,7 +460,10 @@ impl<'a> Builder<'a> {
                 reflist.push(data_reference(&ed_id));
             }
         }
-        let body = doc.root.find_mut(envns, "Body").ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no Body"))?;
+        let body = doc
+            .root
+            .find_mut(envns, "Body")
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no Body"))?;
         let mut plain = String::new();
         for c in &body.children {
             match c {
@@ -359,7 +474,13 @@ impl<'a> Builder<'a> {
         }
         let ed_id = self.ids.id("ED");
         let ct = cipher::encrypt(alg, key.secret.expose(), plain.as_bytes())?;
-        body.children = vec![Node::Element(encrypted_data(&ed_id, XENC_CONTENT, alg, &key.key_info, &ct))];
+        body.children = vec![Node::Element(encrypted_data(
+            &ed_id,
+            XENC_CONTENT,
+            alg,
+            &key.key_info,
+            &ct,
+        ))];
         reflist.push(data_reference(&ed_id));
         Ok(reflist)
     }
@@ -402,7 +523,11 @@ fn ensure_id(el: &mut Element, make: impl FnOnce() -> String) -> String {
     id
 }
 
-fn signed_info(sig: SignatureAlgorithm, dig: DigestAlgorithm, refs: &[(String, Vec<u8>)]) -> Element {
+fn signed_info(
+    sig: SignatureAlgorithm,
+    dig: DigestAlgorithm,
+    refs: &[(String, Vec<u8>)],
+) -> Element {
     let mut si = Element::child_of(ns::DS, "ds", "SignedInfo");
     let mut cm = Element::child_of(ns::DS, "ds", "CanonicalizationMethod");
     cm.set_attr("Algorithm", EXC_C14N);
@@ -427,7 +552,11 @@ fn signed_info(sig: SignatureAlgorithm, dig: DigestAlgorithm, refs: &[(String, V
 
 /// The wsse:Security header of the envelope (created, mustUnderstand, when absent).
 fn security_header(v: SoapVersion, doc: &mut Document) -> &mut Element {
-    let env_prefix = doc.root.prefix.clone().unwrap_or_else(|| "soap".to_string());
+    let env_prefix = doc
+        .root
+        .prefix
+        .clone()
+        .unwrap_or_else(|| "soap".to_string().into());
     let header = envelope::header_mut(doc, v);
     let pos = header.children.iter().position(
         |n| matches!(n, Node::Element(e) if e.is(ns::WSSE, "Security") && e.attr(Some(v.namespace()), "actor").is_none() && e.attr(Some(v.namespace()), "role").is_none()),
@@ -436,7 +565,12 @@ fn security_header(v: SoapVersion, doc: &mut Document) -> &mut Element {
         Some(p) => p,
         None => {
             let mut sec = Element::new(ns::WSSE, "wsse", "Security");
-            sec.set_attr_ns(v.namespace(), &env_prefix, "mustUnderstand", v.must_understand_true());
+            sec.set_attr_ns(
+                v.namespace(),
+                &env_prefix,
+                "mustUnderstand",
+                v.must_understand_true(),
+            );
             header.children.push(Node::Element(sec));
             header.children.len() - 1
         }
@@ -457,7 +591,9 @@ pub(crate) fn digest(alg: DigestAlgorithm, data: &[u8]) -> Result<Vec<u8>> {
 
 pub(crate) fn mac(alg: SignatureAlgorithm, key: &[u8], data: &[u8]) -> Result<Vec<u8>> {
     match alg {
-        SignatureAlgorithm::HmacSha1 => Ok(crate::crypto::hmac_sha1::HmacSha1Key::new(key).mac(&[data]).to_vec()),
+        SignatureAlgorithm::HmacSha1 => Ok(crate::crypto::hmac_sha1::HmacSha1Key::new(key)
+            .mac(&[data])
+            .to_vec()),
         SignatureAlgorithm::HmacSha256 => {
             let k = openssl::pkey::PKey::hmac(key)?;
             let mut s = openssl::sign::Signer::new(alg.digest(), &k)?;

@@ -50,7 +50,9 @@ impl Part {
         match self {
             Part::Body => "Body".into(),
             Part::Timestamp => "Timestamp".into(),
-            Part::Header { ns, local } => format!("Header {{{}}}{local}", ns.as_deref().unwrap_or("")),
+            Part::Header { ns, local } => {
+                format!("Header {{{}}}{local}", ns.as_deref().unwrap_or(""))
+            }
             Part::SecurityHeaderElement { local } => format!("Security/{local}"),
             Part::Other { path } => path.clone(),
         }
@@ -121,7 +123,10 @@ impl VerifyReport {
 
     /// The context that signed `part`, if it was signed.
     pub fn signer_of(&self, part: &Part) -> Option<&ContextId> {
-        self.signed.iter().find(|s| &s.part == part).and_then(|s| s.context.as_ref())
+        self.signed
+            .iter()
+            .find(|s| &s.part == part)
+            .and_then(|s| s.context.as_ref())
     }
 
     /// The processed (decrypted) envelope as XML.
@@ -132,7 +137,9 @@ impl VerifyReport {
     /// JSON summary (without the document).
     pub fn to_json(&self) -> Json {
         let ctx = |c: &Option<ContextId>| match c {
-            Some(c) => Json::object().with("identifier", c.identifier.as_str()).with("instance", c.instance.as_deref()),
+            Some(c) => Json::object()
+                .with("identifier", c.identifier.as_str())
+                .with("instance", c.instance.as_deref()),
             None => Json::Null,
         };
         let signed: Vec<Json> = self
@@ -159,7 +166,9 @@ impl VerifyReport {
             })
             .collect();
         let ts = match &self.timestamp {
-            Some((c, e)) => Json::object().with("created", c.map(|i| i.to_xsd())).with("expires", e.map(|i| i.to_xsd())),
+            Some((c, e)) => Json::object()
+                .with("created", c.map(|i| i.to_xsd()))
+                .with("expires", e.map(|i| i.to_xsd())),
             None => Json::Null,
         };
         Json::object()
@@ -196,17 +205,34 @@ impl VerifyReport {
                 if !e.is(crate::ns::WSSE, "SecurityTokenReference") {
                     return;
                 }
-                let Ok(s) = crate::token::SecurityTokenReference::from_element(e) else { return };
+                let Ok(s) = crate::token::SecurityTokenReference::from_element(e) else {
+                    return;
+                };
                 let Some(r) = &s.reference else { return };
                 let context = match r.target() {
-                    crate::token::ReferenceTarget::Local(id) => match self.tokens.iter().find(|t| t.id.as_deref() == Some(id)) {
-                        Some(t) => ContextId { identifier: t.identifier.clone(), instance: r.instance.clone().or_else(|| t.instance.clone()) },
-                        None => return,
+                    crate::token::ReferenceTarget::Local(id) => {
+                        match self.tokens.iter().find(|t| t.id.as_deref() == Some(id)) {
+                            Some(t) => ContextId {
+                                identifier: t.identifier.clone(),
+                                instance: r.instance.clone().or_else(|| t.instance.clone()),
+                            },
+                            None => return,
+                        }
+                    }
+                    crate::token::ReferenceTarget::Uri(u) => ContextId {
+                        identifier: u.to_string(),
+                        instance: r.instance.clone(),
                     },
-                    crate::token::ReferenceTarget::Uri(u) => ContextId { identifier: u.to_string(), instance: r.instance.clone() },
                 };
-                let covered = self.signed.iter().any(|p| p.part == part && p.context.as_ref().map(|c| &c.identifier) == Some(&context.identifier));
-                out.push(Association { part: part.clone(), context, covered });
+                let covered = self.signed.iter().any(|p| {
+                    p.part == part
+                        && p.context.as_ref().map(|c| &c.identifier) == Some(&context.identifier)
+                });
+                out.push(Association {
+                    part: part.clone(),
+                    context,
+                    covered,
+                });
             })
         };
         for c in root.elements() {
@@ -214,7 +240,13 @@ impl VerifyReport {
                 scan(c, Part::Body);
             } else if c.is(v.namespace(), "Header") {
                 for h in c.elements().filter(|h| !h.is(crate::ns::WSSE, "Security")) {
-                    scan(h, Part::Header { ns: h.ns.clone(), local: h.local.clone() });
+                    scan(
+                        h,
+                        Part::Header {
+                            ns: h.ns.as_deref().map(str::to_string),
+                            local: h.local.to_string(),
+                        },
+                    );
                 }
             }
         }

@@ -8,7 +8,10 @@
 //! Body the application will read. HMAC and digest values are compared in constant time
 //! and truncated HMACs (HMACOutputLength) are refused.
 
-use super::algorithms::{DigestAlgorithm, EncryptionAlgorithm, SignatureAlgorithm, EXC_C14N, EXC_C14N_WITH_COMMENTS, XENC_CONTENT, XENC_ELEMENT};
+use super::algorithms::{
+    DigestAlgorithm, EncryptionAlgorithm, SignatureAlgorithm, EXC_C14N, EXC_C14N_WITH_COMMENTS,
+    XENC_CONTENT, XENC_ELEMENT,
+};
 use super::canon;
 use super::cipher;
 use super::envelope::{self, SoapVersion};
@@ -20,7 +23,9 @@ use crate::crypto::{ct_eq, Secret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use crate::time::Instant;
-use crate::token::{DerivedKeyToken, KeySource, ReferenceTarget, SecurityContextToken, SecurityTokenReference};
+use crate::token::{
+    DerivedKeyToken, KeySource, ReferenceTarget, SecurityContextToken, SecurityTokenReference,
+};
 use crate::xml::{self, Document, Element, Node};
 use std::collections::HashMap;
 
@@ -38,27 +43,46 @@ impl<F: Fn(&ContextId) -> Result<Option<Secret>>> SecretLookup for F {
 }
 
 /// Process the secured envelope `envelope`.
-pub fn verify(envelope: &[u8], lookup: &dyn SecretLookup, opts: &VerifyOptions) -> Result<VerifyReport> {
+pub fn verify(
+    envelope: &[u8],
+    lookup: &dyn SecretLookup,
+    opts: &VerifyOptions,
+) -> Result<VerifyReport> {
     let doc = xml::parse_with(envelope, &opts.limits)?;
     verify_document(doc, lookup, opts)
 }
 
 /// [`verify`] on a parsed envelope.
-pub fn verify_document(doc: Document, lookup: &dyn SecretLookup, opts: &VerifyOptions) -> Result<VerifyReport> {
+pub fn verify_document(
+    doc: Document,
+    lookup: &dyn SecretLookup,
+    opts: &VerifyOptions,
+) -> Result<VerifyReport> {
     let v = envelope::check_envelope(&doc)?;
     let envns = v.namespace();
-    let header_idx = doc.root.children.iter().position(|n| matches!(n, Node::Element(e) if e.is(envns, "Header")));
+    let header_idx = doc
+        .root
+        .children
+        .iter()
+        .position(|n| matches!(n, Node::Element(e) if e.is(envns, "Header")));
     let body_idx = doc
         .root
         .children
         .iter()
         .position(|n| matches!(n, Node::Element(e) if e.is(envns, "Body")))
         .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no Body"))?;
-    let header_idx =
-        header_idx.ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, "the message has no SOAP Header"))?;
+    let header_idx = header_idx.ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidSecurityToken,
+            "the message has no SOAP Header",
+        )
+    })?;
     let sec_path = {
         let Some(Node::Element(h)) = doc.root.children.get(header_idx) else {
-            return Err(Error::new(ErrorKind::InvalidSecurityToken, "no SOAP Header"));
+            return Err(Error::new(
+                ErrorKind::InvalidSecurityToken,
+                "no SOAP Header",
+            ));
         };
         let i = h
             .children
@@ -68,7 +92,12 @@ pub fn verify_document(doc: Document, lookup: &dyn SecretLookup, opts: &VerifyOp
                     && e.attr(Some(envns), "actor").is_none()
                     && e.attr(Some(envns), "role").is_none())
             })
-            .ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, "the message has no wsse:Security header"))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidSecurityToken,
+                    "the message has no wsse:Security header",
+                )
+            })?;
         vec![header_idx, i]
     };
     let mut p = Processor {
@@ -89,7 +118,10 @@ pub fn verify_document(doc: Document, lookup: &dyn SecretLookup, opts: &VerifyOp
     };
     p.run()?;
     if opts.require_timestamp && p.timestamp.is_none() {
-        return Err(Error::new(ErrorKind::InvalidSecurityToken, "a wsu:Timestamp is required"));
+        return Err(Error::new(
+            ErrorKind::InvalidSecurityToken,
+            "a wsu:Timestamp is required",
+        ));
     }
     Ok(VerifyReport {
         soap_version: v,
@@ -127,8 +159,11 @@ impl<'a> Processor<'a> {
     fn run(&mut self) -> Result<()> {
         let mut i = 0;
         loop {
-            let sec = locate::at(&self.doc, &self.sec_path).ok_or_else(|| wrong("Security header vanished"))?;
-            let Some(node) = sec.children.get(i) else { break };
+            let sec = locate::at(&self.doc, &self.sec_path)
+                .ok_or_else(|| wrong("Security header vanished"))?;
+            let Some(node) = sec.children.get(i) else {
+                break;
+            };
             let Node::Element(el) = node else {
                 i += 1;
                 continue;
@@ -146,9 +181,11 @@ impl<'a> Processor<'a> {
                 let mut ids = Vec::new();
                 for r in el.elements().filter(|r| r.is(ns::XENC, "DataReference")) {
                     let uri = r.attr(None, "URI").unwrap_or("");
-                    let id = uri
-                        .strip_prefix('#')
-                        .ok_or_else(|| wrong(format!("DataReference URI '{uri}' is not a same-document reference")))?;
+                    let id = uri.strip_prefix('#').ok_or_else(|| {
+                        wrong(format!(
+                            "DataReference URI '{uri}' is not a same-document reference"
+                        ))
+                    })?;
                     ids.push(id.to_string());
                 }
                 Step::Decrypt(ids)
@@ -174,7 +211,11 @@ impl<'a> Processor<'a> {
                     let sha1 = ek.encrypted_key_sha1()?;
                     self.eks.push((ek.id.clone(), secret.clone(), sha1));
                     for uri in &ek.reference_list {
-                        let id = uri.strip_prefix('#').ok_or_else(|| wrong(format!("DataReference URI '{uri}' is not a same-document reference")))?;
+                        let id = uri.strip_prefix('#').ok_or_else(|| {
+                            wrong(format!(
+                                "DataReference URI '{uri}' is not a same-document reference"
+                            ))
+                        })?;
                         self.decrypt(id, Some(secret.clone()))?;
                     }
                 }
@@ -203,24 +244,43 @@ impl<'a> Processor<'a> {
         self.opts.now.unwrap_or_else(Instant::now)
     }
 
-    fn check_timestamp(&mut self, (created, expires): (Option<Instant>, Option<Instant>)) -> Result<()> {
+    fn check_timestamp(
+        &mut self,
+        (created, expires): (Option<Instant>, Option<Instant>),
+    ) -> Result<()> {
         if self.timestamp.is_some() {
-            return Err(Error::at(ErrorKind::InvalidSecurityToken, "wsu:Timestamp", "more than one Timestamp"));
+            return Err(Error::at(
+                ErrorKind::InvalidSecurityToken,
+                "wsu:Timestamp",
+                "more than one Timestamp",
+            ));
         }
         let now = self.now();
         let skew = self.opts.clock_skew;
         if let Some(c) = created {
             if c > now.plus(skew) {
-                return Err(Error::at(ErrorKind::InvalidTimeRange, "wsu:Timestamp/wsu:Created", format!("{c} is in the future")));
+                return Err(Error::at(
+                    ErrorKind::InvalidTimeRange,
+                    "wsu:Timestamp/wsu:Created",
+                    format!("{c} is in the future"),
+                ));
             }
         }
         if let Some(e) = expires {
             if e < now.minus(skew) {
-                return Err(Error::at(ErrorKind::ExpiredData, "wsu:Timestamp/wsu:Expires", format!("the message expired at {e}")));
+                return Err(Error::at(
+                    ErrorKind::ExpiredData,
+                    "wsu:Timestamp/wsu:Expires",
+                    format!("the message expired at {e}"),
+                ));
             }
             if let Some(c) = created {
                 if e < c {
-                    return Err(Error::at(ErrorKind::InvalidTimeRange, "wsu:Timestamp", "Expires is before Created"));
+                    return Err(Error::at(
+                        ErrorKind::InvalidTimeRange,
+                        "wsu:Timestamp",
+                        "Expires is before Created",
+                    ));
                 }
             }
         }
@@ -231,13 +291,19 @@ impl<'a> Processor<'a> {
     // ---- keys -----------------------------------------------------------------------
 
     fn context_secret(&self, id: &ContextId) -> Result<Secret> {
-        self.lookup
-            .secret(id)?
-            .ok_or_else(|| Error::new(ErrorKind::BadContextToken, format!("unknown security context {}", id.identifier)))
+        self.lookup.secret(id)?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::BadContextToken,
+                format!("unknown security context {}", id.identifier),
+            )
+        })
     }
 
     fn sct_by_local_id(&self, id: &str) -> Option<&SecurityContextToken> {
-        self.scts.iter().find(|(i, _)| i.as_deref() == Some(id)).map(|(_, t)| t)
+        self.scts
+            .iter()
+            .find(|(i, _)| i.as_deref() == Some(id))
+            .map(|(_, t)| t)
     }
 
     fn dkt_by_local_id(&self, id: &str) -> Option<&DerivedKeyToken> {
@@ -247,18 +313,26 @@ impl<'a> Processor<'a> {
     /// What a reference names: a context (with the instance it asks for) or a DKT.
     fn resolve_ref(&self, s: &SecurityTokenReference) -> Result<Source> {
         if s.nonce.is_some() {
-            let dkt = s.implied_derived_key().ok_or_else(|| wrong("bad implied derived key"))?;
+            let dkt = s
+                .implied_derived_key()
+                .ok_or_else(|| wrong("bad implied derived key"))?;
             return Ok(Source::Dkt(Box::new(dkt)));
         }
         if let Some(k) = &s.key_identifier {
             if k.value_type.as_deref() == Some(super::keytransport::ENCRYPTED_KEY_SHA1) {
-                let want = xml::decode_base64(&k.value).map_err(|m| Error::new(ErrorKind::InvalidSecurityToken, m))?;
+                let want = xml::decode_base64(&k.value)
+                    .map_err(|m| Error::new(ErrorKind::InvalidSecurityToken, m))?;
                 return self
                     .eks
                     .iter()
                     .find(|(_, _, sha)| ct_eq(sha, &want))
                     .map(|(_, key, _)| Source::Key(key.clone()))
-                    .ok_or_else(|| Error::new(ErrorKind::UnknownDerivationSource, "no EncryptedKey with that EncryptedKeySHA1"));
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::UnknownDerivationSource,
+                            "no EncryptedKey with that EncryptedKeySHA1",
+                        )
+                    });
             }
         }
         let Some(r) = &s.reference else {
@@ -269,7 +343,9 @@ impl<'a> Processor<'a> {
         };
         match r.target() {
             ReferenceTarget::Local(id) => {
-                if let Some((_, key, _)) = self.eks.iter().find(|(i, _, _)| i.as_deref() == Some(id)) {
+                if let Some((_, key, _)) =
+                    self.eks.iter().find(|(i, _, _)| i.as_deref() == Some(id))
+                {
                     return Ok(Source::Key(key.clone()));
                 }
                 if let Some(d) = self.dkt_by_local_id(id) {
@@ -281,16 +357,30 @@ impl<'a> Processor<'a> {
                         instance: r.instance.clone().or_else(|| t.instance.clone()),
                     }));
                 }
-                Err(Error::new(ErrorKind::UnknownDerivationSource, format!("no token with wsu:Id '{id}' in the Security header")))
+                Err(Error::new(
+                    ErrorKind::UnknownDerivationSource,
+                    format!("no token with wsu:Id '{id}' in the Security header"),
+                ))
             }
             ReferenceTarget::Uri(uri) => {
-                if let Some(d) = self.dkts.iter().find(|d| d.properties.as_ref().and_then(|p| p.name.as_deref()) == Some(uri)) {
+                if let Some(d) = self
+                    .dkts
+                    .iter()
+                    .find(|d| d.properties.as_ref().and_then(|p| p.name.as_deref()) == Some(uri))
+                {
                     return Ok(Source::Dkt(Box::new(d.clone())));
                 }
-                let carried = self.scts.iter().find(|(_, t)| t.identifier == uri).map(|(_, t)| t);
+                let carried = self
+                    .scts
+                    .iter()
+                    .find(|(_, t)| t.identifier == uri)
+                    .map(|(_, t)| t);
                 Ok(Source::Context(ContextId {
                     identifier: uri.to_string(),
-                    instance: r.instance.clone().or_else(|| carried.and_then(|t| t.instance.clone())),
+                    instance: r
+                        .instance
+                        .clone()
+                        .or_else(|| carried.and_then(|t| t.instance.clone())),
                 }))
             }
         }
@@ -300,7 +390,12 @@ impl<'a> Processor<'a> {
     fn key_for(&self, key_info: Option<&Element>) -> Result<(Secret, Option<ContextId>)> {
         let s = key_info
             .and_then(|k| k.find(ns::WSSE, "SecurityTokenReference"))
-            .ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, "KeyInfo has no wsse:SecurityTokenReference"))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidSecurityToken,
+                    "KeyInfo has no wsse:SecurityTokenReference",
+                )
+            })?;
         let s = SecurityTokenReference::from_element(s)?;
         match self.resolve_ref(&s)? {
             Source::Context(id) => Ok((self.context_secret(&id)?, Some(id))),
@@ -335,10 +430,17 @@ impl<'a> Processor<'a> {
                         }
                     };
                     // DKTs may name an EncryptedKey by EncryptedKeySHA1 (WCF does in replies).
-                    let by_ek_sha1 = d.token_reference.as_ref().and_then(|s| s.key_identifier.as_ref()).and_then(|k| k.value_type.as_deref())
+                    let by_ek_sha1 = d
+                        .token_reference
+                        .as_ref()
+                        .and_then(|s| s.key_identifier.as_ref())
+                        .and_then(|k| k.value_type.as_deref())
                         == Some(super::keytransport::ENCRYPTED_KEY_SHA1);
                     if by_ek_sha1 {
-                        let o = crate::token::DeriveOptions { allow_key_identifier: true, ..self.opts.derive.clone() };
+                        let o = crate::token::DeriveOptions {
+                            allow_key_identifier: true,
+                            ..self.opts.derive.clone()
+                        };
                         d.derive_chain(&mut resolve, &o)?
                     } else {
                         d.derive_chain(&mut resolve, &self.opts.derive)?
@@ -364,7 +466,9 @@ impl<'a> Processor<'a> {
             })
             .ok_or_else(|| wrong("ds:Signature has no SignedInfo"))?;
         let (comments, prefixes) = c14n_method(si.find(ns::DS, "CanonicalizationMethod"))?;
-        let sm = si.find(ns::DS, "SignatureMethod").ok_or_else(|| wrong("no SignatureMethod"))?;
+        let sm = si
+            .find(ns::DS, "SignatureMethod")
+            .ok_or_else(|| wrong("no SignatureMethod"))?;
         if sm.elements().any(|c| c.local == "HMACOutputLength") {
             return Err(wrong("HMACOutputLength (truncated HMAC) is refused"));
         }
@@ -374,11 +478,20 @@ impl<'a> Processor<'a> {
             .ok_or_else(|| wrong("no SignatureValue"))
             .and_then(|e| xml::base64_of(e).map_err(|_| wrong("SignatureValue is not base64")))?;
         if value.len() != alg.output_len() {
-            return Err(wrong(format!("SignatureValue is {} bytes; {} makes {}", value.len(), alg.uri(), alg.output_len())));
+            return Err(wrong(format!(
+                "SignatureValue is {} bytes; {} makes {}",
+                value.len(),
+                alg.uri(),
+                alg.output_len()
+            )));
         }
         let (key, ctx) = self.key_for(sig.find(ns::DS, "KeyInfo"))?;
         if key.len() < self.opts.min_key_len {
-            return Err(wrong(format!("a {}-byte signature key is shorter than the {} bytes required", key.len(), self.opts.min_key_len)));
+            return Err(wrong(format!(
+                "a {}-byte signature key is shorter than the {} bytes required",
+                key.len(),
+                self.opts.min_key_len
+            )));
         }
         let mut si_path = sig_path.to_vec();
         si_path.push(si_idx);
@@ -399,12 +512,22 @@ impl<'a> Processor<'a> {
         Ok(parts)
     }
 
-    fn verify_reference(&self, r: &Element, alg: SignatureAlgorithm, ctx: &Option<ContextId>, buf: &mut Vec<u8>) -> Result<SignedPart> {
+    fn verify_reference(
+        &self,
+        r: &Element,
+        alg: SignatureAlgorithm,
+        ctx: &Option<ContextId>,
+        buf: &mut Vec<u8>,
+    ) -> Result<SignedPart> {
         let uri = r.attr(None, "URI").unwrap_or("");
         let id = uri
             .strip_prefix('#')
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| wrong(format!("reference URI '{uri}' is not a same-document #id reference")))?
+            .ok_or_else(|| {
+                wrong(format!(
+                    "reference URI '{uri}' is not a same-document #id reference"
+                ))
+            })?
             .to_string();
         let mut comments = false;
         let mut prefixes = Vec::new();
@@ -413,12 +536,16 @@ impl<'a> Processor<'a> {
             .map(|t| t.elements().filter(|e| e.is(ns::DS, "Transform")).collect())
             .unwrap_or_default();
         if transforms.len() != 1 {
-            return Err(wrong(format!("reference #{id}: exactly one exclusive c14n transform is supported")));
+            return Err(wrong(format!(
+                "reference #{id}: exactly one exclusive c14n transform is supported"
+            )));
         }
         let (c, p) = c14n_method(Some(transforms[0]))?;
         comments |= c;
         prefixes.extend(p);
-        let dm = r.find(ns::DS, "DigestMethod").ok_or_else(|| wrong("no DigestMethod"))?;
+        let dm = r
+            .find(ns::DS, "DigestMethod")
+            .ok_or_else(|| wrong("no DigestMethod"))?;
         let dalg = DigestAlgorithm::from_uri(dm.attr(None, "Algorithm").unwrap_or(""))?;
         let dv = r
             .find(ns::DS, "DigestValue")
@@ -430,7 +557,8 @@ impl<'a> Processor<'a> {
             .and_then(|ids| ids.get(&id))
             .ok_or_else(|| wrong(format!("reference #{id} names no element of the message")))?;
         let part = self.classify(path)?;
-        let target = locate::at(&self.doc, path).ok_or_else(|| wrong("reference target vanished"))?;
+        let target =
+            locate::at(&self.doc, path).ok_or_else(|| wrong("reference target vanished"))?;
         buf.clear();
         let anc = locate::ancestors(&self.doc, path);
         canon::exc_c14n_in(target, &anc, &prefixes, comments, buf);
@@ -438,7 +566,13 @@ impl<'a> Processor<'a> {
         if !ct_eq(&d, &dv) {
             return Err(wrong(format!("the digest of #{id} does not match")));
         }
-        Ok(SignedPart { part, id, context: ctx.clone(), signature: alg, digest: dalg })
+        Ok(SignedPart {
+            part,
+            id,
+            context: ctx.clone(),
+            signature: alg,
+            digest: dalg,
+        })
     }
 
     /// Where the element at `path` is; refuses a Body that is not the envelope's own.
@@ -449,22 +583,38 @@ impl<'a> Processor<'a> {
             return Ok(Part::Body);
         }
         if el.is(envns, "Body") || el.is(envns, "Envelope") || el.is(envns, "Header") {
-            return Err(wrong(format!("a signed {} outside its place in the envelope (signature wrapping)", el.local)));
+            return Err(wrong(format!(
+                "a signed {} outside its place in the envelope (signature wrapping)",
+                el.local
+            )));
         }
         if path.len() == self.sec_path.len() + 1 && path.starts_with(&self.sec_path) {
             if el.is(ns::WSU, "Timestamp") {
                 return Ok(Part::Timestamp);
             }
-            return Ok(Part::SecurityHeaderElement { local: el.local.clone() });
+            return Ok(Part::SecurityHeaderElement {
+                local: el.local.to_string(),
+            });
         }
         if path.starts_with(&self.sec_path) {
-            return Ok(Part::SecurityHeaderElement { local: el.local.clone() });
+            return Ok(Part::SecurityHeaderElement {
+                local: el.local.to_string(),
+            });
         }
         if path.len() == 2 && path[0] == self.header_idx {
-            return Ok(Part::Header { ns: el.ns.clone(), local: el.local.clone() });
+            return Ok(Part::Header {
+                ns: el.ns.as_deref().map(str::to_string),
+                local: el.local.to_string(),
+            });
         }
-        let names: Vec<String> = locate::ancestors(&self.doc, path).iter().map(|e| e.local.clone()).chain([el.local.clone()]).collect();
-        Ok(Part::Other { path: names.join("/") })
+        let names: Vec<String> = locate::ancestors(&self.doc, path)
+            .iter()
+            .map(|e| e.local.to_string())
+            .chain([el.local.to_string()])
+            .collect();
+        Ok(Part::Other {
+            path: names.join("/"),
+        })
     }
 
     // ---- decryption -----------------------------------------------------------------
@@ -472,35 +622,56 @@ impl<'a> Processor<'a> {
     /// Decrypt the EncryptedData `#id`, with `preset` (from an EncryptedKey's own
     /// ReferenceList) or the key its KeyInfo names.
     fn decrypt(&mut self, id: &str, preset: Option<Secret>) -> Result<()> {
-        let path = self
-            .ids()?
-            .get(id)
-            .cloned()
-            .ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, format!("DataReference #{id} names no element")))?;
-        let ed = locate::at(&self.doc, &path).ok_or_else(|| wrong("EncryptedData vanished"))?.clone();
+        let path = self.ids()?.get(id).cloned().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidSecurityToken,
+                format!("DataReference #{id} names no element"),
+            )
+        })?;
+        let ed = locate::at(&self.doc, &path)
+            .ok_or_else(|| wrong("EncryptedData vanished"))?
+            .clone();
         if !ed.is(ns::XENC, "EncryptedData") {
-            return Err(Error::new(ErrorKind::InvalidSecurityToken, format!("#{id} is not an xenc:EncryptedData")));
+            return Err(Error::new(
+                ErrorKind::InvalidSecurityToken,
+                format!("#{id} is not an xenc:EncryptedData"),
+            ));
         }
         let alg = EncryptionAlgorithm::from_uri(
-            ed.find(ns::XENC, "EncryptionMethod").and_then(|m| m.attr(None, "Algorithm")).unwrap_or(""),
+            ed.find(ns::XENC, "EncryptionMethod")
+                .and_then(|m| m.attr(None, "Algorithm"))
+                .unwrap_or(""),
         )?;
         let (key, ctx) = match preset {
             Some(k) if ed.find(ns::DS, "KeyInfo").is_none() => (k, None),
             _ => self.key_for(ed.find(ns::DS, "KeyInfo"))?,
         };
         if key.len() < self.opts.min_key_len {
-            return Err(Error::new(ErrorKind::Crypto, format!("a {}-byte encryption key is too short", key.len())));
+            return Err(Error::new(
+                ErrorKind::Crypto,
+                format!("a {}-byte encryption key is too short", key.len()),
+            ));
         }
         let cv = ed
             .find(ns::XENC, "CipherData")
             .and_then(|c| c.find(ns::XENC, "CipherValue"))
-            .ok_or_else(|| Error::new(ErrorKind::InvalidSecurityToken, "EncryptedData has no CipherValue"))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidSecurityToken,
+                    "EncryptedData has no CipherValue",
+                )
+            })?;
         let ct = xml::base64_of(cv)?;
         let plain = cipher::decrypt(alg, key.expose(), &ct)?;
         let content = match ed.attr(None, "Type") {
             Some(XENC_CONTENT) => true,
             Some(XENC_ELEMENT) | None => false,
-            Some(t) => return Err(Error::new(ErrorKind::InvalidSecurityToken, format!("unsupported EncryptedData Type {t}"))),
+            Some(t) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidSecurityToken,
+                    format!("unsupported EncryptedData Type {t}"),
+                ))
+            }
         };
         let (parent_path, idx) = match path.split_last() {
             Some((i, p)) => (p.to_vec(), *i),
@@ -513,34 +684,60 @@ impl<'a> Processor<'a> {
             if e.kind() == ErrorKind::LimitExceeded {
                 e
             } else {
-                Error::new(ErrorKind::Crypto, "cannot decrypt: wrong key or tampered cipher text")
+                Error::new(
+                    ErrorKind::Crypto,
+                    "cannot decrypt: wrong key or tampered cipher text",
+                )
             }
         })?;
-        let parent = locate::at_mut(&mut self.doc, &parent_path).ok_or_else(|| wrong("parent vanished"))?;
+        let parent =
+            locate::at_mut(&mut self.doc, &parent_path).ok_or_else(|| wrong("parent vanished"))?;
         let wrapper_is_eh = parent.is(ns::WSSE11, "EncryptedHeader");
-        if !content && nodes.iter().filter(|n| matches!(n, Node::Element(_))).count() != 1 {
-            return Err(Error::new(ErrorKind::InvalidSecurityToken, "an encrypted element must decrypt to one element"));
+        if !content
+            && nodes
+                .iter()
+                .filter(|n| matches!(n, Node::Element(_)))
+                .count()
+                != 1
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidSecurityToken,
+                "an encrypted element must decrypt to one element",
+            ));
         }
         let replaced_at: NodePath;
         if wrapper_is_eh {
             // Replace the whole wsse11:EncryptedHeader by the header it wraps.
-            let el = nodes.into_iter().find(|n| matches!(n, Node::Element(_))).ok_or_else(|| wrong("empty header"))?;
+            let el = nodes
+                .into_iter()
+                .find(|n| matches!(n, Node::Element(_)))
+                .ok_or_else(|| wrong("empty header"))?;
             let (gp, pi) = match parent_path.split_last() {
                 Some((i, p)) => (p.to_vec(), *i),
                 None => return Err(wrong("bad EncryptedHeader position")),
             };
-            let grand = locate::at_mut(&mut self.doc, &gp).ok_or_else(|| wrong("header vanished"))?;
+            let grand =
+                locate::at_mut(&mut self.doc, &gp).ok_or_else(|| wrong("header vanished"))?;
             grand.children[pi] = el;
             replaced_at = parent_path.clone();
         } else {
             let n = nodes.len();
             parent.children.splice(idx..idx + 1, nodes);
-            replaced_at = if content || n == 0 { parent_path.clone() } else { path.clone() };
+            replaced_at = if content || n == 0 {
+                parent_path.clone()
+            } else {
+                path.clone()
+            };
         }
         self.ids = None;
         self.ids()?; // duplicate IDs introduced by plaintext are refused here
         let part = self.classify(&replaced_at)?;
-        self.decrypted.push(DecryptedPart { part, content, context: ctx, algorithm: alg });
+        self.decrypted.push(DecryptedPart {
+            part,
+            content,
+            context: ctx,
+            algorithm: alg,
+        });
         Ok(())
     }
 }
@@ -566,9 +763,13 @@ enum Step {
 fn read_timestamp(el: &Element) -> Result<(Option<Instant>, Option<Instant>)> {
     let read = |local: &str| -> Result<Option<Instant>> {
         match el.find(ns::WSU, local) {
-            Some(c) => Instant::parse(&c.text())
-                .map(Some)
-                .map_err(|e| Error::at(ErrorKind::InvalidSecurityToken, format!("wsu:Timestamp/wsu:{local}"), e.message())),
+            Some(c) => Instant::parse(&c.text()).map(Some).map_err(|e| {
+                Error::at(
+                    ErrorKind::InvalidSecurityToken,
+                    format!("wsu:Timestamp/wsu:{local}"),
+                    e.message(),
+                )
+            }),
             None => Ok(None),
         }
     };
@@ -581,7 +782,11 @@ fn c14n_method(el: Option<&Element>) -> Result<(bool, Vec<String>)> {
     let comments = match el.attr(None, "Algorithm").unwrap_or("") {
         EXC_C14N => false,
         EXC_C14N_WITH_COMMENTS => true,
-        other => return Err(wrong(format!("unsupported canonicalization / transform {other}"))),
+        other => {
+            return Err(wrong(format!(
+                "unsupported canonicalization / transform {other}"
+            )))
+        }
     };
     let prefixes = el
         .find(EXC_C14N, "InclusiveNamespaces")
@@ -593,10 +798,18 @@ fn c14n_method(el: Option<&Element>) -> Result<(bool, Vec<String>)> {
 
 /// Parse decrypted plaintext as content of an element whose in-scope namespaces are
 /// `scope`: wrap it in an element that declares them.
-fn parse_fragment(plain: &[u8], scope: &[(String, String)], limits: &xml::Limits) -> Result<Vec<Node>> {
-    let text = std::str::from_utf8(plain).map_err(|_| Error::new(ErrorKind::MalformedXml, "decrypted content is not UTF-8"))?;
+fn parse_fragment(
+    plain: &[u8],
+    scope: &[(String, String)],
+    limits: &xml::Limits,
+) -> Result<Vec<Node>> {
+    let text = std::str::from_utf8(plain)
+        .map_err(|_| Error::new(ErrorKind::MalformedXml, "decrypted content is not UTF-8"))?;
     if text.contains("<!DOCTYPE") || text.contains("<?xml") {
-        return Err(Error::new(ErrorKind::MalformedXml, "decrypted content carries a DTD or XML declaration"));
+        return Err(Error::new(
+            ErrorKind::MalformedXml,
+            "decrypted content carries a DTD or XML declaration",
+        ));
     }
     let mut w = String::with_capacity(text.len() + 256);
     w.push_str("<wssx-fragment");

@@ -6,7 +6,7 @@
 //! survive a round trip).
 
 use super::epr::{EndpointReference, WsaVersion};
-use super::read::{TextChild, invalid, other_attrs, parse_bool, text_of, uri_of};
+use super::read::{invalid, other_attrs, parse_bool, text_of, uri_of, TextChild};
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::Json;
 use crate::message::SoapVersion;
@@ -26,12 +26,20 @@ pub struct Header<T> {
 impl<T> Header<T> {
     /// A header without mustUnderstand.
     pub fn new(value: T) -> Self {
-        Header { value, must_understand: false, other_attributes: Vec::new() }
+        Header {
+            value,
+            must_understand: false,
+            other_attributes: Vec::new(),
+        }
     }
 
     /// A header marked mustUnderstand.
     pub fn required(value: T) -> Self {
-        Header { value, must_understand: true, other_attributes: Vec::new() }
+        Header {
+            value,
+            must_understand: true,
+            other_attributes: Vec::new(),
+        }
     }
 }
 
@@ -122,12 +130,23 @@ fn must_understand_of(el: &Element, soap: SoapVersion) -> Result<bool> {
 impl Addressing {
     /// No headers yet.
     pub fn new(version: WsaVersion) -> Self {
-        Addressing { version, action: None, message_id: None, to: None, relates_to: Vec::new(), reply_to: None }
+        Addressing {
+            version,
+            action: None,
+            message_id: None,
+            to: None,
+            relates_to: Vec::new(),
+            reply_to: None,
+        }
     }
 
     /// Headers for a request: Action and To (both mustUnderstand, as WCF sends them), a
     /// fresh `urn:uuid:` MessageID and an anonymous ReplyTo.
-    pub fn request(version: WsaVersion, action: impl Into<String>, to: impl Into<String>) -> Result<Self> {
+    pub fn request(
+        version: WsaVersion,
+        action: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Result<Self> {
         let mut a = Addressing::new(version);
         a.action = Some(Header::required(action.into()));
         a.message_id = Some(Header::new(crate::crypto::random_uuid_urn()?));
@@ -143,7 +162,10 @@ impl Addressing {
         let mut a = Addressing::new(self.version);
         a.action = Some(Header::required(action.into()));
         if let Some(id) = &self.message_id {
-            a.relates_to.push(Header::new(RelatesTo { message_id: id.value.clone(), relationship: None }));
+            a.relates_to.push(Header::new(RelatesTo {
+                message_id: id.value.clone(),
+                relationship: None,
+            }));
         }
         if let Some(r) = &self.reply_to {
             if !r.value.is_anonymous() {
@@ -186,13 +208,22 @@ impl Addressing {
     }
 
     /// Read one header block into `self` (it must be `kind`, in `self.version`).
-    pub(crate) fn read(&mut self, kind: AddressingHeader, el: &Element, soap: SoapVersion) -> Result<()> {
+    pub(crate) fn read(
+        &mut self,
+        kind: AddressingHeader,
+        el: &Element,
+        soap: SoapVersion,
+    ) -> Result<()> {
         let mu = must_understand_of(el, soap)?;
         let attrs = other_attrs(el, &[(Some(soap.namespace()), "mustUnderstand")]);
         let dup = || invalid(el, "appears more than once");
         match kind {
             AddressingHeader::Action | AddressingHeader::MessageId | AddressingHeader::To => {
-                let v = if kind == AddressingHeader::MessageId { text_of(el)? } else { uri_of(el)? };
+                let v = if kind == AddressingHeader::MessageId {
+                    text_of(el)?
+                } else {
+                    uri_of(el)?
+                };
                 if v.is_empty() {
                     return Err(invalid(el, "is empty"));
                 }
@@ -204,7 +235,11 @@ impl Addressing {
                 if slot.is_some() {
                     return Err(dup());
                 }
-                *slot = Some(Header { value: v, must_understand: mu, other_attributes: attrs });
+                *slot = Some(Header {
+                    value: v,
+                    must_understand: mu,
+                    other_attributes: attrs,
+                });
             }
             AddressingHeader::RelatesTo => {
                 let id = text_of(el)?;
@@ -212,9 +247,15 @@ impl Addressing {
                     return Err(invalid(el, "is empty"));
                 }
                 let relationship = el.attr(None, "RelationshipType").map(str::to_string);
-                let attrs = attrs.into_iter().filter(|a| !a.is(None, "RelationshipType")).collect();
+                let attrs = attrs
+                    .into_iter()
+                    .filter(|a| !a.is(None, "RelationshipType"))
+                    .collect();
                 self.relates_to.push(Header {
-                    value: RelatesTo { message_id: id, relationship },
+                    value: RelatesTo {
+                        message_id: id,
+                        relationship,
+                    },
                     must_understand: mu,
                     other_attributes: attrs,
                 });
@@ -226,7 +267,11 @@ impl Addressing {
                 let mut epr = EndpointReference::from_content(el)?;
                 // The EPR reader keeps the wrapper's attributes; they belong to the header here.
                 epr.other_attributes.clear();
-                self.reply_to = Some(Header { value: epr, must_understand: mu, other_attributes: attrs });
+                self.reply_to = Some(Header {
+                    value: epr,
+                    must_understand: mu,
+                    other_attributes: attrs,
+                });
             }
         }
         Ok(())
@@ -235,12 +280,24 @@ impl Addressing {
     /// The `n`-th header block of `kind` (n > 0 only for RelatesTo), written in `soap` with
     /// `env_prefix` (the envelope's prefix) on mustUnderstand and `wsa_prefix` on the
     /// addressing elements.
-    pub(crate) fn write(&self, kind: AddressingHeader, n: usize, soap: SoapVersion, env_prefix: &str, wsa_prefix: &str) -> Option<Element> {
+    pub(crate) fn write(
+        &self,
+        kind: AddressingHeader,
+        n: usize,
+        soap: SoapVersion,
+        env_prefix: &str,
+        wsa_prefix: &str,
+    ) -> Option<Element> {
         let wsa = self.version.namespace();
         let start = |h_mu: bool, attrs: &[Attribute]| {
             let mut el = Element::child_of(wsa, wsa_prefix, kind.local());
             if h_mu {
-                el.set_attr_ns(soap.namespace(), env_prefix, "mustUnderstand", soap.must_understand_true());
+                el.set_attr_ns(
+                    soap.namespace(),
+                    env_prefix,
+                    "mustUnderstand",
+                    soap.must_understand_true(),
+                );
             }
             el.attrs.extend(attrs.iter().cloned());
             el
@@ -264,7 +321,8 @@ impl Addressing {
             AddressingHeader::ReplyTo => {
                 let h = self.reply_to.as_ref().filter(|_| n == 0)?;
                 let mut el = start(h.must_understand, &h.other_attributes);
-                h.value.write_content_with_prefix(&mut el, self.version, wsa_prefix);
+                h.value
+                    .write_content_with_prefix(&mut el, self.version, wsa_prefix);
                 Some(el)
             }
         }
@@ -289,9 +347,19 @@ impl Addressing {
         let rel: Vec<Json> = self
             .relates_to
             .iter()
-            .map(|h| Json::object().with("messageId", h.value.message_id.as_str()).with("relationship", h.value.relationship.as_deref()))
+            .map(|h| {
+                Json::object()
+                    .with("messageId", h.value.message_id.as_str())
+                    .with("relationship", h.value.relationship.as_deref())
+            })
             .collect();
         j = j.with("relatesTo", Json::Array(rel));
-        j.with("replyTo", self.reply_to.as_ref().map(|h| h.value.to_json()).unwrap_or(Json::Null))
+        j.with(
+            "replyTo",
+            self.reply_to
+                .as_ref()
+                .map(|h| h.value.to_json())
+                .unwrap_or(Json::Null),
+        )
     }
 }

@@ -106,7 +106,12 @@ impl Envelope {
         let path = root.qname();
         element_only(root).map_err(|e| Self::root_path(e, &path))?;
         let mut e = Envelope::new(version);
-        e.prefix = root.prefix.clone().filter(|p| !p.is_empty()).unwrap_or_else(|| "s".to_string());
+        e.prefix = root
+            .prefix
+            .clone()
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "s".to_string().into())
+            .to_string();
         e.envelope_attributes = other_attrs(root, &[]);
         let keep_decls = |el: &Element, out: &mut Vec<NsDecl>| {
             for d in &el.ns_decls {
@@ -123,7 +128,11 @@ impl Envelope {
             } else if c.is(env, "Body") && body.is_none() {
                 body = Some(c);
             } else {
-                return Err(invalid(c, "unexpected child of the Envelope (at most one Header, then exactly one Body)").within(&path));
+                return Err(invalid(
+                    c,
+                    "unexpected child of the Envelope (at most one Header, then exactly one Body)",
+                )
+                .within(&path));
             }
         }
         let body = body.ok_or_else(|| invalid(root, "required Body is missing"))?;
@@ -179,7 +188,10 @@ impl Envelope {
         }
         // The fault's QNames may use the envelope's own prefix (`env:Sender`).
         let mut scope = Vec::with_capacity(self.namespace_declarations.len() + 1);
-        scope.push(NsDecl { prefix: Some(self.prefix.clone()), uri: self.version.namespace().to_string() });
+        scope.push(NsDecl {
+            prefix: Some(self.prefix.clone().into()),
+            uri: self.version.namespace().to_string().into(),
+        });
         scope.extend(self.namespace_declarations.iter().cloned());
         let path = format!("{}:Envelope/{}:Body", self.prefix, self.prefix);
         Some(Fault::from_element_in(b, &scope).map_err(|e| e.within(&path)))
@@ -195,7 +207,9 @@ impl Envelope {
     pub fn content_type(&self) -> String {
         match (self.version, self.action()) {
             (SoapVersion::Soap11, _) => "text/xml; charset=utf-8".to_string(),
-            (SoapVersion::Soap12, Some(a)) => format!("application/soap+xml; charset=utf-8; action=\"{a}\""),
+            (SoapVersion::Soap12, Some(a)) => {
+                format!("application/soap+xml; charset=utf-8; action=\"{a}\"")
+            }
             (SoapVersion::Soap12, None) => "application/soap+xml; charset=utf-8".to_string(),
         }
     }
@@ -213,13 +227,20 @@ impl Envelope {
         let soap = self.version;
         let mut out = Vec::with_capacity(self.headers.len() + 4);
         let mut counts = [0usize; AddressingHeader::ALL.len()];
-        let idx = |k: AddressingHeader| AddressingHeader::ALL.iter().position(|x| *x == k).unwrap_or(0);
+        let idx = |k: AddressingHeader| {
+            AddressingHeader::ALL
+                .iter()
+                .position(|x| *x == k)
+                .unwrap_or(0)
+        };
         let mut done = vec![false; self.headers.len()];
         let a = self.addressing.as_ref();
         for slot in self.layout.slots() {
             match *slot {
                 HeaderSlot::Addressing(k) => {
-                    if let Some(el) = a.and_then(|a| a.write(k, counts[idx(k)], soap, &self.prefix, wsa)) {
+                    if let Some(el) =
+                        a.and_then(|a| a.write(k, counts[idx(k)], soap, &self.prefix, wsa))
+                    {
                         counts[idx(k)] += 1;
                         out.push(el);
                     }
@@ -267,10 +288,18 @@ impl Envelope {
         let mut wsa = "wsa".to_string();
         if let Some(a) = &self.addressing {
             let uri = a.version.namespace();
-            match root.ns_decls.iter().find(|d| d.uri == uri && d.prefix.is_some()) {
-                Some(d) => wsa = d.prefix.clone().unwrap_or_default(),
+            match root
+                .ns_decls
+                .iter()
+                .find(|d| d.uri == uri && d.prefix.is_some())
+            {
+                Some(d) => wsa = d.prefix.clone().unwrap_or_default().to_string(),
                 None => {
-                    if root.ns_decls.iter().any(|d| d.prefix.as_deref() == Some("wsa")) {
+                    if root
+                        .ns_decls
+                        .iter()
+                        .any(|d| d.prefix.as_deref() == Some("wsa"))
+                    {
                         wsa = "wsa0".to_string();
                     }
                     root.declare(&wsa, uri);
@@ -286,7 +315,8 @@ impl Envelope {
         }
         let mut b = Element::child_of(env, p, "Body");
         b.attrs.extend(self.body_attributes.iter().cloned());
-        b.children.extend(self.body.iter().cloned().map(Node::Element));
+        b.children
+            .extend(self.body.iter().cloned().map(Node::Element));
         root.push(b);
         root
     }
@@ -328,11 +358,21 @@ impl Envelope {
                 describe(b).unwrap_or_else(|| Json::object().with("element", super::read::clark(b)))
             })
             .collect();
-        let headers: Vec<Json> = self.headers.iter().map(|h| Json::from(super::read::clark(h))).collect();
+        let headers: Vec<Json> = self
+            .headers
+            .iter()
+            .map(|h| Json::from(super::read::clark(h)))
+            .collect();
         Json::object()
             .with("type", "Envelope")
             .with("soap", soap_short_name(self.version))
-            .with("addressing", self.addressing.as_ref().map(|a| a.to_json()).unwrap_or(Json::Null))
+            .with(
+                "addressing",
+                self.addressing
+                    .as_ref()
+                    .map(|a| a.to_json())
+                    .unwrap_or(Json::Null),
+            )
             .with("headers", Json::Array(headers))
             .with("body", Json::Array(body))
     }
@@ -358,7 +398,10 @@ mod tests {
         assert_eq!(e.version, SoapVersion::Soap12);
         let a = e.addressing.as_ref().unwrap();
         assert_eq!(a.version, WsaVersion::V2005_08);
-        assert_eq!(a.action(), Some("http://docs.oasis-open.org/ws-sx/ws-trust/200512/RST/SCT"));
+        assert_eq!(
+            a.action(),
+            Some("http://docs.oasis-open.org/ws-sx/ws-trust/200512/RST/SCT")
+        );
         assert!(a.action.as_ref().unwrap().must_understand);
         assert_eq!(a.action.as_ref().unwrap().other_attributes.len(), 1);
         assert!(a.reply_to.as_ref().unwrap().value.is_anonymous());
@@ -368,25 +411,52 @@ mod tests {
         let again = Envelope::from_xml(out.as_bytes()).unwrap();
         assert_eq!(again, e);
         let doc = xml::parse(out.as_bytes()).unwrap();
-        let hdr: Vec<String> = doc.root.elements().next().unwrap().elements().map(|h| h.local.clone()).collect();
+        let hdr: Vec<String> = doc
+            .root
+            .elements()
+            .next()
+            .unwrap()
+            .elements()
+            .map(|h| h.local.to_string())
+            .collect();
         assert_eq!(hdr, ["Action", "MessageID", "ReplyTo", "Other", "To"]);
-        assert!(out.contains(r#"<a:Action s:mustUnderstand="true" u:Id="_2">"#), "{out}");
+        assert!(
+            out.contains(r#"<a:Action s:mustUnderstand="true" u:Id="_2">"#),
+            "{out}"
+        );
     }
 
     #[test]
     fn reply_and_soap11() {
         let e = Envelope::from_xml(WCF_REQ.as_bytes()).unwrap();
-        let reply = e.addressing.as_ref().unwrap().reply("http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTR/SCT");
-        assert_eq!(reply.relates_to(), Some("urn:uuid:1b0e7d5e-0000-4000-8000-000000000001"));
+        let reply = e
+            .addressing
+            .as_ref()
+            .unwrap()
+            .reply("http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTR/SCT");
+        assert_eq!(
+            reply.relates_to(),
+            Some("urn:uuid:1b0e7d5e-0000-4000-8000-000000000001")
+        );
         assert_eq!(reply.to(), None);
-        let mut r = Envelope::with_body(SoapVersion::Soap11, Some(reply.to_version(WsaVersion::V2004_08)), Element::new("urn:x", "x", "R"));
+        let mut r = Envelope::with_body(
+            SoapVersion::Soap11,
+            Some(reply.to_version(WsaVersion::V2004_08)),
+            Element::new("urn:x", "x", "R"),
+        );
         r.addressing.as_mut().unwrap().message_id = Some(Header::new("urn:uuid:2".to_string()));
         let x = r.to_xml();
         assert!(x.contains(r#"s:mustUnderstand="1""#), "{x}");
         let back = Envelope::from_xml(x.as_bytes()).unwrap();
-        assert_eq!(back.addressing.as_ref().unwrap().version, WsaVersion::V2004_08);
+        assert_eq!(
+            back.addressing.as_ref().unwrap().version,
+            WsaVersion::V2004_08
+        );
         assert_eq!(back.content_type(), "text/xml; charset=utf-8");
-        assert_eq!(back.soap_action().unwrap(), "\"http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTR/SCT\"");
+        assert_eq!(
+            back.soap_action().unwrap(),
+            "\"http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTR/SCT\""
+        );
     }
 
     #[test]
@@ -408,17 +478,32 @@ mod tests {
                 SoapVersion::Soap12 => SoapVersion::Soap11,
             });
             let other = Envelope::from_xml(other.unwrap().to_xml().as_bytes()).unwrap();
-            assert_eq!(other.fault().unwrap().unwrap().error_kind(), ErrorKind::UnknownDerivationSource);
+            assert_eq!(
+                other.fault().unwrap().unwrap().error_kind(),
+                ErrorKind::UnknownDerivationSource
+            );
         }
     }
 
     #[test]
     fn malformed_envelopes() {
         for (x, path) in [
-            (r#"<s:Envelope xmlns:s="urn:not-soap"><s:Body/></s:Envelope>"#, "s:Envelope"),
-            (r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>"#, "s:Envelope"),
-            (r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/><s:Header/></s:Envelope>"#, "s:Envelope/s:Header"),
-            (r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">text<s:Body/></s:Envelope>"#, "s:Envelope"),
+            (
+                r#"<s:Envelope xmlns:s="urn:not-soap"><s:Body/></s:Envelope>"#,
+                "s:Envelope",
+            ),
+            (
+                r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>"#,
+                "s:Envelope",
+            ),
+            (
+                r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/><s:Header/></s:Envelope>"#,
+                "s:Envelope/s:Header",
+            ),
+            (
+                r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">text<s:Body/></s:Envelope>"#,
+                "s:Envelope",
+            ),
             (
                 r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action>x</a:Action><a:Action>y</a:Action></s:Header><s:Body/></s:Envelope>"#,
                 "s:Envelope/s:Header/a:Action",

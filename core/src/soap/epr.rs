@@ -41,7 +41,9 @@ impl WsaVersion {
     /// The anonymous address ("reply on the back channel").
     pub const fn anonymous(self) -> &'static str {
         match self {
-            WsaVersion::V2004_08 => "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous",
+            WsaVersion::V2004_08 => {
+                "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
+            }
             WsaVersion::V2005_08 => "http://www.w3.org/2005/08/addressing/anonymous",
         }
     }
@@ -124,7 +126,10 @@ impl EndpointReference {
     /// Parse a standalone `wsa:EndpointReference` document.
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let doc = xml::parse(bytes)?;
-        if !WsaVersion::ALL.iter().any(|v| doc.root.is(v.namespace(), "EndpointReference")) {
+        if !WsaVersion::ALL
+            .iter()
+            .any(|v| doc.root.is(v.namespace(), "EndpointReference"))
+        {
             return Err(invalid(&doc.root, "expected wsa:EndpointReference"));
         }
         Self::from_content(&doc.root)
@@ -136,9 +141,19 @@ impl EndpointReference {
         let path = el.qname();
         let addr = el
             .elements()
-            .find(|c| c.local == "Address" && c.ns.as_deref().and_then(WsaVersion::from_namespace).is_some())
+            .find(|c| {
+                c.local == "Address"
+                    && c.ns
+                        .as_deref()
+                        .and_then(WsaVersion::from_namespace)
+                        .is_some()
+            })
             .ok_or_else(|| invalid(el, "required wsa:Address is missing"))?;
-        let version = addr.ns.as_deref().and_then(WsaVersion::from_namespace).unwrap_or(WsaVersion::V2005_08);
+        let version = addr
+            .ns
+            .as_deref()
+            .and_then(WsaVersion::from_namespace)
+            .unwrap_or(WsaVersion::V2005_08);
         let wsa = version.namespace();
         let mut epr = EndpointReference::new(version, uri_of(addr).map_err(|e| e.within(&path))?);
         epr.other_attributes = other_attrs(el, &[]);
@@ -152,8 +167,12 @@ impl EndpointReference {
                     }
                     seen_address = true;
                 }
-                "ReferenceProperties" if own => epr.reference_properties.extend(c.elements().cloned()),
-                "ReferenceParameters" if own => epr.reference_parameters.extend(c.elements().cloned()),
+                "ReferenceProperties" if own => {
+                    epr.reference_properties.extend(c.elements().cloned())
+                }
+                "ReferenceParameters" if own => {
+                    epr.reference_parameters.extend(c.elements().cloned())
+                }
                 "Metadata" if own => epr.metadata.extend(c.elements().cloned()),
                 _ => epr.extensions.push(c.clone()),
             }
@@ -170,21 +189,35 @@ impl EndpointReference {
     pub fn write_content_with_prefix(&self, into: &mut Element, version: WsaVersion, prefix: &str) {
         let wsa = version.namespace();
         into.attrs.extend(self.other_attributes.iter().cloned());
-        into.push(text_element(wsa, prefix, "Address", self.address_in(version)));
+        into.push(text_element(
+            wsa,
+            prefix,
+            "Address",
+            self.address_in(version),
+        ));
         let v2004 = version == WsaVersion::V2004_08;
         if v2004 && !self.reference_properties.is_empty() {
             let mut p = Element::child_of(wsa, prefix, "ReferenceProperties");
-            p.children.extend(self.reference_properties.iter().cloned().map(xml::Node::Element));
+            p.children.extend(
+                self.reference_properties
+                    .iter()
+                    .cloned()
+                    .map(xml::Node::Element),
+            );
             into.push(p);
         }
         let params: Vec<&Element> = if v2004 {
             self.reference_parameters.iter().collect()
         } else {
-            self.reference_properties.iter().chain(&self.reference_parameters).collect()
+            self.reference_properties
+                .iter()
+                .chain(&self.reference_parameters)
+                .collect()
         };
         if !params.is_empty() {
             let mut p = Element::child_of(wsa, prefix, "ReferenceParameters");
-            p.children.extend(params.into_iter().cloned().map(xml::Node::Element));
+            p.children
+                .extend(params.into_iter().cloned().map(xml::Node::Element));
             into.push(p);
         }
         if !self.metadata.is_empty() {
@@ -194,7 +227,8 @@ impl EndpointReference {
                 }
             } else {
                 let mut p = Element::child_of(wsa, prefix, "Metadata");
-                p.children.extend(self.metadata.iter().cloned().map(xml::Node::Element));
+                p.children
+                    .extend(self.metadata.iter().cloned().map(xml::Node::Element));
                 into.push(p);
             }
         }
@@ -235,7 +269,10 @@ impl EndpointReference {
     /// A JSON description.
     pub fn to_json(&self) -> Json {
         let list = |v: &[Element]| v.iter().map(xml::element_to_string).collect::<Vec<_>>();
-        let mut j = Json::object().with("type", "EndpointReference").with("wsa", self.version.short_name()).with("address", self.address.as_str());
+        let mut j = Json::object()
+            .with("type", "EndpointReference")
+            .with("wsa", self.version.short_name())
+            .with("address", self.address.as_str());
         if !self.reference_properties.is_empty() {
             j = j.with("referenceProperties", list(&self.reference_properties));
         }
@@ -270,17 +307,30 @@ mod tests {
         assert_eq!(e.extensions.len(), 1);
         let once = EndpointReference::from_xml(e.to_xml().as_bytes()).unwrap();
         assert_eq!(once.to_xml(), e.to_xml());
-        assert_eq!(EndpointReference::from_xml(once.to_xml().as_bytes()).unwrap(), once);
-        let e10 = EndpointReference::from_xml(xml::element_to_string(&e.to_element(WsaVersion::V2005_08)).as_bytes()).unwrap();
+        assert_eq!(
+            EndpointReference::from_xml(once.to_xml().as_bytes()).unwrap(),
+            once
+        );
+        let e10 = EndpointReference::from_xml(
+            xml::element_to_string(&e.to_element(WsaVersion::V2005_08)).as_bytes(),
+        )
+        .unwrap();
         assert_eq!(e10.version, WsaVersion::V2005_08);
         assert_eq!(e10.reference_parameters.len(), 1);
-        let anon = EndpointReference::anonymous(WsaVersion::V2004_08).to_version(WsaVersion::V2005_08);
-        assert_eq!(anon.address, "http://www.w3.org/2005/08/addressing/anonymous");
+        let anon =
+            EndpointReference::anonymous(WsaVersion::V2004_08).to_version(WsaVersion::V2005_08);
+        assert_eq!(
+            anon.address,
+            "http://www.w3.org/2005/08/addressing/anonymous"
+        );
     }
 
     #[test]
     fn missing_address_is_typed() {
-        let x = format!(r#"<wsa:EndpointReference xmlns:wsa="{}"><wsa:Other/></wsa:EndpointReference>"#, ns::WSA_2005);
+        let x = format!(
+            r#"<wsa:EndpointReference xmlns:wsa="{}"><wsa:Other/></wsa:EndpointReference>"#,
+            ns::WSA_2005
+        );
         let e = EndpointReference::from_xml(x.as_bytes()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidRequest);
         assert_eq!(e.path(), "wsa:EndpointReference");

@@ -9,7 +9,7 @@
 //! A QName in element content needs its prefix declared in scope; the writer does not see
 //! content, so the fault writer declares the prefix on the element that holds the QName.
 
-use super::read::{TextChild, element_only, invalid, text_of};
+use super::read::{element_only, invalid, text_of, TextChild};
 use crate::error::{Error, ErrorKind, FaultSpec, Result};
 use crate::json::Json;
 use crate::message::SoapVersion;
@@ -29,7 +29,10 @@ pub struct QName {
 impl QName {
     /// A new QName.
     pub fn new(ns: impl Into<String>, local: impl Into<String>) -> Self {
-        QName { ns: ns.into(), local: local.into() }
+        QName {
+            ns: ns.into(),
+            local: local.into(),
+        }
     }
 
     /// The spec family this QName's namespace belongs to (any version), if any.
@@ -112,19 +115,31 @@ pub fn default_reason(spec: FaultSpec, local: &str) -> Option<&'static str> {
         (FaultSpec::Trust, "InvalidRequest") => "The request was invalid or malformed",
         (FaultSpec::Trust, "FailedAuthentication") => "Authentication failed",
         (FaultSpec::Trust, "RequestFailed") => "The specified request failed",
-        (FaultSpec::Trust, "InvalidSecurityToken") => "Security token has been revoked or is invalid",
+        (FaultSpec::Trust, "InvalidSecurityToken") => {
+            "Security token has been revoked or is invalid"
+        }
         (FaultSpec::Trust, "AuthenticationBadElements") => "Insufficient Digest Elements",
         (FaultSpec::Trust, "BadRequest") => "The specified RequestSecurityToken is not understood.",
         (FaultSpec::Trust, "ExpiredData") => "The request data is out-of-date",
-        (FaultSpec::Trust, "InvalidTimeRange") => "The requested time range is invalid or unsupported",
+        (FaultSpec::Trust, "InvalidTimeRange") => {
+            "The requested time range is invalid or unsupported"
+        }
         (FaultSpec::Trust, "InvalidScope") => "The request scope is invalid or unsupported",
         (FaultSpec::Trust, "RenewNeeded") => "A renewable security token has expired",
         (FaultSpec::Trust, "UnableToRenew") => "The requested renewal failed",
-        (FaultSpec::SecureConversation, "BadContextToken") => "The requested context elements are insufficient or unsupported.",
-        (FaultSpec::SecureConversation, "UnsupportedContextToken") => "Not all of the values associated with the SCT are supported.",
-        (FaultSpec::SecureConversation, "UnknownDerivationSource") => "The specified source for the derivation is unknown.",
+        (FaultSpec::SecureConversation, "BadContextToken") => {
+            "The requested context elements are insufficient or unsupported."
+        }
+        (FaultSpec::SecureConversation, "UnsupportedContextToken") => {
+            "Not all of the values associated with the SCT are supported."
+        }
+        (FaultSpec::SecureConversation, "UnknownDerivationSource") => {
+            "The specified source for the derivation is unknown."
+        }
         (FaultSpec::SecureConversation, "RenewNeeded") => "The provided context token has expired",
-        (FaultSpec::SecureConversation, "UnableToRenew") => "The specified context token could not be renewed.",
+        (FaultSpec::SecureConversation, "UnableToRenew") => {
+            "The specified context token could not be renewed."
+        }
         _ => return None,
     };
     Some(t)
@@ -144,7 +159,13 @@ const TRUST_CODES: &[&str] = &[
     "RenewNeeded",
     "UnableToRenew",
 ];
-const SC_CODES: &[&str] = &["BadContextToken", "UnsupportedContextToken", "UnknownDerivationSource", "RenewNeeded", "UnableToRenew"];
+const SC_CODES: &[&str] = &[
+    "BadContextToken",
+    "UnsupportedContextToken",
+    "UnknownDerivationSource",
+    "RenewNeeded",
+    "UnableToRenew",
+];
 
 /// A SOAP fault, independent of the SOAP version it is written in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +195,15 @@ impl Fault {
             .and_then(|s| default_reason(s, &subcode.local))
             .unwrap_or("The specified request failed")
             .to_string();
-        Fault { code: SoapCode::Sender, subcode: Some(subcode), reason, lang: None, role: None, node: None, detail: Vec::new() }
+        Fault {
+            code: SoapCode::Sender,
+            subcode: Some(subcode),
+            reason,
+            lang: None,
+            role: None,
+            node: None,
+            detail: Vec::new(),
+        }
     }
 
     /// The fault a token service returns for `err`: the spec fault code of its kind
@@ -184,7 +213,10 @@ impl Fault {
     /// The error's own message is not copied into the fault: the specs warn that detailed
     /// fault text can help an attacker. Use [`Fault::with_reason`] to send it deliberately.
     pub fn from_error(err: &Error, trust: TrustVersion) -> Self {
-        let code = err.kind().fault_code().unwrap_or(crate::error::FaultCode { spec: FaultSpec::Trust, local: "RequestFailed" });
+        let code = err.kind().fault_code().unwrap_or(crate::error::FaultCode {
+            spec: FaultSpec::Trust,
+            local: "RequestFailed",
+        });
         let ns = match code.spec {
             FaultSpec::Trust => trust.core_namespace(),
             FaultSpec::SecureConversation => trust.sc().namespace(),
@@ -207,7 +239,9 @@ impl Fault {
 
     /// The error kind of [`Fault::to_error`].
     pub fn error_kind(&self) -> ErrorKind {
-        let Some(q) = &self.subcode else { return ErrorKind::RequestFailed };
+        let Some(q) = &self.subcode else {
+            return ErrorKind::RequestFailed;
+        };
         let known = |codes: &[&str]| codes.contains(&q.local.as_str());
         let ok = match q.spec() {
             Some(FaultSpec::Trust) => known(TRUST_CODES),
@@ -250,7 +284,15 @@ impl Fault {
         element_only(el)?;
         let path = el.qname();
         let w = |e: Error| e.within(&path);
-        let mut f = Fault { code: SoapCode::Sender, subcode: None, reason: String::new(), lang: None, role: None, node: None, detail: Vec::new() };
+        let mut f = Fault {
+            code: SoapCode::Sender,
+            subcode: None,
+            reason: String::new(),
+            lang: None,
+            role: None,
+            node: None,
+            detail: Vec::new(),
+        };
         let mut code = None;
         let mut reason = None;
         for c in el.elements() {
@@ -260,8 +302,12 @@ impl Fault {
                 "faultcode" if ok_ns => {
                     let q = resolve_qname(c, scope).map_err(w)?;
                     if q.ns == ns::SOAP11 {
-                        f.code = SoapCode::from_local(&q.local)
-                            .ok_or_else(|| w(invalid(c, format!("unknown SOAP 1.1 fault code '{}'", q.local))))?;
+                        f.code = SoapCode::from_local(&q.local).ok_or_else(|| {
+                            w(invalid(
+                                c,
+                                format!("unknown SOAP 1.1 fault code '{}'", q.local),
+                            ))
+                        })?;
                     } else {
                         f.code = SoapCode::Sender;
                         f.subcode = Some(q);
@@ -287,7 +333,15 @@ impl Fault {
         let path = el.qname();
         let w = |e: Error| e.within(&path);
         let env = ns::SOAP12;
-        let mut f = Fault { code: SoapCode::Sender, subcode: None, reason: String::new(), lang: None, role: None, node: None, detail: Vec::new() };
+        let mut f = Fault {
+            code: SoapCode::Sender,
+            subcode: None,
+            reason: String::new(),
+            lang: None,
+            role: None,
+            node: None,
+            detail: Vec::new(),
+        };
         let mut code = None;
         let mut reason = None;
         for c in el.elements() {
@@ -299,22 +353,34 @@ impl Fault {
                     let mark = scope.len();
                     scope.extend(c.ns_decls.iter().cloned());
                     let cw = |e: Error| w(e.within(&c.qname()));
-                    let value = c.find(env, "Value").ok_or_else(|| w(invalid(c, "required env:Value is missing")))?;
+                    let value = c
+                        .find(env, "Value")
+                        .ok_or_else(|| w(invalid(c, "required env:Value is missing")))?;
                     let q = resolve_qname(value, scope).map_err(cw)?;
                     f.code = SoapCode::from_local(&q.local)
                         .filter(|_| q.ns == env)
-                        .ok_or_else(|| cw(invalid(value, format!("'{}' is not a SOAP 1.2 fault code", q.local))))?;
+                        .ok_or_else(|| {
+                            cw(invalid(
+                                value,
+                                format!("'{}' is not a SOAP 1.2 fault code", q.local),
+                            ))
+                        })?;
                     if let Some(sub) = c.find(env, "Subcode") {
                         scope.extend(sub.ns_decls.iter().cloned());
-                        let v = sub.find(env, "Value").ok_or_else(|| cw(invalid(sub, "required env:Value is missing")))?;
-                        f.subcode = Some(resolve_qname(v, scope).map_err(|e| cw(e.within(&sub.qname())))?);
+                        let v = sub
+                            .find(env, "Value")
+                            .ok_or_else(|| cw(invalid(sub, "required env:Value is missing")))?;
+                        f.subcode =
+                            Some(resolve_qname(v, scope).map_err(|e| cw(e.within(&sub.qname())))?);
                     }
                     scope.truncate(mark);
                     code = Some(());
                 }
                 "Reason" => {
                     // Several Text elements in different languages: keep the first.
-                    let t = c.find(env, "Text").ok_or_else(|| w(invalid(c, "required env:Text is missing")))?;
+                    let t = c
+                        .find(env, "Text")
+                        .ok_or_else(|| w(invalid(c, "required env:Text is missing")))?;
                     reason = Some(text_of(t).map_err(|e| w(e.within(&c.qname())))?);
                     f.lang = t.attr(Some(ns::XML), "lang").map(str::to_string);
                 }
@@ -335,7 +401,10 @@ impl Fault {
         let mut el = Element::new(env, prefix, "Fault");
         let qname_el = |mut holder: Element, q: &QName| {
             let p = q.prefix();
-            holder.ns_decls.push(NsDecl { prefix: Some(p.to_string()), uri: q.ns.clone() });
+            holder.ns_decls.push(NsDecl {
+                prefix: Some(p.to_string().into()),
+                uri: q.ns.clone().into(),
+            });
             holder.text_child(format!("{p}:{}", q.local))
         };
         let lang = self.lang.clone().unwrap_or_else(|| "en".to_string());
@@ -356,13 +425,17 @@ impl Fault {
                 }
                 if !self.detail.is_empty() {
                     let mut d = Element::unqualified("detail");
-                    d.children.extend(self.detail.iter().cloned().map(xml::Node::Element));
+                    d.children
+                        .extend(self.detail.iter().cloned().map(xml::Node::Element));
                     el.push(d);
                 }
             }
             SoapVersion::Soap12 => {
                 let mut code = Element::child_of(env, prefix, "Code");
-                code.push(Element::child_of(env, prefix, "Value").text_child(format!("{prefix}:{}", self.code.local(soap))));
+                code.push(
+                    Element::child_of(env, prefix, "Value")
+                        .text_child(format!("{prefix}:{}", self.code.local(soap))),
+                );
                 if let Some(q) = &self.subcode {
                     let mut sub = Element::child_of(env, prefix, "Subcode");
                     sub.push(qname_el(Element::child_of(env, prefix, "Value"), q));
@@ -371,7 +444,10 @@ impl Fault {
                 el.push(code);
                 let mut text = Element::child_of(env, prefix, "Text");
                 text.set_attr_ns(ns::XML, "xml", "lang", lang);
-                el.push(Element::child_of(env, prefix, "Reason").with_child(text.text_child(self.reason.clone())));
+                el.push(
+                    Element::child_of(env, prefix, "Reason")
+                        .with_child(text.text_child(self.reason.clone())),
+                );
                 if let Some(n) = &self.node {
                     el.push(Element::child_of(env, prefix, "Node").text_child(n.clone()));
                 }
@@ -380,7 +456,8 @@ impl Fault {
                 }
                 if !self.detail.is_empty() {
                     let mut d = Element::child_of(env, prefix, "Detail");
-                    d.children.extend(self.detail.iter().cloned().map(xml::Node::Element));
+                    d.children
+                        .extend(self.detail.iter().cloned().map(xml::Node::Element));
                     el.push(d);
                 }
             }
@@ -396,7 +473,11 @@ impl Fault {
     /// A whole fault message: an envelope in `soap` with this fault as its body and, when
     /// `addressing` is given, those headers (callers usually pass
     /// `request.reply(wsa.fault_action())`).
-    pub fn to_envelope(&self, soap: SoapVersion, addressing: Option<super::Addressing>) -> super::Envelope {
+    pub fn to_envelope(
+        &self,
+        soap: SoapVersion,
+        addressing: Option<super::Addressing>,
+    ) -> super::Envelope {
         let mut e = super::Envelope::new(soap);
         e.addressing = addressing;
         e.body.push(self.to_element_with_prefix(soap, &e.prefix));
@@ -419,7 +500,13 @@ impl Fault {
             .with("lang", self.lang.as_deref())
             .with("role", self.role.as_deref())
             .with("node", self.node.as_deref())
-            .with("detail", self.detail.iter().map(xml::element_to_string).collect::<Vec<_>>())
+            .with(
+                "detail",
+                self.detail
+                    .iter()
+                    .map(xml::element_to_string)
+                    .collect::<Vec<_>>(),
+            )
     }
 }
 
@@ -440,7 +527,10 @@ fn resolve_qname(el: &Element, scope: &[NsDecl]) -> Result<QName> {
         .chain(scope.iter().rev())
         .find(|d| d.prefix.as_deref() == prefix)
         .map(|d| d.uri.clone());
-    Ok(QName { ns: found.unwrap_or_default(), local: local.to_string() })
+    Ok(QName {
+        ns: found.unwrap_or_default().to_string(),
+        local: local.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -455,7 +545,8 @@ mod tests {
                 assert!(!f.reason.contains("detail not sent"));
                 for soap in [SoapVersion::Soap11, SoapVersion::Soap12] {
                     let x = f.to_xml(soap);
-                    let back = Fault::from_element(&xml::parse(x.as_bytes()).unwrap().root).unwrap();
+                    let back =
+                        Fault::from_element(&xml::parse(x.as_bytes()).unwrap().root).unwrap();
                     assert_eq!(back.subcode, f.subcode, "{x}");
                     assert_eq!(back.reason, f.reason);
                     let expect = k.fault_code().map(|c| c.local).unwrap();
@@ -467,7 +558,10 @@ mod tests {
 
     #[test]
     fn soap12_shape() {
-        let f = Fault::from_error(&Error::new(ErrorKind::BadContextToken, ""), TrustVersion::V1_3);
+        let f = Fault::from_error(
+            &Error::new(ErrorKind::BadContextToken, ""),
+            TrustVersion::V1_3,
+        );
         let x = f.to_xml(SoapVersion::Soap12);
         assert!(x.contains("<s:Value>s:Sender</s:Value><s:Subcode><s:Value xmlns:wsc=\"http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512\">wsc:BadContextToken</s:Value>"), "{x}");
         assert!(x.contains("xml:lang=\"en\">The requested context elements are insufficient or unsupported.</s:Text>"), "{x}");

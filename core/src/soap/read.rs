@@ -46,7 +46,10 @@ pub(crate) fn uri_of(el: &Element) -> Result<String> {
         return Err(invalid(el, "is empty; a URI is required"));
     }
     if t.chars().any(char::is_whitespace) {
-        return Err(invalid(el, format!("'{t}' is not a URI (contains white space)")));
+        return Err(invalid(
+            el,
+            format!("'{t}' is not a URI (contains white space)"),
+        ));
     }
     Ok(t)
 }
@@ -71,7 +74,11 @@ pub(crate) fn bool_attr(el: &Element, name: &str) -> Result<Option<bool>> {
     match el.attr(None, name) {
         None => Ok(None),
         Some(v) => parse_bool(v).map(Some).ok_or_else(|| {
-            Error::at(ErrorKind::InvalidRequest, format!("{}/@{name}", el.qname()), format!("'{v}' is not an xs:boolean"))
+            Error::at(
+                ErrorKind::InvalidRequest,
+                format!("{}/@{name}", el.qname()),
+                format!("'{v}' is not an xs:boolean"),
+            )
         }),
     }
 }
@@ -90,14 +97,20 @@ pub(crate) fn other_attrs(el: &Element, known: &[(Option<&str>, &str)]) -> Vec<A
     if el.attrs.is_empty() {
         return Vec::new();
     }
-    el.attrs.iter().filter(|a| !known.iter().any(|(n, l)| a.is(*n, l))).cloned().collect()
+    el.attrs
+        .iter()
+        .filter(|a| !known.iter().any(|(n, l)| a.is(*n, l)))
+        .cloned()
+        .collect()
 }
 
 /// The only child element of `el`, failing when there is none or more than one.
 pub(crate) fn single_child(el: &Element) -> Result<&Element> {
     element_only(el)?;
     let mut it = el.elements();
-    let first = it.next().ok_or_else(|| invalid(el, "is empty; expected one child element"))?;
+    let first = it
+        .next()
+        .ok_or_else(|| invalid(el, "is empty; expected one child element"))?;
     if it.next().is_some() {
         return Err(invalid(el, "expected exactly one child element"));
     }
@@ -120,14 +133,19 @@ impl TextChild for Element {
     fn text_child(mut self, text: impl Into<String>) -> Self {
         let t = text.into();
         if !t.is_empty() {
-            self.children.push(Node::Text(t));
+            self.children.push(Node::Text(t.into()));
         }
         self
     }
 }
 
 /// A new child element in `ns` with `prefix` and text content.
-pub(crate) fn text_element(ns: &str, prefix: &str, local: &str, text: impl Into<String>) -> Element {
+pub(crate) fn text_element(
+    ns: &str,
+    prefix: &str,
+    local: &str,
+    text: impl Into<String>,
+) -> Element {
     Element::child_of(ns, prefix, local).text_child(text)
 }
 
@@ -142,7 +160,10 @@ mod tests {
         let kids: Vec<_> = d.root.elements().collect();
         assert_eq!(uri_of(kids[0]).unwrap(), "urn:x");
         assert!(bool_of(kids[1]).unwrap());
-        assert_eq!(uri_of(kids[2]).unwrap_err().kind(), ErrorKind::InvalidRequest);
+        assert_eq!(
+            uri_of(kids[2]).unwrap_err().kind(),
+            ErrorKind::InvalidRequest
+        );
         assert_eq!(uri_of(kids[3]).unwrap_err().path(), "e");
         assert_eq!(bool_attr(&d.root, "x").unwrap(), Some(true));
         assert_eq!(bool_attr(&d.root, "y").unwrap_err().path(), "a/@y");

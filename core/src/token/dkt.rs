@@ -138,7 +138,11 @@ impl DerivedKeyToken {
 
     /// A DKT the way WCF writes one: a fresh 16-byte nonce, no Label, Length only when it
     /// is not 32, no Offset.
-    pub fn generate(version: ScVersion, source: SecurityTokenReference, length: u64) -> Result<Self> {
+    pub fn generate(
+        version: ScVersion,
+        source: SecurityTokenReference,
+        length: u64,
+    ) -> Result<Self> {
         DerivationLimits::default().check(b"", b"", 0, length)?;
         let mut d = Self::new(version, source);
         d.nonce = Some(crate::crypto::random_bytes(DEFAULT_NONCE_LEN)?);
@@ -178,7 +182,8 @@ impl DerivedKeyToken {
             let here = || format!("{path}/{}", c.qname());
             if c.is(ns::WSSE, "SecurityTokenReference") {
                 once(&d.token_reference, c).map_err(|e| e.within(&path))?;
-                d.token_reference = Some(SecurityTokenReference::from_element(c).map_err(|e| e.within(&path))?);
+                d.token_reference =
+                    Some(SecurityTokenReference::from_element(c).map_err(|e| e.within(&path))?);
                 continue;
             }
             if c.ns.as_deref() != Some(scns) {
@@ -214,7 +219,10 @@ impl DerivedKeyToken {
             }
         }
         if d.generation.is_some() && d.offset.is_some() {
-            return Err(bad(&path, "wsc:Generation and wsc:Offset must not both be present"));
+            return Err(bad(
+                &path,
+                "wsc:Generation and wsc:Offset must not both be present",
+            ));
         }
         Ok(d)
     }
@@ -278,11 +286,18 @@ impl DerivedKeyToken {
 
     /// The effective label, nonce, offset and length, applying (in order) this token's own
     /// elements, its Properties, the Properties `inherited` from a source DKT, then `opts`.
-    pub fn params(&self, inherited: Option<&DktProperties>, opts: &DeriveOptions) -> Result<DerivationParams> {
+    pub fn params(
+        &self,
+        inherited: Option<&DktProperties>,
+        opts: &DeriveOptions,
+    ) -> Result<DerivationParams> {
         let path = "wsc:DerivedKeyToken";
         if let Some(a) = &self.algorithm {
             if !ScVersion::is_p_sha1(a) {
-                return Err(bad(path, format!("unsupported key derivation algorithm {a}")));
+                return Err(bad(
+                    path,
+                    format!("unsupported key derivation algorithm {a}"),
+                ));
             }
         }
         let props = self.properties.as_ref();
@@ -301,16 +316,30 @@ impl DerivedKeyToken {
             .ok_or_else(|| bad(path, "no wsc:Nonce: the nonce seed is required"))?;
         let length = self.length.unwrap_or(opts.length);
         let offset = match (self.generation, self.offset) {
-            (Some(_), Some(_)) => return Err(bad(path, "wsc:Generation and wsc:Offset must not both be present")),
+            (Some(_), Some(_)) => {
+                return Err(bad(
+                    path,
+                    "wsc:Generation and wsc:Offset must not both be present",
+                ))
+            }
             (Some(g), None) => g.checked_mul(length).ok_or_else(|| {
-                Error::at(ErrorKind::LimitExceeded, format!("{path}/wsc:Generation"), "generation x length overflows")
+                Error::at(
+                    ErrorKind::LimitExceeded,
+                    format!("{path}/wsc:Generation"),
+                    "generation x length overflows",
+                )
             })?,
             (None, o) => o.unwrap_or(0),
         };
         opts.limits
             .check(label.as_bytes(), &nonce, offset, length)
             .map_err(|e| e.within(path))?;
-        Ok(DerivationParams { label, nonce, offset, length })
+        Ok(DerivationParams {
+            label,
+            nonce,
+            offset,
+            length,
+        })
     }
 
     /// Derive this token's key from the source `secret` under the default options.
@@ -339,9 +368,19 @@ impl DerivedKeyToken {
         Ok(())
     }
 
-    fn derive_inheriting(&self, secret: &[u8], inherited: Option<&DktProperties>, opts: &DeriveOptions) -> Result<Secret> {
+    fn derive_inheriting(
+        &self,
+        secret: &[u8],
+        inherited: Option<&DktProperties>,
+        opts: &DeriveOptions,
+    ) -> Result<Secret> {
         let p = self.params(inherited, opts)?;
-        Ok(PSha1::new(secret).derive(p.label.as_bytes(), &p.nonce, p.offset as usize, p.length as usize))
+        Ok(PSha1::new(secret).derive(
+            p.label.as_bytes(),
+            &p.nonce,
+            p.offset as usize,
+            p.length as usize,
+        ))
     }
 
     /// Derive through a chain: `resolve` maps this token's reference (None when it has none)
@@ -366,7 +405,10 @@ impl DerivedKeyToken {
             return Err(Error::at(
                 ErrorKind::LimitExceeded,
                 "wsc:DerivedKeyToken",
-                format!("derived key chain longer than {} links", opts.limits.max_chain),
+                format!(
+                    "derived key chain longer than {} links",
+                    opts.limits.max_chain
+                ),
             ));
         }
         self.check_source(opts)?;
@@ -412,7 +454,12 @@ mod tests {
     use crate::crypto::p_sha1;
 
     fn wsc(v: ScVersion) -> String {
-        format!(r#"xmlns:wsc="{}" xmlns:wsse="{}" xmlns:wsu="{}""#, v.namespace(), ns::WSSE, ns::WSU)
+        format!(
+            r#"xmlns:wsc="{}" xmlns:wsse="{}" xmlns:wsu="{}""#,
+            v.namespace(),
+            ns::WSSE,
+            ns::WSU
+        )
     }
 
     fn psha1(secret: &[u8], label: &str, nonce: &[u8], off: usize, len: usize) -> Vec<u8> {
@@ -432,13 +479,17 @@ mod tests {
         assert_eq!(d.version, ScVersion::Feb2005);
         let nonce: Vec<u8> = (0..16).collect();
         let k = d.derive(b"secret-secret-secret").unwrap();
-        assert_eq!(k.expose(), &psha1(b"secret-secret-secret", DEFAULT_LABEL, &nonce, 0, 32)[..]);
+        assert_eq!(
+            k.expose(),
+            &psha1(b"secret-secret-secret", DEFAULT_LABEL, &nonce, 0, 32)[..]
+        );
         assert_eq!(DerivedKeyToken::from_xml(d.to_xml().as_bytes()).unwrap(), d);
     }
 
     #[test]
     fn generation_is_offset_times_length() {
-        let mut d = DerivedKeyToken::new(ScVersion::V1_3, SecurityTokenReference::to_id("ctx", None));
+        let mut d =
+            DerivedKeyToken::new(ScVersion::V1_3, SecurityTokenReference::to_id("ctx", None));
         d.nonce = Some(vec![9; 16]);
         d.generation = Some(2);
         d.length = Some(24);
@@ -446,13 +497,20 @@ mod tests {
         let k = d.derive(b"s").unwrap();
         assert_eq!(k.expose(), &psha1(b"s", "custom", &[9; 16], 48, 24)[..]);
         d.offset = Some(1);
-        assert_eq!(d.derive(b"s").unwrap_err().kind(), ErrorKind::InvalidSecurityToken);
+        assert_eq!(
+            d.derive(b"s").unwrap_err().kind(),
+            ErrorKind::InvalidSecurityToken
+        );
     }
 
     #[test]
     fn limits_and_missing_nonce() {
-        let mut d = DerivedKeyToken::new(ScVersion::V1_3, SecurityTokenReference::to_id("ctx", None));
-        assert_eq!(d.derive(b"s").unwrap_err().kind(), ErrorKind::InvalidSecurityToken);
+        let mut d =
+            DerivedKeyToken::new(ScVersion::V1_3, SecurityTokenReference::to_id("ctx", None));
+        assert_eq!(
+            d.derive(b"s").unwrap_err().kind(),
+            ErrorKind::InvalidSecurityToken
+        );
         d.nonce = Some(vec![1; 16]);
         d.offset = Some(u64::MAX);
         assert_eq!(d.derive(b"s").unwrap_err().kind(), ErrorKind::LimitExceeded);
@@ -463,10 +521,16 @@ mod tests {
         d.length = Some(1 << 40);
         assert_eq!(d.derive(b"s").unwrap_err().kind(), ErrorKind::LimitExceeded);
         d.length = Some(0);
-        assert_eq!(d.derive(b"s").unwrap_err().kind(), ErrorKind::InvalidArgument);
+        assert_eq!(
+            d.derive(b"s").unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
         d.length = None;
         d.algorithm = Some("urn:other".into());
-        assert_eq!(d.derive(b"s").unwrap_err().kind(), ErrorKind::InvalidSecurityToken);
+        assert_eq!(
+            d.derive(b"s").unwrap_err().kind(),
+            ErrorKind::InvalidSecurityToken
+        );
     }
 
     #[test]
@@ -479,24 +543,40 @@ mod tests {
             wsc(ScVersion::V1_3)
         );
         let doc = xml::parse(x.as_bytes()).unwrap();
-        let toks: Vec<DerivedKeyToken> = doc.root.elements().map(|e| DerivedKeyToken::from_element(e).unwrap()).collect();
+        let toks: Vec<DerivedKeyToken> = doc
+            .root
+            .elements()
+            .map(|e| DerivedKeyToken::from_element(e).unwrap())
+            .collect();
         let (base, new) = (&toks[0], &toks[1]);
         let ctx = b"context secret";
         let mut resolve = |r: Option<&SecurityTokenReference>| -> Result<KeySource> {
             match r.and_then(|s| s.reference.as_ref()).map(|r| r.uri.as_str()) {
                 None => Ok(KeySource::Secret(Secret::from_slice(ctx))),
                 Some("urn:derivedKeySource") => Ok(KeySource::DerivedKey(Box::new(base.clone()))),
-                Some(u) => Err(Error::new(ErrorKind::UnknownDerivationSource, u.to_string())),
+                Some(u) => Err(Error::new(
+                    ErrorKind::UnknownDerivationSource,
+                    u.to_string(),
+                )),
             }
         };
-        let k = new.derive_chain(&mut resolve, &DeriveOptions::default()).unwrap();
+        let k = new
+            .derive_chain(&mut resolve, &DeriveOptions::default())
+            .unwrap();
         let nonce = xml::decode_base64("FHFE").unwrap();
         let base_key = psha1(ctx, "NewLabel", &nonce, 96, 32);
         assert_eq!(k.expose(), &psha1(&base_key, "NewLabel", &nonce, 0, 32)[..]);
 
         // A cycle is cut by the chain limit.
-        let mut cyc = |_: Option<&SecurityTokenReference>| -> Result<KeySource> { Ok(KeySource::DerivedKey(Box::new(new.clone()))) };
-        assert_eq!(new.derive_chain(&mut cyc, &DeriveOptions::default()).unwrap_err().kind(), ErrorKind::LimitExceeded);
+        let mut cyc = |_: Option<&SecurityTokenReference>| -> Result<KeySource> {
+            Ok(KeySource::DerivedKey(Box::new(new.clone())))
+        };
+        assert_eq!(
+            new.derive_chain(&mut cyc, &DeriveOptions::default())
+                .unwrap_err()
+                .kind(),
+            ErrorKind::LimitExceeded
+        );
     }
 
     #[test]
@@ -506,17 +586,32 @@ mod tests {
             wsc(ScVersion::V1_3)
         );
         let d = DerivedKeyToken::from_xml(x.as_bytes()).unwrap();
-        let mut r = |_: Option<&SecurityTokenReference>| Ok(KeySource::Secret(Secret::from_slice(b"k")));
-        let e = d.derive_chain(&mut r, &DeriveOptions::default()).unwrap_err();
+        let mut r =
+            |_: Option<&SecurityTokenReference>| Ok(KeySource::Secret(Secret::from_slice(b"k")));
+        let e = d
+            .derive_chain(&mut r, &DeriveOptions::default())
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::UnknownDerivationSource);
-        let opts = DeriveOptions { allow_key_identifier: true, ..Default::default() };
+        let opts = DeriveOptions {
+            allow_key_identifier: true,
+            ..Default::default()
+        };
         assert!(d.derive_chain(&mut r, &opts).is_ok());
     }
 
     #[test]
     fn malformed_fields() {
-        for bad in ["<wsc:Offset>-1</wsc:Offset>", "<wsc:Length>x</wsc:Length>", "<wsc:Nonce>!!</wsc:Nonce>", "<wsc:Generation>1</wsc:Generation><wsc:Offset>2</wsc:Offset>", "<wsc:Nonce>AA==</wsc:Nonce><wsc:Nonce>AA==</wsc:Nonce>"] {
-            let x = format!(r#"<wsc:DerivedKeyToken {}>{bad}</wsc:DerivedKeyToken>"#, wsc(ScVersion::V1_3));
+        for bad in [
+            "<wsc:Offset>-1</wsc:Offset>",
+            "<wsc:Length>x</wsc:Length>",
+            "<wsc:Nonce>!!</wsc:Nonce>",
+            "<wsc:Generation>1</wsc:Generation><wsc:Offset>2</wsc:Offset>",
+            "<wsc:Nonce>AA==</wsc:Nonce><wsc:Nonce>AA==</wsc:Nonce>",
+        ] {
+            let x = format!(
+                r#"<wsc:DerivedKeyToken {}>{bad}</wsc:DerivedKeyToken>"#,
+                wsc(ScVersion::V1_3)
+            );
             let e = DerivedKeyToken::from_xml(x.as_bytes()).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidSecurityToken, "{bad}: {e}");
             assert!(e.path().starts_with("wsc:DerivedKeyToken"), "{e}");

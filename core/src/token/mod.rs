@@ -39,13 +39,21 @@ impl Token {
     /// Read whichever token `el` is.
     pub fn from_element(el: &Element) -> Result<Token> {
         match el.local.as_str() {
-            "SecurityContextToken" => Ok(Token::SecurityContext(SecurityContextToken::from_element(el)?)),
+            "SecurityContextToken" => Ok(Token::SecurityContext(
+                SecurityContextToken::from_element(el)?,
+            )),
             "DerivedKeyToken" => Ok(Token::DerivedKey(DerivedKeyToken::from_element(el)?)),
-            "SecurityTokenReference" => Ok(Token::Reference(SecurityTokenReference::from_element(el)?)),
+            "SecurityTokenReference" => {
+                Ok(Token::Reference(SecurityTokenReference::from_element(el)?))
+            }
             _ => Err(Error::at(
                 ErrorKind::InvalidSecurityToken,
                 el.qname(),
-                format!("not a token wssx reads: {{{}}}{}", el.ns.as_deref().unwrap_or(""), el.local),
+                format!(
+                    "not a token wssx reads: {{{}}}{}",
+                    el.ns.as_deref().unwrap_or(""),
+                    el.local
+                ),
             )),
         }
     }
@@ -54,22 +62,32 @@ impl Token {
 /// The SC version of `el` when it is `wsc:{local}` in either WS-SecureConversation
 /// namespace.
 pub(crate) fn sc_element(el: &Element, local: &str) -> Option<ScVersion> {
-    el.ns.as_deref().and_then(ScVersion::from_namespace).filter(|_| el.local == local)
+    el.ns
+        .as_deref()
+        .and_then(ScVersion::from_namespace)
+        .filter(|_| el.local == local)
 }
 
 /// The local `wsu:Id` wssx gives an SCT named by the `urn:uuid:` URI `uuid_urn`:
 /// `uuid-<uuid>`, the form WCF writes.
 pub(crate) fn local_id_for(uuid_urn: &str) -> String {
-    format!("uuid-{}", uuid_urn.strip_prefix("urn:uuid:").unwrap_or(uuid_urn))
+    format!(
+        "uuid-{}",
+        uuid_urn.strip_prefix("urn:uuid:").unwrap_or(uuid_urn)
+    )
 }
 
 /// True when `s` is an absolute URI (has a scheme, RFC 3986 section 3.1).
 pub(crate) fn is_absolute_uri(s: &str) -> bool {
-    let Some(colon) = s.find(':') else { return false };
+    let Some(colon) = s.find(':') else {
+        return false;
+    };
     let scheme = &s[..colon];
     !scheme.is_empty()
         && scheme.as_bytes()[0].is_ascii_alphabetic()
-        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
         && !s.chars().any(|c| c.is_whitespace())
 }
 
@@ -86,7 +104,11 @@ pub(crate) fn other_attrs(el: &Element, known: &[(Option<&str>, &str)]) -> Vec<A
 /// Fail when `slot` is already filled: a field that may appear once appeared twice.
 pub(crate) fn once<T>(slot: &Option<T>, el: &Element) -> Result<()> {
     if slot.is_some() {
-        return Err(Error::at(ErrorKind::InvalidSecurityToken, el.qname(), "appears more than once"));
+        return Err(Error::at(
+            ErrorKind::InvalidSecurityToken,
+            el.qname(),
+            "appears more than once",
+        ));
     }
     Ok(())
 }
@@ -96,7 +118,11 @@ pub(crate) fn required_text(el: &Element) -> Result<String> {
     let t = el.text();
     let t = t.trim();
     if t.is_empty() {
-        return Err(Error::at(ErrorKind::InvalidSecurityToken, el.qname(), "is empty"));
+        return Err(Error::at(
+            ErrorKind::InvalidSecurityToken,
+            el.qname(),
+            "is empty",
+        ));
     }
     Ok(t.to_string())
 }
@@ -112,7 +138,13 @@ impl SecurityContextToken {
             .with("identifier", self.identifier.as_str())
             .with("instance", self.instance.as_deref())
             .with("id", self.id.as_deref())
-            .with("extensions", self.extensions.iter().map(|e| xml::element_to_string(e)).collect::<Vec<_>>())
+            .with(
+                "extensions",
+                self.extensions
+                    .iter()
+                    .map(|e| xml::element_to_string(e))
+                    .collect::<Vec<_>>(),
+            )
     }
 }
 

@@ -77,7 +77,10 @@ impl SecurityContextToken {
         let mut instance = None;
         let mut extensions = Vec::new();
         for c in el.elements() {
-            let in_sc = c.ns.as_deref().and_then(ScVersion::from_namespace).is_some();
+            let in_sc =
+                c.ns.as_deref()
+                    .and_then(ScVersion::from_namespace)
+                    .is_some();
             match c.local.as_str() {
                 "Identifier" if c.ns.as_deref() == Some(version.namespace()) => {
                     once(&identifier, c).map_err(|e| e.within(&path))?;
@@ -100,7 +103,11 @@ impl SecurityContextToken {
             }
         }
         let identifier = identifier.ok_or_else(|| {
-            Error::at(ErrorKind::BadContextToken, path.clone(), "required wsc:Identifier is missing")
+            Error::at(
+                ErrorKind::BadContextToken,
+                path.clone(),
+                "required wsc:Identifier is missing",
+            )
         })?;
         Ok(SecurityContextToken {
             version,
@@ -137,7 +144,10 @@ impl SecurityContextToken {
 
     /// The same token in another namespace version (extensions are kept as they are).
     pub fn to_version(&self, version: ScVersion) -> Self {
-        SecurityContextToken { version, ..self.clone() }
+        SecurityContextToken {
+            version,
+            ..self.clone()
+        }
     }
 }
 
@@ -156,7 +166,9 @@ mod tests {
         assert_eq!(t.extensions.len(), 1);
         let again = SecurityContextToken::from_xml(t.to_xml().as_bytes()).unwrap();
         assert_eq!(again, t);
-        assert!(t.to_xml().contains(r#"<x:Ext xmlns:x="urn:ext" a="1">keep<x:deep/></x:Ext>"#));
+        assert!(t
+            .to_xml()
+            .contains(r#"<x:Ext xmlns:x="urn:ext" a="1">keep<x:deep/></x:Ext>"#));
     }
 
     #[test]
@@ -180,6 +192,11 @@ mod tests {
             assert!(e.path().contains("SecurityContextToken"), "{e}");
         }
         let dup = r#"<wsc:SecurityContextToken xmlns:wsc="http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512"><wsc:Identifier>urn:a</wsc:Identifier><wsc:Identifier>urn:b</wsc:Identifier></wsc:SecurityContextToken>"#;
-        assert_eq!(SecurityContextToken::from_xml(dup.as_bytes()).unwrap_err().kind(), ErrorKind::InvalidSecurityToken);
+        assert_eq!(
+            SecurityContextToken::from_xml(dup.as_bytes())
+                .unwrap_err()
+                .kind(),
+            ErrorKind::InvalidSecurityToken
+        );
     }
 }

@@ -72,7 +72,9 @@ pub struct SecurityTokenReference {
 }
 
 fn wsc_attr<'a>(el: &'a Element, local: &str) -> Option<(ScVersion, &'a str)> {
-    ScVersion::ALL.into_iter().find_map(|v| el.attr(Some(v.namespace()), local).map(|x| (v, x)))
+    ScVersion::ALL
+        .into_iter()
+        .find_map(|v| el.attr(Some(v.namespace()), local).map(|x| (v, x)))
 }
 
 impl SecurityTokenReference {
@@ -107,10 +109,17 @@ impl SecurityTokenReference {
     /// Instance, if any, as `wsc:Instance`).
     pub fn to_sct(sct: &super::SecurityContextToken, by_identifier: bool) -> Result<Self> {
         if by_identifier {
-            return Ok(Self::to_identifier(sct.version, &sct.identifier, sct.instance.as_deref()));
+            return Ok(Self::to_identifier(
+                sct.version,
+                &sct.identifier,
+                sct.instance.as_deref(),
+            ));
         }
         let id = sct.id.as_deref().ok_or_else(|| {
-            Error::new(ErrorKind::InvalidArgument, "the SecurityContextToken has no wsu:Id to reference")
+            Error::new(
+                ErrorKind::InvalidArgument,
+                "the SecurityContextToken has no wsu:Id to reference",
+            )
         })?;
         let mut s = Self::to_id(id, Some(sct.version.sct_token_type()));
         s.sc_version = Some(sct.version);
@@ -126,22 +135,40 @@ impl SecurityTokenReference {
     /// Read from an element.
     pub fn from_element(el: &Element) -> Result<Self> {
         if !el.is(ns::WSSE, "SecurityTokenReference") {
-            return Err(Error::at(ErrorKind::InvalidSecurityToken, el.qname(), "expected wsse:SecurityTokenReference"));
+            return Err(Error::at(
+                ErrorKind::InvalidSecurityToken,
+                el.qname(),
+                "expected wsse:SecurityTokenReference",
+            ));
         }
         let path = el.qname();
-        let mut s = SecurityTokenReference { id: el.attr(Some(ns::WSU), "Id").map(str::to_string), ..Default::default() };
+        let mut s = SecurityTokenReference {
+            id: el.attr(Some(ns::WSU), "Id").map(str::to_string),
+            ..Default::default()
+        };
         s.token_type = el.attr(Some(ns::WSSE11), "TokenType").map(str::to_string);
         if let Some((v, n)) = wsc_attr(el, "Nonce") {
             s.sc_version = Some(v);
-            s.nonce = Some(xml::decode_base64(n).map_err(|m| Error::at(ErrorKind::InvalidSecurityToken, format!("{path}/@wsc:Nonce"), m))?);
+            s.nonce = Some(xml::decode_base64(n).map_err(|m| {
+                Error::at(
+                    ErrorKind::InvalidSecurityToken,
+                    format!("{path}/@wsc:Nonce"),
+                    m,
+                )
+            })?);
         }
         if let Some((v, l)) = wsc_attr(el, "Length") {
             s.sc_version = Some(v);
             s.length = Some(l.trim().parse().map_err(|_| {
-                Error::at(ErrorKind::InvalidSecurityToken, format!("{path}/@wsc:Length"), format!("'{l}' is not an unsigned integer"))
+                Error::at(
+                    ErrorKind::InvalidSecurityToken,
+                    format!("{path}/@wsc:Length"),
+                    format!("'{l}' is not an unsigned integer"),
+                )
             })?);
         }
-        let mut known: Vec<(Option<&str>, &str)> = vec![(Some(ns::WSU), "Id"), (Some(ns::WSSE11), "TokenType")];
+        let mut known: Vec<(Option<&str>, &str)> =
+            vec![(Some(ns::WSU), "Id"), (Some(ns::WSSE11), "TokenType")];
         for v in ScVersion::ALL {
             known.push((Some(v.namespace()), "Nonce"));
             known.push((Some(v.namespace()), "Length"));
@@ -151,7 +178,11 @@ impl SecurityTokenReference {
             if c.is(ns::WSSE, "Reference") {
                 once(&s.reference, c).map_err(|e| e.within(&path))?;
                 let uri = c.attr(None, "URI").ok_or_else(|| {
-                    Error::at(ErrorKind::InvalidSecurityToken, format!("{path}/{}", c.qname()), "URI attribute is missing")
+                    Error::at(
+                        ErrorKind::InvalidSecurityToken,
+                        format!("{path}/{}", c.qname()),
+                        "URI attribute is missing",
+                    )
                 })?;
                 let inst = wsc_attr(c, "Instance");
                 if let Some((v, _)) = inst {
@@ -263,13 +294,25 @@ mod tests {
         let dkt = s.implied_derived_key().unwrap();
         assert_eq!(dkt.length, Some(24));
         assert_eq!(dkt.token_reference.as_ref().unwrap().nonce, None);
-        assert_eq!(SecurityTokenReference::from_xml(s.to_xml().as_bytes()).unwrap(), s);
-        assert_eq!(SecurityTokenReference::to_id("x", None).reference.unwrap().target(), ReferenceTarget::Local("x"));
+        assert_eq!(
+            SecurityTokenReference::from_xml(s.to_xml().as_bytes()).unwrap(),
+            s
+        );
+        assert_eq!(
+            SecurityTokenReference::to_id("x", None)
+                .reference
+                .unwrap()
+                .target(),
+            ReferenceTarget::Local("x")
+        );
     }
 
     #[test]
     fn bad_reference() {
-        let x = format!(r#"<wsse:SecurityTokenReference xmlns:wsse="{}"><wsse:Reference/></wsse:SecurityTokenReference>"#, ns::WSSE);
+        let x = format!(
+            r#"<wsse:SecurityTokenReference xmlns:wsse="{}"><wsse:Reference/></wsse:SecurityTokenReference>"#,
+            ns::WSSE
+        );
         let e = SecurityTokenReference::from_xml(x.as_bytes()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidSecurityToken);
         assert!(e.path().ends_with("wsse:Reference"));

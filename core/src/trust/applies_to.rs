@@ -65,7 +65,9 @@ impl AppliesTo {
     pub fn address(wsa: WsaVersion, address: impl Into<String>) -> Self {
         AppliesTo {
             wsp: WspVersion::V2004_09,
-            scopes: vec![Scope::EndpointReference(EndpointReference::new(wsa, address))],
+            scopes: vec![Scope::EndpointReference(EndpointReference::new(
+                wsa, address,
+            ))],
             other_attributes: Vec::new(),
         }
     }
@@ -81,17 +83,31 @@ impl AppliesTo {
     /// Read a wsp:AppliesTo element (either WS-Policy namespace).
     pub fn from_element(el: &Element) -> Result<Self> {
         element_only(el)?;
-        let wsp = el.ns.as_deref().and_then(WspVersion::from_namespace).unwrap_or(WspVersion::V2004_09);
+        let wsp = el
+            .ns
+            .as_deref()
+            .and_then(WspVersion::from_namespace)
+            .unwrap_or(WspVersion::V2004_09);
         let mut scopes = Vec::new();
         for c in el.elements() {
-            let is_epr = c.local == "EndpointReference" && c.ns.as_deref().and_then(WsaVersion::from_namespace).is_some();
+            let is_epr = c.local == "EndpointReference"
+                && c.ns
+                    .as_deref()
+                    .and_then(WsaVersion::from_namespace)
+                    .is_some();
             scopes.push(if is_epr {
-                Scope::EndpointReference(EndpointReference::from_content(c).map_err(|e| e.within(&el.qname()))?)
+                Scope::EndpointReference(
+                    EndpointReference::from_content(c).map_err(|e| e.within(&el.qname()))?,
+                )
             } else {
                 Scope::Xml(c.clone())
             });
         }
-        Ok(AppliesTo { wsp, scopes, other_attributes: other_attrs(el, &[]) })
+        Ok(AppliesTo {
+            wsp,
+            scopes,
+            other_attributes: other_attrs(el, &[]),
+        })
     }
 
     /// Build the element.
@@ -117,11 +133,19 @@ mod tests {
     fn reads_epr_in_either_wsa() {
         for wsa in WsaVersion::ALL {
             let a = AppliesTo::address(wsa, "https://rp.example.org/");
-            let back = AppliesTo::from_element(&parse(crate::xml::element_to_string(&a.to_element()).as_bytes()).unwrap().root).unwrap();
+            let back = AppliesTo::from_element(
+                &parse(crate::xml::element_to_string(&a.to_element()).as_bytes())
+                    .unwrap()
+                    .root,
+            )
+            .unwrap();
             assert_eq!(back.endpoint_address(), Some("https://rp.example.org/"));
             assert!(matches!(&back.scopes[0], Scope::EndpointReference(e) if e.version == wsa));
         }
-        let x = format!(r#"<wsp:AppliesTo xmlns:wsp="{}"><x:SomeContext1 xmlns:x="urn:x"/></wsp:AppliesTo>"#, ns::WSP_15);
+        let x = format!(
+            r#"<wsp:AppliesTo xmlns:wsp="{}"><x:SomeContext1 xmlns:x="urn:x"/></wsp:AppliesTo>"#,
+            ns::WSP_15
+        );
         let a = AppliesTo::from_element(&parse(x.as_bytes()).unwrap().root).unwrap();
         assert_eq!(a.wsp, WspVersion::V1_5);
         assert!(matches!(a.scopes[0], Scope::Xml(_)));

@@ -10,7 +10,12 @@ use crate::version::TrustVersion;
 use crate::xml::{self, Attribute, Element, Limits};
 
 /// Read the children of a collection: each must be `{ns}child`, at least one.
-fn members<T>(el: &Element, version: TrustVersion, child: &str, read: fn(&Element) -> Result<T>) -> Result<Vec<T>> {
+fn members<T>(
+    el: &Element,
+    version: TrustVersion,
+    child: &str,
+    read: fn(&Element) -> Result<T>,
+) -> Result<Vec<T>> {
     element_only(el)?;
     let path = el.qname();
     let ns = version.core_namespace();

@@ -5,7 +5,9 @@
 use super::uris::StatusCode;
 use crate::error::Result;
 use crate::ns;
-use crate::soap::read::{TextChild, bool_attr, element_only, invalid, other_attrs, text_of, uri_of};
+use crate::soap::read::{
+    bool_attr, element_only, invalid, other_attrs, text_of, uri_of, TextChild,
+};
 use crate::version::TrustVersion;
 use crate::xml::{self, Attribute, Element, Node};
 
@@ -26,7 +28,12 @@ impl Claims {
     pub fn from_element(el: &Element) -> Result<Self> {
         Ok(Claims {
             dialect: el.attr(None, "Dialect").map(str::to_string),
-            content: el.children.iter().filter(|n| !matches!(n, Node::Comment(_) | Node::Pi { .. })).cloned().collect(),
+            content: el
+                .children
+                .iter()
+                .filter(|n| !matches!(n, Node::Comment(_) | Node::Pi { .. }))
+                .cloned()
+                .collect(),
             other_attributes: other_attrs(el, &[(None, "Dialect")]),
         })
     }
@@ -72,7 +79,9 @@ impl Status {
         let (mut code, mut reason) = (None, None);
         for c in el.elements() {
             if c.is(core, "Code") && code.is_none() {
-                code = Some(StatusCode::parse_uri(&uri_of(c).map_err(|e| e.within(&path))?));
+                code = Some(StatusCode::parse_uri(
+                    &uri_of(c).map_err(|e| e.within(&path))?,
+                ));
             } else if c.is(core, "Reason") && reason.is_none() {
                 reason = Some(text_of(c).map_err(|e| e.within(&path))?);
             } else {
@@ -156,7 +165,10 @@ pub struct SignChallenge {
 impl SignChallenge {
     /// A challenge with this text.
     pub fn new(challenge: impl Into<String>) -> Self {
-        SignChallenge { challenge: challenge.into(), ..Default::default() }
+        SignChallenge {
+            challenge: challenge.into(),
+            ..Default::default()
+        }
     }
 
     /// Read a SignChallenge or SignChallengeResponse element of `version`.
@@ -164,7 +176,10 @@ impl SignChallenge {
         element_only(el)?;
         let path = el.qname();
         let core = version.core_namespace();
-        let mut s = SignChallenge { other_attributes: other_attrs(el, &[]), ..Default::default() };
+        let mut s = SignChallenge {
+            other_attributes: other_attrs(el, &[]),
+            ..Default::default()
+        };
         let mut seen = false;
         for c in el.elements() {
             if c.is(core, "Challenge") && !seen {
@@ -216,7 +231,12 @@ impl BinaryExchange {
     /// A base64-encoded leg of `value_type` (EncodingType written explicitly, as the spec
     /// requires).
     pub fn new(value_type: impl Into<String>, data: Vec<u8>) -> Self {
-        BinaryExchange { value_type: value_type.into(), encoding_type: Some(BASE64_ENCODING.to_string()), data, other_attributes: Vec::new() }
+        BinaryExchange {
+            value_type: value_type.into(),
+            encoding_type: Some(BASE64_ENCODING.to_string()),
+            data,
+            other_attributes: Vec::new(),
+        }
     }
 
     fn is_base64(&self) -> bool {
@@ -243,7 +263,11 @@ impl BinaryExchange {
             other_attributes: other_attrs(el, &[(None, "ValueType"), (None, "EncodingType")]),
         };
         let text = el.text();
-        b.data = if b.is_base64() { xml::decode_base64(&text).map_err(|m| invalid(el, m))? } else { text.into_bytes() };
+        b.data = if b.is_base64() {
+            xml::decode_base64(&text).map_err(|m| invalid(el, m))?
+        } else {
+            text.into_bytes()
+        };
         Ok(b)
     }
 
@@ -253,7 +277,11 @@ impl BinaryExchange {
             el.set_attr("EncodingType", e.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
-        let text = if self.is_base64() { xml::encode_base64(&self.data) } else { String::from_utf8_lossy(&self.data).into_owned() };
+        let text = if self.is_base64() {
+            xml::encode_base64(&self.data)
+        } else {
+            String::from_utf8_lossy(&self.data).into_owned()
+        };
         el.text_child(text)
     }
 }
@@ -275,7 +303,9 @@ impl Authenticator {
         let mut a = Authenticator::default();
         for c in el.elements() {
             if c.is(core, "CombinedHash") && a.combined_hash.is_none() {
-                a.combined_hash = Some(xml::decode_base64(&c.text()).map_err(|m| invalid(c, m).within(&el.qname()))?);
+                a.combined_hash = Some(
+                    xml::decode_base64(&c.text()).map_err(|m| invalid(c, m).within(&el.qname()))?,
+                );
             } else {
                 a.extensions.push(c.clone());
             }
@@ -285,7 +315,10 @@ impl Authenticator {
 
     pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
         if let Some(h) = &self.combined_hash {
-            el.push(Element::child_of(version.core_namespace(), "wst", "CombinedHash").text_child(xml::encode_base64(h)));
+            el.push(
+                Element::child_of(version.core_namespace(), "wst", "CombinedHash")
+                    .text_child(xml::encode_base64(h)),
+            );
         }
         for x in &self.extensions {
             el.push(x.clone());
@@ -310,10 +343,18 @@ mod tests {
         let v = TrustVersion::Feb2005;
         let r = Renewing::from_element(&wrap(v, r#"<t:Renewing xmlns:t="NS"/>"#)).unwrap();
         assert!(r.allows_renewal() && !r.ok_after_expiry());
-        let r = Renewing::from_element(&wrap(v, r#"<t:Renewing xmlns:t="NS" Allow="false" OK="1"/>"#)).unwrap();
+        let r = Renewing::from_element(&wrap(
+            v,
+            r#"<t:Renewing xmlns:t="NS" Allow="false" OK="1"/>"#,
+        ))
+        .unwrap();
         assert!(!r.allows_renewal() && r.ok_after_expiry());
-        let e = Renewing::from_element(&wrap(v, r#"<t:Renewing xmlns:t="NS" OK="yes"/>"#)).unwrap_err();
-        assert_eq!((e.kind(), e.path()), (ErrorKind::InvalidRequest, "t:Renewing/@OK"));
+        let e =
+            Renewing::from_element(&wrap(v, r#"<t:Renewing xmlns:t="NS" OK="yes"/>"#)).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.path()),
+            (ErrorKind::InvalidRequest, "t:Renewing/@OK")
+        );
     }
 
     #[test]
@@ -321,7 +362,8 @@ mod tests {
         let v = TrustVersion::V1_3;
         let s = SignChallenge::from_element(&wrap(v, "<t:SignChallenge xmlns:t=\"NS\"><t:Challenge> Huehf...\n</t:Challenge></t:SignChallenge>"), v).unwrap();
         assert_eq!(s.challenge, " Huehf...\n");
-        let e = SignChallenge::from_element(&wrap(v, r#"<t:SignChallenge xmlns:t="NS"/>"#), v).unwrap_err();
+        let e = SignChallenge::from_element(&wrap(v, r#"<t:SignChallenge xmlns:t="NS"/>"#), v)
+            .unwrap_err();
         assert_eq!(e.path(), "t:SignChallenge");
     }
 
@@ -330,11 +372,22 @@ mod tests {
         let v = TrustVersion::V1_3;
         let b = BinaryExchange::from_element(&wrap(v, r#"<t:BinaryExchange xmlns:t="NS" ValueType="http://schemas.xmlsoap.org/ws/2005/02/trust/spnego" EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">YQ==</t:BinaryExchange>"#)).unwrap();
         assert_eq!(b.data, b"a");
-        let e = BinaryExchange::from_element(&wrap(v, r#"<t:BinaryExchange xmlns:t="NS">YQ==</t:BinaryExchange>"#)).unwrap_err();
+        let e = BinaryExchange::from_element(&wrap(
+            v,
+            r#"<t:BinaryExchange xmlns:t="NS">YQ==</t:BinaryExchange>"#,
+        ))
+        .unwrap_err();
         assert!(e.message().contains("ValueType"));
         let s = Status::from_element(&wrap(v, r#"<t:Status xmlns:t="NS"><t:Code>http://schemas.xmlsoap.org/ws/2005/02/trust/status/invalid</t:Code><t:Reason>expired</t:Reason></t:Status>"#), v).unwrap();
         assert_eq!(s.code, StatusCode::Invalid);
-        let e = Status::from_element(&wrap(v, r#"<t:Status xmlns:t="NS"><t:Reason>x</t:Reason></t:Status>"#), v).unwrap_err();
+        let e = Status::from_element(
+            &wrap(
+                v,
+                r#"<t:Status xmlns:t="NS"><t:Reason>x</t:Reason></t:Status>"#,
+            ),
+            v,
+        )
+        .unwrap_err();
         assert_eq!(e.path(), "t:Status");
     }
 }

@@ -8,8 +8,8 @@
 //! PolicyReference) with a known local name is typed; everything else is an extension,
 //! kept in order.
 
-use crate::soap::read::TextChild;
 use crate::ns;
+use crate::soap::read::TextChild;
 use crate::soap::Layout;
 use crate::version::TrustVersion;
 use crate::xml::{Element, Node};
@@ -266,13 +266,22 @@ mod tests {
         let v13 = TrustVersion::V1_3;
         let el = Element::child_of(v13.namespace(), "t", "Lifetime");
         assert_eq!(Field::classify(&el, v13), Some(Field::Lifetime));
-        assert_eq!(Field::classify(&el, TrustVersion::V1_4), Some(Field::Lifetime));
+        assert_eq!(
+            Field::classify(&el, TrustVersion::V1_4),
+            Some(Field::Lifetime)
+        );
         assert_eq!(Field::classify(&el, TrustVersion::Feb2005), None);
         let act = Element::child_of(TrustVersion::V1_4.namespace(), "x", "ActAs");
-        assert_eq!(Field::classify(&act, TrustVersion::Feb2005), Some(Field::ActAs));
+        assert_eq!(
+            Field::classify(&act, TrustVersion::Feb2005),
+            Some(Field::ActAs)
+        );
         let at = Element::child_of(crate::ns::WSP_15, "p", "AppliesTo");
         assert_eq!(Field::classify(&at, v13), Some(Field::AppliesTo));
-        assert_eq!(Field::classify(&Element::child_of("urn:x", "x", "TokenType"), v13), None);
+        assert_eq!(
+            Field::classify(&Element::child_of("urn:x", "x", "TokenType"), v13),
+            None
+        );
         assert_eq!(FIELD_COUNT, Field::ORDER.len());
         for (i, f) in Field::ORDER.iter().enumerate() {
             assert_eq!(f.index(), i);

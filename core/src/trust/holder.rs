@@ -39,7 +39,9 @@ impl TokenRef {
             "SecurityContextToken" if ScVersion::from_namespace(ns).is_some() => {
                 TokenRef::SecurityContext(SecurityContextToken::from_element(el)?)
             }
-            "SecurityTokenReference" if ns == crate::ns::WSSE => TokenRef::Reference(SecurityTokenReference::from_element(el)?),
+            "SecurityTokenReference" if ns == crate::ns::WSSE => {
+                TokenRef::Reference(SecurityTokenReference::from_element(el)?)
+            }
             "EndpointReference" if WsaVersion::from_namespace(ns).is_some() => {
                 TokenRef::EndpointReference(EndpointReference::from_content(el)?)
             }
@@ -131,13 +133,18 @@ pub(crate) fn map_str(s: &mut SecurityTokenReference, sc: ScVersion) {
 pub(crate) fn str_element(s: &SecurityTokenReference, version: TrustVersion) -> Element {
     let sc = version.sc();
     let needs = |uri: &Option<String>| {
-        uri.as_deref().and_then(TokenType::from_uri).is_some_and(|(t, _)| {
-            matches!(t, TokenType::SecurityContext | TokenType::DerivedKey) && Some(t.uri(sc.trust())) != uri.as_deref()
-        })
+        uri.as_deref()
+            .and_then(TokenType::from_uri)
+            .is_some_and(|(t, _)| {
+                matches!(t, TokenType::SecurityContext | TokenType::DerivedKey)
+                    && Some(t.uri(sc.trust())) != uri.as_deref()
+            })
     };
     let change = s.sc_version.is_some_and(|v| v != sc)
         || s.reference.as_ref().is_some_and(|r| needs(&r.value_type))
-        || s.key_identifier.as_ref().is_some_and(|k| needs(&k.value_type))
+        || s.key_identifier
+            .as_ref()
+            .is_some_and(|k| needs(&k.value_type))
         || needs(&s.token_type);
     if change {
         let mut c = s.clone();
@@ -160,14 +167,20 @@ pub struct TokenHolder {
 impl TokenHolder {
     /// A holder for `token`.
     pub fn new(token: TokenRef) -> Self {
-        TokenHolder { token, other_attributes: Vec::new() }
+        TokenHolder {
+            token,
+            other_attributes: Vec::new(),
+        }
     }
 
     /// Read a holder element (it must hold exactly one element).
     pub fn from_element(el: &Element) -> Result<Self> {
         let c = single_child(el)?;
         let token = TokenRef::from_element(c).map_err(|e| e.within(&el.qname()))?;
-        Ok(TokenHolder { token, other_attributes: other_attrs(el, &[]) })
+        Ok(TokenHolder {
+            token,
+            other_attributes: other_attrs(el, &[]),
+        })
     }
 
     /// Write into the (empty) holder element `el` for a message in `version`.
@@ -204,7 +217,11 @@ impl UseKey {
         if sig.is_none() && token.is_none() {
             return Err(invalid(el, "needs a token or a Sig attribute"));
         }
-        Ok(UseKey { sig, token, other_attributes: other_attrs(el, &[(None, "Sig")]) })
+        Ok(UseKey {
+            sig,
+            token,
+            other_attributes: other_attrs(el, &[(None, "Sig")]),
+        })
     }
 
     pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
@@ -244,7 +261,8 @@ impl Participants {
                 }
                 p.primary = Some(TokenHolder::from_element(c).map_err(|e| e.within(&path))?);
             } else if c.is(core, "Participant") {
-                p.participants.push(TokenHolder::from_element(c).map_err(|e| e.within(&path))?);
+                p.participants
+                    .push(TokenHolder::from_element(c).map_err(|e| e.within(&path))?);
             } else {
                 p.extensions.push(c.clone());
             }
@@ -283,10 +301,14 @@ mod tests {
 
     #[test]
     fn str_value_types_follow_the_version() {
-        let s = SecurityTokenReference::to_identifier(ScVersion::Feb2005, "urn:uuid:c1", Some("urn:i"));
+        let s =
+            SecurityTokenReference::to_identifier(ScVersion::Feb2005, "urn:uuid:c1", Some("urn:i"));
         let out = element_to_string(&str_element(&s, TrustVersion::V1_3));
         assert!(out.contains(ScVersion::V1_3.sct_token_type()), "{out}");
-        assert!(out.contains(&format!("xmlns:wsc=\"{}\"", ScVersion::V1_3.namespace())), "{out}");
+        assert!(
+            out.contains(&format!("xmlns:wsc=\"{}\"", ScVersion::V1_3.namespace())),
+            "{out}"
+        );
         let same = element_to_string(&str_element(&s, TrustVersion::Feb2005));
         assert_eq!(same, s.to_xml());
     }
@@ -294,16 +316,30 @@ mod tests {
     #[test]
     fn holders_need_one_token() {
         let v = TrustVersion::V1_3;
-        let two = format!(r#"<t:CancelTarget xmlns:t="{}"><a/><b/></t:CancelTarget>"#, v.namespace());
-        assert_eq!(TokenHolder::from_element(&parse(two.as_bytes()).unwrap().root).unwrap_err().path(), "t:CancelTarget");
+        let two = format!(
+            r#"<t:CancelTarget xmlns:t="{}"><a/><b/></t:CancelTarget>"#,
+            v.namespace()
+        );
+        assert_eq!(
+            TokenHolder::from_element(&parse(two.as_bytes()).unwrap().root)
+                .unwrap_err()
+                .path(),
+            "t:CancelTarget"
+        );
         let sct = format!(
             r#"<t:RequestedSecurityToken xmlns:t="{}"><c:SecurityContextToken xmlns:c="{}"><c:Identifier>urn:x</c:Identifier></c:SecurityContextToken></t:RequestedSecurityToken>"#,
             v.namespace(),
             ScVersion::Feb2005.namespace()
         );
         let h = TokenHolder::from_element(&parse(sct.as_bytes()).unwrap().root).unwrap();
-        assert_eq!(h.token.security_context_token().unwrap().identifier, "urn:x");
-        let out = element_to_string(&h.write(Element::child_of(v.namespace(), "wst", "RequestedSecurityToken"), v));
+        assert_eq!(
+            h.token.security_context_token().unwrap().identifier,
+            "urn:x"
+        );
+        let out = element_to_string(&h.write(
+            Element::child_of(v.namespace(), "wst", "RequestedSecurityToken"),
+            v,
+        ));
         assert!(out.contains(ScVersion::V1_3.namespace()), "{out}");
         let bad = format!(r#"<t:UseKey xmlns:t="{}"/>"#, v.namespace());
         assert!(UseKey::from_element(&parse(bad.as_bytes()).unwrap().root).is_err());

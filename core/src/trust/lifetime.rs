@@ -7,7 +7,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
-use crate::soap::read::{TextChild, element_only, invalid, other_attrs, text_of};
+use crate::soap::read::{element_only, invalid, other_attrs, text_of, TextChild};
 use crate::time::Instant;
 use crate::version::TrustVersion;
 use crate::xml::{Attribute, Element};
@@ -29,13 +29,22 @@ pub struct Lifetime {
 impl Lifetime {
     /// A window from `created` lasting `duration`.
     pub fn starting(created: Instant, duration: Duration) -> Self {
-        Lifetime { created: Some(created), expires: Some(created.plus(duration)), other_attributes: Vec::new() }
+        Lifetime {
+            created: Some(created),
+            expires: Some(created.plus(duration)),
+            other_attributes: Vec::new(),
+        }
     }
 
     /// A window between two instants; `InvalidTimeRange` when `expires` is before `created`.
     pub fn between(created: Instant, expires: Instant) -> Result<Self> {
-        let l = Lifetime { created: Some(created), expires: Some(expires), other_attributes: Vec::new() };
-        l.check().map_err(|m| Error::new(ErrorKind::InvalidTimeRange, m))?;
+        let l = Lifetime {
+            created: Some(created),
+            expires: Some(expires),
+            other_attributes: Vec::new(),
+        };
+        l.check()
+            .map_err(|m| Error::new(ErrorKind::InvalidTimeRange, m))?;
         Ok(l)
     }
 
@@ -63,23 +72,32 @@ impl Lifetime {
     pub fn from_element(el: &Element) -> Result<Self> {
         element_only(el)?;
         let path = el.qname();
-        let mut l = Lifetime { other_attributes: other_attrs(el, &[]), ..Default::default() };
+        let mut l = Lifetime {
+            other_attributes: other_attrs(el, &[]),
+            ..Default::default()
+        };
         for c in el.elements() {
             let slot = if c.is(ns::WSU, "Created") {
                 &mut l.created
             } else if c.is(ns::WSU, "Expires") {
                 &mut l.expires
             } else {
-                return Err(invalid(c, "unexpected element; a Lifetime holds wsu:Created and wsu:Expires").within(&path));
+                return Err(invalid(
+                    c,
+                    "unexpected element; a Lifetime holds wsu:Created and wsu:Expires",
+                )
+                .within(&path));
             };
             if slot.is_some() {
                 return Err(invalid(c, "appears more than once").within(&path));
             }
             let t = text_of(c).map_err(|e| e.within(&path))?;
-            let at = Instant::parse(&t).map_err(|e| Error::at(e.kind(), format!("{path}/{}", c.qname()), e.message()))?;
+            let at = Instant::parse(&t)
+                .map_err(|e| Error::at(e.kind(), format!("{path}/{}", c.qname()), e.message()))?;
             *slot = Some(at);
         }
-        l.check().map_err(|m| Error::at(ErrorKind::InvalidTimeRange, path.clone(), m))?;
+        l.check()
+            .map_err(|m| Error::at(ErrorKind::InvalidTimeRange, path.clone(), m))?;
         Ok(l)
     }
 
@@ -106,7 +124,11 @@ mod tests {
     use crate::xml::{element_to_string, parse};
 
     fn lt(inner: &str) -> String {
-        format!(r#"<wst:Lifetime xmlns:wst="{}" xmlns:wsu="{}">{inner}</wst:Lifetime>"#, TrustVersion::V1_3.namespace(), ns::WSU)
+        format!(
+            r#"<wst:Lifetime xmlns:wst="{}" xmlns:wsu="{}">{inner}</wst:Lifetime>"#,
+            TrustVersion::V1_3.namespace(),
+            ns::WSU
+        )
     }
 
     #[test]
@@ -114,8 +136,14 @@ mod tests {
         let x = lt("<wsu:Created>2005-02-01T12:30:00.5+02:30</wsu:Created><wsu:Expires>2005-02-01T10:00:00.9999999</wsu:Expires>");
         let l = Lifetime::from_element(&parse(x.as_bytes()).unwrap().root).unwrap();
         let out = element_to_string(&l.to_element(TrustVersion::V1_3));
-        assert!(out.contains("<wsu:Created>2005-02-01T10:00:00.500Z</wsu:Created>"), "{out}");
-        assert!(out.contains("<wsu:Expires>2005-02-01T10:00:00.999Z</wsu:Expires>"), "{out}");
+        assert!(
+            out.contains("<wsu:Created>2005-02-01T10:00:00.500Z</wsu:Created>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<wsu:Expires>2005-02-01T10:00:00.999Z</wsu:Expires>"),
+            "{out}"
+        );
         assert!(l.contains(Instant::parse("2005-02-01T10:00:00.700Z").unwrap()));
         assert!(l.is_expired(Instant::parse("2005-02-01T11:00:00Z").unwrap()));
     }
@@ -124,12 +152,28 @@ mod tests {
     fn errors_name_the_path() {
         let bad = lt("<wsu:Created>yesterday</wsu:Created>");
         let e = Lifetime::from_element(&parse(bad.as_bytes()).unwrap().root).unwrap_err();
-        assert_eq!((e.kind(), e.path()), (ErrorKind::InvalidRequest, "wst:Lifetime/wsu:Created"));
+        assert_eq!(
+            (e.kind(), e.path()),
+            (ErrorKind::InvalidRequest, "wst:Lifetime/wsu:Created")
+        );
         let rev = lt("<wsu:Created>2005-02-01T10:00:00Z</wsu:Created><wsu:Expires>2005-02-01T09:00:00Z</wsu:Expires>");
         let e = Lifetime::from_element(&parse(rev.as_bytes()).unwrap().root).unwrap_err();
-        assert_eq!((e.kind(), e.path()), (ErrorKind::InvalidTimeRange, "wst:Lifetime"));
+        assert_eq!(
+            (e.kind(), e.path()),
+            (ErrorKind::InvalidTimeRange, "wst:Lifetime")
+        );
         let dup = lt("<wsu:Expires>2005-02-01T09:00:00Z</wsu:Expires><wsu:Expires>2005-02-01T09:00:00Z</wsu:Expires>");
-        assert_eq!(Lifetime::from_element(&parse(dup.as_bytes()).unwrap().root).unwrap_err().path(), "wst:Lifetime/wsu:Expires");
-        assert_eq!(Lifetime::between(Instant(10), Instant(5)).unwrap_err().kind(), ErrorKind::InvalidTimeRange);
+        assert_eq!(
+            Lifetime::from_element(&parse(dup.as_bytes()).unwrap().root)
+                .unwrap_err()
+                .path(),
+            "wst:Lifetime/wsu:Expires"
+        );
+        assert_eq!(
+            Lifetime::between(Instant(10), Instant(5))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::InvalidTimeRange
+        );
     }
 }

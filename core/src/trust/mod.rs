@@ -35,8 +35,12 @@ mod secret;
 pub mod uris;
 
 pub use applies_to::{AppliesTo, Scope, WspVersion};
-pub use collection::{IssuedTokens, RequestSecurityTokenCollection, RequestSecurityTokenResponseCollection};
-pub use exchange::{Authenticator, BinaryExchange, Claims, Renewing, SignChallenge, Status, BASE64_ENCODING};
+pub use collection::{
+    IssuedTokens, RequestSecurityTokenCollection, RequestSecurityTokenResponseCollection,
+};
+pub use exchange::{
+    Authenticator, BinaryExchange, Claims, Renewing, SignChallenge, Status, BASE64_ENCODING,
+};
 pub use field::{Field, Slot};
 pub use holder::{Participants, TokenHolder, TokenRef, UseKey};
 pub use lifetime::Lifetime;
@@ -44,7 +48,9 @@ pub use params::Params;
 pub use rst::RequestSecurityToken;
 pub use rstr::{RequestSecurityTokenResponse, RequestedReference};
 pub use secret::{BinarySecret, Entropy, KeyMaterial, ProofToken, RequestedProofToken};
-pub use uris::{Action, BinarySecretType, ComputedKeyAlgorithm, KeyType, RequestType, StatusCode, TokenType};
+pub use uris::{
+    Action, BinarySecretType, ComputedKeyAlgorithm, KeyType, RequestType, StatusCode, TokenType,
+};
 
 use crate::error::Result;
 use crate::json::Json;
@@ -72,7 +78,10 @@ pub enum TrustMessage {
 impl TrustMessage {
     /// True when `el` is a WS-Trust message element of any version.
     pub fn is_trust_element(el: &Element) -> bool {
-        el.ns.as_deref().and_then(TrustVersion::from_namespace).is_some()
+        el.ns
+            .as_deref()
+            .and_then(TrustVersion::from_namespace)
+            .is_some()
             && matches!(
                 el.local.as_str(),
                 "RequestSecurityToken"
@@ -86,14 +95,25 @@ impl TrustMessage {
     /// Read whichever message `el` is.
     pub fn from_element(el: &Element) -> Result<Self> {
         Ok(match el.local.as_str() {
-            "RequestSecurityToken" => TrustMessage::Request(RequestSecurityToken::from_element(el)?),
-            "RequestSecurityTokenResponse" => TrustMessage::Response(RequestSecurityTokenResponse::from_element(el)?),
-            "RequestSecurityTokenResponseCollection" => {
-                TrustMessage::ResponseCollection(RequestSecurityTokenResponseCollection::from_element(el)?)
+            "RequestSecurityToken" => {
+                TrustMessage::Request(RequestSecurityToken::from_element(el)?)
             }
-            "RequestSecurityTokenCollection" => TrustMessage::RequestCollection(RequestSecurityTokenCollection::from_element(el)?),
+            "RequestSecurityTokenResponse" => {
+                TrustMessage::Response(RequestSecurityTokenResponse::from_element(el)?)
+            }
+            "RequestSecurityTokenResponseCollection" => TrustMessage::ResponseCollection(
+                RequestSecurityTokenResponseCollection::from_element(el)?,
+            ),
+            "RequestSecurityTokenCollection" => {
+                TrustMessage::RequestCollection(RequestSecurityTokenCollection::from_element(el)?)
+            }
             "IssuedTokens" => TrustMessage::IssuedTokens(IssuedTokens::from_element(el)?),
-            _ => return Err(invalid(el, format!("not a WS-Trust message: {}", clark(el)))),
+            _ => {
+                return Err(invalid(
+                    el,
+                    format!("not a WS-Trust message: {}", clark(el)),
+                ))
+            }
         })
     }
 
@@ -106,7 +126,14 @@ impl TrustMessage {
     /// [`TrustMessage::from_xml`] under `limits`.
     pub fn from_xml_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let doc = xml::parse_with(bytes, limits)?;
-        if doc.root.local == "Envelope" && doc.root.ns.as_deref().and_then(SoapVersion::from_namespace).is_some() {
+        if doc.root.local == "Envelope"
+            && doc
+                .root
+                .ns
+                .as_deref()
+                .and_then(SoapVersion::from_namespace)
+                .is_some()
+        {
             return Self::from_envelope(&Envelope::from_element(&doc.root)?);
         }
         Self::from_element(&doc.root)
@@ -124,9 +151,14 @@ impl TrustMessage {
             return Self::from_element(b).map_err(|e| e.within(&body_path));
         }
         if let Some(h) = env.headers.iter().find(|h| Self::is_trust_element(h)) {
-            return Self::from_element(h).map_err(|e| e.within(&format!("{}:Envelope/{}:Header", env.prefix, env.prefix)));
+            return Self::from_element(h)
+                .map_err(|e| e.within(&format!("{}:Envelope/{}:Header", env.prefix, env.prefix)));
         }
-        Err(crate::Error::at(crate::ErrorKind::InvalidRequest, body_path, "the body holds no WS-Trust message"))
+        Err(crate::Error::at(
+            crate::ErrorKind::InvalidRequest,
+            body_path,
+            "the body holds no WS-Trust message",
+        ))
     }
 
     /// The version read.
@@ -161,8 +193,12 @@ impl TrustMessage {
         match self {
             TrustMessage::Request(m) => TrustMessage::Request(m.convert(version)),
             TrustMessage::Response(m) => TrustMessage::Response(m.convert(version)),
-            TrustMessage::ResponseCollection(m) => TrustMessage::ResponseCollection(m.convert(version)),
-            TrustMessage::RequestCollection(m) => TrustMessage::RequestCollection(m.convert(version)),
+            TrustMessage::ResponseCollection(m) => {
+                TrustMessage::ResponseCollection(m.convert(version))
+            }
+            TrustMessage::RequestCollection(m) => {
+                TrustMessage::RequestCollection(m.convert(version))
+            }
             TrustMessage::IssuedTokens(m) => TrustMessage::IssuedTokens(m.convert(version)),
         }
     }
@@ -180,7 +216,12 @@ impl TrustMessage {
 
     /// A SOAP envelope in `soap` carrying this message written in `version` as its body
     /// (IssuedTokens, a header, goes into the header with an empty body).
-    pub fn to_envelope(&self, version: TrustVersion, soap: SoapVersion, addressing: Option<Addressing>) -> Envelope {
+    pub fn to_envelope(
+        &self,
+        version: TrustVersion,
+        soap: SoapVersion,
+        addressing: Option<Addressing>,
+    ) -> Envelope {
         let mut env = Envelope::new(soap);
         env.addressing = addressing;
         match self {
@@ -196,13 +237,22 @@ impl TrustMessage {
 pub fn envelope_json(env: &Envelope) -> Json {
     let describe = |el: &Element| {
         if TrustMessage::is_trust_element(el) {
-            Some(TrustMessage::from_element(el).map(|m| m.to_json()).unwrap_or_else(|e| Json::object().with("error", e.to_string())))
+            Some(
+                TrustMessage::from_element(el)
+                    .map(|m| m.to_json())
+                    .unwrap_or_else(|e| Json::object().with("error", e.to_string())),
+            )
         } else {
             None
         }
     };
     let mut j = env.to_json_with(&describe);
-    let issued: Vec<Json> = env.headers.iter().filter(|h| TrustMessage::is_trust_element(h)).filter_map(describe).collect();
+    let issued: Vec<Json> = env
+        .headers
+        .iter()
+        .filter(|h| TrustMessage::is_trust_element(h))
+        .filter_map(describe)
+        .collect();
     if !issued.is_empty() {
         j = j.with("issuedTokens", Json::Array(issued));
     }

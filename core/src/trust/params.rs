@@ -116,7 +116,8 @@ fn flag(el: &Element) -> Result<()> {
 
 fn key_size(el: &Element) -> Result<u32> {
     let t = text_of(el)?;
-    t.parse::<u32>().map_err(|_| invalid(el, format!("'{t}' is not an unsigned 32-bit integer")))
+    t.parse::<u32>()
+        .map_err(|_| invalid(el, format!("'{t}' is not an unsigned 32-bit integer")))
 }
 
 /// The version of the document element `el`, which must be `{trust ns}local`.
@@ -128,7 +129,10 @@ pub(crate) fn message_version(el: &Element, local: &str) -> Result<TrustVersion>
         .ok_or_else(|| {
             invalid(
                 el,
-                format!("expected wst:{local} in a WS-Trust namespace, found {}", crate::soap::read::clark(el)),
+                format!(
+                    "expected wst:{local} in a WS-Trust namespace, found {}",
+                    crate::soap::read::clark(el)
+                ),
             )
         })
 }
@@ -153,10 +157,17 @@ impl Params {
         element_only(el)?;
         let path = el.qname();
         for c in el.elements() {
-            let field = Field::classify(c, version).filter(|f| !(nested && *f == Field::SecondaryParameters));
+            let field = Field::classify(c, version)
+                .filter(|f| !(nested && *f == Field::SecondaryParameters));
             let taken = match field {
                 Some(f) => {
-                    let took = own(f, c).and_then(|t| if t { Ok(true) } else { self.read(f, c, version) });
+                    let took = own(f, c).and_then(|t| {
+                        if t {
+                            Ok(true)
+                        } else {
+                            self.read(f, c, version)
+                        }
+                    });
                     took.map_err(|e| e.within(&path))?.then_some(f)
                 }
                 None => None,
@@ -175,7 +186,9 @@ impl Params {
     /// Read one child of field `f`; Ok(false) when `f` is not a shared parameter.
     fn read(&mut self, f: Field, c: &Element, v: TrustVersion) -> Result<bool> {
         match f {
-            Field::TokenType => set_once(&mut self.token_type, TokenType::parse_uri(&uri_of(c)?), c)?,
+            Field::TokenType => {
+                set_once(&mut self.token_type, TokenType::parse_uri(&uri_of(c)?), c)?
+            }
             Field::AppliesTo => set_once(&mut self.applies_to, AppliesTo::from_element(c)?, c)?,
             Field::Claims => set_once(&mut self.claims, Claims::from_element(c)?, c)?,
             Field::Entropy => set_once(&mut self.entropy, Entropy::from_element(c, v)?, c)?,
@@ -187,7 +200,9 @@ impl Params {
                 }
             }
             Field::Renewing => set_once(&mut self.renewing, Renewing::from_element(c)?, c)?,
-            Field::OnBehalfOf => set_once(&mut self.on_behalf_of, TokenHolder::from_element(c)?, c)?,
+            Field::OnBehalfOf => {
+                set_once(&mut self.on_behalf_of, TokenHolder::from_element(c)?, c)?
+            }
             Field::ActAs => set_once(&mut self.act_as, TokenHolder::from_element(c)?, c)?,
             Field::Issuer => set_once(&mut self.issuer, EndpointReference::from_content(c)?, c)?,
             Field::AuthenticationType => set_once(&mut self.authentication_type, uri_of(c)?, c)?,
@@ -195,13 +210,19 @@ impl Params {
             Field::KeySize => set_once(&mut self.key_size, key_size(c)?, c)?,
             Field::SignatureAlgorithm => set_once(&mut self.signature_algorithm, uri_of(c)?, c)?,
             Field::EncryptionAlgorithm => set_once(&mut self.encryption_algorithm, uri_of(c)?, c)?,
-            Field::CanonicalizationAlgorithm => set_once(&mut self.canonicalization_algorithm, uri_of(c)?, c)?,
-            Field::ComputedKeyAlgorithm => {
-                set_once(&mut self.computed_key_algorithm, ComputedKeyAlgorithm::parse_uri(&uri_of(c)?), c)?
+            Field::CanonicalizationAlgorithm => {
+                set_once(&mut self.canonicalization_algorithm, uri_of(c)?, c)?
             }
+            Field::ComputedKeyAlgorithm => set_once(
+                &mut self.computed_key_algorithm,
+                ComputedKeyAlgorithm::parse_uri(&uri_of(c)?),
+                c,
+            )?,
             Field::KeyWrapAlgorithm => set_once(&mut self.key_wrap_algorithm, uri_of(c)?, c)?,
             Field::Encryption => set_once(&mut self.encryption, TokenHolder::from_element(c)?, c)?,
-            Field::ProofEncryption => set_once(&mut self.proof_encryption, TokenHolder::from_element(c)?, c)?,
+            Field::ProofEncryption => {
+                set_once(&mut self.proof_encryption, TokenHolder::from_element(c)?, c)?
+            }
             Field::UseKey => set_once(&mut self.use_key, UseKey::from_element(c)?, c)?,
             Field::SignWith => set_once(&mut self.sign_with, uri_of(c)?, c)?,
             Field::EncryptWith => set_once(&mut self.encrypt_with, uri_of(c)?, c)?,
@@ -210,21 +231,40 @@ impl Params {
             Field::Delegatable => set_once(&mut self.delegatable, bool_of(c)?, c)?,
             Field::Policy => set_once(&mut self.policy, c.clone(), c)?,
             Field::PolicyReference => set_once(&mut self.policy_reference, c.clone(), c)?,
-            Field::Participants => set_once(&mut self.participants, Participants::from_element(c, v)?, c)?,
-            Field::SignChallenge => set_once(&mut self.sign_challenge, SignChallenge::from_element(c, v)?, c)?,
-            Field::SignChallengeResponse => {
-                set_once(&mut self.sign_challenge_response, SignChallenge::from_element(c, v)?, c)?
+            Field::Participants => {
+                set_once(&mut self.participants, Participants::from_element(c, v)?, c)?
             }
-            Field::BinaryExchange => set_once(&mut self.binary_exchange, BinaryExchange::from_element(c)?, c)?,
+            Field::SignChallenge => set_once(
+                &mut self.sign_challenge,
+                SignChallenge::from_element(c, v)?,
+                c,
+            )?,
+            Field::SignChallengeResponse => set_once(
+                &mut self.sign_challenge_response,
+                SignChallenge::from_element(c, v)?,
+                c,
+            )?,
+            Field::BinaryExchange => set_once(
+                &mut self.binary_exchange,
+                BinaryExchange::from_element(c)?,
+                c,
+            )?,
             Field::RequestKet => {
                 flag(c)?;
                 if std::mem::replace(&mut self.request_ket, true) {
                     return Err(invalid(c, "appears more than once"));
                 }
             }
-            Field::KeyExchangeToken => set_once(&mut self.key_exchange_token, TokenHolder::from_element(c)?, c)?,
+            Field::KeyExchangeToken => set_once(
+                &mut self.key_exchange_token,
+                TokenHolder::from_element(c)?,
+                c,
+            )?,
             Field::SecondaryParameters => {
-                let mut p = Params { other_attributes: other_attrs(c, &[]), ..Default::default() };
+                let mut p = Params {
+                    other_attributes: other_attrs(c, &[]),
+                    ..Default::default()
+                };
                 p.read_children(c, v, true, &mut |_, _| Ok(false))?;
                 set_once(&mut self.secondary_parameters, Box::new(p), c)?
             }
@@ -263,7 +303,10 @@ impl Params {
             Field::SignatureAlgorithm => text(&self.signature_algorithm),
             Field::EncryptionAlgorithm => text(&self.encryption_algorithm),
             Field::CanonicalizationAlgorithm => text(&self.canonicalization_algorithm),
-            Field::ComputedKeyAlgorithm => self.computed_key_algorithm.as_ref().map(|a| f.text(v, a.uri(v))),
+            Field::ComputedKeyAlgorithm => self
+                .computed_key_algorithm
+                .as_ref()
+                .map(|a| f.text(v, a.uri(v))),
             Field::KeyWrapAlgorithm => text(&self.key_wrap_algorithm),
             Field::Encryption => holder(&self.encryption),
             Field::ProofEncryption => holder(&self.proof_encryption),
@@ -271,13 +314,23 @@ impl Params {
             Field::SignWith => text(&self.sign_with),
             Field::EncryptWith => text(&self.encrypt_with),
             Field::DelegateTo => holder(&self.delegate_to),
-            Field::Forwardable => self.forwardable.map(|b| f.text(v, if b { "true" } else { "false" })),
-            Field::Delegatable => self.delegatable.map(|b| f.text(v, if b { "true" } else { "false" })),
+            Field::Forwardable => self
+                .forwardable
+                .map(|b| f.text(v, if b { "true" } else { "false" })),
+            Field::Delegatable => self
+                .delegatable
+                .map(|b| f.text(v, if b { "true" } else { "false" })),
             Field::Policy => self.policy.clone(),
             Field::PolicyReference => self.policy_reference.clone(),
             Field::Participants => self.participants.as_ref().map(|p| p.write(f.element(v), v)),
-            Field::SignChallenge => self.sign_challenge.as_ref().map(|s| s.write(f.element(v), v)),
-            Field::SignChallengeResponse => self.sign_challenge_response.as_ref().map(|s| s.write(f.element(v), v)),
+            Field::SignChallenge => self
+                .sign_challenge
+                .as_ref()
+                .map(|s| s.write(f.element(v), v)),
+            Field::SignChallengeResponse => self
+                .sign_challenge_response
+                .as_ref()
+                .map(|s| s.write(f.element(v), v)),
             Field::BinaryExchange => self.binary_exchange.as_ref().map(|b| b.write(f.element(v))),
             Field::RequestKet => flag(self.request_ket),
             Field::KeyExchangeToken => holder(&self.key_exchange_token),
@@ -293,8 +346,15 @@ impl Params {
 
     /// Write the children of a message: `own` first (the message's own fields), then the
     /// shared parameters, in layout order.
-    pub(crate) fn write_into(&self, out: &mut Element, v: TrustVersion, own: &dyn Fn(Field, usize) -> Option<Element>) {
-        write_children(out, &self.layout, &self.extensions, &|f, n| own(f, n).or_else(|| self.emit(f, n, v)));
+    pub(crate) fn write_into(
+        &self,
+        out: &mut Element,
+        v: TrustVersion,
+        own: &dyn Fn(Field, usize) -> Option<Element>,
+    ) {
+        write_children(out, &self.layout, &self.extensions, &|f, n| {
+            own(f, n).or_else(|| self.emit(f, n, v))
+        });
     }
 
     /// Move typed version-dependent content (SCTs, STR value types) to `version`.

@@ -86,7 +86,9 @@ impl RequestSecurityToken {
         let mut params = Params::default();
         params.read_children(el, version, false, &mut |f, c| {
             match f {
-                Field::RequestType => set_once(&mut request_type, RequestType::parse_uri(&uri_of(c)?), c)?,
+                Field::RequestType => {
+                    set_once(&mut request_type, RequestType::parse_uri(&uri_of(c)?), c)?
+                }
                 Field::RenewTarget => set_once(&mut renew, TokenHolder::from_element(c)?, c)?,
                 Field::CancelTarget => set_once(&mut cancel, TokenHolder::from_element(c)?, c)?,
                 Field::ValidateTarget => set_once(&mut validate, TokenHolder::from_element(c)?, c)?,
@@ -94,7 +96,8 @@ impl RequestSecurityToken {
             }
             Ok(true)
         })?;
-        let request_type = request_type.ok_or_else(|| invalid(el, "required wst:RequestType is missing"))?;
+        let request_type =
+            request_type.ok_or_else(|| invalid(el, "required wst:RequestType is missing"))?;
         if version == TrustVersion::V1_3 && uses_1_4(&params) {
             version = TrustVersion::V1_4;
         }
@@ -121,7 +124,8 @@ impl RequestSecurityToken {
             if n > 0 {
                 return None;
             }
-            let holder = |h: &Option<TokenHolder>| h.as_ref().map(|h| h.write(f.element(version), version));
+            let holder =
+                |h: &Option<TokenHolder>| h.as_ref().map(|h| h.write(f.element(version), version));
             match f {
                 Field::RequestType => Some(f.text(version, self.request_type.uri(version))),
                 Field::RenewTarget => holder(&self.renew_target),
@@ -149,7 +153,14 @@ impl RequestSecurityToken {
 
     pub(crate) fn set_version(&mut self, version: TrustVersion) {
         self.version = version;
-        for h in [&mut self.renew_target, &mut self.cancel_target, &mut self.validate_target].into_iter().flatten() {
+        for h in [
+            &mut self.renew_target,
+            &mut self.cancel_target,
+            &mut self.validate_target,
+        ]
+        .into_iter()
+        .flatten()
+        {
             h.token.set_version(version);
         }
         self.params.set_version(version);

@@ -25,7 +25,10 @@ pub struct RequestedReference {
 impl RequestedReference {
     /// A wrapper around `reference`.
     pub fn new(reference: SecurityTokenReference) -> Self {
-        RequestedReference { reference, other_attributes: Vec::new() }
+        RequestedReference {
+            reference,
+            other_attributes: Vec::new(),
+        }
     }
 
     fn from_element(el: &Element) -> Result<Self> {
@@ -33,8 +36,12 @@ impl RequestedReference {
         if !c.is(crate::ns::WSSE, "SecurityTokenReference") {
             return Err(invalid(c, "expected wsse:SecurityTokenReference").within(&el.qname()));
         }
-        let reference = SecurityTokenReference::from_element(c).map_err(|e| e.within(&el.qname()))?;
-        Ok(RequestedReference { reference, other_attributes: other_attrs(el, &[]) })
+        let reference =
+            SecurityTokenReference::from_element(c).map_err(|e| e.within(&el.qname()))?;
+        Ok(RequestedReference {
+            reference,
+            other_attributes: other_attrs(el, &[]),
+        })
     }
 
     fn write(&self, mut el: Element, version: TrustVersion) -> Element {
@@ -101,7 +108,9 @@ impl RequestSecurityTokenResponse {
 
     /// The requested token when it is a security context token.
     pub fn security_context_token(&self) -> Option<&SecurityContextToken> {
-        self.requested_security_token.as_ref().and_then(|h| h.token.security_context_token())
+        self.requested_security_token
+            .as_ref()
+            .and_then(|h| h.token.security_context_token())
     }
 
     /// The requested token, whatever it is.
@@ -134,15 +143,27 @@ impl RequestSecurityTokenResponse {
             let r = &mut r;
             params.read_children(el, version, false, &mut |f, c| {
                 match f {
-                    Field::RequestType => set_once(&mut r.request_type, RequestType::parse_uri(&uri_of(c)?), c)?,
-                    Field::RequestedSecurityToken => set_once(&mut r.requested_security_token, TokenHolder::from_element(c)?, c)?,
-                    Field::RequestedProofToken => r.requested_proof_tokens.push(RequestedProofToken::from_element(c, version)?),
-                    Field::RequestedAttachedReference => {
-                        set_once(&mut r.requested_attached_reference, RequestedReference::from_element(c)?, c)?
+                    Field::RequestType => {
+                        set_once(&mut r.request_type, RequestType::parse_uri(&uri_of(c)?), c)?
                     }
-                    Field::RequestedUnattachedReference => {
-                        set_once(&mut r.requested_unattached_reference, RequestedReference::from_element(c)?, c)?
-                    }
+                    Field::RequestedSecurityToken => set_once(
+                        &mut r.requested_security_token,
+                        TokenHolder::from_element(c)?,
+                        c,
+                    )?,
+                    Field::RequestedProofToken => r
+                        .requested_proof_tokens
+                        .push(RequestedProofToken::from_element(c, version)?),
+                    Field::RequestedAttachedReference => set_once(
+                        &mut r.requested_attached_reference,
+                        RequestedReference::from_element(c)?,
+                        c,
+                    )?,
+                    Field::RequestedUnattachedReference => set_once(
+                        &mut r.requested_unattached_reference,
+                        RequestedReference::from_element(c)?,
+                        c,
+                    )?,
                     Field::RequestedTokenCancelled => {
                         element_only(c)?;
                         if c.has_element_children() {
@@ -153,7 +174,11 @@ impl RequestSecurityTokenResponse {
                         }
                     }
                     Field::Status => set_once(&mut r.status, Status::from_element(c, version)?, c)?,
-                    Field::Authenticator => set_once(&mut r.authenticator, Authenticator::from_element(c, version)?, c)?,
+                    Field::Authenticator => set_once(
+                        &mut r.authenticator,
+                        Authenticator::from_element(c, version)?,
+                        c,
+                    )?,
                     _ => return Ok(false),
                 }
                 Ok(true)
@@ -171,32 +196,53 @@ impl RequestSecurityTokenResponse {
 
     /// Build the element in `version` (every versioned URI and namespace mapped).
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Element::new(version.core_namespace(), "wst", "RequestSecurityTokenResponse");
+        let mut el = Element::new(
+            version.core_namespace(),
+            "wst",
+            "RequestSecurityTokenResponse",
+        );
         if let Some(c) = &self.context {
             el.set_attr("Context", c.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         let own = |f: Field, n: usize| -> Option<Element> {
             if f == Field::RequestedProofToken {
-                return self.requested_proof_tokens.get(n).map(|p| p.to_element(version));
+                return self
+                    .requested_proof_tokens
+                    .get(n)
+                    .map(|p| p.to_element(version));
             }
             if n > 0 {
                 return None;
             }
             match f {
-                Field::RequestType => self.request_type.as_ref().map(|t| f.text(version, t.uri(version))),
-                Field::RequestedSecurityToken => {
-                    self.requested_security_token.as_ref().map(|h| h.write(f.element(version), version))
+                Field::RequestType => self
+                    .request_type
+                    .as_ref()
+                    .map(|t| f.text(version, t.uri(version))),
+                Field::RequestedSecurityToken => self
+                    .requested_security_token
+                    .as_ref()
+                    .map(|h| h.write(f.element(version), version)),
+                Field::RequestedAttachedReference => self
+                    .requested_attached_reference
+                    .as_ref()
+                    .map(|r| r.write(f.element(version), version)),
+                Field::RequestedUnattachedReference => self
+                    .requested_unattached_reference
+                    .as_ref()
+                    .map(|r| r.write(f.element(version), version)),
+                Field::RequestedTokenCancelled => {
+                    self.requested_token_cancelled.then(|| f.element(version))
                 }
-                Field::RequestedAttachedReference => {
-                    self.requested_attached_reference.as_ref().map(|r| r.write(f.element(version), version))
-                }
-                Field::RequestedUnattachedReference => {
-                    self.requested_unattached_reference.as_ref().map(|r| r.write(f.element(version), version))
-                }
-                Field::RequestedTokenCancelled => self.requested_token_cancelled.then(|| f.element(version)),
-                Field::Status => self.status.as_ref().map(|s| s.write(f.element(version), version)),
-                Field::Authenticator => self.authenticator.as_ref().map(|a| a.write(f.element(version), version)),
+                Field::Status => self
+                    .status
+                    .as_ref()
+                    .map(|s| s.write(f.element(version), version)),
+                Field::Authenticator => self
+                    .authenticator
+                    .as_ref()
+                    .map(|a| a.write(f.element(version), version)),
                 _ => None,
             }
         };
@@ -227,7 +273,13 @@ impl RequestSecurityTokenResponse {
                 super::holder::map_str(s, version.sc());
             }
         }
-        for r in [&mut self.requested_attached_reference, &mut self.requested_unattached_reference].into_iter().flatten() {
+        for r in [
+            &mut self.requested_attached_reference,
+            &mut self.requested_unattached_reference,
+        ]
+        .into_iter()
+        .flatten()
+        {
             super::holder::map_str(&mut r.reference, version.sc());
         }
         self.params.set_version(version);

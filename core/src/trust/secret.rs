@@ -10,7 +10,7 @@ use super::uris::{BinarySecretType, ComputedKeyAlgorithm};
 use crate::crypto::Secret;
 use crate::error::Result;
 use crate::ns;
-use crate::soap::read::{TextChild, invalid, other_attrs, single_child, uri_of};
+use crate::soap::read::{invalid, other_attrs, single_child, uri_of, TextChild};
 use crate::token::SecurityTokenReference;
 use crate::version::TrustVersion;
 use crate::xml::{self, Attribute, Element};
@@ -29,12 +29,18 @@ pub struct BinarySecret {
 impl BinarySecret {
     /// A secret of `kind` (written with an explicit @Type).
     pub fn new(kind: BinarySecretType, secret: Secret) -> Self {
-        BinarySecret { secret_type: Some(kind), secret, other_attributes: Vec::new() }
+        BinarySecret {
+            secret_type: Some(kind),
+            secret,
+            other_attributes: Vec::new(),
+        }
     }
 
     /// The type, with the spec's default (SymmetricKey) for an absent attribute.
     pub fn kind(&self) -> BinarySecretType {
-        self.secret_type.clone().unwrap_or(BinarySecretType::DEFAULT)
+        self.secret_type
+            .clone()
+            .unwrap_or(BinarySecretType::DEFAULT)
     }
 
     /// Read a wst:BinarySecret element (any trust namespace; the caller checked it).
@@ -44,7 +50,9 @@ impl BinarySecret {
         }
         let bytes = xml::decode_base64(&el.text()).map_err(|m| invalid(el, m))?;
         Ok(BinarySecret {
-            secret_type: el.attr(None, "Type").map(|t| BinarySecretType::parse_uri(t.trim())),
+            secret_type: el
+                .attr(None, "Type")
+                .map(|t| BinarySecretType::parse_uri(t.trim())),
             secret: Secret::new(bytes),
             other_attributes: other_attrs(el, &[(None, "Type")]),
         })
@@ -94,7 +102,9 @@ impl KeyMaterial {
     fn write(&self, version: TrustVersion) -> Element {
         match self {
             KeyMaterial::BinarySecret(b) => b.to_element(version),
-            KeyMaterial::EncryptedKey(e) | KeyMaterial::EncryptedData(e) | KeyMaterial::Other(e) => e.clone(),
+            KeyMaterial::EncryptedKey(e)
+            | KeyMaterial::EncryptedData(e)
+            | KeyMaterial::Other(e) => e.clone(),
         }
     }
 
@@ -119,14 +129,20 @@ pub struct Entropy {
 impl Entropy {
     /// Entropy as a clear nonce-typed binary secret (what WCF sends under TLS).
     pub fn nonce(secret: Secret) -> Self {
-        Entropy { material: KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, secret)), other_attributes: Vec::new() }
+        Entropy {
+            material: KeyMaterial::BinarySecret(BinarySecret::new(BinarySecretType::Nonce, secret)),
+            other_attributes: Vec::new(),
+        }
     }
 
     /// Read a wst:Entropy element.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
         let c = single_child(el)?;
         let material = KeyMaterial::read(c, version).map_err(|e| e.within(&el.qname()))?;
-        Ok(Entropy { material, other_attributes: other_attrs(el, &[]) })
+        Ok(Entropy {
+            material,
+            other_attributes: other_attrs(el, &[]),
+        })
     }
 
     /// Build the element in `version`.
@@ -164,7 +180,10 @@ pub struct RequestedProofToken {
 impl RequestedProofToken {
     /// A proof token holding `token`.
     pub fn new(token: ProofToken) -> Self {
-        RequestedProofToken { token, other_attributes: Vec::new() }
+        RequestedProofToken {
+            token,
+            other_attributes: Vec::new(),
+        }
     }
 
     /// Read a wst:RequestedProofToken element.
@@ -183,7 +202,10 @@ impl RequestedProofToken {
         } else {
             ProofToken::Other(c.clone())
         };
-        Ok(RequestedProofToken { token, other_attributes: other_attrs(el, &[]) })
+        Ok(RequestedProofToken {
+            token,
+            other_attributes: other_attrs(el, &[]),
+        })
     }
 
     /// Build the element in `version`.
@@ -192,7 +214,10 @@ impl RequestedProofToken {
         el.attrs.extend(self.other_attributes.iter().cloned());
         let c = match &self.token {
             ProofToken::BinarySecret(b) => b.to_element(version),
-            ProofToken::ComputedKey(a) => Element::child_of(version.core_namespace(), "wst", "ComputedKey").text_child(a.uri(version)),
+            ProofToken::ComputedKey(a) => {
+                Element::child_of(version.core_namespace(), "wst", "ComputedKey")
+                    .text_child(a.uri(version))
+            }
             ProofToken::EncryptedKey(e) | ProofToken::Other(e) => e.clone(),
             ProofToken::Reference(s) => super::holder::str_element(s, version),
         };
@@ -208,15 +233,29 @@ mod tests {
 
     #[test]
     fn binary_secret_types_map_between_versions() {
-        let x = format!(r#"<t:BinarySecret xmlns:t="{}" Type="http://schemas.xmlsoap.org/ws/2005/02/trust/Nonce">AAEC Aw==</t:BinarySecret>"#, TrustVersion::Feb2005.namespace());
+        let x = format!(
+            r#"<t:BinarySecret xmlns:t="{}" Type="http://schemas.xmlsoap.org/ws/2005/02/trust/Nonce">AAEC Aw==</t:BinarySecret>"#,
+            TrustVersion::Feb2005.namespace()
+        );
         let b = BinarySecret::from_element(&parse(x.as_bytes()).unwrap().root).unwrap();
         assert_eq!(b.kind(), BinarySecretType::Nonce);
         assert_eq!(b.secret.expose(), &[0, 1, 2, 3]);
         let out = xml::element_to_string(&b.to_element(TrustVersion::V1_3));
-        assert!(out.contains(r#"Type="http://docs.oasis-open.org/ws-sx/ws-trust/200512/Nonce">AAECAw=="#), "{out}");
-        let bad = format!(r#"<t:BinarySecret xmlns:t="{}">not*base64</t:BinarySecret>"#, TrustVersion::V1_3.namespace());
+        assert!(
+            out.contains(
+                r#"Type="http://docs.oasis-open.org/ws-sx/ws-trust/200512/Nonce">AAECAw=="#
+            ),
+            "{out}"
+        );
+        let bad = format!(
+            r#"<t:BinarySecret xmlns:t="{}">not*base64</t:BinarySecret>"#,
+            TrustVersion::V1_3.namespace()
+        );
         let e = BinarySecret::from_element(&parse(bad.as_bytes()).unwrap().root).unwrap_err();
-        assert_eq!((e.kind(), e.path()), (ErrorKind::InvalidRequest, "t:BinarySecret"));
+        assert_eq!(
+            (e.kind(), e.path()),
+            (ErrorKind::InvalidRequest, "t:BinarySecret")
+        );
         assert!(!format!("{b:?}").contains("AAEC"));
     }
 
@@ -224,21 +263,40 @@ mod tests {
     fn proof_token_forms() {
         let v = TrustVersion::V1_3;
         for (inner, check) in [
-            (format!(r#"<t:ComputedKey>{}</t:ComputedKey>"#, v.ck_psha1()), 0),
-            (format!(r#"<xenc:EncryptedKey xmlns:xenc="{}" Id="k"/>"#, ns::XENC), 1),
-            (format!(r##"<wsse:SecurityTokenReference xmlns:wsse="{}"><wsse:Reference URI="#x"/></wsse:SecurityTokenReference>"##, ns::WSSE), 2),
+            (
+                format!(r#"<t:ComputedKey>{}</t:ComputedKey>"#, v.ck_psha1()),
+                0,
+            ),
+            (
+                format!(r#"<xenc:EncryptedKey xmlns:xenc="{}" Id="k"/>"#, ns::XENC),
+                1,
+            ),
+            (
+                format!(
+                    r##"<wsse:SecurityTokenReference xmlns:wsse="{}"><wsse:Reference URI="#x"/></wsse:SecurityTokenReference>"##,
+                    ns::WSSE
+                ),
+                2,
+            ),
         ] {
-            let x = format!(r#"<t:RequestedProofToken xmlns:t="{}">{inner}</t:RequestedProofToken>"#, v.namespace());
-            let p = RequestedProofToken::from_element(&parse(x.as_bytes()).unwrap().root, v).unwrap();
+            let x = format!(
+                r#"<t:RequestedProofToken xmlns:t="{}">{inner}</t:RequestedProofToken>"#,
+                v.namespace()
+            );
+            let p =
+                RequestedProofToken::from_element(&parse(x.as_bytes()).unwrap().root, v).unwrap();
             match (&p.token, check) {
-                (ProofToken::ComputedKey(ComputedKeyAlgorithm::Psha1), 0) | (ProofToken::EncryptedKey(_), 1) | (ProofToken::Reference(_), 2) => {}
+                (ProofToken::ComputedKey(ComputedKeyAlgorithm::Psha1), 0)
+                | (ProofToken::EncryptedKey(_), 1)
+                | (ProofToken::Reference(_), 2) => {}
                 other => panic!("{other:?}"),
             }
             let again = RequestedProofToken::from_element(&p.to_element(v), v).unwrap();
             assert_eq!(again.token, p.token);
         }
         let empty = format!(r#"<t:RequestedProofToken xmlns:t="{}"/>"#, v.namespace());
-        let e = RequestedProofToken::from_element(&parse(empty.as_bytes()).unwrap().root, v).unwrap_err();
+        let e = RequestedProofToken::from_element(&parse(empty.as_bytes()).unwrap().root, v)
+            .unwrap_err();
         assert_eq!(e.path(), "t:RequestedProofToken");
     }
 }

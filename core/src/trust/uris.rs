@@ -49,6 +49,15 @@ macro_rules! uri_table {
                 }
             }
 
+            /// Every URI of the table's rows (for the tree's string interning).
+            pub(crate) fn table_uris(out: &mut Vec<&'static str>) {
+                for v in Self::KNOWN {
+                    if let Some((_, cols)) = v.row() {
+                        out.extend(cols.iter().flatten().copied());
+                    }
+                }
+            }
+
             /// The URI in `version`. A value that only one version defines is written with
             /// that version's URI whatever `version` asks for (there is nothing to map to).
             pub fn uri(&self, version: TrustVersion) -> &str {
@@ -124,7 +133,10 @@ macro_rules! u {
         Some(concat!("http://schemas.xmlsoap.org/ws/2005/02/trust", $s))
     };
     (O, $s:literal) => {
-        Some(concat!("http://docs.oasis-open.org/ws-sx/ws-trust/200512", $s))
+        Some(concat!(
+            "http://docs.oasis-open.org/ws-sx/ws-trust/200512",
+            $s
+        ))
     };
 }
 
@@ -286,9 +298,14 @@ impl Action {
     pub fn request_type(&self) -> Option<RequestType> {
         use Action::*;
         Some(match self {
-            RstIssue | RstrIssue | RstrcIssueFinal | RstSct | RstrSct | RstSctAmend | RstrSctAmend => RequestType::Issue,
-            RstRenew | RstrRenew | RstrRenewFinal | RstSctRenew | RstrSctRenew => RequestType::Renew,
-            RstCancel | RstrCancel | RstrCancelFinal | RstSctCancel | RstrSctCancel => RequestType::Cancel,
+            RstIssue | RstrIssue | RstrcIssueFinal | RstSct | RstrSct | RstSctAmend
+            | RstrSctAmend => RequestType::Issue,
+            RstRenew | RstrRenew | RstrRenewFinal | RstSctRenew | RstrSctRenew => {
+                RequestType::Renew
+            }
+            RstCancel | RstrCancel | RstrCancelFinal | RstSctCancel | RstrSctCancel => {
+                RequestType::Cancel
+            }
             RstStsCancel => RequestType::StsCancel,
             RstValidate | RstrValidate | RstrValidateFinal => RequestType::Validate,
             RstKet | RstrKet | RstrKetFinal => RequestType::Ket,
@@ -380,46 +397,116 @@ mod tests {
             assert_eq!(TokenType::DerivedKey.uri(v), v.sc().dk_token_type());
         }
         for sc in ScVersion::ALL {
-            assert_eq!(TokenType::from_uri(sc.sct_token_type()).map(|t| t.0), Some(TokenType::SecurityContext));
+            assert_eq!(
+                TokenType::from_uri(sc.sct_token_type()).map(|t| t.0),
+                Some(TokenType::SecurityContext)
+            );
         }
     }
 
     #[test]
     fn every_uri_maps_back_and_between_versions() {
-        fn check<T: Clone + PartialEq + std::fmt::Debug>(known: &[T], uri: impl Fn(&T, TrustVersion) -> Option<String>, from: impl Fn(&str) -> Option<(T, TrustVersion)>) {
+        fn check<T: Clone + PartialEq + std::fmt::Debug>(
+            known: &[T],
+            uri: impl Fn(&T, TrustVersion) -> Option<String>,
+            from: impl Fn(&str) -> Option<(T, TrustVersion)>,
+        ) {
             for k in known {
                 for v in TrustVersion::ALL {
                     if let Some(u) = uri(k, v) {
                         let (back, bv) = from(&u).unwrap();
                         assert_eq!(&back, k, "{u}");
-                        assert_eq!(bv, if v == TrustVersion::Feb2005 { TrustVersion::Feb2005 } else { TrustVersion::V1_3 }, "{u}");
+                        assert_eq!(
+                            bv,
+                            if v == TrustVersion::Feb2005 {
+                                TrustVersion::Feb2005
+                            } else {
+                                TrustVersion::V1_3
+                            },
+                            "{u}"
+                        );
                     }
                 }
             }
         }
-        check(RequestType::KNOWN, |k, v| k.uri_in(v).map(String::from), RequestType::from_uri);
-        check(KeyType::KNOWN, |k, v| k.uri_in(v).map(String::from), KeyType::from_uri);
-        check(BinarySecretType::KNOWN, |k, v| k.uri_in(v).map(String::from), BinarySecretType::from_uri);
-        check(StatusCode::KNOWN, |k, v| k.uri_in(v).map(String::from), StatusCode::from_uri);
-        check(ComputedKeyAlgorithm::KNOWN, |k, v| k.uri_in(v).map(String::from), ComputedKeyAlgorithm::from_uri);
-        check(TokenType::KNOWN, |k, v| k.uri_in(v).map(String::from), TokenType::from_uri);
-        check(Action::KNOWN, |k, v| k.uri_in(v).map(String::from), Action::from_uri);
+        check(
+            RequestType::KNOWN,
+            |k, v| k.uri_in(v).map(String::from),
+            RequestType::from_uri,
+        );
+        check(
+            KeyType::KNOWN,
+            |k, v| k.uri_in(v).map(String::from),
+            KeyType::from_uri,
+        );
+        check(
+            BinarySecretType::KNOWN,
+            |k, v| k.uri_in(v).map(String::from),
+            BinarySecretType::from_uri,
+        );
+        check(
+            StatusCode::KNOWN,
+            |k, v| k.uri_in(v).map(String::from),
+            StatusCode::from_uri,
+        );
+        check(
+            ComputedKeyAlgorithm::KNOWN,
+            |k, v| k.uri_in(v).map(String::from),
+            ComputedKeyAlgorithm::from_uri,
+        );
+        check(
+            TokenType::KNOWN,
+            |k, v| k.uri_in(v).map(String::from),
+            TokenType::from_uri,
+        );
+        check(
+            Action::KNOWN,
+            |k, v| k.uri_in(v).map(String::from),
+            Action::from_uri,
+        );
     }
 
     #[test]
     fn spec_uris() {
         let f = TrustVersion::Feb2005;
         let o = TrustVersion::V1_3;
-        assert_eq!(Action::RstrcIssueFinal.uri(o), "http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTRC/IssueFinal");
+        assert_eq!(
+            Action::RstrcIssueFinal.uri(o),
+            "http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTRC/IssueFinal"
+        );
         assert_eq!(Action::RstrcIssueFinal.uri_in(f), None);
-        assert_eq!(Action::RstSct.uri(f), "http://schemas.xmlsoap.org/ws/2005/02/trust/RST/SCT");
-        assert_eq!(Action::RstrSctAmend.uri(TrustVersion::V1_4), "http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTR/SCT/Amend");
-        assert_eq!(KeyType::Bearer.uri(f), "http://schemas.xmlsoap.org/ws/2005/05/identity/NoProofKey");
-        assert_eq!(StatusCode::Valid.uri(o), "http://docs.oasis-open.org/ws-sx/ws-trust/200512/status/valid");
-        assert_eq!(TokenType::Status.uri(f), "http://schemas.xmlsoap.org/ws/2005/02/trust/RSTR/Status");
-        assert_eq!(BinarySecretType::Nonce.uri(o), "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Nonce");
-        assert_eq!(RequestType::StsCancel.uri(f), "http://docs.oasis-open.org/ws-sx/ws-trust/200512/STSCancel");
-        assert_eq!(KeyType::parse_uri("urn:custom"), KeyType::Other("urn:custom".into()));
+        assert_eq!(
+            Action::RstSct.uri(f),
+            "http://schemas.xmlsoap.org/ws/2005/02/trust/RST/SCT"
+        );
+        assert_eq!(
+            Action::RstrSctAmend.uri(TrustVersion::V1_4),
+            "http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTR/SCT/Amend"
+        );
+        assert_eq!(
+            KeyType::Bearer.uri(f),
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/NoProofKey"
+        );
+        assert_eq!(
+            StatusCode::Valid.uri(o),
+            "http://docs.oasis-open.org/ws-sx/ws-trust/200512/status/valid"
+        );
+        assert_eq!(
+            TokenType::Status.uri(f),
+            "http://schemas.xmlsoap.org/ws/2005/02/trust/RSTR/Status"
+        );
+        assert_eq!(
+            BinarySecretType::Nonce.uri(o),
+            "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Nonce"
+        );
+        assert_eq!(
+            RequestType::StsCancel.uri(f),
+            "http://docs.oasis-open.org/ws-sx/ws-trust/200512/STSCancel"
+        );
+        assert_eq!(
+            KeyType::parse_uri("urn:custom"),
+            KeyType::Other("urn:custom".into())
+        );
         assert_eq!(KeyType::Other("urn:custom".into()).uri(f), "urn:custom");
         assert_eq!(RequestType::from_name("KET"), Some(RequestType::Ket));
         assert_eq!(Action::RstSctAmend.request_type(), Some(RequestType::Issue));

@@ -162,7 +162,12 @@ pub fn canonicalize_subtree<'a, S: Sink + ?Sized>(
 /// `xml:id`) is `id`, with its descendants: what a signature Reference to `#id` covers.
 /// Fails with `InvalidArgument` when no element has that ID, and with `InvalidSignature`
 /// when more than one has.
-pub fn canonicalize_by_id<S: Sink + ?Sized>(doc: &Document, id: &str, opts: &C14nOptions, out: &mut S) -> Result<()> {
+pub fn canonicalize_by_id<S: Sink + ?Sized>(
+    doc: &Document,
+    id: &str,
+    opts: &C14nOptions,
+    out: &mut S,
+) -> Result<()> {
     let (el, scope) = find_by_id(doc, id)?;
     canonicalize_subtree(el, &scope, opts, out);
     Ok(())
@@ -192,7 +197,12 @@ pub fn find_by_id<'a>(doc: &'a Document, id: &str) -> Result<(&'a Element, InSco
             format!("more than one element has the ID '{id}' (the shape of a signature-wrapping attack)"),
         ));
     }
-    hit.ok_or_else(|| Error::new(ErrorKind::InvalidArgument, format!("no element has the ID '{id}'")))
+    hit.ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            format!("no element has the ID '{id}'"),
+        )
+    })
 }
 
 /// Canonicalize a whole document, feeding the output to `sink` in chunks (e.g. a digest).
@@ -203,7 +213,12 @@ pub fn stream_document(doc: &Document, opts: &C14nOptions, sink: &mut dyn FnMut(
 }
 
 /// Canonicalize `apex` and its descendants, feeding the output to `sink` in chunks.
-pub fn stream_subtree<'a>(apex: &'a Element, in_scope: &InScope<'a>, opts: &C14nOptions, sink: &mut dyn FnMut(&[u8])) {
+pub fn stream_subtree<'a>(
+    apex: &'a Element,
+    in_scope: &InScope<'a>,
+    opts: &C14nOptions,
+    sink: &mut dyn FnMut(&[u8]),
+) {
     let mut out = Chunked::new(sink);
     canonicalize_subtree(apex, in_scope, opts, &mut out);
     out.finish();
@@ -217,7 +232,11 @@ pub fn document_to_string(doc: &Document, opts: &C14nOptions) -> String {
 }
 
 /// The canonical form of `apex` and its descendants as a new `String`.
-pub fn subtree_to_string<'a>(apex: &'a Element, in_scope: &InScope<'a>, opts: &C14nOptions) -> String {
+pub fn subtree_to_string<'a>(
+    apex: &'a Element,
+    in_scope: &InScope<'a>,
+    opts: &C14nOptions,
+) -> String {
     let mut s = String::with_capacity(512);
     canonicalize_subtree(apex, in_scope, opts, &mut s);
     s

@@ -5,11 +5,13 @@ pub mod c14n;
 pub mod parse;
 pub mod tree;
 pub mod write;
+pub mod xstr;
 
 pub use c14n::{C14nOptions, InScope, PrefixList};
 pub use parse::{parse, parse_with, Limits};
 pub use tree::{is_whitespace, Attribute, Document, Element, Node, NsDecl};
 pub use write::{document_to_string, element_to_string};
+pub use xstr::XStr;
 
 use crate::error::{Error, ErrorKind, Result};
 use base64::Engine;
@@ -23,7 +25,9 @@ pub fn decode_base64(text: &str) -> std::result::Result<Vec<u8>, String> {
     } else {
         text
     };
-    base64::engine::general_purpose::STANDARD.decode(t).map_err(|e| format!("bad base64: {e}"))
+    base64::engine::general_purpose::STANDARD
+        .decode(t)
+        .map_err(|e| format!("bad base64: {e}"))
 }
 
 /// Encode bytes as base64 (standard alphabet, padded, no line breaks).
@@ -40,6 +44,10 @@ pub fn base64_of(el: &Element) -> Result<Vec<u8>> {
 pub fn u64_of(el: &Element) -> Result<u64> {
     let t = el.text();
     t.trim().parse::<u64>().map_err(|_| {
-        Error::at(ErrorKind::InvalidRequest, el.qname(), format!("'{}' is not an unsigned integer", t.trim()))
+        Error::at(
+            ErrorKind::InvalidRequest,
+            el.qname(),
+            format!("'{}' is not an unsigned integer", t.trim()),
+        )
     })
 }

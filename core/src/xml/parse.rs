@@ -6,11 +6,12 @@
 //! predefined entities and character references are expanded.
 
 use super::tree::{Attribute, Document, Element, Node, NsDecl};
+use super::xstr::XStr;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{PrefixDeclaration, ResolveResult};
-use quick_xml::reader::NsReader;
+use quick_xml::name::PrefixDeclaration;
+use quick_xml::reader::Reader;
 use std::borrow::Cow;
 
 /// Bounds on what the parser accepts. The defaults fit any SOAP message a WS-SX peer sends,
@@ -52,10 +53,18 @@ pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Document> {
 }
 
 struct Parser<'a> {
-    reader: NsReader<&'a [u8]>,
+    reader: Reader<&'a [u8]>,
     src: &'a str,
     limits: &'a Limits,
     stack: Vec<Element>,
+    /// In-scope namespace bindings, innermost last: (prefix, URI); prefix None = default.
+    /// Resolved here rather than by quick-xml's NsReader: a binding is then an [`XStr`]
+    /// shared by every element that uses it (no per-element URI copy).
+    bindings: Vec<(Option<XStr>, XStr)>,
+    /// `bindings.len()` before each open element's own declarations.
+    marks: Vec<usize>,
+    /// Reused buffer for an element's non-declaration attributes awaiting resolution.
+    scratch: Vec<(Option<XStr>, XStr, XStr)>,
     elements: usize,
     before: Vec<Node>,
     after: Vec<Node>,
@@ -64,7 +73,11 @@ struct Parser<'a> {
 
 fn malformed(path: &[Element], pos: u64, msg: impl std::fmt::Display) -> Error {
     let p: Vec<String> = path.iter().map(|e| e.qname()).collect();
-    Error::at(ErrorKind::MalformedXml, p.join("/"), format!("{msg} (at byte {pos})"))
+    Error::at(
+        ErrorKind::MalformedXml,
+        p.join("/"),
+        format!("{msg} (at byte {pos})"),
+    )
 }
 
 fn utf8(b: &[u8]) -> std::result::Result<&str, std::str::Utf8Error> {
@@ -89,7 +102,11 @@ fn find_control(input: &[u8]) -> Option<usize> {
         }
         base += 8;
     }
-    chunks.remainder().iter().position(|&b| bad(b)).map(|i| base + i)
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| bad(b))
+        .map(|i| base + i)
 }
 
 /// XML 1.0 section 2.11: CRLF and lone CR become LF.
@@ -113,9 +130,12 @@ fn unescape(s: &str) -> std::result::Result<Cow<'_, str>, String> {
     if !s.contains('&') {
         return Ok(Cow::Borrowed(s));
     }
-    let out = quick_xml::escape::unescape(s).map_err(|e| format!("bad character or entity reference: {e}"))?;
+    let out = quick_xml::escape::unescape(s)
+        .map_err(|e| format!("bad character or entity reference: {e}"))?;
     // A character reference must name a Char (XML 1.0 section 4.1): no &#0; and friends.
-    if out.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFE}' || c == '\u{FFFF}') {
+    if out.chars().any(|c| {
+        (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFE}' || c == '\u{FFFF}'
+    }) {
         return Err("character reference to a character XML does not allow".to_string());
     }
     Ok(out)
@@ -126,29 +146,53 @@ impl<'a> Parser<'a> {
         if input.len() > limits.max_size {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
-                format!("document of {} bytes exceeds the limit of {} bytes", input.len(), limits.max_size),
+                format!(
+                    "document of {} bytes exceeds the limit of {} bytes",
+                    input.len(),
+                    limits.max_size
+                ),
             ));
         }
         let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
         let src = match utf8(input) {
             Ok(s) => s,
-            Err(e) => return Err(Error::new(ErrorKind::MalformedXml, format!("document is not UTF-8: {e}"))),
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorKind::MalformedXml,
+                    format!("document is not UTF-8: {e}"),
+                ))
+            }
         };
         // XML 1.0 section 2.2: C0 controls other than tab, LF and CR are not characters of
         // any document (quick-xml does not check names or text for them).
         if let Some(pos) = find_control(input) {
             return Err(Error::new(
                 ErrorKind::MalformedXml,
-                format!("control character 0x{:02x} is not allowed in XML (at byte {pos})", input[pos]),
+                format!(
+                    "control character 0x{:02x} is not allowed in XML (at byte {pos})",
+                    input[pos]
+                ),
             ));
         }
-        let mut reader = NsReader::from_reader(input);
+        let mut reader = Reader::from_reader(input);
         let cfg = reader.config_mut();
         cfg.trim_text(false);
         cfg.expand_empty_elements = false;
         cfg.check_end_names = true;
         cfg.check_comments = true;
-        Ok(Parser { reader, src, limits, stack: Vec::new(), elements: 0, before: Vec::new(), after: Vec::new(), root: None })
+        Ok(Parser {
+            reader,
+            src,
+            limits,
+            stack: Vec::new(),
+            bindings: Vec::new(),
+            marks: Vec::new(),
+            scratch: Vec::new(),
+            elements: 0,
+            before: Vec::new(),
+            after: Vec::new(),
+            root: None,
+        })
     }
 
     /// `b` as text. Slices of the input (almost all of them) are taken from the already
@@ -169,14 +213,27 @@ impl<'a> Parser<'a> {
     /// A namespace URI as quick-xml resolved it: the raw bytes of the declaration, which
     /// still hold references and unnormalized white space. Normalize and unescape them as
     /// the declaration's value is, so an element's namespace equals its declaration's URI.
-    fn namespace_uri(&self, raw: &[u8]) -> Result<String> {
-        let raw = self.s(raw)?;
-        // Fast path: nothing to unescape or normalize (every real namespace URI).
-        if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
-            return Ok(raw.to_string());
+    fn attr_value(&self, raw: &str) -> Result<XStr> {
+        // Fast path: nothing to unescape or normalize (almost every value).
+        if !raw
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+        {
+            return Ok(XStr::new(raw));
         }
         let norm = normalize_attr(raw);
-        Ok(unescape(&norm).map_err(|e| self.err(e))?.into_owned())
+        Ok(XStr::from(
+            unescape(&norm).map_err(|e| self.err(e))?.into_owned(),
+        ))
+    }
+
+    /// The URI bound to `prefix` (None = the default namespace) in scope.
+    fn lookup(&self, prefix: Option<&str>) -> Option<&XStr> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| p.as_deref() == prefix)
+            .map(|(_, u)| u)
     }
 
     fn err(&self, msg: impl std::fmt::Display) -> Error {
@@ -196,10 +253,17 @@ impl<'a> Parser<'a> {
                 }
                 Event::Empty(s) => {
                     let el = self.start(&s)?;
+                    let mark = self.marks.pop().unwrap_or(0);
+                    self.bindings.truncate(mark);
                     self.close(el)?;
                 }
                 Event::End(_) => {
-                    let el = self.stack.pop().ok_or_else(|| self.err("unexpected end tag"))?;
+                    let el = self
+                        .stack
+                        .pop()
+                        .ok_or_else(|| self.err("unexpected end tag"))?;
+                    let mark = self.marks.pop().unwrap_or(0);
+                    self.bindings.truncate(mark);
                     self.close(el)?;
                 }
                 Event::Text(t) => {
@@ -230,13 +294,18 @@ impl<'a> Parser<'a> {
                     if target.eq_ignore_ascii_case("xml") {
                         return Err(self.err("misplaced XML declaration"));
                     }
-                    self.misc(Node::Pi { target: target.to_string(), data: data.to_string() });
+                    self.misc(Node::Pi {
+                        target: target.to_string(),
+                        data: data.to_string(),
+                    });
                 }
                 Event::Decl(d) => {
                     if let Some(Ok(enc)) = d.encoding() {
                         let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
                         if enc != "utf-8" && enc != "utf8" {
-                            return Err(self.err(format!("encoding {enc} is not supported; send UTF-8")));
+                            return Err(
+                                self.err(format!("encoding {enc} is not supported; send UTF-8"))
+                            );
                         }
                     }
                 }
@@ -249,8 +318,15 @@ impl<'a> Parser<'a> {
         if !self.stack.is_empty() {
             return Err(self.err("document ended inside an element"));
         }
-        let root = self.root.take().ok_or_else(|| self.err("no document element"))?;
-        Ok(Document { before: self.before, root, after: self.after })
+        let root = self
+            .root
+            .take()
+            .ok_or_else(|| self.err("no document element"))?;
+        Ok(Document {
+            before: self.before,
+            root,
+            after: self.after,
+        })
     }
 
     fn misc(&mut self, node: Node) {
@@ -267,7 +343,11 @@ impl<'a> Parser<'a> {
         if text.len() > self.limits.max_text {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
-                format!("text node of {} bytes exceeds the limit of {}", text.len(), self.limits.max_text),
+                format!(
+                    "text node of {} bytes exceeds the limit of {}",
+                    text.len(),
+                    self.limits.max_text
+                ),
             ));
         }
         match self.stack.last_mut() {
@@ -275,7 +355,7 @@ impl<'a> Parser<'a> {
                 if let Some(Node::Text(prev)) = top.children.last_mut() {
                     prev.push_str(text);
                 } else {
-                    top.children.push(Node::Text(text.to_string()));
+                    top.children.push(Node::Text(XStr::new(text)));
                 }
                 Ok(())
             }
@@ -313,22 +393,25 @@ impl<'a> Parser<'a> {
                 format!("nesting deeper than {} elements", self.limits.max_depth),
             ));
         }
-        let (res, local) = self.reader.resolve_element(s.name());
-        let local = self.s(local.as_ref())?.to_string();
-        let prefix = match s.name().prefix() {
-            Some(p) => Some(self.s(p.as_ref())?.to_string()),
+        let name = s.name();
+        let local = XStr::new(self.s(name.local_name().into_inner())?);
+        let prefix = match name.prefix() {
+            Some(p) => Some(XStr::new(self.s(p.into_inner())?)),
             None => None,
         };
-        let ns_uri = match res {
-            ResolveResult::Bound(n) => Some(self.namespace_uri(n.as_ref())?),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
-                return Err(self.err(format!("undeclared prefix '{}' on element", String::from_utf8_lossy(&p))))
-            }
+        let mut el = Element {
+            prefix,
+            local,
+            ..Default::default()
         };
-        let mut el = Element { prefix, local, ns: ns_uri, ..Default::default() };
+        let mark = self.bindings.len();
+        self.marks.push(mark);
+        // Pass 1: namespace declarations bind before any name on the element is resolved.
+        // Other attributes wait, raw, in `plain` (their prefix and local name as slices).
+        let mut plain = std::mem::take(&mut self.scratch);
+        plain.clear();
         let mut count = 0usize;
-        for a in s.attributes().with_checks(true) {
+        for a in s.attributes().with_checks(false) {
             let a = a.map_err(|e| self.err(format!("bad attribute on <{}>: {e}", el.qname())))?;
             count += 1;
             if count > self.limits.max_attributes {
@@ -338,49 +421,85 @@ impl<'a> Parser<'a> {
                     format!("more than {} attributes", self.limits.max_attributes),
                 ));
             }
-            let raw = self.s(&a.value)?;
+            let raw = match a.value {
+                Cow::Borrowed(b) => self.s(b)?,
+                Cow::Owned(_) => return Err(self.err("unexpected owned attribute value")),
+            };
             // XML 1.0 [10] AttValue: a literal '<' is not allowed (quick-xml does not check).
             if raw.contains('<') {
-                return Err(self.err(format!("'<' is not allowed in an attribute value on <{}>", el.qname())));
+                return Err(self.err(format!(
+                    "'<' is not allowed in an attribute value on <{}>",
+                    el.qname()
+                )));
             }
-            let norm = normalize_attr(raw);
-            let value = unescape(&norm).map_err(|e| self.err(e))?.into_owned();
+            let value = self.attr_value(raw)?;
             if let Some(decl) = a.key.as_namespace_binding() {
                 let prefix = match decl {
                     PrefixDeclaration::Default => None,
-                    PrefixDeclaration::Named(p) => Some(self.s(p)?.to_string()),
+                    PrefixDeclaration::Named(p) => Some(XStr::new(self.s(p)?)),
                 };
-                if prefix.is_some() && value.is_empty() {
-                    return Err(self.err("a prefixed namespace declaration cannot be empty in XML 1.0"));
+                if let Some(p) = &prefix {
+                    if value.is_empty() {
+                        return Err(
+                            self.err("a prefixed namespace declaration cannot be empty in XML 1.0")
+                        );
+                    }
+                    if p == "xmlns" || (p == "xml" && value != ns::XML) {
+                        return Err(self.err(format!("the prefix '{p}' cannot be declared")));
+                    }
                 }
+                if el.ns_decls.iter().any(|d| d.prefix == prefix) {
+                    return Err(self.err(format!(
+                        "duplicate namespace declaration on <{}>",
+                        el.qname()
+                    )));
+                }
+                self.bindings.push((prefix.clone(), value.clone()));
                 el.ns_decls.push(NsDecl { prefix, uri: value });
                 continue;
             }
-            let (res, alocal) = self.reader.resolve_attribute(a.key);
-            let alocal = self.s(alocal.as_ref())?.to_string();
-            let aprefix = match a.key.prefix() {
-                Some(p) => Some(self.s(p.as_ref())?.to_string()),
+            let key = a.key;
+            let aprefix = match key.prefix() {
+                Some(p) => Some(XStr::new(self.s(p.into_inner())?)),
                 None => None,
             };
-            let ans = match res {
-                ResolveResult::Bound(n) => Some(self.namespace_uri(n.as_ref())?),
-                ResolveResult::Unbound => None,
-                ResolveResult::Unknown(p) => {
-                    if p == b"xml" {
-                        Some(ns::XML.to_string())
-                    } else {
-                        return Err(self.err(format!(
-                            "undeclared prefix '{}' on attribute",
-                            String::from_utf8_lossy(&p)
-                        )));
-                    }
-                }
+            plain.push((
+                aprefix,
+                XStr::new(self.s(key.local_name().into_inner())?),
+                value,
+            ));
+        }
+        // The element's namespace.
+        el.ns = match el.prefix.as_deref() {
+            None => self.lookup(None).filter(|u| !u.is_empty()).cloned(),
+            Some("xml") => Some(XStr::from_static(ns::XML)),
+            Some(p) => match self.lookup(Some(p)) {
+                Some(u) => Some(u.clone()),
+                None => return Err(self.err(format!("undeclared prefix '{p}' on element"))),
+            },
+        };
+        // Pass 2: the other attributes, resolved (an unprefixed attribute is in no namespace).
+        el.attrs.reserve_exact(plain.len());
+        for (aprefix, alocal, value) in plain.drain(..) {
+            let ans = match aprefix.as_deref() {
+                None => None,
+                Some("xml") => Some(XStr::from_static(ns::XML)),
+                Some(p) => match self.lookup(Some(p)) {
+                    Some(u) => Some(u.clone()),
+                    None => return Err(self.err(format!("undeclared prefix '{p}' on attribute"))),
+                },
             };
             if el.attrs.iter().any(|x| x.local == alocal && x.ns == ans) {
                 return Err(self.err(format!("duplicate attribute {alocal} on <{}>", el.qname())));
             }
-            el.attrs.push(Attribute { prefix: aprefix, local: alocal, ns: ans, value });
+            el.attrs.push(Attribute {
+                prefix: aprefix,
+                local: alocal,
+                ns: ans,
+                value,
+            });
         }
+        self.scratch = plain;
         Ok(el)
     }
 }
@@ -433,23 +552,57 @@ mod tests {
             b"<a x='&#1;'/>",
         ] {
             let e = parse(bad).unwrap_err();
-            assert_eq!(e.kind(), ErrorKind::MalformedXml, "{:?}", String::from_utf8_lossy(bad));
+            assert_eq!(
+                e.kind(),
+                ErrorKind::MalformedXml,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
     #[test]
     fn limits_enforced() {
         let deep = "<a>".repeat(200) + &"</a>".repeat(200);
-        assert_eq!(parse(deep.as_bytes()).unwrap_err().kind(), ErrorKind::LimitExceeded);
-        let l = Limits { max_elements: 10, ..Default::default() };
+        assert_eq!(
+            parse(deep.as_bytes()).unwrap_err().kind(),
+            ErrorKind::LimitExceeded
+        );
+        let l = Limits {
+            max_elements: 10,
+            ..Default::default()
+        };
         let many = format!("<a>{}</a>", "<b/>".repeat(20));
-        assert_eq!(parse_with(many.as_bytes(), &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
-        let l = Limits { max_size: 10, ..Default::default() };
-        assert_eq!(parse_with(b"<aaaaaaaaaaaaaaaa/>", &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
-        let l = Limits { max_attributes: 2, ..Default::default() };
-        assert_eq!(parse_with(b"<a x='1' y='2' z='3'/>", &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
-        let l = Limits { max_text: 4, ..Default::default() };
-        assert_eq!(parse_with(b"<a>12345</a>", &l).unwrap_err().kind(), ErrorKind::LimitExceeded);
+        assert_eq!(
+            parse_with(many.as_bytes(), &l).unwrap_err().kind(),
+            ErrorKind::LimitExceeded
+        );
+        let l = Limits {
+            max_size: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_with(b"<aaaaaaaaaaaaaaaa/>", &l).unwrap_err().kind(),
+            ErrorKind::LimitExceeded
+        );
+        let l = Limits {
+            max_attributes: 2,
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_with(b"<a x='1' y='2' z='3'/>", &l)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::LimitExceeded
+        );
+        let l = Limits {
+            max_text: 4,
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_with(b"<a>12345</a>", &l).unwrap_err().kind(),
+            ErrorKind::LimitExceeded
+        );
     }
 
     #[test]
@@ -459,8 +612,14 @@ mod tests {
         assert_eq!(d.root.ns_decls[0].uri, "urn:a&b\tc d");
         let y = d.root.elements().next().unwrap();
         assert_eq!(y.attrs[0].ns.as_deref(), Some("urn:a&b\tc d"));
-        assert_eq!(parse(b"<a x='<'/>").unwrap_err().kind(), ErrorKind::MalformedXml);
-        assert_eq!(parse(b"<a xmlns:p='u<v'/>").unwrap_err().kind(), ErrorKind::MalformedXml);
+        assert_eq!(
+            parse(b"<a x='<'/>").unwrap_err().kind(),
+            ErrorKind::MalformedXml
+        );
+        assert_eq!(
+            parse(b"<a xmlns:p='u<v'/>").unwrap_err().kind(),
+            ErrorKind::MalformedXml
+        );
     }
 
     #[test]

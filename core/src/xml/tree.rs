@@ -7,6 +7,7 @@
 //! an arena so that a typed token can hold an unknown child as a plain value and a message
 //! builder can move subtrees between documents without re-indexing.
 
+use super::xstr::XStr;
 use crate::ns;
 
 /// A node of the tree.
@@ -15,7 +16,7 @@ pub enum Node {
     /// An element.
     Element(Element),
     /// Character data (CDATA sections are folded into text, as the XPath data model does).
-    Text(String),
+    Text(XStr),
     /// A comment.
     Comment(String),
     /// A processing instruction.
@@ -31,22 +32,22 @@ pub enum Node {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NsDecl {
     /// The declared prefix; `None` for the default namespace.
-    pub prefix: Option<String>,
+    pub prefix: Option<XStr>,
     /// The URI; empty only for `xmlns=""` (undeclaring the default namespace).
-    pub uri: String,
+    pub uri: XStr,
 }
 
 /// An attribute (not a namespace declaration).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// Prefix as written; `None` for an unprefixed attribute (which is in no namespace).
-    pub prefix: Option<String>,
+    pub prefix: Option<XStr>,
     /// Local name.
-    pub local: String,
+    pub local: XStr,
     /// Resolved namespace URI; `None` for unprefixed attributes.
-    pub ns: Option<String>,
+    pub ns: Option<XStr>,
     /// Normalized, unescaped value.
-    pub value: String,
+    pub value: XStr,
 }
 
 impl Attribute {
@@ -60,11 +61,11 @@ impl Attribute {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Element {
     /// Prefix as written; `None` when the element uses the default namespace (or none).
-    pub prefix: Option<String>,
+    pub prefix: Option<XStr>,
     /// Local name.
-    pub local: String,
+    pub local: XStr,
     /// Resolved namespace URI; `None` for an element in no namespace.
-    pub ns: Option<String>,
+    pub ns: Option<XStr>,
     /// Namespace declarations written on this element, in document order.
     pub ns_decls: Vec<NsDecl>,
     /// Attributes, in document order.
@@ -87,7 +88,11 @@ pub struct Document {
 impl Document {
     /// A document holding only `root`.
     pub fn new(root: Element) -> Self {
-        Document { before: Vec::new(), root, after: Vec::new() }
+        Document {
+            before: Vec::new(),
+            root,
+            after: Vec::new(),
+        }
     }
 }
 
@@ -95,12 +100,17 @@ impl Element {
     /// A new element `prefix:local` in namespace `ns`, declaring the prefix on itself.
     /// An empty prefix means the default namespace.
     pub fn new(ns: &str, prefix: &str, local: &str) -> Self {
-        let p = if prefix.is_empty() { None } else { Some(prefix.to_string()) };
+        let p = if prefix.is_empty() {
+            None
+        } else {
+            Some(XStr::new(prefix))
+        };
+        let ns = XStr::new(ns);
         Element {
             prefix: p.clone(),
-            local: local.to_string(),
-            ns: Some(ns.to_string()),
-            ns_decls: vec![NsDecl { prefix: p, uri: ns.to_string() }],
+            local: XStr::new(local),
+            ns: Some(ns.clone()),
+            ns_decls: vec![NsDecl { prefix: p, uri: ns }],
             attrs: Vec::new(),
             children: Vec::new(),
         }
@@ -110,16 +120,23 @@ impl Element {
     /// writer declares it where needed). Use for children of an element that declares it.
     pub fn child_of(ns: &str, prefix: &str, local: &str) -> Self {
         Element {
-            prefix: if prefix.is_empty() { None } else { Some(prefix.to_string()) },
-            local: local.to_string(),
-            ns: Some(ns.to_string()),
+            prefix: if prefix.is_empty() {
+                None
+            } else {
+                Some(XStr::new(prefix))
+            },
+            local: XStr::new(local),
+            ns: Some(XStr::new(ns)),
             ..Default::default()
         }
     }
 
     /// A new element in no namespace.
     pub fn unqualified(local: &str) -> Self {
-        Element { local: local.to_string(), ..Default::default() }
+        Element {
+            local: XStr::new(local),
+            ..Default::default()
+        }
     }
 
     /// True when this element is `{ns}local`.
@@ -131,35 +148,43 @@ impl Element {
     pub fn qname(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local),
-            None => self.local.clone(),
+            None => self.local.to_string(),
         }
     }
 
     /// The value of the attribute `{ns}local` (`ns` None = unprefixed).
     pub fn attr(&self, ns: Option<&str>, local: &str) -> Option<&str> {
-        self.attrs.iter().find(|a| a.is(ns, local)).map(|a| a.value.as_str())
+        self.attrs
+            .iter()
+            .find(|a| a.is(ns, local))
+            .map(|a| a.value.as_str())
     }
 
     /// Set (replace or add) an unprefixed attribute.
-    pub fn set_attr(&mut self, local: &str, value: impl Into<String>) {
+    pub fn set_attr(&mut self, local: &str, value: impl Into<XStr>) {
         let value = value.into();
         if let Some(a) = self.attrs.iter_mut().find(|a| a.is(None, local)) {
             a.value = value;
         } else {
-            self.attrs.push(Attribute { prefix: None, local: local.to_string(), ns: None, value });
+            self.attrs.push(Attribute {
+                prefix: None,
+                local: XStr::new(local),
+                ns: None,
+                value,
+            });
         }
     }
 
     /// Set (replace or add) a namespaced attribute written with `prefix`.
-    pub fn set_attr_ns(&mut self, ns: &str, prefix: &str, local: &str, value: impl Into<String>) {
+    pub fn set_attr_ns(&mut self, ns: &str, prefix: &str, local: &str, value: impl Into<XStr>) {
         let value = value.into();
         if let Some(a) = self.attrs.iter_mut().find(|a| a.is(Some(ns), local)) {
             a.value = value;
         } else {
             self.attrs.push(Attribute {
-                prefix: Some(prefix.to_string()),
-                local: local.to_string(),
-                ns: Some(ns.to_string()),
+                prefix: Some(XStr::new(prefix)),
+                local: XStr::new(local),
+                ns: Some(XStr::new(ns)),
                 value,
             });
         }
@@ -168,14 +193,21 @@ impl Element {
     /// Remove the attribute `{ns}local`, returning its value.
     pub fn remove_attr(&mut self, ns: Option<&str>, local: &str) -> Option<String> {
         let i = self.attrs.iter().position(|a| a.is(ns, local))?;
-        Some(self.attrs.remove(i).value)
+        Some(self.attrs.remove(i).value.into_string())
     }
 
     /// Declare `prefix` (empty = default namespace) for `uri` on this element.
     pub fn declare(&mut self, prefix: &str, uri: &str) {
-        let p = if prefix.is_empty() { None } else { Some(prefix.to_string()) };
+        let p = if prefix.is_empty() {
+            None
+        } else {
+            Some(XStr::new(prefix))
+        };
         if !self.ns_decls.iter().any(|d| d.prefix == p) {
-            self.ns_decls.push(NsDecl { prefix: p, uri: uri.to_string() });
+            self.ns_decls.push(NsDecl {
+                prefix: p,
+                uri: XStr::new(uri),
+            });
         }
     }
 
@@ -194,7 +226,7 @@ impl Element {
     }
 
     /// Append text, returning `self` for chaining.
-    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+    pub fn with_text(mut self, text: impl Into<XStr>) -> Self {
         self.children.push(Node::Text(text.into()));
         self
     }
@@ -205,7 +237,7 @@ impl Element {
     }
 
     /// Append text.
-    pub fn push_text(&mut self, text: impl Into<String>) {
+    pub fn push_text(&mut self, text: impl Into<XStr>) {
         self.children.push(Node::Text(text.into()));
     }
 

@@ -45,7 +45,11 @@ impl<'a> Scope<'a> {
         if prefix == "xml" {
             return Some(ns::XML);
         }
-        self.bindings.iter().rev().find(|(p, _)| *p == prefix).map(|(_, u)| *u)
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == prefix)
+            .map(|(_, u)| *u)
     }
 }
 
@@ -111,7 +115,12 @@ fn write_el<'a>(el: &'a Element, scope: &mut Scope<'a>, out: &mut String) {
             (None, Some(_)) => {
                 // A namespaced attribute built without a prefix: find or invent one.
                 let ans = a.ns.as_deref().unwrap_or("");
-                let found = scope.bindings.iter().rev().find(|(p, u)| !p.is_empty() && *u == ans).map(|(p, _)| *p);
+                let found = scope
+                    .bindings
+                    .iter()
+                    .rev()
+                    .find(|(p, u)| !p.is_empty() && *u == ans)
+                    .map(|(p, _)| *p);
                 match found {
                     Some(p) => {
                         out.push_str(p);
@@ -212,15 +221,22 @@ mod tests {
         let src = r#"<a:x xmlns:a="urn:a" xmlns="urn:d" a:k="v&amp;&quot;&#10;" k2="w"><y>1 &lt; 2</y><a:z xmlns="">t</a:z><!--c--><?pi data?></a:x>"#;
         let d = parse(src.as_bytes()).unwrap();
         let out = document_to_string(&d);
-        assert_eq!(out, r#"<a:x xmlns:a="urn:a" xmlns="urn:d" a:k="v&amp;&quot;&#xA;" k2="w"><y>1 &lt; 2</y><a:z xmlns="">t</a:z><!--c--><?pi data?></a:x>"#);
+        assert_eq!(
+            out,
+            r#"<a:x xmlns:a="urn:a" xmlns="urn:d" a:k="v&amp;&quot;&#xA;" k2="w"><y>1 &lt; 2</y><a:z xmlns="">t</a:z><!--c--><?pi data?></a:x>"#
+        );
         assert_eq!(parse(out.as_bytes()).unwrap(), d);
     }
 
     #[test]
     fn subtree_declares_what_it_uses() {
-        let d = parse(br#"<r xmlns:a="urn:a" xmlns:b="urn:b"><a:x b:attr="1"><a:y/></a:x></r>"#).unwrap();
+        let d = parse(br#"<r xmlns:a="urn:a" xmlns:b="urn:b"><a:x b:attr="1"><a:y/></a:x></r>"#)
+            .unwrap();
         let x = d.root.elements().next().unwrap();
-        assert_eq!(element_to_string(x), r#"<a:x xmlns:a="urn:a" xmlns:b="urn:b" b:attr="1"><a:y/></a:x>"#);
+        assert_eq!(
+            element_to_string(x),
+            r#"<a:x xmlns:a="urn:a" xmlns:b="urn:b" b:attr="1"><a:y/></a:x>"#
+        );
     }
 
     #[test]
@@ -232,10 +248,16 @@ mod tests {
         e.push(Element::unqualified("plain"));
         assert_eq!(
             element_to_string(&e),
-            format!(r#"<a:x xmlns:a="urn:a"><a:c xmlns:wsu="{}" wsu:Id="id-1"/><plain/></a:x>"#, crate::ns::WSU)
+            format!(
+                r#"<a:x xmlns:a="urn:a"><a:c xmlns:wsu="{}" wsu:Id="id-1"/><plain/></a:x>"#,
+                crate::ns::WSU
+            )
         );
         let mut d = Element::new("urn:d", "", "x");
         d.push(Element::unqualified("plain"));
-        assert_eq!(element_to_string(&d), r#"<x xmlns="urn:d"><plain xmlns=""/></x>"#);
+        assert_eq!(
+            element_to_string(&d),
+            r#"<x xmlns="urn:d"><plain xmlns=""/></x>"#
+        );
     }
 }

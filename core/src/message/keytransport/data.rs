@@ -31,7 +31,11 @@ impl EphemeralKey {
     ) -> Result<Self> {
         let key = Secret::random(algorithm.key_len())?;
         let encrypted_key = EncryptedKey::encrypt_key(&key, cert, transport, reference)?;
-        Ok(EphemeralKey { key, algorithm, encrypted_key })
+        Ok(EphemeralKey {
+            key,
+            algorithm,
+            encrypted_key,
+        })
     }
 
     /// The data key.
@@ -66,7 +70,8 @@ impl EphemeralKey {
         m.set_attr("Algorithm", self.algorithm.uri());
         ed.push(m);
         ed.push(Element::new(ns::DS, "ds", "KeyInfo").with_child(self.encrypted_key.to_element()));
-        let cv = Element::child_of(ns::XENC, "xenc", "CipherValue").with_text(xml::encode_base64(&ct));
+        let cv =
+            Element::child_of(ns::XENC, "xenc", "CipherValue").with_text(xml::encode_base64(&ct));
         ed.push(Element::child_of(ns::XENC, "xenc", "CipherData").with_child(cv));
         Ok(ed)
     }
@@ -108,25 +113,35 @@ fn read_encrypted_data(ed: &Element) -> Result<(EncryptionAlgorithm, Vec<u8>)> {
     let m = ed
         .find(ns::XENC, "EncryptionMethod")
         .ok_or_else(|| invalid(&format!("{path}/xenc:EncryptionMethod"), "is missing"))?;
-    let uri =
-        m.attr(None, "Algorithm").ok_or_else(|| invalid(&format!("{path}/{}/@Algorithm", m.qname()), "is missing"))?;
-    let alg = EncryptionAlgorithm::from_uri(uri.trim()).map_err(|e| e.within(&format!("{path}/{}", m.qname())))?;
+    let uri = m
+        .attr(None, "Algorithm")
+        .ok_or_else(|| invalid(&format!("{path}/{}/@Algorithm", m.qname()), "is missing"))?;
+    let alg = EncryptionAlgorithm::from_uri(uri.trim())
+        .map_err(|e| e.within(&format!("{path}/{}", m.qname())))?;
     let cv = ed
         .find(ns::XENC, "CipherData")
         .and_then(|c| c.find(ns::XENC, "CipherValue"))
-        .ok_or_else(|| invalid(&format!("{path}/xenc:CipherData/xenc:CipherValue"), "is missing"))?;
-    let ct =
-        xml::decode_base64(&cv.text()).map_err(|e| invalid(&format!("{path}/xenc:CipherData/{}", cv.qname()), e))?;
+        .ok_or_else(|| {
+            invalid(
+                &format!("{path}/xenc:CipherData/xenc:CipherValue"),
+                "is missing",
+            )
+        })?;
+    let ct = xml::decode_base64(&cv.text())
+        .map_err(|e| invalid(&format!("{path}/xenc:CipherData/{}", cv.qname()), e))?;
     Ok((alg, ct))
 }
 
 fn inline_key(ed: &Element) -> Result<EncryptedKey> {
     let path = ed.qname();
-    let ek = ed.find(ns::DS, "KeyInfo").and_then(|ki| ki.find(ns::XENC, "EncryptedKey")).ok_or_else(|| {
-        invalid(
-            &format!("{path}/ds:KeyInfo"),
-            "holds no xenc:EncryptedKey; resolve the key and use decrypt_data_with_key",
-        )
-    })?;
+    let ek = ed
+        .find(ns::DS, "KeyInfo")
+        .and_then(|ki| ki.find(ns::XENC, "EncryptedKey"))
+        .ok_or_else(|| {
+            invalid(
+                &format!("{path}/ds:KeyInfo"),
+                "holds no xenc:EncryptedKey; resolve the key and use decrypt_data_with_key",
+            )
+        })?;
     EncryptedKey::from_element(ek).map_err(|e| e.within(&format!("{path}/ds:KeyInfo")))
 }

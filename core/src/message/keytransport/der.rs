@@ -32,7 +32,9 @@ pub(super) fn read(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
             return None;
         }
         let octets = rest.get(..n)?;
-        let len = octets.iter().fold(0usize, |acc, &b| (acc << 8) | b as usize);
+        let len = octets
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | b as usize);
         (len, rest.get(n..)?)
     };
     let value = rest.get(..len)?;
@@ -79,7 +81,10 @@ fn utf16be(v: &[u8]) -> Option<String> {
     if !v.chunks_exact(2).remainder().is_empty() {
         return None;
     }
-    let units: Vec<u16> = v.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+    let units: Vec<u16> = v
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect();
     String::from_utf16(&units).ok()
 }
 
@@ -87,7 +92,9 @@ fn utf32be(v: &[u8]) -> Option<String> {
     if !v.chunks_exact(4).remainder().is_empty() {
         return None;
     }
-    v.chunks_exact(4).map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).collect()
+    v.chunks_exact(4)
+        .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+        .collect()
 }
 
 #[cfg(test)]
@@ -105,20 +112,39 @@ mod tests {
 
     #[test]
     fn refuses_truncated_and_odd_input() {
-        for bad in [&[][..], &[0x04], &[0x04, 0x05, 1], &[0x1f, 0x01, 0], &[0x04, 0x80], &[0x04, 0x85, 1, 1, 1, 1, 1]] {
+        for bad in [
+            &[][..],
+            &[0x04],
+            &[0x04, 0x05, 1],
+            &[0x1f, 0x01, 0],
+            &[0x04, 0x80],
+            &[0x04, 0x85, 1, 1, 1, 1, 1],
+        ] {
             assert!(read(bad).is_none(), "{bad:?}");
         }
         assert!(spki_key_bits(&[0x30, 0x03, 0x30, 0x01]).is_none());
         assert!(spki_key_bits(&[0x30, 0x06, 0x30, 0x00, 0x03, 0x02, 0x01, 0xff]).is_none());
-        assert_eq!(spki_key_bits(&[0x30, 0x06, 0x30, 0x00, 0x03, 0x02, 0x00, 0xab]), Some(&[0xab][..]));
+        assert_eq!(
+            spki_key_bits(&[0x30, 0x06, 0x30, 0x00, 0x03, 0x02, 0x00, 0xab]),
+            Some(&[0xab][..])
+        );
     }
 
     #[test]
     fn strings() {
-        assert_eq!(string_value(&[0x16, 0x05, b'a', b'@', b'b', b'.', b'c']).as_deref(), Some("a@b.c"));
-        assert_eq!(string_value(&[0x1e, 0x02, 0x00, 0xfc]).as_deref(), Some("\u{fc}"));
+        assert_eq!(
+            string_value(&[0x16, 0x05, b'a', b'@', b'b', b'.', b'c']).as_deref(),
+            Some("a@b.c")
+        );
+        assert_eq!(
+            string_value(&[0x1e, 0x02, 0x00, 0xfc]).as_deref(),
+            Some("\u{fc}")
+        );
         assert_eq!(string_value(&[0x14, 0x01, 0xfc]).as_deref(), Some("\u{fc}"));
-        assert_eq!(string_value(&[0x1c, 0x04, 0, 0, 0, b'x']).as_deref(), Some("x"));
+        assert_eq!(
+            string_value(&[0x1c, 0x04, 0, 0, 0, b'x']).as_deref(),
+            Some("x")
+        );
         assert!(string_value(&[0x02, 0x01, 0x05]).is_none());
         assert!(string_value(&[0x0c, 0x01, b'a', 0]).is_none());
         assert!(string_value(&[0x1e, 0x01, 0]).is_none());

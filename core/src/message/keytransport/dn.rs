@@ -92,13 +92,24 @@ pub(super) fn rfc2253(name: &X509NameRef) -> String {
 
 /// True when the written name `text` denotes `name`.
 pub(super) fn matches(text: &str, name: &X509NameRef) -> bool {
-    let Some(written) = parse(text) else { return false };
-    let cert: Vec<Ava> = name.entries().map(|e| Ava { ty: type_of(e.object()), value: entry_text(e) }).collect();
+    let Some(written) = parse(text) else {
+        return false;
+    };
+    let cert: Vec<Ava> = name
+        .entries()
+        .map(|e| Ava {
+            ty: type_of(e.object()),
+            value: entry_text(e),
+        })
+        .collect();
     if written.len() != cert.len() {
         return false;
     }
     let same = |a: &Ava, b: &Ava| a.ty == b.ty && normalize(&a.value) == normalize(&b.value);
-    written.iter().zip(cert.iter().rev()).all(|(a, b)| same(a, b))
+    written
+        .iter()
+        .zip(cert.iter().rev())
+        .all(|(a, b)| same(a, b))
         || written.iter().zip(cert.iter()).all(|(a, b)| same(a, b))
 }
 
@@ -149,7 +160,10 @@ fn escape(v: &str, out: &mut String) {
 
 /// Case-folded, trimmed, inner white space collapsed: how directory matching rules compare.
 fn normalize(v: &str) -> String {
-    v.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    v.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn attr_type(keyword: &str) -> Option<AttrType> {
@@ -162,7 +176,11 @@ fn attr_type(keyword: &str) -> Option<AttrType> {
         return Some(AttrType::Nid(nid.as_raw()));
     }
     // RFC 1779's "OID.2.5.4.3" spelling of a dotted type.
-    let k = if upper.starts_with("OID.") { k.get(4..).unwrap_or(k) } else { k };
+    let k = if upper.starts_with("OID.") {
+        k.get(4..).unwrap_or(k)
+    } else {
+        k
+    };
     let obj = Asn1Object::from_str(k).ok()?;
     Some(type_of(&obj))
 }
@@ -335,7 +353,10 @@ mod tests {
 
     #[test]
     fn writes_rfc2253() {
-        assert_eq!(rfc2253(&sample()), r"DC=ex,emailAddress=a@b.c,CN=\ #Test Zürich\ ,OU=R\+D,O=Acme\, Inc.,C=US");
+        assert_eq!(
+            rfc2253(&sample()),
+            r"DC=ex,emailAddress=a@b.c,CN=\ #Test Zürich\ ,OU=R\+D,O=Acme\, Inc.,C=US"
+        );
         assert_eq!(rfc2253(&name(&[("CN", "#x\u{1}")])), r"CN=\#x\01");
         assert_eq!(rfc2253(&name(&[])), "");
     }

@@ -25,9 +25,13 @@ impl EncryptedKey {
         }
         ek.push(self.method_element());
         if let Some(r) = &self.recipient {
-            ek.push(Element::new(ns::DS, "ds", "KeyInfo").with_child(r.to_security_token_reference().to_element()));
+            ek.push(
+                Element::new(ns::DS, "ds", "KeyInfo")
+                    .with_child(r.to_security_token_reference().to_element()),
+            );
         }
-        let cv = Element::child_of(ns::XENC, "xenc", "CipherValue").with_text(xml::encode_base64(&self.cipher));
+        let cv = Element::child_of(ns::XENC, "xenc", "CipherValue")
+            .with_text(xml::encode_base64(&self.cipher));
         ek.push(Element::child_of(ns::XENC, "xenc", "CipherData").with_child(cv));
         if !self.reference_list.is_empty() {
             let mut list = Element::child_of(ns::XENC, "xenc", "ReferenceList");
@@ -72,7 +76,10 @@ impl EncryptedKey {
             d.set_attr("Algorithm", SHA1_URI);
             m.push(d);
             if let Some(p) = &self.oaep_params {
-                m.push(Element::child_of(ns::XENC, "xenc", "OAEPparams").with_text(xml::encode_base64(p)));
+                m.push(
+                    Element::child_of(ns::XENC, "xenc", "OAEPparams")
+                        .with_text(xml::encode_base64(p)),
+                );
             }
         }
         m
@@ -111,13 +118,17 @@ fn read(el: &Element) -> Result<EncryptedKey> {
         None => Vec::new(),
     };
     Ok(EncryptedKey {
-        id: el.attr(None, "Id").or_else(|| el.attr(Some(ns::WSU), "Id")).map(str::to_string),
+        id: el
+            .attr(None, "Id")
+            .or_else(|| el.attr(Some(ns::WSU), "Id"))
+            .map(str::to_string),
         algorithm,
         oaep_params,
         recipient,
         cipher,
         reference_list,
-        carried_key_name: single(el, ns::XENC, "CarriedKeyName")?.map(|c| c.text().trim().to_string()),
+        carried_key_name: single(el, ns::XENC, "CarriedKeyName")?
+            .map(|c| c.text().trim().to_string()),
         recipient_name: el.attr(None, "Recipient").map(str::to_string),
     })
 }
@@ -125,7 +136,9 @@ fn read(el: &Element) -> Result<EncryptedKey> {
 /// Algorithm, and the OAEP label. An OAEP DigestMethod or MGF other than SHA-1 is refused
 /// (Crypto), not ignored: decrypting with the wrong one would only fail later, obscurely.
 fn read_method(m: &Element) -> Result<(KeyTransportAlgorithm, Option<Vec<u8>>)> {
-    let uri = m.attr(None, "Algorithm").ok_or_else(|| invalid("@Algorithm", "is missing"))?;
+    let uri = m
+        .attr(None, "Algorithm")
+        .ok_or_else(|| invalid("@Algorithm", "is missing"))?;
     let alg = KeyTransportAlgorithm::from_uri(uri.trim())?;
     let mut params = None;
     if alg != KeyTransportAlgorithm::RsaOaepMgf1p {
@@ -149,27 +162,42 @@ fn read_method(m: &Element) -> Result<(KeyTransportAlgorithm, Option<Vec<u8>>)> 
 fn expect_algorithm(c: &Element, want: &str, what: &str) -> Result<()> {
     match c.attr(None, "Algorithm").map(str::trim) {
         Some(a) if a == want => Ok(()),
-        Some(a) => Err(Error::at(ErrorKind::Crypto, c.qname(), format!("unsupported {what} {a} (only {want})"))),
+        Some(a) => Err(Error::at(
+            ErrorKind::Crypto,
+            c.qname(),
+            format!("unsupported {what} {a} (only {want})"),
+        )),
         None => Err(invalid(&format!("{}/@Algorithm", c.qname()), "is missing")),
     }
 }
 
 fn read_cipher_data(cd: &Element) -> Result<Vec<u8>> {
     if let Some(r) = single(cd, ns::XENC, "CipherReference")? {
-        return Err(invalid(&r.qname(), "CipherReference is not supported for keys; use CipherValue"));
+        return Err(invalid(
+            &r.qname(),
+            "CipherReference is not supported for keys; use CipherValue",
+        ));
     }
     let cv = required(cd, ns::XENC, "xenc", "CipherValue")?;
     let text = cv.text();
     // Base64 of MAX_CIPHER_BYTES plus generous line breaks: refuse before decoding.
     if text.len() > MAX_CIPHER_BYTES * 2 {
-        return Err(Error::at(ErrorKind::LimitExceeded, cv.qname(), "cipher text longer than any RSA key's"));
+        return Err(Error::at(
+            ErrorKind::LimitExceeded,
+            cv.qname(),
+            "cipher text longer than any RSA key's",
+        ));
     }
     let cipher = xml::decode_base64(&text).map_err(|e| invalid(&cv.qname(), e))?;
     if cipher.is_empty() {
         return Err(invalid(&cv.qname(), "is empty"));
     }
     if cipher.len() > MAX_CIPHER_BYTES {
-        return Err(Error::at(ErrorKind::LimitExceeded, cv.qname(), "cipher text longer than any RSA key's"));
+        return Err(Error::at(
+            ErrorKind::LimitExceeded,
+            cv.qname(),
+            "cipher text longer than any RSA key's",
+        ));
     }
     Ok(cipher)
 }
@@ -178,10 +206,15 @@ fn read_reference_list(list: &Element) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for r in list.elements() {
         if r.is(ns::XENC, "DataReference") {
-            let uri = r.attr(None, "URI").ok_or_else(|| invalid(&format!("{}/@URI", r.qname()), "is missing"))?;
+            let uri = r
+                .attr(None, "URI")
+                .ok_or_else(|| invalid(&format!("{}/@URI", r.qname()), "is missing"))?;
             out.push(uri.to_string());
         } else {
-            return Err(invalid(&r.qname(), "only xenc:DataReference entries are supported"));
+            return Err(invalid(
+                &r.qname(),
+                "only xenc:DataReference entries are supported",
+            ));
         }
     }
     Ok(out)

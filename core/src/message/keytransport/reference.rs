@@ -12,12 +12,14 @@ use openssl::x509::{X509Ref, X509};
 use std::fmt;
 
 /// KeyIdentifier ValueType of a SHA-1 certificate thumbprint (WSS 1.1; WCF's default).
-pub const THUMBPRINT_SHA1: &str = "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#ThumbprintSHA1";
+pub const THUMBPRINT_SHA1: &str =
+    "http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#ThumbprintSHA1";
 /// KeyIdentifier ValueType of an X.509 subject key identifier (X.509 token profile).
 pub const X509_SKI: &str =
     "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509SubjectKeyIdentifier";
 /// ValueType of a whole X.509 v3 certificate (BinarySecurityToken; WSS4J's X509KeyIdentifier).
-pub const X509_V3: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3";
+pub const X509_V3: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3";
 /// XML Signature 1.1 namespace (ds11:X509Digest).
 const DSIG11: &str = "http://www.w3.org/2009/xmldsig11#";
 const SHA1_URI: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
@@ -70,13 +72,18 @@ impl X509Reference {
 
     /// By SHA-1 thumbprint of the DER certificate.
     pub fn thumbprint(cert: &X509Ref) -> Result<Self> {
-        Ok(X509Reference::Thumbprint(cert.digest(MessageDigest::sha1())?.to_vec()))
+        Ok(X509Reference::Thumbprint(
+            cert.digest(MessageDigest::sha1())?.to_vec(),
+        ))
     }
 
     /// By issuer name (RFC 2253, as xmlsec1 and WSS4J write it) and decimal serial number.
     pub fn issuer_serial(cert: &X509Ref) -> Result<Self> {
         let serial = cert.serial_number().to_bn()?.to_dec_str()?.to_string();
-        Ok(X509Reference::IssuerSerial { issuer: dn::rfc2253(cert.issuer_name()), serial })
+        Ok(X509Reference::IssuerSerial {
+            issuer: dn::rfc2253(cert.issuer_name()),
+            serial,
+        })
     }
 
     /// By subject key identifier: the extension when present, else computed by RFC 3280
@@ -108,14 +115,15 @@ impl X509Reference {
     /// strings (see the dn module); an SKI matches the extension or the computed value.
     pub fn matches(&self, cert: &X509Ref) -> bool {
         match self {
-            X509Reference::Thumbprint(t) => {
-                cert.digest(MessageDigest::sha1()).is_ok_and(|d| d.as_ref() == t.as_slice())
-            }
+            X509Reference::Thumbprint(t) => cert
+                .digest(MessageDigest::sha1())
+                .is_ok_and(|d| d.as_ref() == t.as_slice()),
             X509Reference::IssuerSerial { issuer, serial } => {
                 serial_matches(serial, cert) && dn::matches(issuer, cert.issuer_name())
             }
             X509Reference::SubjectKeyIdentifier(s) => {
-                cert.subject_key_id().is_some_and(|x| x.as_slice() == s.as_slice())
+                cert.subject_key_id()
+                    .is_some_and(|x| x.as_slice() == s.as_slice())
                     || computed_ski(cert).is_ok_and(|c| c == *s)
             }
             X509Reference::Embedded(d) => cert.to_der().is_ok_and(|c| c == *d),
@@ -159,18 +167,28 @@ impl X509Reference {
                 return r.map_err(|e| e.within(&path));
             }
         }
-        Err(invalid(&path, "names no X.509 certificate (expected wsse:SecurityTokenReference or ds:X509Data)"))
+        Err(invalid(
+            &path,
+            "names no X.509 certificate (expected wsse:SecurityTokenReference or ds:X509Data)",
+        ))
     }
 }
 
 impl fmt::Display for X509Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            X509Reference::Thumbprint(t) => write!(f, "certificate with SHA-1 thumbprint {}", hex(t)),
-            X509Reference::IssuerSerial { issuer, serial } => {
-                write!(f, "certificate with issuer '{issuer}' and serial number {serial}")
+            X509Reference::Thumbprint(t) => {
+                write!(f, "certificate with SHA-1 thumbprint {}", hex(t))
             }
-            X509Reference::SubjectKeyIdentifier(s) => write!(f, "certificate with subject key identifier {}", hex(s)),
+            X509Reference::IssuerSerial { issuer, serial } => {
+                write!(
+                    f,
+                    "certificate with issuer '{issuer}' and serial number {serial}"
+                )
+            }
+            X509Reference::SubjectKeyIdentifier(s) => {
+                write!(f, "certificate with subject key identifier {}", hex(s))
+            }
             X509Reference::Embedded(d) => write!(f, "embedded certificate ({} bytes)", d.len()),
         }
     }
@@ -179,8 +197,12 @@ impl fmt::Display for X509Reference {
 /// RFC 3280 section 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.
 pub fn computed_ski(cert: &X509Ref) -> Result<Vec<u8>> {
     let spki = cert.public_key()?.public_key_to_der()?;
-    let bits = der::spki_key_bits(&spki)
-        .ok_or_else(|| Error::new(ErrorKind::Crypto, "cannot read the certificate's SubjectPublicKeyInfo"))?;
+    let bits = der::spki_key_bits(&spki).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Crypto,
+            "cannot read the certificate's SubjectPublicKeyInfo",
+        )
+    })?;
     Ok(openssl::hash::hash(MessageDigest::sha1(), bits)?.to_vec())
 }
 
@@ -204,7 +226,10 @@ fn parse_serial(text: &str) -> Option<BigNum> {
     let t = text.trim();
     let t = t.strip_prefix('+').unwrap_or(t);
     let digits = t.strip_prefix('-').unwrap_or(t);
-    if digits.is_empty() || t.len() > MAX_SERIAL_CHARS || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty()
+        || t.len() > MAX_SERIAL_CHARS
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     BigNum::from_dec_str(t).ok()
@@ -213,7 +238,9 @@ fn parse_serial(text: &str) -> Option<BigNum> {
 fn x509_data_issuer_serial(issuer: &str, serial: &str) -> Element {
     let name = Element::child_of(ns::DS, "ds", "X509IssuerName").with_text(issuer);
     let number = Element::child_of(ns::DS, "ds", "X509SerialNumber").with_text(serial);
-    let is = Element::child_of(ns::DS, "ds", "X509IssuerSerial").with_child(name).with_child(number);
+    let is = Element::child_of(ns::DS, "ds", "X509IssuerSerial")
+        .with_child(name)
+        .with_child(number);
     Element::new(ns::DS, "ds", "X509Data").with_child(is)
 }
 
@@ -269,20 +296,29 @@ fn from_key_identifier(k: &KeyIdentifier, path: &str) -> Result<X509Reference> {
         X509_SKI => ski_value(value, path),
         X509_V3 => certificate_value(value, path),
         "" => Err(invalid(path, "ValueType is missing")),
-        other => Err(invalid(path, format!("unsupported KeyIdentifier ValueType {other}"))),
+        other => Err(invalid(
+            path,
+            format!("unsupported KeyIdentifier ValueType {other}"),
+        )),
     }
 }
 
 fn thumbprint_value(v: Vec<u8>, path: &str) -> Result<X509Reference> {
     if v.len() != 20 {
-        return Err(invalid(path, format!("a SHA-1 thumbprint has 20 bytes, not {}", v.len())));
+        return Err(invalid(
+            path,
+            format!("a SHA-1 thumbprint has 20 bytes, not {}", v.len()),
+        ));
     }
     Ok(X509Reference::Thumbprint(v))
 }
 
 fn ski_value(v: Vec<u8>, path: &str) -> Result<X509Reference> {
     if v.len() > MAX_SKI_BYTES {
-        return Err(invalid(path, format!("a {}-byte subject key identifier is implausible", v.len())));
+        return Err(invalid(
+            path,
+            format!("a {}-byte subject key identifier is implausible", v.len()),
+        ));
     }
     Ok(X509Reference::SubjectKeyIdentifier(v))
 }
@@ -321,16 +357,24 @@ fn issuer_serial_of(el: &Element) -> Result<X509Reference> {
     let path = el.qname();
     let one = |local: &str| -> Result<String> {
         let mut it = el.elements().filter(|c| c.is(ns::DS, local));
-        let c = it.next().ok_or_else(|| invalid(&format!("{path}/ds:{local}"), "is missing"))?;
+        let c = it
+            .next()
+            .ok_or_else(|| invalid(&format!("{path}/ds:{local}"), "is missing"))?;
         if it.next().is_some() {
-            return Err(invalid(&format!("{path}/ds:{local}"), "appears more than once"));
+            return Err(invalid(
+                &format!("{path}/ds:{local}"),
+                "appears more than once",
+            ));
         }
         Ok(c.text().trim().to_string())
     };
     let issuer = one("X509IssuerName")?;
     let serial = one("X509SerialNumber")?;
     if parse_serial(&serial).is_none() {
-        return Err(invalid(&format!("{path}/ds:X509SerialNumber"), format!("'{serial}' is not a decimal integer")));
+        return Err(invalid(
+            &format!("{path}/ds:X509SerialNumber"),
+            format!("'{serial}' is not a decimal integer"),
+        ));
     }
     Ok(X509Reference::IssuerSerial { issuer, serial })
 }
@@ -338,13 +382,18 @@ fn issuer_serial_of(el: &Element) -> Result<X509Reference> {
 /// wsse:Embedded holding an X.509 wsse:BinarySecurityToken.
 fn embedded_token(el: &Element) -> Result<X509Reference> {
     let path = el.qname();
-    let bst =
-        el.find(ns::WSSE, "BinarySecurityToken").ok_or_else(|| invalid(&path, "holds no wsse:BinarySecurityToken"))?;
+    let bst = el
+        .find(ns::WSSE, "BinarySecurityToken")
+        .ok_or_else(|| invalid(&path, "holds no wsse:BinarySecurityToken"))?;
     let bpath = format!("{path}/{}", bst.qname());
     match bst.attr(None, "ValueType") {
         Some(X509_V3) => certificate_value(base64_at(&bst.text(), &bpath)?, &bpath),
-        other => {
-            Err(invalid(&bpath, format!("unsupported BinarySecurityToken ValueType {}", other.unwrap_or("(none)"))))
-        }
+        other => Err(invalid(
+            &bpath,
+            format!(
+                "unsupported BinarySecurityToken ValueType {}",
+                other.unwrap_or("(none)")
+            ),
+        )),
     }
 }

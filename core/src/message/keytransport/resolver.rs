@@ -33,7 +33,10 @@ impl KeyResolver {
     /// decryption failure.
     pub fn add(&mut self, cert: X509, key: PKey<Private>) -> Result<()> {
         if !cert.public_key()?.public_eq(&key) {
-            return Err(Error::new(ErrorKind::InvalidArgument, "the private key does not belong to the certificate"));
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "the private key does not belong to the certificate",
+            ));
         }
         self.entries.push((cert, key));
         Ok(())
@@ -56,7 +59,10 @@ impl KeyResolver {
 
     /// The certificate and key `reference` names, if held.
     pub fn find(&self, reference: &X509Reference) -> Option<(&X509Ref, &PKeyRef<Private>)> {
-        self.entries.iter().find(|(c, _)| reference.matches(c)).map(|(c, k)| (c.as_ref(), k.as_ref()))
+        self.entries
+            .iter()
+            .find(|(c, _)| reference.matches(c))
+            .map(|(c, k)| (c.as_ref(), k.as_ref()))
     }
 
     /// The private key for `ek`: the one its reference names, or the only one held when
@@ -73,7 +79,10 @@ impl KeyResolver {
                 [(_, k)] => Ok(k),
                 _ => Err(Error::new(
                     ErrorKind::InvalidSecurityToken,
-                    format!("the EncryptedKey names no recipient and {} private keys are held", self.entries.len()),
+                    format!(
+                        "the EncryptedKey names no recipient and {} private keys are held",
+                        self.entries.len()
+                    ),
                 )),
             },
         }
@@ -102,8 +111,14 @@ impl fmt::Debug for KeyResolver {
         let names: Vec<String> = self
             .entries
             .iter()
-            .map(|(c, _)| X509Reference::thumbprint(c).map(|t| t.to_string()).unwrap_or_else(|_| "?".into()))
+            .map(|(c, _)| {
+                X509Reference::thumbprint(c)
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|_| "?".into())
+            })
             .collect();
-        f.debug_struct("KeyResolver").field("certificates", &names).finish()
+        f.debug_struct("KeyResolver")
+            .field("certificates", &names)
+            .finish()
     }
 }

@@ -17,7 +17,10 @@ const CANNOT_DECRYPT: &str = "the encrypted key cannot be decrypted with this pr
 
 fn require_rsa<T>(pkey: &PKeyRef<T>) -> Result<()> {
     if pkey.id() != Id::RSA {
-        return Err(Error::new(ErrorKind::InvalidArgument, "key transport needs an RSA key"));
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "key transport needs an RSA key",
+        ));
     }
     Ok(())
 }
@@ -40,11 +43,17 @@ pub(super) fn encrypt<T: HasPublic>(
     if pkey.bits() < MIN_RSA_BITS {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
-            format!("a {}-bit RSA key is too weak for key transport (at least {MIN_RSA_BITS})", pkey.bits()),
+            format!(
+                "a {}-bit RSA key is too weak for key transport (at least {MIN_RSA_BITS})",
+                pkey.bits()
+            ),
         ));
     }
     if plain.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidArgument, "the key to transport is empty"));
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "the key to transport is empty",
+        ));
     }
     let mut enc = Encrypter::new(pkey)?;
     enc.set_rsa_padding(padding(alg))?;
@@ -59,7 +68,12 @@ pub(super) fn encrypt<T: HasPublic>(
     let n = enc.encrypt(plain, &mut out).map_err(|e| {
         Error::new(
             ErrorKind::InvalidArgument,
-            format!("a {}-byte key does not fit {} with a {}-bit RSA key: {e}", plain.len(), alg.uri(), pkey.bits()),
+            format!(
+                "a {}-byte key does not fit {} with a {}-bit RSA key: {e}",
+                plain.len(),
+                alg.uri(),
+                pkey.bits()
+            ),
         )
     })?;
     out.truncate(n);
@@ -109,7 +123,10 @@ pub(super) fn decrypt_expecting(
     len: usize,
 ) -> Result<Secret> {
     if len == 0 {
-        return Err(Error::new(ErrorKind::InvalidArgument, "the expected key length is zero"));
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "the expected key length is zero",
+        ));
     }
     match alg {
         KeyTransportAlgorithm::RsaOaepMgf1p => {
@@ -117,7 +134,10 @@ pub(super) fn decrypt_expecting(
             if key.len() != len {
                 return Err(Error::new(
                     ErrorKind::FailedAuthentication,
-                    format!("the transported key has {} bytes, {len} expected", key.len()),
+                    format!(
+                        "the transported key has {} bytes, {len} expected",
+                        key.len()
+                    ),
                 ));
             }
             Ok(key)
@@ -139,8 +159,11 @@ pub(super) fn decrypt_expecting(
 /// branch on the secret-dependent condition.
 fn select(ok: bool, real: &[u8], substitute: &[u8]) -> Secret {
     let mask = std::hint::black_box(0u8.wrapping_sub(ok as u8));
-    let bytes: Vec<u8> =
-        substitute.iter().enumerate().map(|(i, &s)| (real.get(i).copied().unwrap_or(0) & mask) | (s & !mask)).collect();
+    let bytes: Vec<u8> = substitute
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (real.get(i).copied().unwrap_or(0) & mask) | (s & !mask))
+        .collect();
     Secret::new(bytes)
 }
 
@@ -163,13 +186,25 @@ mod tests {
         .unwrap();
         let ec = openssl::pkey::PKey::from_ec_key(ec).unwrap();
         let alg = KeyTransportAlgorithm::RsaOaepMgf1p;
-        assert_eq!(encrypt(&ec, alg, None, b"k").unwrap_err().kind(), ErrorKind::InvalidArgument);
-        assert_eq!(decrypt(&ec, alg, None, b"k").unwrap_err().kind(), ErrorKind::InvalidArgument);
         assert_eq!(
-            decrypt_expecting(&ec, KeyTransportAlgorithm::Rsa15, None, b"k", 16).unwrap_err().kind(),
+            encrypt(&ec, alg, None, b"k").unwrap_err().kind(),
             ErrorKind::InvalidArgument
         );
-        let weak = openssl::pkey::PKey::from_rsa(openssl::rsa::Rsa::generate(512).unwrap()).unwrap();
-        assert_eq!(encrypt(&weak, alg, None, b"k").unwrap_err().kind(), ErrorKind::InvalidArgument);
+        assert_eq!(
+            decrypt(&ec, alg, None, b"k").unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            decrypt_expecting(&ec, KeyTransportAlgorithm::Rsa15, None, b"k", 16)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::InvalidArgument
+        );
+        let weak =
+            openssl::pkey::PKey::from_rsa(openssl::rsa::Rsa::generate(512).unwrap()).unwrap();
+        assert_eq!(
+            encrypt(&weak, alg, None, b"k").unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
     }
 }

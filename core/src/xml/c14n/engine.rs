@@ -41,13 +41,20 @@ impl Spare {
     /// canonicalizes from inside its callback) or gone (thread teardown).
     fn take() -> Spare {
         SPARE
-            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default())
+            .try_with(|s| {
+                s.try_borrow_mut()
+                    .map(|mut s| std::mem::take(&mut *s))
+                    .unwrap_or_default()
+            })
             .unwrap_or_default()
     }
 
     fn put_back(self) {
         let small = |cap: usize| cap <= SPARE_LIMIT;
-        if !(small(self.bindings.capacity()) && small(self.rendered.capacity()) && small(self.frames.capacity())) {
+        if !(small(self.bindings.capacity())
+            && small(self.rendered.capacity())
+            && small(self.frames.capacity()))
+        {
             return;
         }
         let _ = SPARE.try_with(|s| {
@@ -196,7 +203,12 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
         self.collect_namespaces(el, rendered_mark);
         let sorted = self.sort_attributes(el);
         self.start_tag(el, rendered_mark, sorted);
-        self.frames.push(Frame { el, next: 0, scope_mark, rendered_mark });
+        self.frames.push(Frame {
+            el,
+            next: 0,
+            scope_mark,
+            rendered_mark,
+        });
     }
 
     fn close(&mut self) {

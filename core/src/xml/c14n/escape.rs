@@ -61,7 +61,10 @@ fn next_special(bytes: &[u8], from: usize, set: &[u8]) -> Option<usize> {
             _ => break,
         }
     }
-    rest[skipped..].iter().position(|b| set.contains(b)).map(|k| from + skipped + k)
+    rest[skipped..]
+        .iter()
+        .position(|b| set.contains(b))
+        .map(|k| from + skipped + k)
 }
 
 #[inline(always)]
@@ -110,7 +113,11 @@ mod tests {
                 src.push('&');
                 let mut o = String::new();
                 text(&src, &mut o);
-                assert_eq!(o, src.replace('&', "&amp;").replace('<', "&lt;"), "len {len} at {at}");
+                assert_eq!(
+                    o,
+                    src.replace('&', "&amp;").replace('<', "&lt;"),
+                    "len {len} at {at}"
+                );
             }
         }
     }

@@ -24,7 +24,9 @@ pub struct InScope<'a> {
 impl<'a> InScope<'a> {
     /// Nothing in scope (the document node's context).
     pub fn new() -> Self {
-        InScope { bindings: Vec::new() }
+        InScope {
+            bindings: Vec::new(),
+        }
     }
 
     /// Bind `prefix` (`""` = the default namespace) to `uri`, shadowing an earlier binding.
@@ -43,7 +45,11 @@ impl<'a> InScope<'a> {
 
     /// The innermost binding of `prefix` as (prefix, URI), borrowed from the tree.
     pub(super) fn binding(&self, prefix: &str) -> Option<(&'a str, &'a str)> {
-        self.bindings.iter().rev().find(|(p, _)| same(p, prefix)).copied()
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| same(p, prefix))
+            .copied()
     }
 
     /// A scope over `bindings` (the canonicalizer's recycled buffer).
@@ -79,7 +85,9 @@ impl<'a> InScope<'a> {
         for a in &el.attrs {
             match (a.prefix.as_deref(), a.ns.as_deref()) {
                 (Some(ap), Some(ans)) if ap != "xml" => self.ensure(ap, ans),
-                (None, Some(ans)) if self.bound_prefix_for(ans).is_none() => self.bind(INVENTED_PREFIX, ans),
+                (None, Some(ans)) if self.bound_prefix_for(ans).is_none() => {
+                    self.bind(INVENTED_PREFIX, ans)
+                }
                 _ => {}
             }
         }
@@ -167,7 +175,10 @@ pub(super) fn same(a: &str, b: &str) -> bool {
 /// A namespace URI as a declaration's value decodes: attribute-value normalization (tab,
 /// CR, LF to space) then references expanded. Undecodable input is returned as is.
 fn decoded(raw: &str) -> Cow<'_, str> {
-    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    {
         return Cow::Borrowed(raw);
     }
     // The parser's own order (XML 1.0 2.11 then 3.3.3): CRLF is one line end, one space.
@@ -181,7 +192,10 @@ fn decoded(raw: &str) -> Cow<'_, str> {
 /// Visit every element under `root` (itself first) in document order with its ancestors
 /// (outermost first), until `visit` returns false. Iterative, so no tree depth can
 /// overflow the stack.
-pub(super) fn walk<'a>(root: &'a Element, visit: &mut dyn FnMut(&'a Element, &[&'a Element]) -> bool) {
+pub(super) fn walk<'a>(
+    root: &'a Element,
+    visit: &mut dyn FnMut(&'a Element, &[&'a Element]) -> bool,
+) {
     let mut path: Vec<&'a Element> = Vec::new();
     let mut next: Vec<usize> = Vec::new();
     if !visit(root, &path) {
@@ -190,10 +204,13 @@ pub(super) fn walk<'a>(root: &'a Element, visit: &mut dyn FnMut(&'a Element, &[&
     path.push(root);
     next.push(0);
     while let (Some(top), Some(i)) = (path.last().copied(), next.last_mut()) {
-        let child = top.children[*i..].iter().enumerate().find_map(|(k, n)| match n {
-            Node::Element(e) => Some((k, e)),
-            _ => None,
-        });
+        let child = top.children[*i..]
+            .iter()
+            .enumerate()
+            .find_map(|(k, n)| match n {
+                Node::Element(e) => Some((k, e)),
+                _ => None,
+            });
         match child {
             Some((k, e)) => {
                 *i += k + 1;
@@ -230,7 +247,8 @@ mod tests {
 
     #[test]
     fn locate_gathers_ancestor_bindings() {
-        let d = parse(br#"<a xmlns:p="urn:p" xmlns="urn:d"><b xmlns:p="urn:q"><c/></b></a>"#).unwrap();
+        let d =
+            parse(br#"<a xmlns:p="urn:p" xmlns="urn:d"><b xmlns:p="urn:q"><c/></b></a>"#).unwrap();
         let b = d.root.elements().next().unwrap();
         let c = b.elements().next().unwrap();
         let s = InScope::locate(&d.root, c).unwrap();
@@ -245,7 +263,12 @@ mod tests {
     #[test]
     fn built_elements_imply_their_bindings() {
         let mut e = Element::child_of("urn:a", "a", "x");
-        e.attrs.push(Attribute { prefix: None, local: "k".into(), ns: Some("urn:k".into()), value: "v".into() });
+        e.attrs.push(Attribute {
+            prefix: None,
+            local: "k".into(),
+            ns: Some("urn:k".into()),
+            value: "v".into(),
+        });
         let mut s = InScope::new();
         s.enter(&e);
         assert_eq!(s.lookup("a"), Some("urn:a"));

@@ -47,7 +47,11 @@ const STACK_CHUNK: usize = 4 * 1024;
 impl<'f> Chunked<'f> {
     /// A sink feeding `f`.
     pub fn new(f: &'f mut dyn FnMut(&[u8])) -> Self {
-        Chunked { buf: [0; STACK_CHUNK], len: 0, f }
+        Chunked {
+            buf: [0; STACK_CHUNK],
+            len: 0,
+            f,
+        }
     }
 
     /// Hand on what is buffered (also done on drop; calling it makes the point explicit).
@@ -98,7 +102,11 @@ pub struct IoSink<W: io::Write> {
 impl<W: io::Write> IoSink<W> {
     /// A sink writing to `w`.
     pub fn new(w: W) -> Self {
-        IoSink { w, buf: Vec::with_capacity(CHUNK), err: None }
+        IoSink {
+            w,
+            buf: Vec::with_capacity(CHUNK),
+            err: None,
+        }
     }
 
     /// Write what is buffered, flush `w` and return it, or the first error met.

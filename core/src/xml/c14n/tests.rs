@@ -4,6 +4,7 @@
 use super::*;
 use crate::xml::parse;
 use crate::xml::tree::{Attribute, Node};
+use crate::xml::XStr;
 
 fn doc_c14n(src: &str, opts: &C14nOptions) -> String {
     document_to_string(&parse(src.as_bytes()).unwrap(), opts)
@@ -82,13 +83,17 @@ fn spec_2_2_whole_documents() {
     let o = C14nOptions::new();
     assert_eq!(
         doc_c14n(SPEC_2_2_FIRST, &o),
-        format!("<n0:local xmlns:n0=\"foo:bar\">\n   {}\n</n0:local>", SPEC_2_2_EXCLUSIVE)
+        format!(
+            "<n0:local xmlns:n0=\"foo:bar\">\n   {}\n</n0:local>",
+            SPEC_2_2_EXCLUSIVE
+        )
     );
 }
 
 #[test]
 fn sec3_unused_declarations_are_dropped_and_used_ones_pushed_down() {
-    let src = r#"<r xmlns:a="urn:a" xmlns:b="urn:b" xmlns:unused="urn:u"><a:x><b:y a:k="1"/></a:x></r>"#;
+    let src =
+        r#"<r xmlns:a="urn:a" xmlns:b="urn:b" xmlns:unused="urn:u"><a:x><b:y a:k="1"/></a:x></r>"#;
     assert_eq!(
         doc_c14n(src, &C14nOptions::new()),
         r#"<r><a:x xmlns:a="urn:a"><b:y xmlns:b="urn:b" a:k="1"></b:y></a:x></r>"#
@@ -97,7 +102,8 @@ fn sec3_unused_declarations_are_dropped_and_used_ones_pushed_down() {
 
 #[test]
 fn sec3_a_binding_rendered_by_an_output_ancestor_is_not_repeated() {
-    let src = r#"<a:r xmlns:a="urn:a"><a:x xmlns:a="urn:a"><a:y/></a:x><a:z xmlns:a="urn:other"/></a:r>"#;
+    let src =
+        r#"<a:r xmlns:a="urn:a"><a:x xmlns:a="urn:a"><a:y/></a:x><a:z xmlns:a="urn:other"/></a:r>"#;
     assert_eq!(
         doc_c14n(src, &C14nOptions::new()),
         r#"<a:r xmlns:a="urn:a"><a:x><a:y></a:y></a:x><a:z xmlns:a="urn:other"></a:z></a:r>"#
@@ -108,7 +114,10 @@ fn sec3_a_binding_rendered_by_an_output_ancestor_is_not_repeated() {
 fn sec3_an_unrendered_ancestor_binding_does_not_suppress() {
     // p is in scope on r but r does not use it, so it was never rendered: y must declare it.
     let src = r#"<r xmlns:p="urn:p"><x><p:y/></x></r>"#;
-    assert_eq!(doc_c14n(src, &C14nOptions::new()), r#"<r><x><p:y xmlns:p="urn:p"></p:y></x></r>"#);
+    assert_eq!(
+        doc_c14n(src, &C14nOptions::new()),
+        r#"<r><x><p:y xmlns:p="urn:p"></p:y></x></r>"#
+    );
 }
 
 #[test]
@@ -122,18 +131,30 @@ fn sec3_default_namespace_and_empty_undeclaration() {
     // As a subset, b has no output ancestor with a default: no xmlns="" at all.
     assert_eq!(local_c14n(src, "b", &o), "<b><c></c></b>");
     // A superfluous undeclaration is dropped.
-    assert_eq!(doc_c14n(r#"<a xmlns=""><b xmlns=""/></a>"#, &o), "<a><b></b></a>");
+    assert_eq!(
+        doc_c14n(r#"<a xmlns=""><b xmlns=""/></a>"#, &o),
+        "<a><b></b></a>"
+    );
     // The default is inherited into a subset when the apex uses it.
-    assert_eq!(local_c14n(r#"<a xmlns="urn:d"><b/></a>"#, "b", &o), r#"<b xmlns="urn:d"></b>"#);
+    assert_eq!(
+        local_c14n(r#"<a xmlns="urn:d"><b/></a>"#, "b", &o),
+        r#"<b xmlns="urn:d"></b>"#
+    );
 }
 
 #[test]
 fn sec3_default_on_the_prefix_list() {
     let src = r#"<a xmlns="urn:d" xmlns:p="urn:p"><p:b><p:c xmlns=""/></p:b></a>"#;
     let o = C14nOptions::new().prefixes("#default");
-    assert_eq!(local_c14n(src, "b", &o), r#"<p:b xmlns="urn:d" xmlns:p="urn:p"><p:c xmlns=""></p:c></p:b>"#);
+    assert_eq!(
+        local_c14n(src, "b", &o),
+        r#"<p:b xmlns="urn:d" xmlns:p="urn:p"><p:c xmlns=""></p:c></p:b>"#
+    );
     let o = C14nOptions::new();
-    assert_eq!(local_c14n(src, "b", &o), r#"<p:b xmlns:p="urn:p"><p:c></p:c></p:b>"#);
+    assert_eq!(
+        local_c14n(src, "b", &o),
+        r#"<p:b xmlns:p="urn:p"><p:c></p:c></p:b>"#
+    );
 }
 
 #[test]
@@ -167,12 +188,16 @@ fn escaping_of_text_and_attributes() {
 
 #[test]
 fn comments_and_pis_around_the_root() {
-    let src = "<?xml version='1.0'?>\n<!--c1-->\n<?p1 d?>\n<r><!--in--><?p2?></r>\n<!--c2--><?p3   d  ?>";
+    let src =
+        "<?xml version='1.0'?>\n<!--c1-->\n<?p1 d?>\n<r><!--in--><?p2?></r>\n<!--c2--><?p3   d  ?>";
     assert_eq!(
         doc_c14n(src, &C14nOptions::new().with_comments(true)),
         "<!--c1-->\n<?p1 d?>\n<r><!--in--><?p2?></r>\n<!--c2-->\n<?p3 d  ?>"
     );
-    assert_eq!(doc_c14n(src, &C14nOptions::new()), "<?p1 d?>\n<r><?p2?></r>\n<?p3 d  ?>");
+    assert_eq!(
+        doc_c14n(src, &C14nOptions::new()),
+        "<?p1 d?>\n<r><?p2?></r>\n<?p3 d  ?>"
+    );
 }
 
 #[test]
@@ -182,7 +207,10 @@ fn by_id_finds_each_id_form_and_refuses_ambiguity() {
         r#"<s:E xmlns:s="urn:s" xmlns:wsu="{wsu}"><s:H wsu:Id="h"/><s:B Id="b"><x ID="c"/><y xml:id="d"/></s:B></s:E>"#
     );
     let o = C14nOptions::new();
-    assert_eq!(id_c14n(&src, "h", &o), format!(r#"<s:H xmlns:s="urn:s" xmlns:wsu="{wsu}" wsu:Id="h"></s:H>"#));
+    assert_eq!(
+        id_c14n(&src, "h", &o),
+        format!(r#"<s:H xmlns:s="urn:s" xmlns:wsu="{wsu}" wsu:Id="h"></s:H>"#)
+    );
     assert_eq!(id_c14n(&src, "c", &o), r#"<x ID="c"></x>"#);
     assert_eq!(id_c14n(&src, "d", &o), r#"<y xml:id="d"></y>"#);
     assert!(id_c14n(&src, "b", &o).starts_with(r#"<s:B xmlns:s="urn:s" Id="b"><x"#));
@@ -196,7 +224,10 @@ fn by_id_finds_each_id_form_and_refuses_ambiguity() {
 
 #[test]
 fn every_sink_gets_the_same_bytes() {
-    let body = format!("<s:Body xmlns:s=\"urn:s\">{}</s:Body>", "<p a=\"1\">t&amp;x</p>".repeat(3000));
+    let body = format!(
+        "<s:Body xmlns:s=\"urn:s\">{}</s:Body>",
+        "<p a=\"1\">t&amp;x</p>".repeat(3000)
+    );
     let d = parse(body.as_bytes()).unwrap();
     let o = C14nOptions::new();
     let s = document_to_string(&d, &o);
@@ -207,7 +238,9 @@ fn every_sink_gets_the_same_bytes() {
     stream_document(&d, &o, &mut |b| streamed.extend_from_slice(b));
     assert_eq!(streamed, v);
     let mut sub = Vec::new();
-    stream_subtree(&d.root, &InScope::new(), &o, &mut |b| sub.extend_from_slice(b));
+    stream_subtree(&d.root, &InScope::new(), &o, &mut |b| {
+        sub.extend_from_slice(b)
+    });
     assert_eq!(sub, v);
     let mut io = IoSink::new(Vec::new());
     canonicalize_document(&d, &o, &mut io);
@@ -237,12 +270,20 @@ fn built_trees_canonicalize_like_their_serialization() {
     let mut req = Element::new("urn:app", "", "Req");
     req.push(Element::unqualified("plain"));
     req.push(Element::child_of("urn:app", "", "same"));
-    req.attrs.push(Attribute { prefix: None, local: "k".into(), ns: Some("urn:k".into()), value: "v".into() });
+    req.attrs.push(Attribute {
+        prefix: None,
+        local: "k".into(),
+        ns: Some("urn:k".into()),
+        value: "v".into(),
+    });
     body.push(req);
     body.children.push(Node::Comment("a\rb".into()));
     let o = C14nOptions::new().with_comments(true);
     let direct = subtree_to_string(&body, &InScope::new(), &o);
-    let reparsed = document_to_string(&parse(crate::xml::element_to_string(&body).as_bytes()).unwrap(), &o);
+    let reparsed = document_to_string(
+        &parse(crate::xml::element_to_string(&body).as_bytes()).unwrap(),
+        &o,
+    );
     // The writer leaves the CR in the comment raw and the parser turns it into LF; otherwise equal.
     assert_eq!(direct.replace("&#xD;", "\n"), reparsed);
     assert_eq!(
@@ -265,31 +306,63 @@ fn prefix_list_parsing() {
 #[test]
 fn odd_built_trees_do_not_panic() {
     let attr = |prefix: Option<&str>, ns: Option<&str>, local: &str| Attribute {
-        prefix: prefix.map(String::from),
+        prefix: prefix.map(XStr::from),
         local: local.into(),
-        ns: ns.map(String::from),
+        ns: ns.map(XStr::from),
         value: "v\r\n\t<&\"".into(),
     };
-    let mut el = Element { prefix: Some("p".into()), local: "x".into(), ns: None, ..Default::default() };
-    el.ns_decls.push(crate::xml::NsDecl { prefix: Some("xml".into()), uri: "urn:nope".into() });
-    el.ns_decls.push(crate::xml::NsDecl { prefix: Some("xmlns".into()), uri: "urn:nope".into() });
-    el.ns_decls.push(crate::xml::NsDecl { prefix: None, uri: String::new() });
+    let mut el = Element {
+        prefix: Some("p".into()),
+        local: "x".into(),
+        ns: None,
+        ..Default::default()
+    };
+    el.ns_decls.push(crate::xml::NsDecl {
+        prefix: Some("xml".into()),
+        uri: "urn:nope".into(),
+    });
+    el.ns_decls.push(crate::xml::NsDecl {
+        prefix: Some("xmlns".into()),
+        uri: "urn:nope".into(),
+    });
+    el.ns_decls.push(crate::xml::NsDecl {
+        prefix: None,
+        uri: String::new().into(),
+    });
     el.attrs.push(attr(Some("q"), None, "a"));
     el.attrs.push(attr(None, Some("urn:k"), "b"));
     el.attrs.push(attr(None, Some("urn:k2"), "c"));
     el.attrs.push(attr(Some("xml"), Some("urn:wrong"), "lang"));
     el.attrs.push(attr(Some("p"), Some("urn:conflict"), "d"));
     el.attrs.push(attr(None, None, ""));
-    let mut child = Element { prefix: Some("xml".into()), local: String::new(), ..Default::default() };
-    child.children.push(Node::Pi { target: String::new(), data: "\r".into() });
+    let mut child = Element {
+        prefix: Some("xml".into()),
+        local: String::new().into(),
+        ..Default::default()
+    };
+    child.children.push(Node::Pi {
+        target: String::new(),
+        data: "\r".into(),
+    });
     child.children.push(Node::Comment("--".into()));
     el.push(child);
     let doc = Document {
-        before: vec![Node::Text("stray".into()), Node::Element(Element::unqualified("stray"))],
+        before: vec![
+            Node::Text("stray".into()),
+            Node::Element(Element::unqualified("stray")),
+        ],
         root: el.clone(),
-        after: vec![Node::Pi { target: "t".into(), data: String::new() }],
+        after: vec![Node::Pi {
+            target: "t".into(),
+            data: String::new(),
+        }],
     };
-    for o in [C14nOptions::new(), C14nOptions::new().with_comments(true).prefixes("#default p q xml xmlns ns0")] {
+    for o in [
+        C14nOptions::new(),
+        C14nOptions::new()
+            .with_comments(true)
+            .prefixes("#default p q xml xmlns ns0"),
+    ] {
         let s = document_to_string(&doc, &o);
         assert!(s.starts_with("<p:x"), "{s}");
         assert!(s.ends_with("\n<?t?>"), "{s}");
@@ -304,7 +377,14 @@ fn odd_built_trees_do_not_panic() {
 #[test]
 fn a_sink_may_canonicalize_from_inside_its_callback() {
     // The engine borrows this thread's spare buffers; a nested call must get its own.
-    let d = parse(format!("<r xmlns:p=\"urn:p\">{}</r>", "<p:x a=\"1\">t</p:x>".repeat(2000)).as_bytes()).unwrap();
+    let d = parse(
+        format!(
+            "<r xmlns:p=\"urn:p\">{}</r>",
+            "<p:x a=\"1\">t</p:x>".repeat(2000)
+        )
+        .as_bytes(),
+    )
+    .unwrap();
     let o = C14nOptions::new();
     let inner = document_to_string(&d, &o);
     let mut outer = Vec::new();
@@ -317,6 +397,9 @@ fn a_sink_may_canonicalize_from_inside_its_callback() {
     assert_eq!(outer, inner.as_bytes());
     // And the buffers are reused, not corrupted, across calls of different trees.
     let e = parse(br#"<q:y xmlns:q="urn:q"><z/></q:y>"#).unwrap();
-    assert_eq!(document_to_string(&e, &o), r#"<q:y xmlns:q="urn:q"><z></z></q:y>"#);
+    assert_eq!(
+        document_to_string(&e, &o),
+        r#"<q:y xmlns:q="urn:q"><z></z></q:y>"#
+    );
     assert_eq!(document_to_string(&d, &o), inner);
 }
