@@ -3,45 +3,71 @@
 //! an ID occurs more than once.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::xml::{Document, Element, Node};
-use std::collections::HashMap;
+use crate::xml::{Document, Element, Node, XStr};
 
 /// A path from the document element: child indices into `children` at each level.
 pub type NodePath = Vec<usize>;
 
-/// Every ID (`wsu:Id`, `Id`, `ID`, `xml:id`) in a document with the path of its element.
-/// An ID that occurs twice is an error: a duplicate is the classic signature-wrapping
-/// vehicle (a signed copy elsewhere, an unsigned impostor where the receiver looks).
-pub fn index_ids(doc: &Document) -> Result<HashMap<String, NodePath>> {
-    let mut map = HashMap::new();
-    let mut path = Vec::new();
-    index(&doc.root, &mut path, &mut map)?;
-    Ok(map)
+/// Every ID (`wsu:Id`, `Id`, `ID`, `xml:id`) of a document with the path of its element.
+///
+/// Built once per received message, so it is kept flat: one vector of paths end to end and
+/// one of (ID, range) sorted by ID, looked up by binary search — no per-ID allocation and
+/// no hashing (a hash map keyed by attacker-chosen IDs needs a keyed hash, which costs more
+/// than the whole index for a typical message).
+#[derive(Debug, Clone, Default)]
+pub struct IdIndex {
+    entries: Vec<(XStr, u32, u32)>,
+    paths: Vec<usize>,
 }
 
-fn index(el: &Element, path: &mut NodePath, map: &mut HashMap<String, NodePath>) -> Result<()> {
+impl IdIndex {
+    /// The path of the element whose ID is `id`.
+    pub fn get(&self, id: &str) -> Option<&[usize]> {
+        let i = self.entries.binary_search_by(|(k, _, _)| k.as_str().cmp(id)).ok()?;
+        let (_, start, len) = &self.entries[i];
+        Some(&self.paths[*start as usize..(*start + *len) as usize])
+    }
+}
+
+/// Index every ID of `doc`. An ID that occurs twice is an error: a duplicate is the classic
+/// signature-wrapping vehicle (a signed copy elsewhere, an unsigned impostor where the
+/// receiver looks).
+pub fn index_ids(doc: &Document) -> Result<IdIndex> {
+    let mut idx = IdIndex::default();
+    let mut path = Vec::new();
+    index(&doc.root, &mut path, &mut idx);
+    idx.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if let Some(w) = idx.entries.windows(2).find(|w| w[0].0 == w[1].0) {
+        let (id, start, len) = &w[1];
+        let el = at(doc, &idx.paths[*start as usize..(*start + *len) as usize]);
+        return Err(Error::at(
+            ErrorKind::InvalidSignature,
+            el.map(|e| e.qname()).unwrap_or_default(),
+            format!("ID '{id}' occurs more than once in the message"),
+        ));
+    }
+    Ok(idx)
+}
+
+fn index(el: &Element, path: &mut NodePath, idx: &mut IdIndex) {
     // Every ID attribute counts, not only the first one `Element::id()` would return.
     for a in &el.attrs {
-        let is_id = (a.local == "Id"
-            && (a.ns.is_none() || a.ns.as_deref() == Some(crate::ns::WSU)))
+        let is_id = (a.local == "Id" && (a.ns.is_none() || a.ns.as_deref() == Some(crate::ns::WSU)))
             || (a.local == "ID" && a.ns.is_none())
             || (a.local == "id" && a.ns.as_deref() == Some(crate::ns::XML));
-        if is_id && map.insert(a.value.to_string(), path.clone()).is_some() {
-            return Err(Error::at(
-                ErrorKind::InvalidSignature,
-                el.qname(),
-                format!("ID '{}' occurs more than once in the message", a.value),
-            ));
+        if is_id {
+            let start = idx.paths.len() as u32;
+            idx.paths.extend_from_slice(path);
+            idx.entries.push((a.value.clone(), start, path.len() as u32));
         }
     }
     for (i, c) in el.children.iter().enumerate() {
         if let Node::Element(e) = c {
             path.push(i);
-            index(e, path, map)?;
+            index(e, path, idx);
             path.pop();
         }
     }
-    Ok(())
 }
 
 /// The element at `path`.

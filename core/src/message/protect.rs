@@ -582,11 +582,10 @@ fn security_header(v: SoapVersion, doc: &mut Document) -> &mut Element {
 }
 
 pub(crate) fn digest(alg: DigestAlgorithm, data: &[u8]) -> Result<Vec<u8>> {
-    let md = match alg {
-        DigestAlgorithm::Sha1 => openssl::hash::MessageDigest::sha1(),
-        DigestAlgorithm::Sha256 => openssl::hash::MessageDigest::sha256(),
-    };
-    Ok(openssl::hash::hash(md, data)?.to_vec())
+    match alg {
+        DigestAlgorithm::Sha1 => Ok(crate::crypto::hmac_sha1::sha1(data).to_vec()),
+        DigestAlgorithm::Sha256 => Ok(openssl::hash::hash(openssl::hash::MessageDigest::sha256(), data)?.to_vec()),
+    }
 }
 
 pub(crate) fn mac(alg: SignatureAlgorithm, key: &[u8], data: &[u8]) -> Result<Vec<u8>> {

@@ -27,7 +27,6 @@ use crate::token::{
     DerivedKeyToken, KeySource, ReferenceTarget, SecurityContextToken, SecurityTokenReference,
 };
 use crate::xml::{self, Document, Element, Node};
-use std::collections::HashMap;
 
 /// Where a receiver gets a context's secret from (a context store, a callback of a face).
 /// Return `Ok(None)` for an unknown context.
@@ -141,7 +140,7 @@ struct Processor<'a> {
     sec_path: NodePath,
     header_idx: usize,
     body_idx: usize,
-    ids: Option<HashMap<String, NodePath>>,
+    ids: Option<locate::IdIndex>,
     scts: Vec<(Option<String>, SecurityContextToken)>,
     dkts: Vec<DerivedKeyToken>,
     /// Decrypted xenc:EncryptedKey tokens: (Id, key, EncryptedKeySHA1).
@@ -233,7 +232,7 @@ impl<'a> Processor<'a> {
         Ok(())
     }
 
-    fn ids(&mut self) -> Result<&HashMap<String, NodePath>> {
+    fn ids(&mut self) -> Result<&locate::IdIndex> {
         if self.ids.is_none() {
             self.ids = Some(locate::index_ids(&self.doc)?);
         }
@@ -622,7 +621,7 @@ impl<'a> Processor<'a> {
     /// Decrypt the EncryptedData `#id`, with `preset` (from an EncryptedKey's own
     /// ReferenceList) or the key its KeyInfo names.
     fn decrypt(&mut self, id: &str, preset: Option<Secret>) -> Result<()> {
-        let path = self.ids()?.get(id).cloned().ok_or_else(|| {
+        let path = self.ids()?.get(id).map(<[usize]>::to_vec).ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidSecurityToken,
                 format!("DataReference #{id} names no element"),

@@ -3,6 +3,7 @@
 
 pub mod c14n;
 pub mod parse;
+mod scan;
 pub mod tree;
 pub mod write;
 pub mod xstr;

@@ -215,10 +215,7 @@ impl<'a> Parser<'a> {
     /// the declaration's value is, so an element's namespace equals its declaration's URI.
     fn attr_value(&self, raw: &str) -> Result<XStr> {
         // Fast path: nothing to unescape or normalize (almost every value).
-        if !raw
-            .bytes()
-            .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
-        {
+        if super::scan::raw_attr_special(raw.as_bytes()).is_none() {
             return Ok(XStr::new(raw));
         }
         let norm = normalize_attr(raw);

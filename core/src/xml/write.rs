@@ -176,16 +176,15 @@ fn write_decl(prefix: &str, uri: &str, out: &mut String) {
 /// Escape character data: `&`, `<`, `>` and CR.
 pub fn escape_text(s: &str, out: &mut String) {
     let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
+    while let Some(i) = super::scan::text_special(&s.as_bytes()[last..]) {
+        let i = last + i;
+        out.push_str(&s[last..i]);
+        out.push_str(match s.as_bytes()[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'\r' => "&#xD;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
+            _ => "&#xD;",
+        });
         last = i + 1;
     }
     out.push_str(&s[last..]);
@@ -194,18 +193,17 @@ pub fn escape_text(s: &str, out: &mut String) {
 /// Escape an attribute value (double-quoted): `&`, `<`, `"`, tab, LF, CR.
 pub fn escape_attr(s: &str, out: &mut String) {
     let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
+    while let Some(i) = super::scan::attr_special(&s.as_bytes()[last..]) {
+        let i = last + i;
+        out.push_str(&s[last..i]);
+        out.push_str(match s.as_bytes()[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'"' => "&quot;",
             b'\t' => "&#x9;",
             b'\n' => "&#xA;",
-            b'\r' => "&#xD;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
+            _ => "&#xD;",
+        });
         last = i + 1;
     }
     out.push_str(&s[last..]);

@@ -15,9 +15,7 @@
 use compact_str::CompactString;
 use once_cell::sync::Lazy;
 use std::borrow::Borrow;
-use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
 
 /// A string of the XML tree: inline when short, shared when well known, heap otherwise.
@@ -179,41 +177,32 @@ impl PartialEq<XStr> for String {
     }
 }
 
-/// FxHash (rustc's hasher): the set below is probed with every long name and URI parsed,
-/// and its keys are public constants, so a fast non-keyed hash is the right trade.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-static KNOWN: Lazy<HashSet<&'static str, BuildHasherDefault<Fx>>> = Lazy::new(|| {
-    let mut set: HashSet<&'static str, BuildHasherDefault<Fx>> = HashSet::default();
+/// Well-known strings longer than [`INLINE`], by length: probing is an index and, for the
+/// few URIs of the same length, a comparison starting at the tail (URIs of one family
+/// share their head). No hashing: measured cheaper than a hash set for this table.
+static KNOWN: Lazy<Vec<Vec<&'static str>>> = Lazy::new(|| {
+    let mut by_len: Vec<Vec<&'static str>> = Vec::new();
     for s in crate::ns::known_uris() {
         if s.len() > INLINE {
-            set.insert(s);
+            if by_len.len() <= s.len() {
+                by_len.resize(s.len() + 1, Vec::new());
+            }
+            if !by_len[s.len()].contains(&s) {
+                by_len[s.len()].push(s);
+            }
         }
     }
-    set
+    by_len
 });
 
 /// The shared constant equal to `s`, if `s` is a well-known URI.
+#[inline]
 fn known(s: &str) -> Option<&'static str> {
-    KNOWN.get(s).copied()
+    let b = s.as_bytes();
+    KNOWN.get(b.len())?.iter().copied().find(|k| {
+        let kb = k.as_bytes();
+        kb[kb.len() - 8..] == b[b.len() - 8..] && kb == b
+    })
 }
 
 #[cfg(test)]
