@@ -26,11 +26,21 @@ fn main() {
     let lookup = move |_: &ContextId| -> wssx::Result<Option<Secret>> { Ok(Some(secret.clone())) };
     let mode = std::env::args().nth(2).unwrap_or_else(|| "both".into());
     let signed = protect(env.as_bytes(), &ctx, Protection::Sign, &opts).unwrap();
+    if mode == "dump" {
+        println!("{signed}");
+        return;
+    }
+    if mode == "parse" {
+        for _ in 0..n {
+            std::hint::black_box(wssx::xml::parse(signed.as_bytes()).unwrap());
+        }
+        return;
+    }
     for _ in 0..n {
         if mode != "verify" {
             std::hint::black_box(protect(env.as_bytes(), &ctx, Protection::Sign, &opts).unwrap());
         }
-        if mode != "sign" {
+        if mode != "sign" && mode != "parse" {
             std::hint::black_box(
                 verify(signed.as_bytes(), &lookup, &VerifyOptions::default()).unwrap(),
             );
