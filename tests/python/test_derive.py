@@ -162,6 +162,34 @@ def test_random_bytes():
         wssx.random_bytes("16")
 
 
+def test_random_bytes_differ_after_fork():
+    # Small requests come from a per-thread block; a forked child must not repeat the
+    # parent's next bytes (the block is dropped when the process id changes).
+    import os
+
+    wssx.random_bytes(16)  # fill the parent's block
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(w, wssx.random_bytes(16) + wssx.random_bytes(16))
+        os._exit(0)
+    os.close(w)
+    child = b""
+    while len(child) < 32:
+        chunk = os.read(r, 32 - len(child))
+        if not chunk:
+            break
+        child += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    parent = wssx.random_bytes(16) + wssx.random_bytes(16)
+    assert len(child) == 32
+    assert child[:16] != parent[:16] and child[16:] != parent[16:]
+    # Distinct draws within one thread, across many block refills.
+    seen = {wssx.random_bytes(16) for _ in range(5000)}
+    assert len(seen) == 5000
+
+
 def test_derivations_in_threads():
     rng = random.Random(7)
     jobs = []
