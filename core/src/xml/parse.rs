@@ -578,11 +578,13 @@ impl<'a> Parser<'a> {
 
     /// Split `prefix:local`; an empty part or a second colon is not a QName.
     fn split_qname<'q>(&self, q: &'q str) -> Result<(Option<&'q str>, &'q str)> {
-        let r = match q.find(':') {
+        // Byte search: `str::find(char)` goes through the general char searcher.
+        let b = q.as_bytes();
+        let r = match b.iter().position(|&c| c == b':') {
             None => (None, q),
             Some(i) => (Some(&q[..i]), &q[i + 1..]),
         };
-        if r.1.is_empty() || r.0 == Some("") || r.1.contains(':') {
+        if r.1.is_empty() || r.0 == Some("") || (r.0.is_some() && r.1.as_bytes().contains(&b':')) {
             return Err(self.err(format!("'{q}' is not a qualified name")));
         }
         Ok(r)
