@@ -64,11 +64,38 @@ impl Instant {
             ms_of_day / 1000 % 60,
             ms_of_day % 1000,
         );
-        if ms == 0 {
-            format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
-        } else {
-            format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+        if !(0..=9999).contains(&y) {
+            return if ms == 0 {
+                format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+            } else {
+                format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+            };
         }
+        // Digits pushed directly: a signer writes two timestamps per message and the
+        // formatting machinery cost more than the rest of the Timestamp header.
+        let mut out = String::with_capacity(24);
+        let num = |v: i64, width: u32, out: &mut String| {
+            for i in (0..width).rev() {
+                out.push(char::from(b'0' + (v / 10i64.pow(i) % 10) as u8));
+            }
+        };
+        num(y, 4, &mut out);
+        out.push('-');
+        num(m, 2, &mut out);
+        out.push('-');
+        num(d, 2, &mut out);
+        out.push('T');
+        num(h, 2, &mut out);
+        out.push(':');
+        num(mi, 2, &mut out);
+        out.push(':');
+        num(s, 2, &mut out);
+        if ms != 0 {
+            out.push('.');
+            num(ms, 3, &mut out);
+        }
+        out.push('Z');
+        out
     }
 }
 
@@ -200,6 +227,9 @@ mod tests {
     fn parse_forms() {
         let base = Instant::parse("2005-02-01T10:00:00Z").unwrap();
         assert_eq!(base.to_xsd(), "2005-02-01T10:00:00Z");
+        for t in ["2026-03-01T08:15:42.901Z", "0001-01-01T00:00:00.005Z", "9999-12-31T23:59:59.090Z"] {
+            assert_eq!(Instant::parse(t).unwrap().to_xsd(), t);
+        }
         assert_eq!(Instant::parse("2005-02-01T10:00:00").unwrap(), base);
         assert_eq!(Instant::parse("2005-02-01T12:30:00+02:30").unwrap(), base);
         assert_eq!(Instant::parse("2005-02-01T09:00:00-01:00").unwrap(), base);

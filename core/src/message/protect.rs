@@ -257,7 +257,8 @@ struct Ids {
 impl Ids {
     fn new() -> Result<Self> {
         let r = random_bytes(6)?;
-        let stem: String = r.iter().map(|b| format!("{b:02x}")).collect();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let stem: String = r.iter().flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]).collect();
         Ok(Ids {
             stem,
             next: std::cell::Cell::new(1),
