@@ -113,6 +113,21 @@ fn find_control(input: &[u8]) -> Option<usize> {
         .map(|i| base + i)
 }
 
+/// True when `name` (an end tag's name) is `el`'s qualified name as written.
+fn qname_is(el: &Element, name: &[u8]) -> bool {
+    let local = el.local.as_bytes();
+    match &el.prefix {
+        Some(p) => {
+            let p = p.as_bytes();
+            name.len() == p.len() + 1 + local.len()
+                && name.starts_with(p)
+                && name[p.len()] == b':'
+                && name.ends_with(local)
+        }
+        None => name == local,
+    }
+}
+
 /// XML 1.0 section 2.11: CRLF and lone CR become LF.
 fn normalize_newlines(s: &str) -> Cow<'_, str> {
     if !s.contains('\r') {
@@ -182,7 +197,9 @@ impl<'a> Parser<'a> {
         let cfg = reader.config_mut();
         cfg.trim_text(false);
         cfg.expand_empty_elements = false;
-        cfg.check_end_names = true;
+        // End tags are matched against the open element here (quick-xml's own check copies
+        // every start tag's name into a buffer).
+        cfg.check_end_names = false;
         cfg.check_comments = true;
         Ok(Parser {
             reader,
@@ -264,6 +281,21 @@ impl<'a> Parser<'a> {
     }
 
     /// The innermost open element.
+    fn top(&self) -> Option<&Element> {
+        if self.depth == 0 {
+            return None;
+        }
+        let mut el = self.root.as_ref()?;
+        for &i in &self.path {
+            el = match el.children.get(i) {
+                Some(Node::Element(e)) => e,
+                _ => return None,
+            };
+        }
+        Some(el)
+    }
+
+    /// The innermost open element, mutable.
     fn top_mut(&mut self) -> Option<&mut Element> {
         if self.depth == 0 {
             return None;
@@ -295,9 +327,16 @@ impl<'a> Parser<'a> {
                     self.bindings.truncate(mark);
                     self.place(el, false)?;
                 }
-                Event::End(_) => {
+                Event::End(e) => {
                     if self.depth == 0 {
                         return Err(self.err("unexpected end tag"));
+                    }
+                    let name = e.name().into_inner();
+                    if !self.top().is_some_and(|top| qname_is(top, name)) {
+                        return Err(self.err(format!(
+                            "end tag </{}> does not match the open element",
+                            String::from_utf8_lossy(name)
+                        )));
                     }
                     let mark = self.marks.pop().unwrap_or(0);
                     self.bindings.truncate(mark);
@@ -646,6 +685,10 @@ mod tests {
             b"<a>&#0;</a>",
             b"<a x='&#1;'/>",
             b"<a x='1'y='2'/>",
+            b"<p:a xmlns:p='u' xmlns:q='u'></q:a>",
+            b"<a><b></a></b>",
+            b"<ab></a>",
+            b"<p:a xmlns:p='u'></a>",
             b"<a x/>",
             b"<a x=1/>",
             b"<a =''/>",

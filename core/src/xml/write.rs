@@ -11,14 +11,19 @@ use crate::ns;
 /// Serialize a document (no XML declaration).
 pub fn document_to_string(doc: &Document) -> String {
     let mut out = String::with_capacity(1024);
-    for n in &doc.before {
-        write_node(n, &mut Scope::default(), &mut out);
-    }
-    write_element(&doc.root, &mut out);
-    for n in &doc.after {
-        write_node(n, &mut Scope::default(), &mut out);
-    }
+    write_document(doc, &mut out);
     out
+}
+
+/// Append a serialized document to `out` (size `out` for the result to avoid regrowing).
+pub fn write_document(doc: &Document, out: &mut String) {
+    for n in &doc.before {
+        write_node(n, &mut Scope::default(), out);
+    }
+    write_element(&doc.root, out);
+    for n in &doc.after {
+        write_node(n, &mut Scope::default(), out);
+    }
 }
 
 /// Serialize an element and its subtree standalone.
