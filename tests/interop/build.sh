@@ -15,86 +15,13 @@ fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
+TAG="interop build"
+. "$here/lib.sh"
 
-die() { echo "interop build: $*" >&2; exit 1; }
-need_cmd() { command -v "$1" >/dev/null 2>&1 || die "missing '$1' -- apt-get install $2"; }
-need_file() { [ -e "$1" ] || die "missing $1 -- apt-get install $2"; }
-
-# ---------------------------------------------------------------- prerequisites
-need_cmd javac default-jdk
-need_cmd java default-jdk
-need_cmd soapcpp2 gsoap
-need_cmd cc build-essential
-need_cmd sha256sum coreutils
-J=/usr/share/java
-need_file $J/wss4j.jar libwss4j-java
-need_file $J/xmlsec.jar libxml-security-java
-need_file $J/commons-logging.jar libcommons-logging-java
-need_file $J/slf4j-api.jar libslf4j-java
-need_file /usr/include/stdsoap2.h libgsoap-dev
-need_file /usr/share/gsoap/plugin/wsseapi.c gsoap
-need_file /usr/share/gsoap/import/wsse.h gsoap
-need_file /usr/include/openssl/evp.h libssl-dev
-need_file /usr/include/zlib.h zlib1g-dev
-
-# Package versions are part of the build key: an upgraded WSS4J or gSOAP forces a rebuild.
-pkgvers=$(dpkg-query -W -f '${Package}=${Version}\n' libwss4j-java libxml-security-java \
-          gsoap libgsoap-dev libssl-dev 2>/dev/null || true)
-
-# up_to_date STAMP KEY: true when STAMP holds KEY (then nothing to do)
-up_to_date() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
-
-# ---------------------------------------------------------------- Java (WSS4J)
-jdir=$out/java
-cp="$jdir:$J/wss4j.jar:$J/xmlsec.jar:$J/commons-logging.jar:$J/slf4j-api.jar"
-[ -e $J/slf4j-nop.jar ] && cp="$cp:$J/slf4j-nop.jar"   # silences xmlsec's logging
-jkey=$( { cat "$here"/java/*.java; echo "$cp"; echo "$pkgvers"; javac -version 2>&1; } | sha256sum)
-if up_to_date "$jdir/.stamp" "$jkey" && [ -f "$jdir/DeriveOracle.class" ]; then
-    echo "interop build: java oracles up to date"
-else
-    echo "interop build: javac DeriveOracle TokenFixtures -> $jdir"
-    rm -rf "$jdir"
-    mkdir -p "$jdir"
-    javac -nowarn -d "$jdir" -cp "$cp" "$here"/java/*.java || die "javac failed"
-    echo "$cp" > "$jdir/classpath"
-    echo "$jkey" > "$jdir/.stamp"
-fi
-
-# ---------------------------------------------------------------- C (gSOAP)
-gdir=$out/gsoap-build
-plugin=/usr/share/gsoap/plugin
-# Must match how Debian built libgsoapssl (struct soap layout depends on WITH_*).
-if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gsoapssl; then
-    gflags=$(pkg-config --cflags gsoapssl)
-else
-    gflags="-DWITH_IPV6 -DWITH_OPENSSL -DWITH_GZIP -DWITH_DOM"
-fi
-cflags="-O2 -w $gflags -I$gdir -I$plugin -I/usr/share/gsoap"
-libs="-lgsoapssl -lssl -lcrypto -lz -lm -lpthread"
-csrc="$plugin/wsseapi.c $plugin/smdevp.c $plugin/mecevp.c $plugin/threads.c /usr/share/gsoap/custom/struct_timeval.c"
-gkey=$( { cat "$here"/gsoap/*.c "$here"/gsoap/*.h $csrc; echo "$cflags $libs"; echo "$pkgvers"; cc --version | head -1; } | sha256sum)
-if up_to_date "$gdir/.stamp" "$gkey" && [ -x "$out/psha1_oracle" ]; then
-    echo "interop build: gsoap oracle up to date"
-else
-    echo "interop build: soapcpp2 + cc psha1_oracle -> $out/psha1_oracle"
-    rm -rf "$gdir"
-    mkdir -p "$gdir"
-    # wsseapi.c needs the stubs for the wsse/ds/xenc/saml types: generate them from #import "wsse.h"
-    soapcpp2 -c -L -x -I/usr/share/gsoap/import:/usr/share/gsoap -d "$gdir" \
-        "$here/gsoap/wsse_import.h" > "$gdir/soapcpp2.log" 2>&1 \
-        || { cat "$gdir/soapcpp2.log" >&2; die "soapcpp2 failed"; }
-    objs=()
-    # saml1/saml2 types (pulled in by wsse.h) use the struct timeval dateTime serializer
-    for src in "$gdir/soapC.c" $csrc "$here/gsoap/psha1_oracle.c"; do
-        obj="$gdir/$(basename "${src%.c}").o"
-        cc $cflags -c "$src" -o "$obj" &
-        objs+=("$obj")
-    done
-    wait_all() { local rc=0; for p in $(jobs -p); do wait "$p" || rc=1; done; return $rc; }
-    wait_all || die "compiling the gSOAP oracle failed"
-    cc -o "$out/psha1_oracle" "${objs[@]}" $libs || die "linking the gSOAP oracle failed (need libgsoap-dev, libssl-dev, zlib1g-dev)"
-    echo "$gkey" > "$gdir/.stamp"
-fi
+check_prereqs
+build_java "$here/java" "$out/java" DeriveOracle "DeriveOracle TokenFixtures"
+# wsseapi.c needs the stubs for the wsse/ds/xenc/saml types: generated from #import "wsse.h"
+build_gsoap "$here/gsoap" wsse_import.h psha1_oracle.c "$out/psha1_oracle" "$out/gsoap-build"
 
 # ---------------------------------------------------------------- smoke test
 # P_SHA1(secret="abc", seed="defg") first 32 bytes, checked against both oracles.
