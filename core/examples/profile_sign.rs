@@ -30,6 +30,12 @@ fn main() {
         println!("{signed}");
         return;
     }
+    if mode == "parse-input" {
+        for _ in 0..n {
+            std::hint::black_box(wssx::xml::parse(env.as_bytes()).unwrap());
+        }
+        return;
+    }
     if mode == "parse" {
         for _ in 0..n {
             std::hint::black_box(wssx::xml::parse(signed.as_bytes()).unwrap());
