@@ -105,12 +105,17 @@ fn main() {
     // A fixed workload for profilers (`perf`, `valgrind --tool=callgrind`): no timing.
     // WSSX_PROFILE_PART picks one stage: `read` (typed read from a parsed tree), `write`
     // (typed to_element only); default the whole round trip.
-    if let Some(n) = std::env::var("WSSX_PROFILE_ROUNDS").ok().and_then(|v| v.parse::<usize>().ok()) {
+    if let Some(n) = std::env::var("WSSX_PROFILE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
         let doc = wssx::xml::parse(bytes).unwrap();
         let part = std::env::var("WSSX_PROFILE_PART").unwrap_or_default();
         for _ in 0..n {
             match part.as_str() {
-                "read" => drop(black_box(RequestSecurityTokenResponse::from_element(black_box(&doc.root)).unwrap())),
+                "read" => drop(black_box(
+                    RequestSecurityTokenResponse::from_element(black_box(&doc.root)).unwrap(),
+                )),
                 "write" => drop(black_box(parsed.to_element(TrustVersion::V1_3))),
                 _ => {
                     let r = RequestSecurityTokenResponse::from_xml(black_box(bytes)).unwrap();

@@ -227,7 +227,11 @@ mod tests {
     fn parse_forms() {
         let base = Instant::parse("2005-02-01T10:00:00Z").unwrap();
         assert_eq!(base.to_xsd(), "2005-02-01T10:00:00Z");
-        for t in ["2026-03-01T08:15:42.901Z", "0001-01-01T00:00:00.005Z", "9999-12-31T23:59:59.090Z"] {
+        for t in [
+            "2026-03-01T08:15:42.901Z",
+            "0001-01-01T00:00:00.005Z",
+            "9999-12-31T23:59:59.090Z",
+        ] {
             assert_eq!(Instant::parse(t).unwrap().to_xsd(), t);
         }
         assert_eq!(Instant::parse("2005-02-01T10:00:00").unwrap(), base);

@@ -23,7 +23,10 @@ pub struct IdIndex {
 impl IdIndex {
     /// The path of the element whose ID is `id`.
     pub fn get(&self, id: &str) -> Option<&[usize]> {
-        let i = self.entries.binary_search_by(|(k, _, _)| k.as_str().cmp(id)).ok()?;
+        let i = self
+            .entries
+            .binary_search_by(|(k, _, _)| k.as_str().cmp(id))
+            .ok()?;
         let (_, start, len) = &self.entries[i];
         Some(&self.paths[*start as usize..(*start + *len) as usize])
     }
@@ -52,13 +55,15 @@ pub fn index_ids(doc: &Document) -> Result<IdIndex> {
 fn index(el: &Element, path: &mut NodePath, idx: &mut IdIndex) {
     // Every ID attribute counts, not only the first one `Element::id()` would return.
     for a in &el.attrs {
-        let is_id = (a.local == "Id" && (a.ns.is_none() || a.ns.as_deref() == Some(crate::ns::WSU)))
+        let is_id = (a.local == "Id"
+            && (a.ns.is_none() || a.ns.as_deref() == Some(crate::ns::WSU)))
             || (a.local == "ID" && a.ns.is_none())
             || (a.local == "id" && a.ns.as_deref() == Some(crate::ns::XML));
         if is_id {
             let start = idx.paths.len() as u32;
             idx.paths.extend_from_slice(path);
-            idx.entries.push((a.value.clone(), start, path.len() as u32));
+            idx.entries
+                .push((a.value.clone(), start, path.len() as u32));
         }
     }
     for (i, c) in el.children.iter().enumerate() {

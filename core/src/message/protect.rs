@@ -261,7 +261,15 @@ impl Ids {
     fn new() -> Result<Self> {
         let r = random_bytes(6)?;
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let stem: String = r.iter().flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]).collect();
+        let stem: String = r
+            .iter()
+            .flat_map(|b| {
+                [
+                    HEX[usize::from(b >> 4)] as char,
+                    HEX[usize::from(b & 15)] as char,
+                ]
+            })
+            .collect();
         Ok(Ids {
             stem,
             next: std::cell::Cell::new(1),
@@ -588,7 +596,9 @@ fn security_header(v: SoapVersion, doc: &mut Document) -> &mut Element {
 pub(crate) fn digest(alg: DigestAlgorithm, data: &[u8]) -> Result<Vec<u8>> {
     match alg {
         DigestAlgorithm::Sha1 => Ok(crate::crypto::hmac_sha1::sha1(data).to_vec()),
-        DigestAlgorithm::Sha256 => Ok(openssl::hash::hash(openssl::hash::MessageDigest::sha256(), data)?.to_vec()),
+        DigestAlgorithm::Sha256 => {
+            Ok(openssl::hash::hash(openssl::hash::MessageDigest::sha256(), data)?.to_vec())
+        }
     }
 }
 

@@ -113,6 +113,21 @@ fn find_control(input: &[u8]) -> Option<usize> {
         .map(|i| base + i)
 }
 
+/// XML 1.0 [5] Name, exactly for ASCII (a letter, `_` or `:` first; then also digits, `-`
+/// and `.`); any non-ASCII character is let through (the ranges the production allows
+/// cover nearly all of them). quick-xml does not check names, and a name like `e=1` or
+/// `1a` read as a name here but refused by other parsers would be a parser differential.
+fn is_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    let start = |c: u8| c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80;
+    match b.first() {
+        Some(&c) if start(c) => b[1..]
+            .iter()
+            .all(|&c| start(c) || c.is_ascii_digit() || c == b'-' || c == b'.'),
+        _ => false,
+    }
+}
+
 /// True when `name` (an end tag's name) is `el`'s qualified name as written.
 fn qname_is(el: &Element, name: &[u8]) -> bool {
     let local = el.local.as_bytes();
@@ -265,7 +280,9 @@ impl<'a> Parser<'a> {
         if self.depth == 0 {
             return out;
         }
-        let Some(mut el) = self.root.as_ref() else { return out };
+        let Some(mut el) = self.root.as_ref() else {
+            return out;
+        };
         out.push(el.qname());
         for &i in &self.path {
             if out.len() >= max {
@@ -349,7 +366,11 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Event::Text(t) => {
-                    let raw = self.s(&t)?;
+                    let raw = self.s(t)?;
+                    // XML 1.0 [14]: character data never contains `]]>` (quick-xml does not check).
+                    if raw.as_bytes().contains(&b']') && raw.contains("]]>") {
+                        return Err(self.err("']]>' is not allowed in text"));
+                    }
                     let text = normalize_newlines(raw);
                     let text = unescape(&text).map_err(|e| self.err(e))?;
                     self.text(&text)?;
@@ -490,7 +511,10 @@ impl<'a> Parser<'a> {
         }
         let qname = self.s(s.name().into_inner())?;
         let (prefix, local) = self.split_qname(qname)?;
-        let mut el = Element { local: XStr::new(local), ..Default::default() };
+        let mut el = Element {
+            local: XStr::new(local),
+            ..Default::default()
+        };
         self.marks.push(self.bindings.len());
         // Pass 1: namespace declarations bind before any name on the element is resolved;
         // the other attributes wait in `plain` as (prefix, local, value).
@@ -510,7 +534,9 @@ impl<'a> Parser<'a> {
                 break;
             }
             if i == gap {
-                return Err(self.err(format!("attributes of <{qname}> must be separated by white space")));
+                return Err(self.err(format!(
+                    "attributes of <{qname}> must be separated by white space"
+                )));
             }
             count += 1;
             if count > self.limits.max_attributes {
@@ -529,7 +555,9 @@ impl<'a> Parser<'a> {
                 i += 1;
             }
             if aname.is_empty() || i == b.len() || b[i] != b'=' {
-                return Err(self.err(format!("bad attribute on <{qname}>: expected name=\"value\"")));
+                return Err(self.err(format!(
+                    "bad attribute on <{qname}>: expected name=\"value\""
+                )));
             }
             i += 1;
             while i < b.len() && ws(b[i]) {
@@ -537,12 +565,20 @@ impl<'a> Parser<'a> {
             }
             let quote = match b.get(i) {
                 Some(&q @ (b'"' | b'\'')) => q,
-                _ => return Err(self.err(format!("bad attribute {aname} on <{qname}>: value is not quoted"))),
+                _ => {
+                    return Err(self.err(format!(
+                        "bad attribute {aname} on <{qname}>: value is not quoted"
+                    )))
+                }
             };
             let vstart = i + 1;
             let vend = match b[vstart..].iter().position(|&c| c == quote) {
                 Some(n) => vstart + n,
-                None => return Err(self.err(format!("bad attribute {aname} on <{qname}>: unterminated value"))),
+                None => {
+                    return Err(self.err(format!(
+                        "bad attribute {aname} on <{qname}>: unterminated value"
+                    )))
+                }
             };
             i = vend + 1;
             let rawv = &raw[vstart..vend];
@@ -551,7 +587,9 @@ impl<'a> Parser<'a> {
             } else {
                 // XML 1.0 [10] AttValue: a literal '<' is not allowed.
                 if rawv.contains('<') {
-                    return Err(self.err(format!("'<' is not allowed in an attribute value on <{qname}>")));
+                    return Err(self.err(format!(
+                        "'<' is not allowed in an attribute value on <{qname}>"
+                    )));
                 }
                 self.attr_value(rawv)?
             };
@@ -562,15 +600,26 @@ impl<'a> Parser<'a> {
             };
             if let Some(dprefix) = decl {
                 if let Some(p) = dprefix {
-                    if p.is_empty() || p.contains(':') {
-                        return Err(self.err(format!("bad namespace declaration {aname} on <{qname}>")));
+                    if p.is_empty() || p.contains(':') || !is_name(p) {
+                        return Err(
+                            self.err(format!("bad namespace declaration {aname} on <{qname}>"))
+                        );
                     }
                     if value.is_empty() {
-                        return Err(self.err("a prefixed namespace declaration cannot be empty in XML 1.0"));
+                        return Err(
+                            self.err("a prefixed namespace declaration cannot be empty in XML 1.0")
+                        );
                     }
                     if p == "xmlns" || (p == "xml" && value != ns::XML) {
                         return Err(self.err(format!("the prefix '{p}' cannot be declared")));
                     }
+                }
+                // Namespaces 1.0 section 3: only `xml` is bound to the XML namespace, and
+                // nothing to the xmlns one.
+                if (value == ns::XML && dprefix != Some("xml")) || value == ns::XMLNS {
+                    return Err(self.err(format!(
+                        "{aname} cannot bind the reserved namespace {value}"
+                    )));
                 }
                 if el.ns_decls.iter().any(|d| d.prefix.as_deref() == dprefix) {
                     return Err(self.err(format!("duplicate namespace declaration on <{qname}>")));
@@ -612,7 +661,12 @@ impl<'a> Parser<'a> {
             if el.attrs.iter().any(|x| x.local == alocal && x.ns == ans) {
                 return Err(self.err(format!("duplicate attribute {alocal} on <{qname}>")));
             }
-            el.attrs.push(Attribute { prefix: aprefix, local: alocal, ns: ans, value });
+            el.attrs.push(Attribute {
+                prefix: aprefix,
+                local: alocal,
+                ns: ans,
+                value,
+            });
         }
         self.scratch = plain;
         Ok(el)
@@ -620,13 +674,20 @@ impl<'a> Parser<'a> {
 
     /// Split `prefix:local`; an empty part or a second colon is not a QName.
     fn split_qname<'q>(&self, q: &'q str) -> Result<(Option<&'q str>, &'q str)> {
+        if !is_name(q) {
+            return Err(self.err(format!("'{q}' is not an XML name")));
+        }
         // Byte search: `str::find(char)` goes through the general char searcher.
         let b = q.as_bytes();
         let r = match b.iter().position(|&c| c == b':') {
             None => (None, q),
             Some(i) => (Some(&q[..i]), &q[i + 1..]),
         };
-        if r.1.is_empty() || r.0 == Some("") || (r.0.is_some() && r.1.as_bytes().contains(&b':')) {
+        // Namespaces [7]: prefix and local part are each an NCName (a name without colons).
+        if r.1.is_empty()
+            || r.0 == Some("")
+            || (r.0.is_some() && (r.1.as_bytes().contains(&b':') || !is_name(r.1)))
+        {
             return Err(self.err(format!("'{q}' is not a qualified name")));
         }
         Ok(r)
@@ -704,6 +765,19 @@ mod tests {
             b"<a xmlns:p='u' xmlns:p='v'/>",
             b"<a xmlns:xmlns='u'/>",
             b"<a x:='1'/>",
+            b"<e=1/>",
+            b"<a>x]]>y</a>",
+            b"<p:1a xmlns:p='u'/>",
+            b"<a xmlns:ml='http://www.w3.org/XML/1998/namespace'/>",
+            b"<a xmlns='http://www.w3.org/XML/1998/namespace'/>",
+            b"<a xmlns:p='http://www.w3.org/2000/xmlns/'/>",
+            b"<a xmlns:p='u' p:-x='1'/>",
+            b"<#e/>",
+            b"<1a/>",
+            b"<a 1x='1'/>",
+            b"<a x$='1'/>",
+            b"<a xmlns:3='u'/>",
+            b"<-a/>",
         ] {
             let e = parse(bad).unwrap_err();
             assert_eq!(

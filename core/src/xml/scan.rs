@@ -36,7 +36,11 @@ fn find(s: &[u8], maybe: impl Fn(u64) -> bool, is: impl Fn(u8) -> bool) -> Optio
         }
         base += 8;
     }
-    chunks.remainder().iter().position(|&b| is(b)).map(|i| base + i)
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| is(b))
+        .map(|i| base + i)
 }
 
 /// First byte an attribute value must escape when written: `& < "` tab LF CR.
@@ -79,15 +83,32 @@ mod tests {
         let samples: Vec<Vec<u8>> = (0u32..4000)
             .map(|i| {
                 let len = (i % 37) as usize;
-                (0..len).map(|j| ((i.wrapping_mul(2654435761).wrapping_add(j as u32 * 40503)) >> 7) as u8).collect()
+                (0..len)
+                    .map(|j| {
+                        ((i.wrapping_mul(2654435761).wrapping_add(j as u32 * 40503)) >> 7) as u8
+                    })
+                    .collect()
             })
-            .chain([b"http://www.w3.org/2000/09/xmldsig#sha1".to_vec(), b"a&b".to_vec(), b"abcdefgh\r".to_vec()])
+            .chain([
+                b"http://www.w3.org/2000/09/xmldsig#sha1".to_vec(),
+                b"a&b".to_vec(),
+                b"abcdefgh\r".to_vec(),
+            ])
             .collect();
         for s in samples {
             let slow = |f: &dyn Fn(u8) -> bool| s.iter().position(|&b| f(b));
-            assert_eq!(attr_special(&s), slow(&|b| matches!(b, b'&' | b'<' | b'"' | b'\t' | b'\n' | b'\r')));
-            assert_eq!(text_special(&s), slow(&|b| matches!(b, b'&' | b'<' | b'>' | b'\r')));
-            assert_eq!(raw_attr_special(&s), slow(&|b| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r')));
+            assert_eq!(
+                attr_special(&s),
+                slow(&|b| matches!(b, b'&' | b'<' | b'"' | b'\t' | b'\n' | b'\r'))
+            );
+            assert_eq!(
+                text_special(&s),
+                slow(&|b| matches!(b, b'&' | b'<' | b'>' | b'\r'))
+            );
+            assert_eq!(
+                raw_attr_special(&s),
+                slow(&|b| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r'))
+            );
         }
     }
 }
