@@ -95,7 +95,7 @@ pub fn protect_document(
         sc: ctx.sct.version,
         header_items: Vec::new(),
         sct_id: None,
-        ids: Ids::new()?,
+        ids: Ids::with_nonce(if opts.derived_keys { opts.nonce_len } else { 0 })?,
         ek: None,
     };
     run(doc, b, what)
@@ -255,11 +255,20 @@ struct Builder<'a> {
 struct Ids {
     stem: String,
     next: std::cell::Cell<u32>,
+    /// Random bytes drawn with the stem for the message's first DKT nonce: one draw per
+    /// message instead of two (each draw checks the process id, a system call).
+    nonce: std::cell::RefCell<Option<Vec<u8>>>,
 }
 
 impl Ids {
     fn new() -> Result<Self> {
-        let r = random_bytes(6)?;
+        Self::with_nonce(0)
+    }
+
+    /// Ids plus `nonce_len` random bytes kept for [`Ids::take_nonce`].
+    fn with_nonce(nonce_len: usize) -> Result<Self> {
+        let mut r = random_bytes(6 + nonce_len)?;
+        let nonce = (nonce_len > 0).then(|| r.split_off(6));
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let stem: String = r
             .iter()
@@ -273,7 +282,18 @@ impl Ids {
         Ok(Ids {
             stem,
             next: std::cell::Cell::new(1),
+            nonce: std::cell::RefCell::new(nonce),
         })
+    }
+
+    /// The nonce drawn with the stem, once, if it has `len` bytes.
+    fn take_nonce(&self, len: usize) -> Option<Vec<u8>> {
+        let mut n = self.nonce.borrow_mut();
+        if n.as_ref().is_some_and(|v| v.len() == len) {
+            n.take()
+        } else {
+            None
+        }
     }
 
     fn id(&self, prefix: &str) -> String {
@@ -348,7 +368,10 @@ impl<'a> Builder<'a> {
         }
         let mut dkt = DerivedKeyToken::new(self.sc, self.sct_reference());
         dkt.id = Some(self.ids.id("DK"));
-        dkt.nonce = Some(random_bytes(self.opts.nonce_len)?);
+        dkt.nonce = Some(match self.ids.take_nonce(self.opts.nonce_len) {
+            Some(n) => n,
+            None => random_bytes(self.opts.nonce_len)?,
+        });
         dkt.label = self.opts.label.clone();
         dkt.offset = self.opts.offset;
         // WCF omits Length when it is the default 32; WSS4J always writes it. Both read it.

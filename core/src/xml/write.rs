@@ -6,6 +6,7 @@
 //! declare anything themselves.
 
 use super::tree::{Document, Element, Node};
+use super::xstr::XStr;
 use crate::ns;
 
 /// Serialize a document (no XML declaration).
@@ -92,20 +93,20 @@ fn write_el<'a>(el: &'a Element, scope: &mut Scope<'a>, out: &mut String) {
         if p == "xml" {
             continue;
         }
-        write_decl(p, &d.uri, out);
+        write_decl(p, &d.uri, d.uri.is_well_known(), out);
         scope.bindings.push((p, &d.uri));
     }
     // The element's own prefix.
     let p = el.prefix.as_deref().unwrap_or("");
     let want = el.ns.as_deref().unwrap_or("");
     if scope.lookup(p).unwrap_or("") != want {
-        write_decl(p, want, out);
+        write_decl(p, want, el.ns.as_ref().is_some_and(XStr::is_well_known), out);
         scope.bindings.push((p, want));
     }
     for a in &el.attrs {
         if let (Some(ap), Some(ans)) = (a.prefix.as_deref(), a.ns.as_deref()) {
             if scope.lookup(ap) != Some(ans) {
-                write_decl(ap, ans, out);
+                write_decl(ap, ans, a.ns.as_ref().is_some_and(XStr::is_well_known), out);
                 scope.bindings.push((ap, ans));
             }
         }
@@ -143,7 +144,11 @@ fn write_el<'a>(el: &'a Element, scope: &mut Scope<'a>, out: &mut String) {
         }
         out.push_str(&a.local);
         out.push_str("=\"");
-        escape_attr(&a.value, out);
+        if a.value.is_well_known() {
+            out.push_str(&a.value);
+        } else {
+            escape_attr(&a.value, out);
+        }
         out.push('"');
     }
     if el.children.is_empty() {
@@ -166,7 +171,8 @@ fn write_el<'a>(el: &'a Element, scope: &mut Scope<'a>, out: &mut String) {
     scope.bindings.truncate(mark);
 }
 
-fn write_decl(prefix: &str, uri: &str, out: &mut String) {
+/// `clean`: the URI is known to hold nothing to escape.
+fn write_decl(prefix: &str, uri: &str, clean: bool, out: &mut String) {
     if prefix.is_empty() {
         out.push_str(" xmlns=\"");
     } else {
@@ -174,7 +180,11 @@ fn write_decl(prefix: &str, uri: &str, out: &mut String) {
         out.push_str(prefix);
         out.push_str("=\"");
     }
-    escape_attr(uri, out);
+    if clean {
+        out.push_str(uri);
+    } else {
+        escape_attr(uri, out);
+    }
     out.push('"');
 }
 

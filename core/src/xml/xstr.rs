@@ -45,6 +45,13 @@ impl XStr {
         XStr(CompactString::new(s))
     }
 
+    /// True when this is one of the crate's well-known URIs (shared, not copied). None of
+    /// them holds a character XML escapes, so writers can copy them as they are.
+    #[inline]
+    pub fn is_well_known(&self) -> bool {
+        self.0.as_static_str().is_some() && self.len() > INLINE
+    }
+
     /// The contents.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -209,6 +216,16 @@ fn known(s: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn well_known_uris_need_no_escaping() {
+        for u in crate::ns::known_uris() {
+            assert!(!u.contains(['&', '<', '>', '"', '\'', '\t', '\n', '\r']), "{u}");
+        }
+        assert!(XStr::new(crate::ns::WSSE).is_well_known());
+        assert!(!XStr::new("urn:example:a-long-unknown-namespace-uri").is_well_known());
+        assert!(!XStr::new("short").is_well_known());
+    }
 
     #[test]
     fn short_inline_known_static_other_heap() {
