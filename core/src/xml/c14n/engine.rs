@@ -324,7 +324,12 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
         }
         self.out.put(&a.local);
         self.out.put("=\"");
-        escape::attr(&a.value, self.out);
+        if a.value.is_well_known() {
+            // Algorithm and type URIs: nothing to escape (see `XStr::is_well_known`).
+            self.out.put(&a.value);
+        } else {
+            escape::attr(&a.value, self.out);
+        }
         self.out.put("\"");
     }
 
