@@ -439,3 +439,41 @@ fn ephemeral_key_for_a_recipient_certificate() {
         }
     }
 }
+
+#[test]
+fn nonce_lengths_from_none_to_absurd() {
+    // The first DKT nonce is drawn with the Id stem; every length must still work or be
+    // refused with a typed error (an overflowing length once wrapped around there).
+    let c = ctx(ScVersion::V1_3);
+    for n in [0usize, 7] {
+        let o = ProtectOptions {
+            nonce_len: n,
+            ..Default::default()
+        };
+        let e = protect(ENV11.as_bytes(), &c, Protection::Sign, &o).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "nonce_len {n}");
+    }
+    for n in [8usize, 16, 58, 59, 64, 100, 128] {
+        let o = ProtectOptions {
+            nonce_len: n,
+            ..Default::default()
+        };
+        for what in [Protection::Sign, Protection::SignAndEncrypt] {
+            let signed = protect(ENV11.as_bytes(), &c, what, &o).unwrap();
+            let r = verify(
+                signed.as_bytes(),
+                &lookup_for(c.secret.clone()),
+                &VerifyOptions::default(),
+            );
+            assert!(r.is_ok(), "nonce_len {n}: {r:?}");
+        }
+    }
+    for n in [129usize, 4096, usize::MAX, usize::MAX - 5, 1 << 40] {
+        let o = ProtectOptions {
+            nonce_len: n,
+            ..Default::default()
+        };
+        let e = protect(ENV11.as_bytes(), &c, Protection::Sign, &o).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LimitExceeded, "nonce_len {n}");
+    }
+}

@@ -267,6 +267,13 @@ impl Ids {
 
     /// Ids plus `nonce_len` random bytes kept for [`Ids::take_nonce`].
     fn with_nonce(nonce_len: usize) -> Result<Self> {
+        // Only a nonce the per-thread block serves is drawn here; an unusual length (up to
+        // an absurd one the key step refuses with LimitExceeded) is drawn there.
+        let nonce_len = if nonce_len <= crate::crypto::POOLED - 6 {
+            nonce_len
+        } else {
+            0
+        };
         let mut r = random_bytes(6 + nonce_len)?;
         let nonce = (nonce_len > 0).then(|| r.split_off(6));
         const HEX: &[u8; 16] = b"0123456789abcdef";

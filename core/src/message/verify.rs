@@ -762,7 +762,7 @@ enum Step {
 fn read_timestamp(el: &Element) -> Result<(Option<Instant>, Option<Instant>)> {
     let read = |local: &str| -> Result<Option<Instant>> {
         match el.find(ns::WSU, local) {
-            Some(c) => Instant::parse(&c.text()).map(Some).map_err(|e| {
+            Some(c) => Instant::parse(&c.text_ref()).map(Some).map_err(|e| {
                 Error::at(
                     ErrorKind::InvalidSecurityToken,
                     format!("wsu:Timestamp/wsu:{local}"),

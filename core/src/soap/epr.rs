@@ -138,7 +138,7 @@ impl EndpointReference {
     /// Read the EPR content of `el`, an element of the EPR type whatever its name.
     pub fn from_content(el: &Element) -> Result<Self> {
         element_only(el)?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let addr = el
             .elements()
             .find(|c| {

@@ -282,7 +282,7 @@ impl Fault {
 
     fn read11(el: &Element, scope: &[NsDecl]) -> Result<Self> {
         element_only(el)?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let w = |e: Error| e.within(&path);
         let mut f = Fault {
             code: SoapCode::Sender,
@@ -330,7 +330,7 @@ impl Fault {
 
     fn read12(el: &Element, scope: &mut Vec<NsDecl>) -> Result<Self> {
         element_only(el)?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let w = |e: Error| e.within(&path);
         let env = ns::SOAP12;
         let mut f = Fault {

@@ -171,7 +171,7 @@ impl DerivedKeyToken {
                     ),
                 )
             })?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let scns = version.namespace();
         let mut d = DerivedKeyToken::new(version, SecurityTokenReference::default());
         d.token_reference = None;
@@ -432,7 +432,7 @@ fn read_properties(el: &Element, scns: &str) -> Result<DktProperties> {
         match c.local.as_str() {
             "Name" => {
                 once(&p.name, c)?;
-                p.name = Some(c.text().trim().to_string());
+                p.name = Some(c.text_ref().trim().to_string());
             }
             "Label" => {
                 once(&p.label, c)?;

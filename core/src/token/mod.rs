@@ -115,7 +115,7 @@ pub(crate) fn once<T>(slot: &Option<T>, el: &Element) -> Result<()> {
 
 /// Text of an element that must be non-empty after trimming.
 pub(crate) fn required_text(el: &Element) -> Result<String> {
-    let t = el.text();
+    let t = el.text_ref();
     let t = t.trim();
     if t.is_empty() {
         return Err(Error::at(

@@ -72,7 +72,7 @@ impl SecurityContextToken {
                     ),
                 )
             })?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let mut identifier = None;
         let mut instance = None;
         let mut extensions = Vec::new();
@@ -105,7 +105,7 @@ impl SecurityContextToken {
         let identifier = identifier.ok_or_else(|| {
             Error::at(
                 ErrorKind::BadContextToken,
-                path.clone(),
+                path.to_string(),
                 "required wsc:Identifier is missing",
             )
         })?;

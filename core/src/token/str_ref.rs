@@ -141,7 +141,7 @@ impl SecurityTokenReference {
                 "expected wsse:SecurityTokenReference",
             ));
         }
-        let path = el.qname();
+        let path = el.lazy_qname();
         let mut s = SecurityTokenReference {
             id: el.attr(Some(ns::WSU), "Id").map(str::to_string),
             ..Default::default()
@@ -198,7 +198,7 @@ impl SecurityTokenReference {
                 s.key_identifier = Some(KeyIdentifier {
                     value_type: c.attr(None, "ValueType").map(str::to_string),
                     encoding_type: c.attr(None, "EncodingType").map(str::to_string),
-                    value: c.text().trim().to_string(),
+                    value: c.text_ref().trim().to_string(),
                 });
             } else {
                 s.extensions.push(c.clone());

@@ -17,7 +17,7 @@ fn members<T>(
     read: fn(&Element) -> Result<T>,
 ) -> Result<Vec<T>> {
     element_only(el)?;
-    let path = el.qname();
+    let path = el.lazy_qname();
     let ns = version.core_namespace();
     let mut out = Vec::new();
     for c in el.elements() {

@@ -74,7 +74,7 @@ impl Status {
     /// Read a wst:Status element of `version`.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
         element_only(el)?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let core = version.core_namespace();
         let (mut code, mut reason) = (None, None);
         for c in el.elements() {
@@ -174,7 +174,7 @@ impl SignChallenge {
     /// Read a SignChallenge or SignChallengeResponse element of `version`.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
         element_only(el)?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let core = version.core_namespace();
         let mut s = SignChallenge {
             other_attributes: other_attrs(el, &[]),
@@ -304,7 +304,8 @@ impl Authenticator {
         for c in el.elements() {
             if c.is(core, "CombinedHash") && a.combined_hash.is_none() {
                 a.combined_hash = Some(
-                    xml::decode_base64(&c.text()).map_err(|m| invalid(c, m).within(&el.qname()))?,
+                    xml::decode_base64(&c.text_ref())
+                        .map_err(|m| invalid(c, m).within(&el.qname()))?,
                 );
             } else {
                 a.extensions.push(c.clone());

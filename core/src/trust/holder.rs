@@ -251,7 +251,7 @@ impl Participants {
     /// Read a wst:Participants element of `version`.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
         element_only(el)?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let core = version.core_namespace();
         let mut p = Participants::default();
         for c in el.elements() {

@@ -71,7 +71,7 @@ impl Lifetime {
     /// Read from a wst:Lifetime element.
     pub fn from_element(el: &Element) -> Result<Self> {
         element_only(el)?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         let mut l = Lifetime {
             other_attributes: other_attrs(el, &[]),
             ..Default::default()
@@ -97,7 +97,7 @@ impl Lifetime {
             *slot = Some(at);
         }
         l.check()
-            .map_err(|m| Error::at(ErrorKind::InvalidTimeRange, path.clone(), m))?;
+            .map_err(|m| Error::at(ErrorKind::InvalidTimeRange, path.to_string(), m))?;
         Ok(l)
     }
 

@@ -155,7 +155,7 @@ impl Params {
         own: &mut dyn FnMut(Field, &Element) -> Result<bool>,
     ) -> Result<()> {
         element_only(el)?;
-        let path = el.qname();
+        let path = el.lazy_qname();
         for c in el.elements() {
             let field = Field::classify(c, version)
                 .filter(|f| !(nested && *f == Field::SecondaryParameters));

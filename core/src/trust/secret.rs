@@ -48,7 +48,7 @@ impl BinarySecret {
         if el.has_element_children() {
             return Err(invalid(el, "expected base64 text, found child elements"));
         }
-        let bytes = xml::decode_base64(&el.text()).map_err(|m| invalid(el, m))?;
+        let bytes = xml::decode_base64(&el.text_ref()).map_err(|m| invalid(el, m))?;
         Ok(BinarySecret {
             secret_type: el
                 .attr(None, "Type")
@@ -188,7 +188,7 @@ impl RequestedProofToken {
 
     /// Read a wst:RequestedProofToken element.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
-        let path = el.qname();
+        let path = el.lazy_qname();
         let c = single_child(el)?;
         let w = |e: crate::Error| e.within(&path);
         let token = if is_binary_secret(c, version) {

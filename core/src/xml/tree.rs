@@ -152,6 +152,29 @@ impl Element {
         }
     }
 
+    /// The qualified name, formatted only if it is used: typed readers keep it for error
+    /// paths, which a valid message never needs.
+    pub fn lazy_qname(&self) -> LazyQName<'_> {
+        LazyQName {
+            el: self,
+            s: once_cell::unsync::OnceCell::new(),
+        }
+    }
+
+    /// The element's text without a copy when it is a single text node (the usual case
+    /// for a value element), else the concatenation of its text children.
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        let mut texts = self.children.iter().filter_map(|n| match n {
+            Node::Text(t) => Some(t.as_str()),
+            _ => None,
+        });
+        match (texts.next(), texts.next()) {
+            (None, _) => std::borrow::Cow::Borrowed(""),
+            (Some(t), None) => std::borrow::Cow::Borrowed(t),
+            _ => std::borrow::Cow::Owned(self.text()),
+        }
+    }
+
     /// The value of the attribute `{ns}local` (`ns` None = unprefixed).
     pub fn attr(&self, ns: Option<&str>, local: &str) -> Option<&str> {
         self.attrs
@@ -297,6 +320,25 @@ impl Element {
         for c in self.elements() {
             c.walk(f);
         }
+    }
+}
+
+/// An element's qualified name, formatted on first use (see [`Element::lazy_qname`]).
+pub struct LazyQName<'a> {
+    el: &'a Element,
+    s: once_cell::unsync::OnceCell<String>,
+}
+
+impl std::ops::Deref for LazyQName<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.s.get_or_init(|| self.el.qname())
+    }
+}
+
+impl std::fmt::Display for LazyQName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
     }
 }
 

@@ -100,7 +100,12 @@ fn write_el<'a>(el: &'a Element, scope: &mut Scope<'a>, out: &mut String) {
     let p = el.prefix.as_deref().unwrap_or("");
     let want = el.ns.as_deref().unwrap_or("");
     if scope.lookup(p).unwrap_or("") != want {
-        write_decl(p, want, el.ns.as_ref().is_some_and(XStr::is_well_known), out);
+        write_decl(
+            p,
+            want,
+            el.ns.as_ref().is_some_and(XStr::is_well_known),
+            out,
+        );
         scope.bindings.push((p, want));
     }
     for a in &el.attrs {

@@ -220,7 +220,10 @@ mod tests {
     #[test]
     fn well_known_uris_need_no_escaping() {
         for u in crate::ns::known_uris() {
-            assert!(!u.contains(['&', '<', '>', '"', '\'', '\t', '\n', '\r']), "{u}");
+            assert!(
+                !u.contains(['&', '<', '>', '"', '\'', '\t', '\n', '\r']),
+                "{u}"
+            );
         }
         assert!(XStr::new(crate::ns::WSSE).is_well_known());
         assert!(!XStr::new("urn:example:a-long-unknown-namespace-uri").is_well_known());

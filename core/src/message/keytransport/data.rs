@@ -127,7 +127,7 @@ fn read_encrypted_data(ed: &Element) -> Result<(EncryptionAlgorithm, Vec<u8>)> {
                 "is missing",
             )
         })?;
-    let ct = xml::decode_base64(&cv.text())
+    let ct = xml::decode_base64(&cv.text_ref())
         .map_err(|e| invalid(&format!("{path}/xenc:CipherData/{}", cv.qname()), e))?;
     Ok((alg, ct))
 }

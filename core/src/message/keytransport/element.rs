@@ -128,7 +128,7 @@ fn read(el: &Element) -> Result<EncryptedKey> {
         cipher,
         reference_list,
         carried_key_name: single(el, ns::XENC, "CarriedKeyName")?
-            .map(|c| c.text().trim().to_string()),
+            .map(|c| c.text_ref().trim().to_string()),
         recipient_name: el.attr(None, "Recipient").map(str::to_string),
     })
 }
@@ -153,7 +153,7 @@ fn read_method(m: &Element) -> Result<(KeyTransportAlgorithm, Option<Vec<u8>>)> 
             if params.is_some() {
                 return Err(invalid(&c.qname(), "appears more than once"));
             }
-            params = Some(xml::decode_base64(&c.text()).map_err(|e| invalid(&c.qname(), e))?);
+            params = Some(xml::decode_base64(&c.text_ref()).map_err(|e| invalid(&c.qname(), e))?);
         }
     }
     Ok((alg, params))

@@ -246,7 +246,7 @@ fn x509_data_issuer_serial(issuer: &str, serial: &str) -> Element {
 
 /// A wsse:SecurityTokenReference naming a certificate.
 fn from_str(el: &Element) -> Result<X509Reference> {
-    let path = el.qname();
+    let path = el.lazy_qname();
     let s = SecurityTokenReference::from_element(el)?;
     if let Some(k) = &s.key_identifier {
         let kpath = format!("{path}/wsse:KeyIdentifier");
@@ -331,7 +331,7 @@ fn certificate_value(v: Vec<u8>, path: &str) -> Result<X509Reference> {
 /// The first usable child of a ds:X509Data; None when it has none we can use
 /// (X509SubjectName alone, X509CRL).
 fn from_x509_data(el: &Element) -> Result<Option<X509Reference>> {
-    let path = el.qname();
+    let path = el.lazy_qname();
     for c in el.elements() {
         let cpath = || format!("{path}/{}", c.qname());
         let r = if c.is(ns::DS, "X509IssuerSerial") {
@@ -354,7 +354,7 @@ fn from_x509_data(el: &Element) -> Result<Option<X509Reference>> {
 }
 
 fn issuer_serial_of(el: &Element) -> Result<X509Reference> {
-    let path = el.qname();
+    let path = el.lazy_qname();
     let one = |local: &str| -> Result<String> {
         let mut it = el.elements().filter(|c| c.is(ns::DS, local));
         let c = it
@@ -381,7 +381,7 @@ fn issuer_serial_of(el: &Element) -> Result<X509Reference> {
 
 /// wsse:Embedded holding an X.509 wsse:BinarySecurityToken.
 fn embedded_token(el: &Element) -> Result<X509Reference> {
-    let path = el.qname();
+    let path = el.lazy_qname();
     let bst = el
         .find(ns::WSSE, "BinarySecurityToken")
         .ok_or_else(|| invalid(&path, "holds no wsse:BinarySecurityToken"))?;
