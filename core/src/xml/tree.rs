@@ -53,7 +53,11 @@ pub struct Attribute {
 impl Attribute {
     /// True when this attribute has namespace `ns` (None = no namespace) and local name `local`.
     pub fn is(&self, ns: Option<&str>, local: &str) -> bool {
-        self.local == local && self.ns.as_deref() == ns
+        self.local == local
+            && match (self.ns.as_deref(), ns) {
+                (Some(a), Some(b)) => same_uri(a, b),
+                (a, b) => a == b,
+            }
     }
 }
 
@@ -141,7 +145,7 @@ impl Element {
 
     /// True when this element is `{ns}local`.
     pub fn is(&self, ns: &str, local: &str) -> bool {
-        self.local == local && self.ns.as_deref() == Some(ns)
+        self.local == local && self.ns.as_deref().is_some_and(|u| same_uri(u, ns))
     }
 
     /// The qualified name as written (`prefix:local`).
@@ -340,6 +344,13 @@ impl std::fmt::Display for LazyQName<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self)
     }
+}
+
+/// URI equality with a pointer test first: a parsed well-known namespace shares the
+/// crate's constant (see [`XStr`]), so the usual match costs no byte comparison.
+#[inline]
+fn same_uri(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
 }
 
 /// True for XML white space only (the spaces between elements that typed parsers skip).
