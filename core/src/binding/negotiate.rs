@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn combined_hash_orders_and_wrap() {
         let mut t = Transcript::default();
-        t.add(&Element::new("urn:x", "x", "A").with_text("1"));
+        t.add(&Element::new_static("urn:x", "x", "A").with_text("1"));
         let key = Secret::from_slice(&[5; 32]);
         let wcf = t.combined_hash(&key, AuthHashOrder::LabelFirst).unwrap();
         let spec = t.combined_hash(&key, AuthHashOrder::HashFirst).unwrap();

@@ -742,14 +742,16 @@ impl TokenService {
             )
         })?;
         let wrapped = super::negotiate::wrap(&negotiated, &key)?;
-        let mut ek = crate::xml::Element::new(crate::ns::XENC, "xenc", "EncryptedKey");
-        let mut m = crate::xml::Element::child_of(crate::ns::XENC, "xenc", "EncryptionMethod");
-        m.set_attr("Algorithm", uri);
+        let mut ek = crate::xml::Element::new_static(crate::ns::XENC, "xenc", "EncryptedKey");
+        let mut m =
+            crate::xml::Element::child_of_static(crate::ns::XENC, "xenc", "EncryptionMethod");
+        m.set_attr_static("Algorithm", uri);
         ek.push(m);
-        let cv = crate::xml::Element::child_of(crate::ns::XENC, "xenc", "CipherValue")
+        let cv = crate::xml::Element::child_of_static(crate::ns::XENC, "xenc", "CipherValue")
             .with_text(crate::xml::encode_base64(&wrapped));
         ek.push(
-            crate::xml::Element::child_of(crate::ns::XENC, "xenc", "CipherData").with_child(cv),
+            crate::xml::Element::child_of_static(crate::ns::XENC, "xenc", "CipherData")
+                .with_child(cv),
         );
         r.requested_proof_tokens = vec![RequestedProofToken {
             token: ProofToken::EncryptedKey(ek),
@@ -1157,9 +1159,9 @@ impl TokenService {
 
 /// A wsse:BinarySecurityToken holding an X.509 certificate.
 pub(crate) fn binary_security_token(cert: &openssl::x509::X509Ref) -> Result<crate::xml::Element> {
-    let mut bst = crate::xml::Element::new(crate::ns::WSSE, "wsse", "BinarySecurityToken");
-    bst.set_attr("ValueType", crate::message::keytransport::X509_V3);
-    bst.set_attr("EncodingType", crate::ns::BASE64_ENCODING);
+    let mut bst = crate::xml::Element::new_static(crate::ns::WSSE, "wsse", "BinarySecurityToken");
+    bst.set_attr_static("ValueType", crate::message::keytransport::X509_V3);
+    bst.set_attr_static("EncodingType", crate::ns::BASE64_ENCODING);
     bst.push_text(crate::xml::encode_base64(&cert.to_der()?));
     Ok(bst)
 }

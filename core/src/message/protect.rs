@@ -358,10 +358,12 @@ impl<'a> Builder<'a> {
 
     fn timestamp(&self, ttl: std::time::Duration) -> Element {
         let now = Instant::now();
-        let mut ts = Element::new(ns::WSU, "wsu", "Timestamp");
-        ts.set_attr_ns(ns::WSU, "wsu", "Id", self.ids.id("TS"));
-        ts.push(Element::child_of(ns::WSU, "wsu", "Created").with_text(now.to_xsd()));
-        ts.push(Element::child_of(ns::WSU, "wsu", "Expires").with_text(now.plus(ttl).to_xsd()));
+        let mut ts = Element::new_static(ns::WSU, "wsu", "Timestamp");
+        ts.set_attr_ns_static(ns::WSU, "wsu", "Id", self.ids.id("TS"));
+        ts.push(Element::child_of_static(ns::WSU, "wsu", "Created").with_text(now.to_xsd()));
+        ts.push(
+            Element::child_of_static(ns::WSU, "wsu", "Expires").with_text(now.plus(ttl).to_xsd()),
+        );
         ts
     }
 
@@ -437,13 +439,14 @@ impl<'a> Builder<'a> {
         buf.clear();
         canon::exc_c14n(&si, &[], &mut buf);
         let value = mac(sig_alg, key.secret.expose(), &buf)?;
-        let mut sig = Element::new(ns::DS, "ds", "Signature");
-        sig.set_attr("Id", self.ids.id("SIG"));
+        let mut sig = Element::new_static(ns::DS, "ds", "Signature");
+        sig.set_attr_static("Id", self.ids.id("SIG"));
         sig.push(si);
         sig.push(
-            Element::child_of(ns::DS, "ds", "SignatureValue").with_text(xml::encode_base64(&value)),
+            Element::child_of_static(ns::DS, "ds", "SignatureValue")
+                .with_text(xml::encode_base64(&value)),
         );
-        let mut ki = Element::child_of(ns::DS, "ds", "KeyInfo");
+        let mut ki = Element::child_of_static(ns::DS, "ds", "KeyInfo");
         ki.push(key.key_info.to_element());
         sig.push(ki);
         Ok(sig)
@@ -474,7 +477,7 @@ impl<'a> Builder<'a> {
         } else {
             alg
         };
-        let mut reflist = Element::new(ns::XENC, "xenc", "ReferenceList");
+        let mut reflist = Element::new_static(ns::XENC, "xenc", "ReferenceList");
         let envns = self.v.namespace();
         // Headers become wsse11:EncryptedHeader wrapping an EncryptedData of Type Element.
         if !self.opts.encrypted_headers.is_empty() {
@@ -495,8 +498,8 @@ impl<'a> Builder<'a> {
                     &key.key_info,
                     &cipher::encrypt(alg, key.secret.expose(), plain.as_bytes())?,
                 );
-                let mut eh = Element::new(ns::WSSE11, "wsse11", "EncryptedHeader");
-                eh.set_attr_ns(ns::WSU, "wsu", "Id", self.ids.id("EH"));
+                let mut eh = Element::new_static(ns::WSSE11, "wsse11", "EncryptedHeader");
+                eh.set_attr_ns_static(ns::WSU, "wsu", "Id", self.ids.id("EH"));
                 eh.push(ed);
                 header.children[i] = Node::Element(eh);
                 reflist.push(data_reference(&ed_id));
@@ -529,8 +532,8 @@ impl<'a> Builder<'a> {
 }
 
 fn data_reference(id: &str) -> Element {
-    let mut r = Element::child_of(ns::XENC, "xenc", "DataReference");
-    r.set_attr("URI", format!("#{id}"));
+    let mut r = Element::child_of_static(ns::XENC, "xenc", "DataReference");
+    r.set_attr_static("URI", format!("#{id}"));
     r
 }
 
@@ -541,17 +544,18 @@ fn encrypted_data(
     key_info: &SecurityTokenReference,
     ct: &[u8],
 ) -> Element {
-    let mut ed = Element::new(ns::XENC, "xenc", "EncryptedData");
-    ed.set_attr("Id", id.to_string());
-    ed.set_attr("Type", ty.to_string());
-    let mut m = Element::child_of(ns::XENC, "xenc", "EncryptionMethod");
-    m.set_attr("Algorithm", alg.uri());
+    let mut ed = Element::new_static(ns::XENC, "xenc", "EncryptedData");
+    ed.set_attr_static("Id", id.to_string());
+    ed.set_attr_static("Type", ty.to_string());
+    let mut m = Element::child_of_static(ns::XENC, "xenc", "EncryptionMethod");
+    m.set_attr_static("Algorithm", alg.uri());
     ed.push(m);
-    let mut ki = Element::new(ns::DS, "ds", "KeyInfo");
+    let mut ki = Element::new_static(ns::DS, "ds", "KeyInfo");
     ki.push(key_info.to_element());
     ed.push(ki);
-    let cv = Element::child_of(ns::XENC, "xenc", "CipherValue").with_text(xml::encode_base64(ct));
-    ed.push(Element::child_of(ns::XENC, "xenc", "CipherData").with_child(cv));
+    let cv =
+        Element::child_of_static(ns::XENC, "xenc", "CipherValue").with_text(xml::encode_base64(ct));
+    ed.push(Element::child_of_static(ns::XENC, "xenc", "CipherData").with_child(cv));
     ed
 }
 
@@ -561,7 +565,7 @@ fn ensure_id(el: &mut Element, make: impl FnOnce() -> String) -> String {
         return id.to_string();
     }
     let id = make();
-    el.set_attr_ns(ns::WSU, "wsu", "Id", id.clone());
+    el.set_attr_ns_static(ns::WSU, "wsu", "Id", id.clone());
     id
 }
 
@@ -570,23 +574,25 @@ fn signed_info(
     dig: DigestAlgorithm,
     refs: &[(String, Vec<u8>)],
 ) -> Element {
-    let mut si = Element::child_of(ns::DS, "ds", "SignedInfo");
-    let mut cm = Element::child_of(ns::DS, "ds", "CanonicalizationMethod");
-    cm.set_attr("Algorithm", EXC_C14N);
+    let mut si = Element::child_of_static(ns::DS, "ds", "SignedInfo");
+    let mut cm = Element::child_of_static(ns::DS, "ds", "CanonicalizationMethod");
+    cm.set_attr_static("Algorithm", EXC_C14N);
     si.push(cm);
-    let mut sm = Element::child_of(ns::DS, "ds", "SignatureMethod");
-    sm.set_attr("Algorithm", sig.uri());
+    let mut sm = Element::child_of_static(ns::DS, "ds", "SignatureMethod");
+    sm.set_attr_static("Algorithm", sig.uri());
     si.push(sm);
     for (id, d) in refs {
-        let mut r = Element::child_of(ns::DS, "ds", "Reference");
-        r.set_attr("URI", format!("#{id}"));
-        let mut t = Element::child_of(ns::DS, "ds", "Transform");
-        t.set_attr("Algorithm", EXC_C14N);
-        r.push(Element::child_of(ns::DS, "ds", "Transforms").with_child(t));
-        let mut dm = Element::child_of(ns::DS, "ds", "DigestMethod");
-        dm.set_attr("Algorithm", dig.uri());
+        let mut r = Element::child_of_static(ns::DS, "ds", "Reference");
+        r.set_attr_static("URI", format!("#{id}"));
+        let mut t = Element::child_of_static(ns::DS, "ds", "Transform");
+        t.set_attr_static("Algorithm", EXC_C14N);
+        r.push(Element::child_of_static(ns::DS, "ds", "Transforms").with_child(t));
+        let mut dm = Element::child_of_static(ns::DS, "ds", "DigestMethod");
+        dm.set_attr_static("Algorithm", dig.uri());
         r.push(dm);
-        r.push(Element::child_of(ns::DS, "ds", "DigestValue").with_text(xml::encode_base64(d)));
+        r.push(
+            Element::child_of_static(ns::DS, "ds", "DigestValue").with_text(xml::encode_base64(d)),
+        );
         si.push(r);
     }
     si
@@ -606,7 +612,7 @@ fn security_header(v: SoapVersion, doc: &mut Document) -> &mut Element {
     let pos = match pos {
         Some(p) => p,
         None => {
-            let mut sec = Element::new(ns::WSSE, "wsse", "Security");
+            let mut sec = Element::new_static(ns::WSSE, "wsse", "Security");
             sec.set_attr_ns(
                 v.namespace(),
                 &env_prefix,

@@ -314,7 +314,7 @@ impl Addressing {
                 let h = self.relates_to.get(n)?;
                 let mut el = start(h.must_understand, &h.other_attributes);
                 if let Some(r) = &h.value.relationship {
-                    el.set_attr("RelationshipType", r.clone());
+                    el.set_attr_static("RelationshipType", r.clone());
                 }
                 Some(el.text_child(h.value.message_id.clone()))
             }

@@ -442,7 +442,7 @@ mod tests {
         let mut r = Envelope::with_body(
             SoapVersion::Soap11,
             Some(reply.to_version(WsaVersion::V2004_08)),
-            Element::new("urn:x", "x", "R"),
+            Element::new_static("urn:x", "x", "R"),
         );
         r.addressing.as_mut().unwrap().message_id = Some(Header::new("urn:uuid:2".to_string()));
         let x = r.to_xml();

@@ -248,7 +248,7 @@ impl EndpointReference {
 
     /// A `wsa:EndpointReference` element in `version`.
     pub fn to_element(&self, version: WsaVersion) -> Element {
-        let mut el = Element::new(version.namespace(), "wsa", "EndpointReference");
+        let mut el = Element::new_static(version.namespace(), "wsa", "EndpointReference");
         self.write_content(&mut el, version);
         el
     }

@@ -417,7 +417,7 @@ impl Fault {
                 });
                 let mut fs = Element::unqualified("faultstring");
                 if self.lang.is_some() {
-                    fs.set_attr_ns(ns::XML, "xml", "lang", lang);
+                    fs.set_attr_ns_static(ns::XML, "xml", "lang", lang);
                 }
                 el.push(fs.text_child(self.reason.clone()));
                 if let Some(r) = &self.role {
@@ -443,7 +443,7 @@ impl Fault {
                 }
                 el.push(code);
                 let mut text = Element::child_of(env, prefix, "Text");
-                text.set_attr_ns(ns::XML, "xml", "lang", lang);
+                text.set_attr_ns_static(ns::XML, "xml", "lang", lang);
                 el.push(
                     Element::child_of(env, prefix, "Reason")
                         .with_child(text.text_child(self.reason.clone())),

@@ -230,20 +230,22 @@ impl DerivedKeyToken {
     /// Build the element (prefix `wsc`), children in schema order.
     pub fn to_element(&self) -> Element {
         let scns = self.version.namespace();
-        let mut el = Element::new(scns, "wsc", "DerivedKeyToken");
+        let mut el = Element::new_static(scns, "wsc", "DerivedKeyToken");
         if let Some(id) = &self.id {
-            el.set_attr_ns(ns::WSU, "wsu", "Id", id.clone());
+            el.set_attr_ns_static(ns::WSU, "wsu", "Id", id.clone());
         }
         if let Some(a) = &self.algorithm {
-            el.set_attr("Algorithm", a.clone());
+            el.set_attr_static("Algorithm", a.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
-        let leaf = |name: &str, text: String| Element::child_of(scns, "wsc", name).with_text(text);
+        let leaf = |name: &'static str, text: String| {
+            Element::child_of_static(scns, "wsc", name).with_text(text)
+        };
         if let Some(s) = &self.token_reference {
             el.push(s.to_element());
         }
         if let Some(p) = &self.properties {
-            let mut pe = Element::child_of(scns, "wsc", "Properties");
+            let mut pe = Element::child_of_static(scns, "wsc", "Properties");
             if let Some(n) = &p.name {
                 pe.push(leaf("Name", n.clone()));
             }

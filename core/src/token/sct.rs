@@ -122,14 +122,16 @@ impl SecurityContextToken {
     /// Build the element (prefix `wsc`).
     pub fn to_element(&self) -> Element {
         let ns = self.version.namespace();
-        let mut el = Element::new(ns, "wsc", "SecurityContextToken");
+        let mut el = Element::new_static(ns, "wsc", "SecurityContextToken");
         if let Some(id) = &self.id {
-            el.set_attr_ns(ns::WSU, "wsu", "Id", id.clone());
+            el.set_attr_ns_static(ns::WSU, "wsu", "Id", id.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
-        el.push(Element::child_of(ns, "wsc", "Identifier").with_text(self.identifier.clone()));
+        el.push(
+            Element::child_of_static(ns, "wsc", "Identifier").with_text(self.identifier.clone()),
+        );
         if let Some(i) = &self.instance {
-            el.push(Element::child_of(ns, "wsc", "Instance").with_text(i.clone()));
+            el.push(Element::child_of_static(ns, "wsc", "Instance").with_text(i.clone()));
         }
         for x in &self.extensions {
             el.push(x.clone());

@@ -209,39 +209,39 @@ impl SecurityTokenReference {
 
     /// Build the element (prefix `wsse`).
     pub fn to_element(&self) -> Element {
-        let mut el = Element::new(ns::WSSE, "wsse", "SecurityTokenReference");
+        let mut el = Element::new_static(ns::WSSE, "wsse", "SecurityTokenReference");
         let scns = self.sc_version.unwrap_or(ScVersion::V1_3).namespace();
         if let Some(id) = &self.id {
-            el.set_attr_ns(ns::WSU, "wsu", "Id", id.clone());
+            el.set_attr_ns_static(ns::WSU, "wsu", "Id", id.clone());
         }
         if let Some(t) = &self.token_type {
-            el.set_attr_ns(ns::WSSE11, "wsse11", "TokenType", t.clone());
+            el.set_attr_ns_static(ns::WSSE11, "wsse11", "TokenType", t.clone());
         }
         if let Some(n) = &self.nonce {
-            el.set_attr_ns(scns, "wsc", "Nonce", xml::encode_base64(n));
+            el.set_attr_ns_static(scns, "wsc", "Nonce", xml::encode_base64(n));
         }
         if let Some(l) = self.length {
-            el.set_attr_ns(scns, "wsc", "Length", l.to_string());
+            el.set_attr_ns_static(scns, "wsc", "Length", l.to_string());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         if let Some(r) = &self.reference {
-            let mut c = Element::child_of(ns::WSSE, "wsse", "Reference");
-            c.set_attr("URI", r.uri.clone());
+            let mut c = Element::child_of_static(ns::WSSE, "wsse", "Reference");
+            c.set_attr_static("URI", r.uri.clone());
             if let Some(vt) = &r.value_type {
-                c.set_attr("ValueType", vt.clone());
+                c.set_attr_static("ValueType", vt.clone());
             }
             if let Some(i) = &r.instance {
-                c.set_attr_ns(scns, "wsc", "Instance", i.clone());
+                c.set_attr_ns_static(scns, "wsc", "Instance", i.clone());
             }
             el.push(c);
         }
         if let Some(k) = &self.key_identifier {
-            let mut c = Element::child_of(ns::WSSE, "wsse", "KeyIdentifier");
+            let mut c = Element::child_of_static(ns::WSSE, "wsse", "KeyIdentifier");
             if let Some(vt) = &k.value_type {
-                c.set_attr("ValueType", vt.clone());
+                c.set_attr_static("ValueType", vt.clone());
             }
             if let Some(et) = &k.encoding_type {
-                c.set_attr("EncodingType", et.clone());
+                c.set_attr_static("EncodingType", et.clone());
             }
             c.push_text(k.value.clone());
             el.push(c);

@@ -112,7 +112,7 @@ impl AppliesTo {
 
     /// Build the element.
     pub fn to_element(&self) -> Element {
-        let mut el = Element::child_of(self.wsp.namespace(), "wsp", "AppliesTo");
+        let mut el = Element::child_of_static(self.wsp.namespace(), "wsp", "AppliesTo");
         el.attrs.extend(self.other_attributes.iter().cloned());
         for s in &self.scopes {
             el.push(match s {

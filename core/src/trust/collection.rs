@@ -72,7 +72,7 @@ macro_rules! collection {
 
             /// Build the element in `version`.
             pub fn to_element(&self, version: TrustVersion) -> Element {
-                let mut el = Element::new(version.core_namespace(), "wst", $local);
+                let mut el = Element::new_static(version.core_namespace(), "wst", $local);
                 el.attrs.extend(self.other_attributes.iter().cloned());
                 for m in &self.$field {
                     let mut c = m.to_element(version);

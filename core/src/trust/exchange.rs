@@ -40,7 +40,7 @@ impl Claims {
 
     pub(crate) fn write(&self, mut el: Element) -> Element {
         if let Some(d) = &self.dialect {
-            el.set_attr("Dialect", d.clone());
+            el.set_attr_static("Dialect", d.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         el.children.extend(self.content.iter().cloned());
@@ -94,9 +94,9 @@ impl Status {
 
     pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
         let core = version.core_namespace();
-        el.push(Element::child_of(core, "wst", "Code").text_child(self.code.uri(version)));
+        el.push(Element::child_of_static(core, "wst", "Code").text_child(self.code.uri(version)));
         if let Some(r) = &self.reason {
-            el.push(Element::child_of(core, "wst", "Reason").text_child(r.clone()));
+            el.push(Element::child_of_static(core, "wst", "Reason").text_child(r.clone()));
         }
         el
     }
@@ -139,10 +139,10 @@ impl Renewing {
 
     pub(crate) fn write(&self, mut el: Element) -> Element {
         if let Some(a) = self.allow {
-            el.set_attr("Allow", if a { "true" } else { "false" });
+            el.set_attr_static("Allow", if a { "true" } else { "false" });
         }
         if let Some(o) = self.ok {
-            el.set_attr("OK", if o { "true" } else { "false" });
+            el.set_attr_static("OK", if o { "true" } else { "false" });
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         el
@@ -201,7 +201,7 @@ impl SignChallenge {
 
     pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
         el.attrs.extend(self.other_attributes.iter().cloned());
-        let mut c = Element::child_of(version.core_namespace(), "wst", "Challenge");
+        let mut c = Element::child_of_static(version.core_namespace(), "wst", "Challenge");
         c.attrs.extend(self.challenge_attributes.iter().cloned());
         el.push(c.text_child(self.challenge.clone()));
         for x in &self.extensions {
@@ -272,9 +272,9 @@ impl BinaryExchange {
     }
 
     pub(crate) fn write(&self, mut el: Element) -> Element {
-        el.set_attr("ValueType", self.value_type.clone());
+        el.set_attr_static("ValueType", self.value_type.clone());
         if let Some(e) = &self.encoding_type {
-            el.set_attr("EncodingType", e.clone());
+            el.set_attr_static("EncodingType", e.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         let text = if self.is_base64() {
@@ -317,7 +317,7 @@ impl Authenticator {
     pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
         if let Some(h) = &self.combined_hash {
             el.push(
-                Element::child_of(version.core_namespace(), "wst", "CombinedHash")
+                Element::child_of_static(version.core_namespace(), "wst", "CombinedHash")
                     .text_child(xml::encode_base64(h)),
             );
         }

@@ -194,7 +194,7 @@ impl Field {
 
     /// A new, empty element for this field in `version`.
     pub(crate) fn element(self, version: TrustVersion) -> Element {
-        Element::child_of(self.namespace(version), self.prefix(), self.local())
+        Element::child_of_static(self.namespace(version), self.prefix(), self.local())
     }
 
     /// A new element for this field holding `text`.
@@ -264,22 +264,22 @@ mod tests {
     #[test]
     fn classify_by_namespace() {
         let v13 = TrustVersion::V1_3;
-        let el = Element::child_of(v13.namespace(), "t", "Lifetime");
+        let el = Element::child_of_static(v13.namespace(), "t", "Lifetime");
         assert_eq!(Field::classify(&el, v13), Some(Field::Lifetime));
         assert_eq!(
             Field::classify(&el, TrustVersion::V1_4),
             Some(Field::Lifetime)
         );
         assert_eq!(Field::classify(&el, TrustVersion::Feb2005), None);
-        let act = Element::child_of(TrustVersion::V1_4.namespace(), "x", "ActAs");
+        let act = Element::child_of_static(TrustVersion::V1_4.namespace(), "x", "ActAs");
         assert_eq!(
             Field::classify(&act, TrustVersion::Feb2005),
             Some(Field::ActAs)
         );
-        let at = Element::child_of(crate::ns::WSP_15, "p", "AppliesTo");
+        let at = Element::child_of_static(crate::ns::WSP_15, "p", "AppliesTo");
         assert_eq!(Field::classify(&at, v13), Some(Field::AppliesTo));
         assert_eq!(
-            Field::classify(&Element::child_of("urn:x", "x", "TokenType"), v13),
+            Field::classify(&Element::child_of_static("urn:x", "x", "TokenType"), v13),
             None
         );
         assert_eq!(FIELD_COUNT, Field::ORDER.len());

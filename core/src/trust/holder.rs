@@ -226,7 +226,7 @@ impl UseKey {
 
     pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
         if let Some(s) = &self.sig {
-            el.set_attr("Sig", s.clone());
+            el.set_attr_static("Sig", s.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         if let Some(t) = &self.token {
@@ -273,10 +273,13 @@ impl Participants {
     pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
         let core = version.core_namespace();
         if let Some(h) = &self.primary {
-            el.push(h.write(Element::child_of(core, "wst", "Primary"), version));
+            el.push(h.write(Element::child_of_static(core, "wst", "Primary"), version));
         }
         for h in &self.participants {
-            el.push(h.write(Element::child_of(core, "wst", "Participant"), version));
+            el.push(h.write(
+                Element::child_of_static(core, "wst", "Participant"),
+                version,
+            ));
         }
         for x in &self.extensions {
             el.push(x.clone());
@@ -337,7 +340,7 @@ mod tests {
             "urn:x"
         );
         let out = element_to_string(&h.write(
-            Element::child_of(v.namespace(), "wst", "RequestedSecurityToken"),
+            Element::child_of_static(v.namespace(), "wst", "RequestedSecurityToken"),
             v,
         ));
         assert!(out.contains(ScVersion::V1_3.namespace()), "{out}");

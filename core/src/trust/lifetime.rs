@@ -109,10 +109,10 @@ impl Lifetime {
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         if let Some(c) = self.created {
-            el.push(Element::child_of(ns::WSU, "wsu", "Created").text_child(c.to_xsd()));
+            el.push(Element::child_of_static(ns::WSU, "wsu", "Created").text_child(c.to_xsd()));
         }
         if let Some(e) = self.expires {
-            el.push(Element::child_of(ns::WSU, "wsu", "Expires").text_child(e.to_xsd()));
+            el.push(Element::child_of_static(ns::WSU, "wsu", "Expires").text_child(e.to_xsd()));
         }
         el
     }

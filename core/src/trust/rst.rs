@@ -115,9 +115,9 @@ impl RequestSecurityToken {
 
     /// Build the element in `version` (every versioned URI and namespace mapped).
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Element::new(version.core_namespace(), "wst", "RequestSecurityToken");
+        let mut el = Element::new_static(version.core_namespace(), "wst", "RequestSecurityToken");
         if let Some(c) = &self.context {
-            el.set_attr("Context", c.clone());
+            el.set_attr_static("Context", c.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         let own = |f: Field, n: usize| -> Option<Element> {

@@ -196,13 +196,13 @@ impl RequestSecurityTokenResponse {
 
     /// Build the element in `version` (every versioned URI and namespace mapped).
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Element::new(
+        let mut el = Element::new_static(
             version.core_namespace(),
             "wst",
             "RequestSecurityTokenResponse",
         );
         if let Some(c) = &self.context {
-            el.set_attr("Context", c.clone());
+            el.set_attr_static("Context", c.clone());
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         let own = |f: Field, n: usize| -> Option<Element> {

@@ -60,9 +60,9 @@ impl BinarySecret {
 
     /// Build the element in `version`.
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Element::child_of(version.core_namespace(), "wst", "BinarySecret");
+        let mut el = Element::child_of_static(version.core_namespace(), "wst", "BinarySecret");
         if let Some(t) = &self.secret_type {
-            el.set_attr("Type", t.uri(version));
+            el.set_attr_static("Type", t.uri(version));
         }
         el.attrs.extend(self.other_attributes.iter().cloned());
         el.text_child(xml::encode_base64(self.secret.expose()))
@@ -215,7 +215,7 @@ impl RequestedProofToken {
         let c = match &self.token {
             ProofToken::BinarySecret(b) => b.to_element(version),
             ProofToken::ComputedKey(a) => {
-                Element::child_of(version.core_namespace(), "wst", "ComputedKey")
+                Element::child_of_static(version.core_namespace(), "wst", "ComputedKey")
                     .text_child(a.uri(version))
             }
             ProofToken::EncryptedKey(e) | ProofToken::Other(e) => e.clone(),

@@ -259,9 +259,9 @@ mod tests {
 
     #[test]
     fn built_elements_declare_prefixes() {
-        let mut e = Element::new("urn:a", "a", "x");
-        let mut c = Element::child_of("urn:a", "a", "c");
-        c.set_attr_ns(crate::ns::WSU, "wsu", "Id", "id-1");
+        let mut e = Element::new_static("urn:a", "a", "x");
+        let mut c = Element::child_of_static("urn:a", "a", "c");
+        c.set_attr_ns_static(crate::ns::WSU, "wsu", "Id", "id-1");
         e.push(c);
         e.push(Element::unqualified("plain"));
         assert_eq!(
@@ -271,7 +271,7 @@ mod tests {
                 crate::ns::WSU
             )
         );
-        let mut d = Element::new("urn:d", "", "x");
+        let mut d = Element::new_static("urn:d", "", "x");
         d.push(Element::unqualified("plain"));
         assert_eq!(
             element_to_string(&d),

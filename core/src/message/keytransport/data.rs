@@ -62,17 +62,20 @@ impl EphemeralKey {
     /// inline in its ds:KeyInfo.
     pub fn encrypt(&self, plain: &[u8], type_uri: Option<&str>) -> Result<Element> {
         let ct = cipher::encrypt(self.algorithm, self.key.expose(), plain)?;
-        let mut ed = Element::new(ns::XENC, "xenc", "EncryptedData");
+        let mut ed = Element::new_static(ns::XENC, "xenc", "EncryptedData");
         if let Some(t) = type_uri {
-            ed.set_attr("Type", t);
+            ed.set_attr_static("Type", t);
         }
-        let mut m = Element::child_of(ns::XENC, "xenc", "EncryptionMethod");
-        m.set_attr("Algorithm", self.algorithm.uri());
+        let mut m = Element::child_of_static(ns::XENC, "xenc", "EncryptionMethod");
+        m.set_attr_static("Algorithm", self.algorithm.uri());
         ed.push(m);
-        ed.push(Element::new(ns::DS, "ds", "KeyInfo").with_child(self.encrypted_key.to_element()));
-        let cv =
-            Element::child_of(ns::XENC, "xenc", "CipherValue").with_text(xml::encode_base64(&ct));
-        ed.push(Element::child_of(ns::XENC, "xenc", "CipherData").with_child(cv));
+        ed.push(
+            Element::new_static(ns::DS, "ds", "KeyInfo")
+                .with_child(self.encrypted_key.to_element()),
+        );
+        let cv = Element::child_of_static(ns::XENC, "xenc", "CipherValue")
+            .with_text(xml::encode_base64(&ct));
+        ed.push(Element::child_of_static(ns::XENC, "xenc", "CipherData").with_child(cv));
         Ok(ed)
     }
 

@@ -16,34 +16,36 @@ impl EncryptedKey {
     /// for OAEP, as WCF writes it), ds:KeyInfo/wsse:SecurityTokenReference, CipherData,
     /// then ReferenceList and CarriedKeyName when present (xenc schema order).
     pub fn to_element(&self) -> Element {
-        let mut ek = Element::new(ns::XENC, "xenc", "EncryptedKey");
+        let mut ek = Element::new_static(ns::XENC, "xenc", "EncryptedKey");
         if let Some(id) = &self.id {
-            ek.set_attr("Id", id.clone());
+            ek.set_attr_static("Id", id.clone());
         }
         if let Some(r) = &self.recipient_name {
-            ek.set_attr("Recipient", r.clone());
+            ek.set_attr_static("Recipient", r.clone());
         }
         ek.push(self.method_element());
         if let Some(r) = &self.recipient {
             ek.push(
-                Element::new(ns::DS, "ds", "KeyInfo")
+                Element::new_static(ns::DS, "ds", "KeyInfo")
                     .with_child(r.to_security_token_reference().to_element()),
             );
         }
-        let cv = Element::child_of(ns::XENC, "xenc", "CipherValue")
+        let cv = Element::child_of_static(ns::XENC, "xenc", "CipherValue")
             .with_text(xml::encode_base64(&self.cipher));
-        ek.push(Element::child_of(ns::XENC, "xenc", "CipherData").with_child(cv));
+        ek.push(Element::child_of_static(ns::XENC, "xenc", "CipherData").with_child(cv));
         if !self.reference_list.is_empty() {
-            let mut list = Element::child_of(ns::XENC, "xenc", "ReferenceList");
+            let mut list = Element::child_of_static(ns::XENC, "xenc", "ReferenceList");
             for uri in &self.reference_list {
-                let mut r = Element::child_of(ns::XENC, "xenc", "DataReference");
-                r.set_attr("URI", uri.clone());
+                let mut r = Element::child_of_static(ns::XENC, "xenc", "DataReference");
+                r.set_attr_static("URI", uri.clone());
                 list.push(r);
             }
             ek.push(list);
         }
         if let Some(n) = &self.carried_key_name {
-            ek.push(Element::child_of(ns::XENC, "xenc", "CarriedKeyName").with_text(n.clone()));
+            ek.push(
+                Element::child_of_static(ns::XENC, "xenc", "CarriedKeyName").with_text(n.clone()),
+            );
         }
         ek
     }
@@ -69,15 +71,15 @@ impl EncryptedKey {
     }
 
     fn method_element(&self) -> Element {
-        let mut m = Element::child_of(ns::XENC, "xenc", "EncryptionMethod");
-        m.set_attr("Algorithm", self.algorithm.uri());
+        let mut m = Element::child_of_static(ns::XENC, "xenc", "EncryptionMethod");
+        m.set_attr_static("Algorithm", self.algorithm.uri());
         if self.algorithm == KeyTransportAlgorithm::RsaOaepMgf1p {
-            let mut d = Element::new(ns::DS, "ds", "DigestMethod");
-            d.set_attr("Algorithm", SHA1_URI);
+            let mut d = Element::new_static(ns::DS, "ds", "DigestMethod");
+            d.set_attr_static("Algorithm", SHA1_URI);
             m.push(d);
             if let Some(p) = &self.oaep_params {
                 m.push(
-                    Element::child_of(ns::XENC, "xenc", "OAEPparams")
+                    Element::child_of_static(ns::XENC, "xenc", "OAEPparams")
                         .with_text(xml::encode_base64(p)),
                 );
             }

@@ -236,12 +236,12 @@ fn parse_serial(text: &str) -> Option<BigNum> {
 }
 
 fn x509_data_issuer_serial(issuer: &str, serial: &str) -> Element {
-    let name = Element::child_of(ns::DS, "ds", "X509IssuerName").with_text(issuer);
-    let number = Element::child_of(ns::DS, "ds", "X509SerialNumber").with_text(serial);
-    let is = Element::child_of(ns::DS, "ds", "X509IssuerSerial")
+    let name = Element::child_of_static(ns::DS, "ds", "X509IssuerName").with_text(issuer);
+    let number = Element::child_of_static(ns::DS, "ds", "X509SerialNumber").with_text(serial);
+    let is = Element::child_of_static(ns::DS, "ds", "X509IssuerSerial")
         .with_child(name)
         .with_child(number);
-    Element::new(ns::DS, "ds", "X509Data").with_child(is)
+    Element::new_static(ns::DS, "ds", "X509Data").with_child(is)
 }
 
 /// A wsse:SecurityTokenReference naming a certificate.

@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn built_elements_imply_their_bindings() {
-        let mut e = Element::child_of("urn:a", "a", "x");
+        let mut e = Element::child_of_static("urn:a", "a", "x");
         e.attrs.push(Attribute {
             prefix: None,
             local: "k".into(),

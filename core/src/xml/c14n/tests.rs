@@ -266,7 +266,7 @@ fn deep_trees_do_not_recurse() {
 fn built_trees_canonicalize_like_their_serialization() {
     let wsu = crate::ns::WSU;
     let mut body = Element::new("urn:soap", "soap", "Body");
-    body.set_attr_ns(wsu, "wsu", "Id", "body");
+    body.set_attr_ns_static(wsu, "wsu", "Id", "body");
     let mut req = Element::new("urn:app", "", "Req");
     req.push(Element::unqualified("plain"));
     req.push(Element::child_of("urn:app", "", "same"));
