@@ -32,26 +32,12 @@ const WSU: &str =
 // ---------------------------------------------------------------------------------------
 // The generator: xorshift-driven, so the corpus is the same on every run and machine.
 
-struct Rng(u64);
+#[path = "common/xorshift.rs"]
+mod xorshift;
+use xorshift::Rng;
 
+/// Corpus helpers on the shared generator.
 impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[self.below(xs.len())]
     }
