@@ -276,11 +276,7 @@ impl Element {
 
     /// Declare `prefix` (empty = default namespace) for `uri` on this element.
     pub fn declare(&mut self, prefix: &str, uri: &str) {
-        let p = if prefix.is_empty() {
-            None
-        } else {
-            Some(XStr::new(prefix))
-        };
+        let p = prefix_of(prefix, XStr::new);
         if !self.ns_decls.iter().any(|d| d.prefix == p) {
             self.ns_decls.push(NsDecl {
                 prefix: p,
