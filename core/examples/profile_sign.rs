@@ -36,6 +36,20 @@ fn main() {
         }
         return;
     }
+    if mode == "events" {
+        for _ in 0..n {
+            let mut r = quick_xml::Reader::from_reader(signed.as_bytes());
+            r.config_mut().check_end_names = false;
+            while !matches!(r.read_event(), Ok(quick_xml::events::Event::Eof) | Err(_)) {}
+        }
+        return;
+    }
+    if mode == "parse-doc" {
+        for _ in 0..n {
+            std::hint::black_box(wssx::xml::parse_doc(signed.as_bytes()).unwrap());
+        }
+        return;
+    }
     if mode == "parse" {
         for _ in 0..n {
             std::hint::black_box(wssx::xml::parse(signed.as_bytes()).unwrap());

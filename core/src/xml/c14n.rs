@@ -46,6 +46,7 @@ pub use sink::{Chunked, IoSink, Sink};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::xml::tree::{Document, Element};
+use crate::xml::view::ElementRef;
 use engine::Engine;
 
 /// The `InclusiveNamespaces PrefixList` of an exclusive c14n transform: prefixes treated
@@ -140,15 +141,15 @@ impl C14nOptions {
 /// Canonicalize a whole document into `out`.
 pub fn canonicalize_document<S: Sink + ?Sized>(doc: &Document, opts: &C14nOptions, out: &mut S) {
     let mut engine = Engine::new(opts, &InScope::new(), out);
-    engine.document(doc);
+    engine.document(&doc.before, &doc.root, &doc.after);
     engine.finish();
 }
 
 /// Canonicalize the document subset made of `apex` and its descendants into `out`.
 /// `in_scope` holds the namespace bindings `apex` inherits from its ancestors
 /// ([`InScope::new`] for a root or a detached element).
-pub fn canonicalize_subtree<'a, S: Sink + ?Sized>(
-    apex: &'a Element,
+pub fn canonicalize_subtree<'a, E: ElementRef<'a>, S: Sink + ?Sized>(
+    apex: E,
     in_scope: &InScope<'a>,
     opts: &C14nOptions,
     out: &mut S,

@@ -1,15 +1,19 @@
 //! A small namespace-aware XML tree on quick-xml: parsing under limits, writing, and
 //! helpers for typed readers.
 
+pub mod arena;
 pub mod c14n;
 pub mod parse;
 mod scan;
 pub mod tree;
+pub mod view;
 pub mod write;
 pub mod xstr;
 
 pub use c14n::{C14nOptions, InScope, PrefixList};
-pub use parse::{parse, parse_with, Limits};
+pub use arena::{ArenaEl, Doc};
+pub use parse::{parse, parse_doc, parse_doc_with, parse_with, Limits};
+pub use view::{AttrRef, ElementRef, NodeRef};
 pub use tree::{is_whitespace, Attribute, Document, Element, LazyQName, Node, NsDecl};
 pub use write::{document_to_string, element_to_string};
 pub use xstr::XStr;

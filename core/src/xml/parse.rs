@@ -5,8 +5,9 @@
 //! closes entity-expansion and external-entity attacks at the door. Only the five
 //! predefined entities and character references are expanded.
 
-use super::tree::{Attribute, Document, Element, Node, NsDecl};
-use super::xstr::XStr;
+use super::arena::{AttrSlot, DeclSlot, Doc, ElSlot, Kind, NONE, NO_NS, XML_NS};
+use super::tree::Document;
+use super::view::ElementRef;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use quick_xml::events::{BytesStart, Event};
@@ -41,38 +42,42 @@ impl Default for Limits {
     }
 }
 
-/// Parse a document under the default limits.
+/// Parse a document under the default limits into the owned tree.
 pub fn parse(input: &[u8]) -> Result<Document> {
     parse_with(input, &Limits::default())
 }
 
-/// Parse a document under `limits`.
+/// Parse a document under `limits` into the owned tree.
 pub fn parse_with(input: &[u8], limits: &Limits) -> Result<Document> {
+    Ok(parse_doc_with(input, limits)?.to_document())
+}
+
+/// Parse a document under the default limits into an arena [`Doc`] borrowing `input`.
+pub fn parse_doc(input: &[u8]) -> Result<Doc<'_>> {
+    parse_doc_with(input, &Limits::default())
+}
+
+/// Parse a document under `limits` into an arena [`Doc`] borrowing `input`.
+pub fn parse_doc_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Doc<'a>> {
     Parser::new(input, limits)?.run()
 }
 
-struct Parser<'a> {
+struct Parser<'a, 'l> {
     reader: Reader<&'a [u8]>,
     src: &'a str,
-    limits: &'a Limits,
-    /// Open elements below the root, as child indices from the root down: an element lives
-    /// in its parent's `children` from its start tag on, so it is moved once, not once per
-    /// level of a stack (a measured share of parse time at ~150 bytes per element).
-    path: Vec<usize>,
-    /// Number of open elements (the root counts; `path.len() + 1` when non-zero).
-    depth: usize,
-    /// In-scope namespace bindings, innermost last: (prefix, URI); prefix None = default.
-    /// Resolved here rather than by quick-xml's NsReader: a binding is then an [`XStr`]
-    /// shared by every element that uses it (no per-element URI copy).
-    bindings: Vec<(Option<XStr>, XStr)>,
+    limits: &'l Limits,
+    doc: Doc<'a>,
+    /// Open elements, outermost first (node numbers).
+    open: Vec<u32>,
+    /// In-scope namespace bindings, innermost last: (prefix, declaration); prefix None =
+    /// default. Resolved here rather than by quick-xml's NsReader: a name then refers to
+    /// its declaration instead of carrying a copy of the URI.
+    bindings: Vec<(Option<&'a str>, u32)>,
     /// `bindings.len()` before each open element's own declarations.
     marks: Vec<usize>,
     /// Reused buffer for an element's non-declaration attributes awaiting resolution.
-    scratch: Vec<(Option<XStr>, XStr, XStr)>,
+    scratch: Vec<(Option<&'a str>, &'a str, Cow<'a, str>)>,
     elements: usize,
-    before: Vec<Node>,
-    after: Vec<Node>,
-    root: Option<Element>,
 }
 
 fn malformed(path: &[String], pos: u64, msg: impl std::fmt::Display) -> Error {
@@ -128,10 +133,55 @@ fn is_name(s: &str) -> bool {
     }
 }
 
-/// True when `name` (an end tag's name) is `el`'s qualified name as written.
-fn qname_is(el: &Element, name: &[u8]) -> bool {
-    let local = el.local.as_bytes();
-    match &el.prefix {
+/// Byte classes of XML names (ASCII exactly; every non-ASCII byte is let through as
+/// [`is_name`] does): bit 0 may start a name, bit 1 may continue one. The colon is in
+/// neither: [`qname_parts`] treats it apart.
+const NAME_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+            t[i] = 3;
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            t[i] = 2;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// Namespaces in XML [7] QName split into (prefix, local) in one pass, each part an
+/// NCName; None when `q` is not one (the caller words the error).
+#[inline]
+fn qname_parts(q: &str) -> Option<(Option<&str>, &str)> {
+    let b = q.as_bytes();
+    let (&first, rest) = b.split_first()?;
+    if NAME_BYTES[first as usize] & 1 == 0 {
+        return None;
+    }
+    let mut colon = 0;
+    for (i, &c) in rest.iter().enumerate() {
+        if NAME_BYTES[c as usize] & 2 == 0 {
+            if c != b':' || colon != 0 {
+                return None;
+            }
+            colon = i + 1;
+        }
+    }
+    if colon == 0 {
+        return Some((None, q));
+    }
+    match b.get(colon + 1) {
+        Some(&c) if NAME_BYTES[c as usize] & 1 != 0 => Some((Some(&q[..colon]), &q[colon + 1..])),
+        _ => None,
+    }
+}
+
+/// True when `name` (an end tag's name) is the element's qualified name as written.
+fn qname_is(prefix: Option<&str>, local: &str, name: &[u8]) -> bool {
+    let local = local.as_bytes();
+    match prefix {
         Some(p) => {
             let p = p.as_bytes();
             name.len() == p.len() + 1 + local.len()
@@ -175,8 +225,18 @@ fn unescape(s: &str) -> std::result::Result<Cow<'_, str>, String> {
     Ok(out)
 }
 
-impl<'a> Parser<'a> {
-    fn new(input: &'a [u8], limits: &'a Limits) -> Result<Self> {
+/// Character data as the document means it: line ends normalized, references expanded;
+/// borrowed from the input when neither changes anything.
+fn text_value(raw: &str) -> std::result::Result<Cow<'_, str>, String> {
+    if !raw.as_bytes().iter().any(|&b| b == b'\r' || b == b'&') {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let norm = normalize_newlines(raw);
+    Ok(Cow::Owned(unescape(&norm)?.into_owned()))
+}
+
+impl<'a, 'l> Parser<'a, 'l> {
+    fn new(input: &'a [u8], limits: &'l Limits) -> Result<Self> {
         if input.len() > limits.max_size {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
@@ -220,50 +280,45 @@ impl<'a> Parser<'a> {
             reader,
             src,
             limits,
-            path: Vec::new(),
-            depth: 0,
+            // About one node per 40 bytes of a typical SOAP message.
+            doc: Doc::with_capacity(input.len() / 40 + 4),
+            open: Vec::new(),
             bindings: Vec::new(),
             marks: Vec::new(),
             scratch: Vec::new(),
             elements: 0,
-            before: Vec::new(),
-            after: Vec::new(),
-            root: None,
         })
     }
 
-    /// `b` as text. Slices of the input (almost all of them) are taken from the already
-    /// validated input string instead of being validated again.
-    fn s<'b>(&self, b: &'b [u8]) -> Result<&'b str>
-    where
-        'a: 'b,
-    {
+    /// `b` (a slice of the input, as every event of a slice reader is) as text, taken from
+    /// the already validated input string instead of being validated again.
+    fn s(&self, b: &[u8]) -> Result<&'a str> {
         let start = (b.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
         if start <= self.src.len() && b.len() <= self.src.len() - start {
             if let Some(t) = self.src.get(start..start + b.len()) {
                 return Ok(t);
             }
         }
-        utf8(b).map_err(|e| self.err(e))
+        Err(self.err("text that is not a slice of the input"))
     }
 
     /// An attribute value (or namespace declaration) as the document wrote it, white space
     /// normalized and references expanded. The start-tag scanner calls it only for the
     /// rare value its own scan found special (a call per value measured ~3% of verify).
-    fn attr_value(&self, raw: &str) -> Result<XStr> {
+    fn attr_value(&self, raw: &str) -> Result<Cow<'a, str>> {
         let norm = normalize_attr(raw);
-        Ok(XStr::from(
+        Ok(Cow::Owned(
             unescape(&norm).map_err(|e| self.err(e))?.into_owned(),
         ))
     }
 
-    /// The URI bound to `prefix` (None = the default namespace) in scope.
-    fn lookup(&self, prefix: Option<&str>) -> Option<&XStr> {
+    /// The declaration bound to `prefix` (None = the default namespace) in scope.
+    fn lookup(&self, prefix: Option<&str>) -> Option<u32> {
         self.bindings
             .iter()
             .rev()
-            .find(|(p, _)| p.as_deref() == prefix)
-            .map(|(_, u)| u)
+            .find(|(p, _)| *p == prefix)
+            .map(|&(_, d)| d)
     }
 
     fn err(&self, msg: impl std::fmt::Display) -> Error {
@@ -272,58 +327,14 @@ impl<'a> Parser<'a> {
 
     /// The qualified names of the first `max` open elements, root first.
     fn open_names(&self, max: usize) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.depth == 0 {
-            return out;
-        }
-        let Some(mut el) = self.root.as_ref() else {
-            return out;
-        };
-        out.push(el.qname());
-        for &i in &self.path {
-            if out.len() >= max {
-                break;
-            }
-            match el.children.get(i) {
-                Some(Node::Element(e)) => el = e,
-                _ => break,
-            }
-            out.push(el.qname());
-        }
-        out
+        self.open
+            .iter()
+            .take(max)
+            .filter_map(|&id| self.doc.element(id).map(|e| e.qname()))
+            .collect()
     }
 
-    /// The innermost open element.
-    fn top(&self) -> Option<&Element> {
-        if self.depth == 0 {
-            return None;
-        }
-        let mut el = self.root.as_ref()?;
-        for &i in &self.path {
-            el = match el.children.get(i) {
-                Some(Node::Element(e)) => e,
-                _ => return None,
-            };
-        }
-        Some(el)
-    }
-
-    /// The innermost open element, mutable.
-    fn top_mut(&mut self) -> Option<&mut Element> {
-        if self.depth == 0 {
-            return None;
-        }
-        let mut el = self.root.as_mut()?;
-        for &i in &self.path {
-            el = match el.children.get_mut(i) {
-                Some(Node::Element(e)) => e,
-                _ => return None,
-            };
-        }
-        Some(el)
-    }
-
-    fn run(mut self) -> Result<Document> {
+    fn run(mut self) -> Result<Doc<'a>> {
         loop {
             // Matched in place: moving the event out of the Result first made a wide load
             // of freshly written bytes (a store-forwarding stall worth a tenth of parse time).
@@ -334,21 +345,25 @@ impl<'a> Parser<'a> {
             };
             match ev {
                 Event::Start(s) => {
-                    let el = self.start(&s)?;
+                    let el = self.start(s)?;
                     self.place(el, true)?;
                 }
                 Event::Empty(s) => {
-                    let el = self.start(&s)?;
+                    let el = self.start(s)?;
                     let mark = self.marks.pop().unwrap_or(0);
                     self.bindings.truncate(mark);
                     self.place(el, false)?;
                 }
                 Event::End(e) => {
-                    if self.depth == 0 {
+                    let Some(&top) = self.open.last() else {
                         return Err(self.err("unexpected end tag"));
-                    }
+                    };
                     let name = e.name().into_inner();
-                    if !self.top().is_some_and(|top| qname_is(top, name)) {
+                    let matches = match &self.doc.nodes[top as usize].kind {
+                        Kind::Element(el) => qname_is(el.prefix.as_deref(), &el.local, name),
+                        _ => false,
+                    };
+                    if !matches {
                         return Err(self.err(format!(
                             "end tag </{}> does not match the open element",
                             String::from_utf8_lossy(name)
@@ -356,35 +371,36 @@ impl<'a> Parser<'a> {
                     }
                     let mark = self.marks.pop().unwrap_or(0);
                     self.bindings.truncate(mark);
-                    self.depth -= 1;
-                    if self.depth > 0 {
-                        self.path.pop();
-                    }
+                    self.open.pop();
                 }
                 Event::Text(t) => {
                     let raw = self.s(t)?;
-                    // XML 1.0 [14]: character data never contains `]]>` (quick-xml does not check).
-                    if raw.as_bytes().contains(&b']') && raw.contains("]]>") {
-                        return Err(self.err("']]>' is not allowed in text"));
-                    }
-                    let text = normalize_newlines(raw);
-                    let text = unescape(&text).map_err(|e| self.err(e))?;
-                    self.text(&text)?;
+                    let text = if super::scan::raw_text_special(raw.as_bytes()).is_none() {
+                        Cow::Borrowed(raw)
+                    } else {
+                        // XML 1.0 [14]: character data never contains `]]>` (quick-xml
+                        // does not check).
+                        if raw.contains("]]>") {
+                            return Err(self.err("']]>' is not allowed in text"));
+                        }
+                        text_value(raw).map_err(|e| self.err(e))?
+                    };
+                    self.text(text)?;
                 }
                 Event::CData(c) => {
-                    let raw = self.s(&c)?;
-                    let text = normalize_newlines(raw).into_owned();
-                    if self.depth == 0 {
+                    let raw = self.s(c)?;
+                    let text = normalize_newlines(raw);
+                    if self.open.is_empty() {
                         return Err(self.err("CDATA outside the document element"));
                     }
-                    self.text(&text)?;
+                    self.text(text)?;
                 }
                 Event::Comment(c) => {
-                    let raw = self.s(&c)?;
-                    self.misc(Node::Comment(normalize_newlines(raw).into_owned()));
+                    let raw = self.s(c)?;
+                    self.misc(Kind::Comment(normalize_newlines(raw)));
                 }
                 Event::PI(p) => {
-                    let raw = self.s(&p)?;
+                    let raw = self.s(p)?;
                     let raw = normalize_newlines(raw);
                     let (target, data) = match raw.find(|c: char| c.is_ascii_whitespace()) {
                         Some(i) => (&raw[..i], raw[i..].trim_start()),
@@ -393,10 +409,8 @@ impl<'a> Parser<'a> {
                     if target.eq_ignore_ascii_case("xml") {
                         return Err(self.err("misplaced XML declaration"));
                     }
-                    self.misc(Node::Pi {
-                        target: target.to_string(),
-                        data: data.to_string(),
-                    });
+                    let kind = Kind::Pi(Cow::Owned(target.to_string()), Cow::Owned(data.to_string()));
+                    self.misc(kind);
                 }
                 Event::Decl(d) => {
                     if let Some(Ok(enc)) = d.encoding() {
@@ -414,31 +428,21 @@ impl<'a> Parser<'a> {
                 Event::Eof => break,
             }
         }
-        if self.depth != 0 {
+        if !self.open.is_empty() {
             return Err(self.err("document ended inside an element"));
         }
-        let root = self
-            .root
-            .take()
-            .ok_or_else(|| self.err("no document element"))?;
-        Ok(Document {
-            before: self.before,
-            root,
-            after: self.after,
-        })
-    }
-
-    fn misc(&mut self, node: Node) {
-        if let Some(top) = self.top_mut() {
-            top.children.push(node);
-        } else if self.root.is_none() {
-            self.before.push(node);
-        } else {
-            self.after.push(node);
+        if self.doc.root == NONE {
+            return Err(self.err("no document element"));
         }
+        Ok(self.doc)
     }
 
-    fn text(&mut self, text: &str) -> Result<()> {
+    fn misc(&mut self, kind: Kind<'a>) {
+        let parent = self.open.last().copied().unwrap_or(0);
+        self.doc.append(parent, kind);
+    }
+
+    fn text(&mut self, text: Cow<'a, str>) -> Result<()> {
         if text.len() > self.limits.max_text {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
@@ -449,47 +453,46 @@ impl<'a> Parser<'a> {
                 ),
             ));
         }
-        match self.top_mut() {
-            Some(top) => {
-                if let Some(Node::Text(prev)) = top.children.last_mut() {
-                    prev.push_str(text);
-                } else {
-                    top.children.push(Node::Text(XStr::new(text)));
-                }
-                Ok(())
+        let Some(&top) = self.open.last() else {
+            if super::tree::is_whitespace(&text) {
+                return Ok(());
             }
-            None if super::tree::is_whitespace(text) => Ok(()),
-            None => Err(self.err("text outside the document element")),
+            return Err(self.err("text outside the document element"));
+        };
+        let last = self.doc.nodes[top as usize].last;
+        if last != NONE {
+            if let Kind::Text(prev) = &mut self.doc.nodes[last as usize].kind {
+                prev.to_mut().push_str(&text);
+                return Ok(());
+            }
         }
+        self.doc.append(top, Kind::Text(text));
+        Ok(())
     }
 
     /// Put a new element in its parent (or make it the root); `open` when its end tag is
     /// still to come.
-    fn place(&mut self, el: Element, open: bool) -> Result<()> {
-        if self.depth == 0 {
-            if self.root.is_some() {
-                return Err(self.err("more than one document element"));
+    fn place(&mut self, el: ElSlot<'a>, open: bool) -> Result<()> {
+        let parent = match self.open.last() {
+            Some(&p) => p,
+            None => {
+                if self.doc.root != NONE {
+                    return Err(self.err("more than one document element"));
+                }
+                0
             }
-            self.root = Some(el);
-            if open {
-                self.depth = 1;
-            }
-            return Ok(());
-        }
-        let parent = match self.top_mut() {
-            Some(p) => p,
-            None => return Err(self.err("lost the open element")),
         };
-        parent.children.push(Node::Element(el));
-        let idx = parent.children.len() - 1;
+        let id = self.doc.append(parent, Kind::Element(el));
+        if parent == 0 {
+            self.doc.root = id;
+        }
         if open {
-            self.path.push(idx);
-            self.depth += 1;
+            self.open.push(id);
         }
         Ok(())
     }
 
-    fn start(&mut self, s: &BytesStart<'_>) -> Result<Element> {
+    fn start(&mut self, s: &BytesStart<'_>) -> Result<ElSlot<'a>> {
         self.elements += 1;
         if self.elements > self.limits.max_elements {
             return Err(Error::new(
@@ -497,7 +500,7 @@ impl<'a> Parser<'a> {
                 format!("more than {} elements", self.limits.max_elements),
             ));
         }
-        if self.depth + 1 > self.limits.max_depth {
+        if self.open.len() + 1 > self.limits.max_depth {
             let p = self.open_names(8);
             return Err(Error::at(
                 ErrorKind::LimitExceeded,
@@ -507,11 +510,8 @@ impl<'a> Parser<'a> {
         }
         let qname = self.s(s.name().into_inner())?;
         let (prefix, local) = self.split_qname(qname)?;
-        let mut el = Element {
-            local: XStr::new(local),
-            ..Default::default()
-        };
         self.marks.push(self.bindings.len());
+        let decl_start = self.doc.decls.len() as u32;
         // Pass 1: namespace declarations bind before any name on the element is resolved;
         // the other attributes wait in `plain` as (prefix, local, value).
         let mut plain = std::mem::take(&mut self.scratch);
@@ -568,18 +568,21 @@ impl<'a> Parser<'a> {
                 }
             };
             let vstart = i + 1;
-            let vend = match b[vstart..].iter().position(|&c| c == quote) {
-                Some(n) => vstart + n,
-                None => {
-                    return Err(self.err(format!(
-                        "bad attribute {aname} on <{qname}>: unterminated value"
-                    )))
-                }
+            let stop = super::scan::raw_attr_stop(&b[vstart..], quote).map(|n| vstart + n);
+            let vend = match stop {
+                Some(n) if b[n] == quote => Some(n),
+                Some(n) => super::scan::find_byte(&b[n..], quote).map(|m| n + m),
+                None => None,
+            };
+            let Some(vend) = vend else {
+                return Err(self.err(format!(
+                    "bad attribute {aname} on <{qname}>: unterminated value"
+                )));
             };
             i = vend + 1;
             let rawv = &raw[vstart..vend];
-            let value = if super::scan::raw_attr_special(rawv.as_bytes()).is_none() {
-                XStr::new(rawv)
+            let value = if stop == Some(vend) {
+                Cow::Borrowed(rawv)
             } else {
                 // XML 1.0 [10] AttValue: a literal '<' is not allowed.
                 if rawv.contains('<') {
@@ -617,84 +620,78 @@ impl<'a> Parser<'a> {
                         "{aname} cannot bind the reserved namespace {value}"
                     )));
                 }
-                if el.ns_decls.iter().any(|d| d.prefix.as_deref() == dprefix) {
+                if self.doc.decls[decl_start as usize..]
+                    .iter()
+                    .any(|d| d.prefix.as_deref() == dprefix)
+                {
                     return Err(self.err(format!("duplicate namespace declaration on <{qname}>")));
                 }
-                let prefix = dprefix.map(XStr::new);
-                self.bindings.push((prefix.clone(), value.clone()));
-                el.ns_decls.push(NsDecl { prefix, uri: value });
+                let idx = self.doc.decls.len() as u32;
+                self.bindings.push((dprefix, idx));
+                self.doc.decls.push(DeclSlot {
+                    prefix: dprefix.map(Cow::Borrowed),
+                    uri: value,
+                });
                 continue;
             }
             let (ap, al) = self.split_qname(aname)?;
-            plain.push((ap.map(XStr::new), XStr::new(al), value));
+            plain.push((ap, al, value));
         }
-        // The element's namespace; the prefix is copied from its binding.
-        match prefix {
-            None => el.ns = self.lookup(None).filter(|u| !u.is_empty()).cloned(),
-            Some("xml") => {
-                el.prefix = Some(XStr::from_static("xml"));
-                el.ns = Some(XStr::from_static(ns::XML));
-            }
-            Some(p) => match self.binding(p) {
-                Some((bp, u)) => {
-                    el.prefix = Some(bp.clone());
-                    el.ns = Some(u.clone());
-                }
+        let decls = (decl_start, self.doc.decls.len() as u32);
+        // The element's namespace.
+        let ens = match prefix {
+            None => match self.lookup(None) {
+                Some(d) if !self.doc.decls[d as usize].uri.is_empty() => d,
+                _ => NO_NS,
+            },
+            Some("xml") => XML_NS,
+            Some(p) => match self.lookup(Some(p)) {
+                Some(d) => d,
                 None => return Err(self.err(format!("undeclared prefix '{p}' on element"))),
             },
-        }
+        };
         // Pass 2: the other attributes, resolved (an unprefixed attribute is in no namespace).
-        el.attrs.reserve_exact(plain.len());
+        let attr_start = self.doc.attrs.len() as u32;
         for (aprefix, alocal, value) in plain.drain(..) {
-            let ans = match aprefix.as_deref() {
-                None => None,
-                Some("xml") => Some(XStr::from_static(ns::XML)),
+            let ans = match aprefix {
+                None => NO_NS,
+                Some("xml") => XML_NS,
                 Some(p) => match self.lookup(Some(p)) {
-                    Some(u) => Some(u.clone()),
+                    Some(d) => d,
                     None => return Err(self.err(format!("undeclared prefix '{p}' on attribute"))),
                 },
             };
-            if el.attrs.iter().any(|x| x.local == alocal && x.ns == ans) {
+            let uri = self.doc.ns_uri(ans);
+            if self.doc.attrs[attr_start as usize..]
+                .iter()
+                .any(|x| x.local == alocal && self.doc.ns_uri(x.ns) == uri)
+            {
                 return Err(self.err(format!("duplicate attribute {alocal} on <{qname}>")));
             }
-            el.attrs.push(Attribute {
-                prefix: aprefix,
-                local: alocal,
+            self.doc.attrs.push(AttrSlot {
+                prefix: aprefix.map(Cow::Borrowed),
+                local: Cow::Borrowed(alocal),
                 ns: ans,
                 value,
             });
         }
         self.scratch = plain;
-        Ok(el)
+        Ok(ElSlot {
+            prefix: prefix.map(Cow::Borrowed),
+            local: Cow::Borrowed(local),
+            ns: ens,
+            attrs: (attr_start, self.doc.attrs.len() as u32),
+            decls,
+        })
     }
 
     /// Split `prefix:local`; an empty part or a second colon is not a QName.
     fn split_qname<'q>(&self, q: &'q str) -> Result<(Option<&'q str>, &'q str)> {
-        if !is_name(q) {
-            return Err(self.err(format!("'{q}' is not an XML name")));
+        match qname_parts(q) {
+            Some(r) => Ok(r),
+            None if !is_name(q) => Err(self.err(format!("'{q}' is not an XML name"))),
+            None => Err(self.err(format!("'{q}' is not a qualified name"))),
         }
-        // Byte search: `str::find(char)` goes through the general char searcher.
-        let b = q.as_bytes();
-        let r = match b.iter().position(|&c| c == b':') {
-            None => (None, q),
-            Some(i) => (Some(&q[..i]), &q[i + 1..]),
-        };
-        // Namespaces [7]: prefix and local part are each an NCName (a name without colons).
-        if r.1.is_empty()
-            || r.0 == Some("")
-            || (r.0.is_some() && (r.1.as_bytes().contains(&b':') || !is_name(r.1)))
-        {
-            return Err(self.err(format!("'{q}' is not a qualified name")));
-        }
-        Ok(r)
-    }
-
-    /// The binding (prefix as declared, URI) of a named prefix in scope.
-    fn binding(&self, prefix: &str) -> Option<(&XStr, &XStr)> {
-        self.bindings.iter().rev().find_map(|(p, u)| match p {
-            Some(p) if p == prefix => Some((p, u)),
-            _ => None,
-        })
     }
 }
 

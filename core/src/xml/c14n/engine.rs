@@ -14,7 +14,8 @@ use super::escape;
 use super::scope::{same, InScope};
 use super::sink::Sink;
 use super::C14nOptions;
-use crate::xml::tree::{Attribute, Document, Element, Node};
+use crate::xml::tree::Node;
+use crate::xml::view::{AttrRef, ElementRef, NodeRef};
 use std::cell::RefCell;
 
 /// The engine's buffers, kept per thread between calls so that canonicalizing a small
@@ -25,8 +26,7 @@ use std::cell::RefCell;
 struct Spare {
     bindings: Vec<(&'static str, &'static str)>,
     rendered: Vec<(&'static str, &'static str)>,
-    attrs: Vec<&'static Attribute>,
-    frames: Vec<Frame<'static>>,
+    attrs: Vec<AttrRef<'static>>,
 }
 
 /// Buffers larger than this (in entries) are dropped rather than kept for the next call.
@@ -53,7 +53,7 @@ impl Spare {
         let small = |cap: usize| cap <= SPARE_LIMIT;
         if !(small(self.bindings.capacity())
             && small(self.rendered.capacity())
-            && small(self.frames.capacity()))
+            && small(self.attrs.capacity()))
         {
             return;
         }
@@ -75,14 +75,14 @@ fn relabel<T, U>(mut v: Vec<T>) -> Vec<U> {
 }
 
 /// An element whose start tag is written and whose children are being written.
-struct Frame<'a> {
-    el: &'a Element,
-    next: usize,
+struct Frame<'a, E: ElementRef<'a>> {
+    el: E,
+    rest: E::Children,
     scope_mark: usize,
     rendered_mark: usize,
 }
 
-pub(super) struct Engine<'a, 'o, S: Sink + ?Sized> {
+pub(super) struct Engine<'a, 'o, E: ElementRef<'a>, S: Sink + ?Sized> {
     opts: &'o C14nOptions,
     out: &'o mut S,
     scope: InScope<'a>,
@@ -92,11 +92,12 @@ pub(super) struct Engine<'a, 'o, S: Sink + ?Sized> {
     rendered: Vec<(&'a str, &'a str)>,
     /// Scratch: the current element's attributes in canonical order, when their
     /// document order is not already canonical.
-    attrs: Vec<&'a Attribute>,
-    frames: Vec<Frame<'a>>,
+    attrs: Vec<AttrRef<'a>>,
+    /// Open elements. Not kept between calls: its layout depends on the tree type.
+    frames: Vec<Frame<'a, E>>,
 }
 
-impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
+impl<'a, 'o, E: ElementRef<'a>, S: Sink + ?Sized> Engine<'a, 'o, E, S> {
     /// An engine starting inside `base` (the apex's inherited bindings), on this thread's
     /// spare buffers.
     pub(super) fn new(opts: &'o C14nOptions, base: &InScope<'a>, out: &'o mut S) -> Self {
@@ -109,7 +110,7 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
             scope,
             rendered: relabel(spare.rendered),
             attrs: relabel(spare.attrs),
-            frames: relabel(spare.frames),
+            frames: Vec::with_capacity(16),
         }
     }
 
@@ -119,22 +120,28 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
             bindings: relabel(self.scope.into_vec()),
             rendered: relabel(self.rendered),
             attrs: relabel(self.attrs),
-            frames: relabel(self.frames),
         }
         .put_back();
     }
 
     /// A whole document: misc nodes before the root each followed by a newline, those
     /// after it each preceded by one (C14N section 2.1, "document order").
-    pub(super) fn document(&mut self, doc: &'a Document) {
-        for n in &doc.before {
+    pub(super) fn document(&mut self, before: &[Node], root: E, after: &[Node]) {
+        fn misc<E>(n: &Node) -> Option<NodeRef<'_, E>> {
+            match n {
+                Node::Comment(c) => Some(NodeRef::Comment(c)),
+                Node::Pi { target, data } => Some(NodeRef::Pi(target, data)),
+                Node::Text(_) | Node::Element(_) => None,
+            }
+        }
+        for n in before.iter().filter_map(misc::<E>) {
             if self.misc(n) {
                 self.out.put("\n");
             }
         }
-        self.subtree(&doc.root);
-        for n in &doc.after {
-            if self.is_output(n) {
+        self.subtree(root);
+        for n in after.iter().filter_map(misc::<E>) {
+            if self.is_output(&n) {
                 self.out.put("\n");
                 self.misc(n);
             }
@@ -142,18 +149,16 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
     }
 
     /// The apex and all its descendants: the node-set a `#id` reference selects.
-    pub(super) fn subtree(&mut self, apex: &'a Element) {
+    pub(super) fn subtree(&mut self, apex: E) {
         self.open(apex);
         while let Some(top) = self.frames.last_mut() {
-            let (el, i) = (top.el, top.next);
-            top.next += 1;
-            let Some(child) = el.children.get(i) else {
+            let Some(child) = top.rest.next() else {
                 self.close();
                 continue;
             };
             match child {
-                Node::Element(e) => self.open(e),
-                Node::Text(t) => escape::text(t, self.out),
+                NodeRef::Element(e) => self.open(e),
+                NodeRef::Text(t) => escape::text(t, self.out),
                 other => {
                     self.misc(other);
                 }
@@ -161,28 +166,28 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
         }
     }
 
-    fn is_output(&self, n: &Node) -> bool {
+    fn is_output<X>(&self, n: &NodeRef<'_, X>) -> bool {
         match n {
-            Node::Comment(_) => self.opts.with_comments,
-            Node::Pi { .. } => true,
+            NodeRef::Comment(_) => self.opts.with_comments,
+            NodeRef::Pi(..) => true,
             // Text and elements never stand beside the root; a built tree that puts them
             // there gets them ignored rather than a malformed output.
-            Node::Text(_) | Node::Element(_) => false,
+            NodeRef::Text(_) | NodeRef::Element(_) => false,
         }
     }
 
     /// Write a comment or PI if it is output; report whether it was.
-    fn misc(&mut self, n: &Node) -> bool {
-        if !self.is_output(n) {
+    fn misc<X>(&mut self, n: NodeRef<'_, X>) -> bool {
+        if !self.is_output(&n) {
             return false;
         }
         match n {
-            Node::Comment(c) => {
+            NodeRef::Comment(c) => {
                 self.out.put("<!--");
                 escape::cr_only(c, self.out);
                 self.out.put("-->");
             }
-            Node::Pi { target, data } => {
+            NodeRef::Pi(target, data) => {
                 self.out.put("<?");
                 self.out.put(target);
                 if !data.is_empty() {
@@ -191,12 +196,12 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
                 }
                 self.out.put("?>");
             }
-            Node::Text(_) | Node::Element(_) => {}
+            NodeRef::Text(_) | NodeRef::Element(_) => {}
         }
         true
     }
 
-    fn open(&mut self, el: &'a Element) {
+    fn open(&mut self, el: E) {
         let scope_mark = self.scope.mark();
         let rendered_mark = self.rendered.len();
         self.scope.enter(el);
@@ -205,7 +210,7 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
         self.start_tag(el, rendered_mark, sorted);
         self.frames.push(Frame {
             el,
-            next: 0,
+            rest: el.children(),
             scope_mark,
             rendered_mark,
         });
@@ -222,17 +227,17 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
 
     /// Push onto `rendered` the declarations `el` must write, and sort them by prefix (the
     /// default namespace, whose XPath local name is empty, first).
-    fn collect_namespaces(&mut self, el: &'a Element, mark: usize) {
+    fn collect_namespaces(&mut self, el: E, mark: usize) {
         // URIs come from the scope, not from `el.ns` / `a.ns`: see `InScope::ensure`.
-        let p = el.prefix.as_deref().unwrap_or("");
+        let p = el.prefix().unwrap_or("");
         if p != "xml" {
             let (bp, bu) = self.scope.binding(p).unwrap_or(("", ""));
             if bp == p {
                 self.consider(mark, bp, bu);
             }
         }
-        for a in &el.attrs {
-            if let (Some(ap), Some(_)) = (self.scope.attr_prefix(a), a.ns.as_deref()) {
+        for a in el.attrs() {
+            if let (Some(ap), Some(_)) = (self.scope.attr_prefix(&a), a.ns) {
                 if ap != "xml" {
                     if let Some((bp, bu)) = self.scope.binding(ap) {
                         self.consider(mark, bp, bu);
@@ -278,19 +283,31 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
     /// Attributes by (namespace URI, local name), unqualified ones (empty URI) first.
     /// Returns false when document order is already canonical (the common case for
     /// messages wssx builds) and `attrs` was left alone, true when `attrs` holds the order.
-    fn sort_attributes(&mut self, el: &'a Element) -> bool {
+    fn sort_attributes(&mut self, el: E) -> bool {
         let scope = &self.scope;
-        let key = |a: &'a Attribute| (scope.attr_ns(a), a.local.as_str());
-        if el.attrs.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+        let key = |a: &AttrRef<'a>| (scope.attr_ns(a), a.local);
+        let mut it = el.attrs();
+        let Some(mut prev) = it.next() else {
+            return false;
+        };
+        let mut ordered = true;
+        for a in it {
+            if key(&prev) > key(&a) {
+                ordered = false;
+                break;
+            }
+            prev = a;
+        }
+        if ordered {
             return false;
         }
         self.attrs.clear();
-        self.attrs.extend(el.attrs.iter());
+        self.attrs.extend(el.attrs());
         self.attrs.sort_by(|a, b| key(a).cmp(&key(b)));
         true
     }
 
-    fn start_tag(&mut self, el: &'a Element, mark: usize, sorted: bool) {
+    fn start_tag(&mut self, el: E, mark: usize, sorted: bool) {
         self.out.put("<");
         self.qname(el);
         for &(p, u) in &self.rendered[mark..] {
@@ -309,35 +326,35 @@ impl<'a, 'o, S: Sink + ?Sized> Engine<'a, 'o, S> {
                 self.attribute(self.attrs[i]);
             }
         } else {
-            for a in &el.attrs {
+            for a in el.attrs() {
                 self.attribute(a);
             }
         }
         self.out.put(">");
     }
 
-    fn attribute(&mut self, a: &'a Attribute) {
+    fn attribute(&mut self, a: AttrRef<'a>) {
         self.out.put(" ");
-        if let Some(p) = self.scope.attr_prefix(a) {
+        if let Some(p) = self.scope.attr_prefix(&a) {
             self.out.put(p);
             self.out.put(":");
         }
-        self.out.put(&a.local);
+        self.out.put(a.local);
         self.out.put("=\"");
-        if a.value.is_well_known() {
+        if a.plain {
             // Algorithm and type URIs: nothing to escape (see `XStr::is_well_known`).
-            self.out.put(&a.value);
+            self.out.put(a.value);
         } else {
-            escape::attr(&a.value, self.out);
+            escape::attr(a.value, self.out);
         }
         self.out.put("\"");
     }
 
-    fn qname(&mut self, el: &Element) {
-        if let Some(p) = &el.prefix {
+    fn qname(&mut self, el: E) {
+        if let Some(p) = el.prefix() {
             self.out.put(p);
             self.out.put(":");
         }
-        self.out.put(&el.local);
+        self.out.put(el.local());
     }
 }

@@ -6,7 +6,8 @@
 //! declared at the apex); `xml:*` attributes are deliberately *not* inherited.
 
 use crate::ns;
-use crate::xml::tree::{Attribute, Element, Node};
+use crate::xml::tree::{Element, Node};
+use crate::xml::view::{AttrRef, ElementRef};
 use std::borrow::Cow;
 
 /// The prefix an unprefixed attribute in a namespace is written with when no prefix is
@@ -71,19 +72,19 @@ impl<'a> InScope<'a> {
     /// own prefix or its attributes' prefixes need and that are not in scope yet. The
     /// second part matters only for trees built in code, which may leave declarations to
     /// the writer; for a parsed tree it adds nothing.
-    pub fn enter(&mut self, el: &'a Element) {
-        for d in &el.ns_decls {
-            let p = d.prefix.as_deref().unwrap_or("");
+    pub fn enter<E: ElementRef<'a>>(&mut self, el: E) {
+        for (p, u) in el.ns_decls() {
+            let p = p.unwrap_or("");
             if p != "xml" && p != "xmlns" {
-                self.bind(p, &d.uri);
+                self.bind(p, u);
             }
         }
-        let p = el.prefix.as_deref().unwrap_or("");
+        let p = el.prefix().unwrap_or("");
         if p != "xml" {
-            self.ensure(p, el.ns.as_deref().unwrap_or(""));
+            self.ensure(p, el.ns().unwrap_or(""));
         }
-        for a in &el.attrs {
-            match (a.prefix.as_deref(), a.ns.as_deref()) {
+        for a in el.attrs() {
+            match (a.prefix, a.ns) {
                 (Some(ap), Some(ans)) if ap != "xml" => self.ensure(ap, ans),
                 (None, Some(ans)) if self.bound_prefix_for(ans).is_none() => {
                     self.bind(INVENTED_PREFIX, ans)
@@ -107,9 +108,9 @@ impl<'a> InScope<'a> {
     }
 
     /// The scope inside the innermost of `ancestors` (outermost first).
-    pub fn of_ancestors(ancestors: &[&'a Element]) -> Self {
+    pub fn of_ancestors<E: ElementRef<'a>>(ancestors: &[E]) -> Self {
         let mut s = InScope::new();
-        for a in ancestors {
+        for &a in ancestors {
             s.enter(a);
         }
         s
@@ -130,8 +131,8 @@ impl<'a> InScope<'a> {
     }
 
     /// The namespace URI an attribute is in, as its declaration gives it ("" for none).
-    pub(super) fn attr_ns(&self, a: &'a Attribute) -> &'a str {
-        match (self.attr_prefix(a), a.ns.as_deref()) {
+    pub(super) fn attr_ns(&self, a: &AttrRef<'a>) -> &'a str {
+        match (self.attr_prefix(a), a.ns) {
             (Some(p), Some(u)) => self.lookup(p).unwrap_or(u),
             _ => "",
         }
@@ -139,8 +140,8 @@ impl<'a> InScope<'a> {
 
     /// The prefix `a` is written with: its own, or for an unprefixed attribute in a
     /// namespace (only possible in a built tree) a prefix bound to that URI.
-    pub(super) fn attr_prefix(&self, a: &'a Attribute) -> Option<&'a str> {
-        match (a.prefix.as_deref(), a.ns.as_deref()) {
+    pub(super) fn attr_prefix(&self, a: &AttrRef<'a>) -> Option<&'a str> {
+        match (a.prefix, a.ns) {
             (Some(p), _) => Some(p),
             (None, Some(u)) => Some(self.bound_prefix_for(u).unwrap_or(INVENTED_PREFIX)),
             (None, None) => None,
@@ -231,7 +232,7 @@ pub(super) fn walk<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xml::parse;
+    use crate::xml::{parse, Attribute};
 
     #[test]
     fn walk_visits_in_document_order_with_ancestors() {
@@ -273,7 +274,10 @@ mod tests {
         s.enter(&e);
         assert_eq!(s.lookup("a"), Some("urn:a"));
         assert_eq!(s.lookup("ns0"), Some("urn:k"));
-        assert_eq!(s.attr_prefix(&e.attrs[0]), Some("ns0"));
+        assert_eq!(
+            s.attr_prefix(&(&e).attrs().next().unwrap()),
+            Some("ns0")
+        );
     }
 
     #[test]
@@ -283,6 +287,9 @@ mod tests {
         s.enter(&d.root);
         assert_eq!(s.lookup("c"), Some("urn:a?x=1&y=A"));
         assert_eq!(s.mark(), 1, "no second binding for c");
-        assert_eq!(s.attr_ns(&d.root.attrs[0]), "urn:a?x=1&y=A");
+        assert_eq!(
+            s.attr_ns(&(&d.root).attrs().next().unwrap()),
+            "urn:a?x=1&y=A"
+        );
     }
 }

@@ -1,0 +1,508 @@
+//! [`Doc`]: a parsed document as one vector of nodes, with names and values borrowed from
+//! the input wherever the input holds them verbatim.
+//!
+//! This is the receiver's representation. Parsing into it allocates a handful of vectors
+//! per document instead of a few per element, and reading it ([`ArenaEl`] implements
+//! [`ElementRef`]) hands out slices of the input. [`Doc::to_document`] makes the owned
+//! tree when a caller wants one; [`super::parse`] is exactly that.
+//!
+//! Nodes are linked (parent, first child, next sibling), so a receiver can splice in the
+//! plaintext of an encrypted element without moving anything else ([`Doc::replace`]).
+
+use super::tree::{Document, Element, Node};
+use super::view::{to_owned_tree, AttrRef, ElementRef, NodeRef};
+use super::xstr::XStr;
+use crate::ns;
+use std::borrow::Cow;
+
+/// "No node" in a link.
+pub(crate) const NONE: u32 = u32::MAX;
+/// The namespace of an element or attribute: an index into `decls`, or one of these.
+pub(crate) const NO_NS: u32 = u32::MAX;
+pub(crate) const XML_NS: u32 = u32::MAX - 1;
+
+/// One node with its links.
+#[derive(Debug, Clone)]
+pub(crate) struct Slot<'a> {
+    pub(crate) kind: Kind<'a>,
+    pub(crate) parent: u32,
+    pub(crate) next: u32,
+    pub(crate) first: u32,
+    pub(crate) last: u32,
+    /// Number of children (for sizing the owned copy's child lists).
+    pub(crate) count: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Kind<'a> {
+    /// The document node: the root element and the comments / PIs around it.
+    Document,
+    Element(ElSlot<'a>),
+    Text(Cow<'a, str>),
+    Comment(Cow<'a, str>),
+    Pi(Cow<'a, str>, Cow<'a, str>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ElSlot<'a> {
+    pub(crate) prefix: Option<Cow<'a, str>>,
+    pub(crate) local: Cow<'a, str>,
+    /// The declaration that binds the element's namespace (or NO_NS / XML_NS).
+    pub(crate) ns: u32,
+    pub(crate) attrs: (u32, u32),
+    pub(crate) decls: (u32, u32),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AttrSlot<'a> {
+    pub(crate) prefix: Option<Cow<'a, str>>,
+    pub(crate) local: Cow<'a, str>,
+    pub(crate) ns: u32,
+    pub(crate) value: Cow<'a, str>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct DeclSlot<'a> {
+    pub(crate) prefix: Option<Cow<'a, str>>,
+    pub(crate) uri: Cow<'a, str>,
+}
+
+/// A parsed document (see the module documentation). `'a` is the input's lifetime.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    pub(crate) nodes: Vec<Slot<'a>>,
+    pub(crate) attrs: Vec<AttrSlot<'a>>,
+    pub(crate) decls: Vec<DeclSlot<'a>>,
+    pub(crate) root: u32,
+}
+
+/// An element of a [`Doc`].
+#[derive(Clone, Copy)]
+pub struct ArenaEl<'d, 'a> {
+    doc: &'d Doc<'a>,
+    id: u32,
+}
+
+impl std::fmt::Debug for ArenaEl<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ArenaEl({} #{})", self.qname(), self.id)
+    }
+}
+
+impl PartialEq for ArenaEl<'_, '_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.doc, other.doc) && self.id == other.id
+    }
+}
+
+impl<'a> Doc<'a> {
+    /// An empty document (the parser fills it).
+    pub(crate) fn with_capacity(nodes: usize) -> Self {
+        let mut d = Doc {
+            nodes: Vec::with_capacity(nodes),
+            attrs: Vec::with_capacity(nodes / 2),
+            decls: Vec::with_capacity(8),
+            root: NONE,
+        };
+        d.nodes.push(Slot {
+            kind: Kind::Document,
+            parent: NONE,
+            next: NONE,
+            first: NONE,
+            last: NONE,
+            count: 0,
+        });
+        d
+    }
+
+    /// The document element.
+    pub fn root(&self) -> ArenaEl<'_, 'a> {
+        ArenaEl {
+            doc: self,
+            id: self.root,
+        }
+    }
+
+    /// The element with node number `id`, if `id` is an element.
+    pub fn element(&self, id: u32) -> Option<ArenaEl<'_, 'a>> {
+        match self.nodes.get(id as usize)?.kind {
+            Kind::Element(_) => Some(ArenaEl { doc: self, id }),
+            _ => None,
+        }
+    }
+
+    /// Append `kind` as the last child of `parent`; its node number.
+    pub(crate) fn append(&mut self, parent: u32, kind: Kind<'a>) -> u32 {
+        let id = self.nodes.len() as u32;
+        self.nodes.push(Slot {
+            kind,
+            parent,
+            next: NONE,
+            first: NONE,
+            last: NONE,
+            count: 0,
+        });
+        let p = &mut self.nodes[parent as usize];
+        let prev = p.last;
+        p.last = id;
+        p.count += 1;
+        if prev == NONE {
+            p.first = id;
+        } else {
+            self.nodes[prev as usize].next = id;
+        }
+        id
+    }
+
+    /// The namespace URI a slot's `ns` names.
+    #[inline]
+    pub(crate) fn ns_uri(&self, ns: u32) -> Option<&str> {
+        match ns {
+            NO_NS => None,
+            XML_NS => Some(ns::XML),
+            i => Some(&self.decls[i as usize].uri),
+        }
+    }
+
+    fn el(&self, id: u32) -> &ElSlot<'a> {
+        match &self.nodes[id as usize].kind {
+            Kind::Element(e) => e,
+            _ => unreachable!("ArenaEl always names an element"),
+        }
+    }
+
+    /// The owned tree of the whole document.
+    pub fn to_document(&self) -> Document {
+        // Each declaration's URI becomes one XStr, shared by every name it qualifies (for
+        // a long URI the crate does not know, a copy per element would be an allocation).
+        let mut cache: Vec<(usize, XStr)> = Vec::with_capacity(self.decls.len());
+        let mut intern = |u: &str| -> XStr {
+            let key = u.as_ptr() as usize;
+            match cache.iter().find(|(k, s)| *k == key && s.len() == u.len()) {
+                Some((_, s)) => s.clone(),
+                None => {
+                    let s = XStr::new(u);
+                    cache.push((key, s.clone()));
+                    s
+                }
+            }
+        };
+        let root = to_owned_tree(self.root(), &mut intern);
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        let mut seen_root = false;
+        let mut c = self.nodes[0].first;
+        while c != NONE {
+            let slot = &self.nodes[c as usize];
+            let n = match &slot.kind {
+                Kind::Comment(t) => Some(Node::Comment(t.to_string())),
+                Kind::Pi(t, d) => Some(Node::Pi {
+                    target: t.to_string(),
+                    data: d.to_string(),
+                }),
+                Kind::Element(_) => {
+                    seen_root = true;
+                    None
+                }
+                _ => None,
+            };
+            if let Some(n) = n {
+                if seen_root {
+                    after.push(n);
+                } else {
+                    before.push(n);
+                }
+            }
+            c = slot.next;
+        }
+        Document {
+            before,
+            root,
+            after,
+        }
+    }
+
+    /// The parent element of node `id` (None for the root and the document node).
+    pub fn parent(&self, id: u32) -> Option<ArenaEl<'_, 'a>> {
+        let p = self.nodes.get(id as usize)?.parent;
+        self.element(p)
+    }
+
+    /// Number of nodes (of every kind, the document node included): node numbers run
+    /// below it.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Never true: a parsed document has at least its document node and root.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Replace node `id` (not the root) by the top-level nodes of `fragment`'s root
+    /// element content, copied into this document (their strings become owned). The
+    /// replaced node stays in the vector, unlinked. Returns the node numbers inserted.
+    pub fn replace(&mut self, id: u32, fragment: &Doc<'_>) -> Vec<u32> {
+        let parent = self.nodes[id as usize].parent;
+        // Copy the fragment's declarations and attributes with a shift of their indices.
+        let decl_base = self.decls.len() as u32;
+        self.decls.extend(fragment.decls.iter().map(|d| DeclSlot {
+            prefix: d.prefix.as_deref().map(owned),
+            uri: owned(&d.uri),
+        }));
+        let attr_base = self.attrs.len() as u32;
+        let shift = |ns: u32| if ns >= XML_NS { ns } else { ns + decl_base };
+        self.attrs.extend(fragment.attrs.iter().map(|a| AttrSlot {
+            prefix: a.prefix.as_deref().map(owned),
+            local: owned(&a.local),
+            ns: shift(a.ns),
+            value: owned(&a.value),
+        }));
+        // Build the new nodes detached, then link them where `id` was.
+        let mut inserted = Vec::new();
+        let mut stack: Vec<(u32, u32)> = Vec::new(); // (fragment node, new parent)
+        let mut c = fragment.nodes[fragment.root as usize].first;
+        while c != NONE {
+            let n = self.copy_node(fragment, c, parent, decl_base, attr_base, &mut stack);
+            inserted.push(n);
+            c = fragment.nodes[c as usize].next;
+        }
+        while let Some((fc, new_parent)) = stack.pop() {
+            // Children of a copied element, appended in order.
+            let mut k = fragment.nodes[fc as usize].first;
+            while k != NONE {
+                let n = self.copy_node(fragment, k, new_parent, decl_base, attr_base, &mut stack);
+                let p = &mut self.nodes[new_parent as usize];
+                let prev = p.last;
+                p.last = n;
+                p.count += 1;
+                if prev == NONE {
+                    p.first = n;
+                } else {
+                    self.nodes[prev as usize].next = n;
+                }
+                k = fragment.nodes[k as usize].next;
+            }
+        }
+        // Splice: prev -> inserted... -> next.
+        let next = self.nodes[id as usize].next;
+        let mut prev = NONE;
+        let mut k = self.nodes[parent as usize].first;
+        while k != id && k != NONE {
+            prev = k;
+            k = self.nodes[k as usize].next;
+        }
+        let link = |from: u32, to: u32, nodes: &mut Vec<Slot<'a>>| {
+            if from == NONE {
+                nodes[parent as usize].first = to;
+            } else {
+                nodes[from as usize].next = to;
+            }
+        };
+        let mut at = prev;
+        for &n in &inserted {
+            link(at, n, &mut self.nodes);
+            at = n;
+        }
+        link(at, next, &mut self.nodes);
+        if next == NONE {
+            self.nodes[parent as usize].last = at;
+        }
+        let p = &mut self.nodes[parent as usize];
+        p.count = p.count + inserted.len() as u32 - 1;
+        let old = &mut self.nodes[id as usize];
+        old.parent = NONE;
+        old.next = NONE;
+        inserted
+    }
+
+    /// Copy fragment node `fc` as a detached node under `parent` (links to siblings are the
+    /// caller's); an element's children are queued on `stack`.
+    fn copy_node(
+        &mut self,
+        fragment: &Doc<'_>,
+        fc: u32,
+        parent: u32,
+        decl_base: u32,
+        attr_base: u32,
+        stack: &mut Vec<(u32, u32)>,
+    ) -> u32 {
+        let shift = |ns: u32| if ns >= XML_NS { ns } else { ns + decl_base };
+        let kind = match &fragment.nodes[fc as usize].kind {
+            Kind::Element(e) => Kind::Element(ElSlot {
+                prefix: e.prefix.as_deref().map(owned),
+                local: owned(&e.local),
+                ns: shift(e.ns),
+                attrs: (e.attrs.0 + attr_base, e.attrs.1 + attr_base),
+                decls: (e.decls.0 + decl_base, e.decls.1 + decl_base),
+            }),
+            Kind::Text(t) => Kind::Text(owned(t)),
+            Kind::Comment(t) => Kind::Comment(owned(t)),
+            Kind::Pi(t, d) => Kind::Pi(owned(t), owned(d)),
+            Kind::Document => Kind::Document,
+        };
+        let is_el = matches!(kind, Kind::Element(_));
+        let n = self.nodes.len() as u32;
+        self.nodes.push(Slot {
+            kind,
+            parent,
+            next: NONE,
+            first: NONE,
+            last: NONE,
+            count: 0,
+        });
+        if is_el {
+            stack.push((fc, n));
+        }
+        n
+    }
+}
+
+fn owned(s: &str) -> Cow<'static, str> {
+    Cow::Owned(s.to_string())
+}
+
+impl<'d, 'a> ArenaEl<'d, 'a> {
+    /// This element's node number in its document.
+    pub fn node_id(self) -> u32 {
+        self.id
+    }
+
+    /// The document this element belongs to.
+    pub fn doc(self) -> &'d Doc<'a> {
+        self.doc
+    }
+
+    /// The parent element (None for the root).
+    pub fn parent(self) -> Option<ArenaEl<'d, 'a>> {
+        self.doc.parent(self.id)
+    }
+}
+
+/// [`ElementRef::attrs`] of an [`ArenaEl`].
+#[derive(Clone)]
+pub struct ArenaAttrs<'d, 'a> {
+    doc: &'d Doc<'a>,
+    at: u32,
+    end: u32,
+}
+
+impl<'d> Iterator for ArenaAttrs<'d, '_> {
+    type Item = AttrRef<'d>;
+    #[inline]
+    fn next(&mut self) -> Option<AttrRef<'d>> {
+        if self.at >= self.end {
+            return None;
+        }
+        let a = &self.doc.attrs[self.at as usize];
+        self.at += 1;
+        Some(AttrRef {
+            prefix: a.prefix.as_deref(),
+            local: &a.local,
+            ns: self.doc.ns_uri(a.ns),
+            value: &a.value,
+            plain: false,
+        })
+    }
+}
+
+/// [`ElementRef::ns_decls`] of an [`ArenaEl`].
+pub struct ArenaDecls<'d, 'a> {
+    doc: &'d Doc<'a>,
+    at: u32,
+    end: u32,
+}
+
+impl<'d> Iterator for ArenaDecls<'d, '_> {
+    type Item = (Option<&'d str>, &'d str);
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.end {
+            return None;
+        }
+        let d = &self.doc.decls[self.at as usize];
+        self.at += 1;
+        Some((d.prefix.as_deref(), &d.uri))
+    }
+}
+
+/// [`ElementRef::children`] of an [`ArenaEl`].
+pub struct ArenaChildren<'d, 'a> {
+    doc: &'d Doc<'a>,
+    at: u32,
+    left: u32,
+}
+
+impl<'d, 'a> Iterator for ArenaChildren<'d, 'a> {
+    type Item = NodeRef<'d, ArenaEl<'d, 'a>>;
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at == NONE {
+            return None;
+        }
+        let id = self.at;
+        let slot = &self.doc.nodes[id as usize];
+        self.at = slot.next;
+        self.left = self.left.saturating_sub(1);
+        Some(match &slot.kind {
+            Kind::Element(_) => NodeRef::Element(ArenaEl { doc: self.doc, id }),
+            Kind::Text(t) => NodeRef::Text(t),
+            Kind::Comment(c) => NodeRef::Comment(c),
+            Kind::Pi(t, d) => NodeRef::Pi(t, d),
+            Kind::Document => NodeRef::Comment(""),
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+impl<'d, 'a> ElementRef<'d> for ArenaEl<'d, 'a> {
+    type Attrs = ArenaAttrs<'d, 'a>;
+    type Decls = ArenaDecls<'d, 'a>;
+    type Children = ArenaChildren<'d, 'a>;
+
+    #[inline]
+    fn prefix(self) -> Option<&'d str> {
+        self.doc.el(self.id).prefix.as_deref()
+    }
+    #[inline]
+    fn local(self) -> &'d str {
+        &self.doc.el(self.id).local
+    }
+    #[inline]
+    fn ns(self) -> Option<&'d str> {
+        self.doc.ns_uri(self.doc.el(self.id).ns)
+    }
+    #[inline]
+    fn attrs(self) -> ArenaAttrs<'d, 'a> {
+        let (at, end) = self.doc.el(self.id).attrs;
+        ArenaAttrs {
+            doc: self.doc,
+            at,
+            end,
+        }
+    }
+    #[inline]
+    fn ns_decls(self) -> ArenaDecls<'d, 'a> {
+        let (at, end) = self.doc.el(self.id).decls;
+        ArenaDecls {
+            doc: self.doc,
+            at,
+            end,
+        }
+    }
+    #[inline]
+    fn children(self) -> ArenaChildren<'d, 'a> {
+        let s = &self.doc.nodes[self.id as usize];
+        ArenaChildren {
+            doc: self.doc,
+            at: s.first,
+            left: s.count,
+        }
+    }
+    fn to_element(self) -> Element {
+        to_owned_tree(self, &mut XStr::new)
+    }
+}
