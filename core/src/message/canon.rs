@@ -2,7 +2,7 @@
 //! ancestors (whose bindings matter only through the InclusiveNamespaces PrefixList).
 
 use crate::xml::c14n::{self, C14nOptions, InScope};
-use crate::xml::{Document, Element};
+use crate::xml::{ArenaEl, Document, Element, ElementRef};
 
 fn options(prefixes: &[String], comments: bool) -> C14nOptions {
     let mut o = C14nOptions::new().with_comments(comments);
@@ -18,9 +18,9 @@ pub(crate) fn exc_c14n(el: &Element, prefixes: &[String], out: &mut Vec<u8>) {
 }
 
 /// Exclusive c14n of `el`, whose ancestors (outermost first) are `ancestors`.
-pub(crate) fn exc_c14n_in<'a>(
-    el: &'a Element,
-    ancestors: &[&'a Element],
+pub(crate) fn exc_c14n_in<'a, E: ElementRef<'a>>(
+    el: E,
+    ancestors: &[E],
     prefixes: &[String],
     comments: bool,
     out: &mut Vec<u8>,
@@ -30,7 +30,29 @@ pub(crate) fn exc_c14n_in<'a>(
     } else {
         InScope::of_ancestors(ancestors)
     };
-    c14n::canonicalize_subtree(el, &scope, &options(prefixes, comments), out);
+    exc_c14n_scoped(el, &scope, prefixes, comments, out);
+}
+
+/// Exclusive c14n of `el` inheriting the bindings `scope`.
+pub(crate) fn exc_c14n_scoped<'a, E: ElementRef<'a>>(
+    el: E,
+    scope: &InScope<'a>,
+    prefixes: &[String],
+    comments: bool,
+    out: &mut Vec<u8>,
+) {
+    c14n::canonicalize_subtree(el, scope, &options(prefixes, comments), out);
+}
+
+/// Exclusive c14n of an element of a received message (its ancestors come from the
+/// document; they matter only through the PrefixList).
+pub(crate) fn exc_c14n_at(el: ArenaEl<'_, '_>, prefixes: &[String], comments: bool, out: &mut Vec<u8>) {
+    let ancestors = if prefixes.is_empty() {
+        Vec::new()
+    } else {
+        super::locate::ancestors(el)
+    };
+    exc_c14n_in(el, &ancestors, prefixes, comments, out);
 }
 
 /// Exclusive c14n of a whole document.

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
-use crate::xml::{Document, Element};
+use crate::xml::{Document, Element, ElementRef};
 
 /// SOAP version of an envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,12 +47,15 @@ impl SoapVersion {
 /// Check that `doc` is a SOAP envelope with exactly one Body (and at most one Header, which
 /// precedes it) and return its version.
 pub fn check_envelope(doc: &Document) -> Result<SoapVersion> {
-    let root = &doc.root;
+    check_root(&doc.root)
+}
+
+/// [`check_envelope`] on the document element of either tree.
+pub(crate) fn check_root<'d, E: ElementRef<'d>>(root: E) -> Result<SoapVersion> {
     let v = root
-        .ns
-        .as_deref()
+        .ns()
         .and_then(SoapVersion::from_namespace)
-        .filter(|_| root.local == "Envelope")
+        .filter(|_| root.local() == "Envelope")
         .ok_or_else(|| {
             Error::at(
                 ErrorKind::InvalidRequest,

@@ -43,16 +43,8 @@ pub fn canonical_form(
     match id {
         None => canon::document(doc, prefixes, with_comments, &mut out),
         Some(id) => {
-            let ids = locate::index_ids(doc)?;
-            let path = ids.get(id).ok_or_else(|| {
-                crate::Error::new(
-                    crate::ErrorKind::InvalidArgument,
-                    format!("no element with ID '{id}'"),
-                )
-            })?;
-            let el = locate::at(doc, path).expect("indexed path exists");
-            let anc = locate::ancestors(doc, path);
-            canon::exc_c14n_in(el, &anc, prefixes, with_comments, &mut out);
+            let (el, scope) = crate::xml::c14n::find_by_id(doc, id)?;
+            canon::exc_c14n_scoped(el, &scope, prefixes, with_comments, &mut out);
         }
     }
     Ok(out)

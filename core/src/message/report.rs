@@ -101,8 +101,35 @@ pub struct VerifyReport {
     pub timestamp: Option<(Option<Instant>, Option<Instant>)>,
     /// SCTs carried in the header.
     pub tokens: Vec<SecurityContextToken>,
+    /// The envelope after decryption: see [`VerifyReport::document`].
+    pub(crate) processed: Processed,
+}
+
+/// The processed envelope, kept in the cheapest form that can give the owned tree.
+///
+/// When nothing was decrypted it is the received text, parsed into the tree only if asked:
+/// a receiver that reads its Body with its own SOAP stack (or only wants the verdict)
+/// does not pay for a second representation of the message.
+#[derive(Debug, Clone)]
+pub(crate) enum Processed {
+    /// The envelope as received, and its tree once made.
+    Received {
+        text: Box<[u8]>,
+        limits: crate::xml::Limits,
+        tree: once_cell::sync::OnceCell<Document>,
+    },
     /// The envelope after decryption.
-    pub document: Document,
+    Tree(Document),
+}
+
+impl Processed {
+    pub(crate) fn received(text: &[u8], limits: crate::xml::Limits) -> Self {
+        Processed::Received {
+            text: text.into(),
+            limits,
+            tree: once_cell::sync::OnceCell::new(),
+        }
+    }
 }
 
 impl VerifyReport {
@@ -129,9 +156,27 @@ impl VerifyReport {
             .and_then(|s| s.context.as_ref())
     }
 
+    /// The processed (decrypted) envelope as a tree. The first call on a message that had
+    /// nothing encrypted parses the received text again (it parsed once, so it parses the
+    /// same way; the error case is there for the type, not for a real input).
+    pub fn document(&self) -> crate::Result<&Document> {
+        match &self.processed {
+            Processed::Tree(d) => Ok(d),
+            Processed::Received { text, limits, tree } => {
+                tree.get_or_try_init(|| crate::xml::parse_with(text, limits))
+            }
+        }
+    }
+
     /// The processed (decrypted) envelope as XML.
     pub fn envelope_xml(&self) -> String {
-        crate::xml::document_to_string(&self.document)
+        match (self.document(), &self.processed) {
+            (Ok(d), _) => crate::xml::document_to_string(d),
+            (Err(_), Processed::Received { text, .. }) => {
+                String::from_utf8_lossy(text).into_owned()
+            }
+            (Err(_), Processed::Tree(d)) => crate::xml::document_to_string(d),
+        }
     }
 
     /// JSON summary (without the document).
@@ -198,7 +243,10 @@ impl VerifyReport {
     /// application checks before acting on behalf of the context it names.
     pub fn associations(&self) -> Vec<Association> {
         let v = self.soap_version;
-        let root = &self.document.root;
+        let Ok(doc) = self.document() else {
+            return Vec::new();
+        };
+        let root = &doc.root;
         let mut out = Vec::new();
         let mut scan = |el: &crate::xml::Element, part: Part| {
             el.walk(&mut |e| {

@@ -15,10 +15,10 @@ use super::algorithms::{
 use super::canon;
 use super::cipher;
 use super::envelope::{self, SoapVersion};
-use super::locate::{self, NodePath};
+use super::locate::{self, IdIndex};
 use super::options::VerifyOptions;
 use super::protect::{digest, mac};
-use super::report::{ContextId, DecryptedPart, Part, SignedPart, VerifyReport};
+use super::report::{ContextId, DecryptedPart, Part, Processed, SignedPart, VerifyReport};
 use crate::crypto::{ct_eq, Secret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
@@ -26,7 +26,7 @@ use crate::time::Instant;
 use crate::token::{
     DerivedKeyToken, KeySource, ReferenceTarget, SecurityContextToken, SecurityTokenReference,
 };
-use crate::xml::{self, Document, Element, Node};
+use crate::xml::{self, ArenaEl, Doc, Document, ElementRef};
 
 /// Where a receiver gets a context's secret from (a context store, a callback of a face).
 /// Return `Ok(None)` for an unknown context.
@@ -42,71 +42,51 @@ impl<F: Fn(&ContextId) -> Result<Option<Secret>>> SecretLookup for F {
 }
 
 /// Process the secured envelope `envelope`.
+///
+/// The message is read in a parsed arena ([`xml::Doc`]) borrowing `envelope`; the owned
+/// tree of the processed envelope is made only if the caller asks the report for it.
 pub fn verify(
     envelope: &[u8],
     lookup: &dyn SecretLookup,
     opts: &VerifyOptions,
 ) -> Result<VerifyReport> {
-    let doc = xml::parse_with(envelope, &opts.limits)?;
-    verify_document(doc, lookup, opts)
-}
-
-/// [`verify`] on a parsed envelope.
-pub fn verify_document(
-    doc: Document,
-    lookup: &dyn SecretLookup,
-    opts: &VerifyOptions,
-) -> Result<VerifyReport> {
-    let v = envelope::check_envelope(&doc)?;
+    let doc = xml::parse_doc_with(envelope, &opts.limits)?;
+    let root = doc.root();
+    let v = envelope::check_root(root)?;
     let envns = v.namespace();
-    let header_idx = doc
-        .root
-        .children
-        .iter()
-        .position(|n| matches!(n, Node::Element(e) if e.is(envns, "Header")));
-    let body_idx = doc
-        .root
-        .children
-        .iter()
-        .position(|n| matches!(n, Node::Element(e) if e.is(envns, "Body")))
+    let header = root.elements().find(|e| e.is(envns, "Header"));
+    let body = root
+        .elements()
+        .find(|e| e.is(envns, "Body"))
         .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no Body"))?;
-    let header_idx = header_idx.ok_or_else(|| {
+    let header = header.ok_or_else(|| {
         Error::new(
             ErrorKind::InvalidSecurityToken,
             "the message has no SOAP Header",
         )
     })?;
-    let sec_path = {
-        let Some(Node::Element(h)) = doc.root.children.get(header_idx) else {
-            return Err(Error::new(
+    let sec = header
+        .elements()
+        .find(|e| {
+            e.is(ns::WSSE, "Security")
+                && e.attr(Some(envns), "actor").is_none()
+                && e.attr(Some(envns), "role").is_none()
+        })
+        .ok_or_else(|| {
+            Error::new(
                 ErrorKind::InvalidSecurityToken,
-                "no SOAP Header",
-            ));
-        };
-        let i = h
-            .children
-            .iter()
-            .position(|n| {
-                matches!(n, Node::Element(e) if e.is(ns::WSSE, "Security")
-                    && e.attr(Some(envns), "actor").is_none()
-                    && e.attr(Some(envns), "role").is_none())
-            })
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidSecurityToken,
-                    "the message has no wsse:Security header",
-                )
-            })?;
-        vec![header_idx, i]
-    };
+                "the message has no wsse:Security header",
+            )
+        })?;
+    let (header, body, sec) = (header.node_id(), body.node_id(), sec.node_id());
     let mut p = Processor {
         doc,
         v,
         lookup,
         opts,
-        sec_path,
-        header_idx,
-        body_idx,
+        sec,
+        header,
+        body,
         ids: None,
         scts: Vec::new(),
         dkts: Vec::new(),
@@ -122,25 +102,41 @@ pub fn verify_document(
             "a wsu:Timestamp is required",
         ));
     }
+    let processed = if p.decrypted.is_empty() {
+        Processed::received(envelope, opts.limits)
+    } else {
+        Processed::Tree(p.doc.to_document())
+    };
     Ok(VerifyReport {
         soap_version: v,
         signed: p.signed,
         decrypted: p.decrypted,
         timestamp: p.timestamp,
         tokens: p.scts.into_iter().map(|(_, t)| t).collect(),
-        document: p.doc,
+        processed,
     })
 }
 
-struct Processor<'a> {
+/// [`verify`] on an envelope already parsed into the owned tree (it is serialized and read
+/// again: what is verified is what the tree says, as a peer would receive it).
+pub fn verify_document(
     doc: Document,
+    lookup: &dyn SecretLookup,
+    opts: &VerifyOptions,
+) -> Result<VerifyReport> {
+    verify(xml::document_to_string(&doc).as_bytes(), lookup, opts)
+}
+
+struct Processor<'a, 'x> {
+    doc: Doc<'x>,
     v: SoapVersion,
     lookup: &'a dyn SecretLookup,
     opts: &'a VerifyOptions,
-    sec_path: NodePath,
-    header_idx: usize,
-    body_idx: usize,
-    ids: Option<locate::IdIndex>,
+    /// Node numbers of the processed Security header, the SOAP Header and the Body.
+    sec: u32,
+    header: u32,
+    body: u32,
+    ids: Option<IdIndex>,
     scts: Vec<(Option<String>, SecurityContextToken)>,
     dkts: Vec<DerivedKeyToken>,
     /// Decrypted xenc:EncryptedKey tokens: (Id, key, EncryptedKeySHA1).
@@ -154,28 +150,29 @@ fn wrong(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidSignature, msg)
 }
 
-impl<'a> Processor<'a> {
+impl<'a, 'x> Processor<'a, 'x> {
     fn run(&mut self) -> Result<()> {
-        let mut i = 0;
-        loop {
-            let sec = locate::at(&self.doc, &self.sec_path)
-                .ok_or_else(|| wrong("Security header vanished"))?;
-            let Some(node) = sec.children.get(i) else {
-                break;
-            };
-            let Node::Element(el) = node else {
-                i += 1;
-                continue;
-            };
-            // Read what the element is while borrowing the tree; act after the borrow.
+        let mut next = self
+            .doc
+            .element(self.sec)
+            .and_then(|s| s.elements().next())
+            .map(|e| e.node_id());
+        while let Some(id) = next {
+            let el = self
+                .doc
+                .element(id)
+                .ok_or_else(|| wrong("Security header element vanished"))?;
+            // Read what the element is while borrowing the document; act after the borrow.
             let step = if el.is(ns::WSU, "Timestamp") {
                 Step::Timestamp(read_timestamp(el)?)
             } else if crate::token::sc_element(el, "SecurityContextToken").is_some() {
-                Step::Sct(SecurityContextToken::from_element(el)?)
+                Step::Sct(SecurityContextToken::read(el)?)
             } else if crate::token::sc_element(el, "DerivedKeyToken").is_some() {
-                Step::Dkt(DerivedKeyToken::from_element(el)?)
+                Step::Dkt(DerivedKeyToken::read(el)?)
             } else if el.is(ns::XENC, "EncryptedKey") {
-                Step::EncryptedKey(super::keytransport::EncryptedKey::from_element(el)?)
+                Step::EncryptedKey(super::keytransport::EncryptedKey::from_element(
+                    &el.to_element(),
+                )?)
             } else if el.is(ns::XENC, "ReferenceList") {
                 let mut ids = Vec::new();
                 for r in el.elements().filter(|r| r.is(ns::XENC, "DataReference")) {
@@ -219,24 +216,43 @@ impl<'a> Processor<'a> {
                     }
                 }
                 Step::Signature => {
-                    let mut path = self.sec_path.clone();
-                    path.push(i);
                     self.ids()?;
-                    let parts = self.verify_signature(&path)?;
+                    let parts = self.verify_signature(id)?;
                     self.signed.extend(parts);
                 }
                 Step::Skip => {}
             }
-            i += 1;
+            // The next sibling element, read after the step: a decryption may have put
+            // new elements after this one.
+            next = self.next_element(id);
         }
         Ok(())
     }
 
-    fn ids(&mut self) -> Result<&locate::IdIndex> {
-        if self.ids.is_none() {
-            self.ids = Some(locate::index_ids(&self.doc)?);
+    /// The element after node `id` among its siblings.
+    fn next_element(&self, id: u32) -> Option<u32> {
+        let mut at = self.doc.next_sibling(id);
+        while let Some(n) = at {
+            if self.doc.element(n).is_some() {
+                return Some(n);
+            }
+            at = self.doc.next_sibling(n);
         }
-        Ok(self.ids.as_ref().expect("just set"))
+        None
+    }
+
+    fn ids(&mut self) -> Result<&IdIndex> {
+        let ids = match self.ids.take() {
+            Some(ids) => ids,
+            None => IdIndex::build(&self.doc)?,
+        };
+        Ok(self.ids.insert(ids))
+    }
+
+    /// The element whose ID is `id` (the index must be built).
+    fn by_id(&self, id: &str) -> Option<ArenaEl<'_, 'x>> {
+        let n = self.ids.as_ref()?.get(&self.doc, id)?;
+        self.doc.element(n)
     }
 
     fn now(&self) -> Instant {
@@ -386,7 +402,7 @@ impl<'a> Processor<'a> {
     }
 
     /// The key a ds:KeyInfo names, and the context it comes from.
-    fn key_for(&self, key_info: Option<&Element>) -> Result<(Secret, Option<ContextId>)> {
+    fn key_for(&self, key_info: Option<ArenaEl<'_, 'x>>) -> Result<(Secret, Option<ContextId>)> {
         let s = key_info
             .and_then(|k| k.find(ns::WSSE, "SecurityTokenReference"))
             .ok_or_else(|| {
@@ -395,7 +411,7 @@ impl<'a> Processor<'a> {
                     "KeyInfo has no wsse:SecurityTokenReference",
                 )
             })?;
-        let s = SecurityTokenReference::from_element(s)?;
+        let s = SecurityTokenReference::read(s)?;
         match self.resolve_ref(&s)? {
             Source::Context(id) => Ok((self.context_secret(&id)?, Some(id))),
             Source::Key(k) => Ok((k, None)),
@@ -452,23 +468,20 @@ impl<'a> Processor<'a> {
 
     // ---- signatures -----------------------------------------------------------------
 
-    /// Verify the ds:Signature at `sig_path` (the ID index must be built).
-    fn verify_signature(&self, sig_path: &[usize]) -> Result<Vec<SignedPart>> {
-        let sig = locate::at(&self.doc, sig_path).ok_or_else(|| wrong("signature vanished"))?;
-        let (si_idx, si) = sig
-            .children
-            .iter()
-            .enumerate()
-            .find_map(|(i, n)| match n {
-                Node::Element(e) if e.is(ns::DS, "SignedInfo") => Some((i, e)),
-                _ => None,
-            })
+    /// Verify the ds:Signature with node number `sig` (the ID index must be built).
+    fn verify_signature(&self, sig: u32) -> Result<Vec<SignedPart>> {
+        let sig = self
+            .doc
+            .element(sig)
+            .ok_or_else(|| wrong("signature vanished"))?;
+        let si = sig
+            .find(ns::DS, "SignedInfo")
             .ok_or_else(|| wrong("ds:Signature has no SignedInfo"))?;
         let (comments, prefixes) = c14n_method(si.find(ns::DS, "CanonicalizationMethod"))?;
         let sm = si
             .find(ns::DS, "SignatureMethod")
             .ok_or_else(|| wrong("no SignatureMethod"))?;
-        if sm.elements().any(|c| c.local == "HMACOutputLength") {
+        if sm.elements().any(|c| c.local() == "HMACOutputLength") {
             return Err(wrong("HMACOutputLength (truncated HMAC) is refused"));
         }
         let alg = SignatureAlgorithm::from_uri(sm.attr(None, "Algorithm").unwrap_or(""))?;
@@ -492,11 +505,8 @@ impl<'a> Processor<'a> {
                 self.opts.min_key_len
             )));
         }
-        let mut si_path = sig_path.to_vec();
-        si_path.push(si_idx);
         let mut buf = Vec::with_capacity(1024);
-        let anc = locate::ancestors(&self.doc, &si_path);
-        canon::exc_c14n_in(si, &anc, &prefixes, comments, &mut buf);
+        canon::exc_c14n_at(si, &prefixes, comments, &mut buf);
         let expect = mac(alg, key.expose(), &buf)?;
         if !ct_eq(&expect, &value) {
             return Err(wrong("the signature value does not match"));
@@ -513,7 +523,7 @@ impl<'a> Processor<'a> {
 
     fn verify_reference(
         &self,
-        r: &Element,
+        r: ArenaEl<'_, 'x>,
         alg: SignatureAlgorithm,
         ctx: &Option<ContextId>,
         buf: &mut Vec<u8>,
@@ -526,22 +536,18 @@ impl<'a> Processor<'a> {
                 wrong(format!(
                     "reference URI '{uri}' is not a same-document #id reference"
                 ))
-            })?
-            .to_string();
-        let mut comments = false;
-        let mut prefixes = Vec::new();
-        let transforms: Vec<&Element> = r
+            })?;
+        let mut transforms = r
             .find(ns::DS, "Transforms")
-            .map(|t| t.elements().filter(|e| e.is(ns::DS, "Transform")).collect())
-            .unwrap_or_default();
-        if transforms.len() != 1 {
+            .into_iter()
+            .flat_map(|t| t.elements())
+            .filter(|e| e.is(ns::DS, "Transform"));
+        let (Some(transform), None) = (transforms.next(), transforms.next()) else {
             return Err(wrong(format!(
                 "reference #{id}: exactly one exclusive c14n transform is supported"
             )));
-        }
-        let (c, p) = c14n_method(Some(transforms[0]))?;
-        comments |= c;
-        prefixes.extend(p);
+        };
+        let (comments, prefixes) = c14n_method(Some(transform))?;
         let dm = r
             .find(ns::DS, "DigestMethod")
             .ok_or_else(|| wrong("no DigestMethod"))?;
@@ -550,66 +556,63 @@ impl<'a> Processor<'a> {
             .find(ns::DS, "DigestValue")
             .ok_or_else(|| wrong("no DigestValue"))
             .and_then(|e| xml::base64_of(e).map_err(|_| wrong("DigestValue is not base64")))?;
-        let path = self
-            .ids
-            .as_ref()
-            .and_then(|ids| ids.get(&id))
+        let target = self
+            .by_id(id)
             .ok_or_else(|| wrong(format!("reference #{id} names no element of the message")))?;
-        let part = self.classify(path)?;
-        let target =
-            locate::at(&self.doc, path).ok_or_else(|| wrong("reference target vanished"))?;
+        let part = self.classify(target)?;
         buf.clear();
-        let anc = locate::ancestors(&self.doc, path);
-        canon::exc_c14n_in(target, &anc, &prefixes, comments, buf);
+        canon::exc_c14n_at(target, &prefixes, comments, buf);
         let d = digest(dalg, buf)?;
         if !ct_eq(&d, &dv) {
             return Err(wrong(format!("the digest of #{id} does not match")));
         }
         Ok(SignedPart {
             part,
-            id,
+            id: id.to_string(),
             context: ctx.clone(),
             signature: alg,
             digest: dalg,
         })
     }
 
-    /// Where the element at `path` is; refuses a Body that is not the envelope's own.
-    fn classify(&self, path: &[usize]) -> Result<Part> {
-        let el = locate::at(&self.doc, path).ok_or_else(|| wrong("element vanished"))?;
+    /// Where `el` is; refuses a Body that is not the envelope's own.
+    fn classify(&self, el: ArenaEl<'_, 'x>) -> Result<Part> {
         let envns = self.v.namespace();
-        if path == [self.body_idx] {
+        let id = el.node_id();
+        if id == self.body {
             return Ok(Part::Body);
         }
         if el.is(envns, "Body") || el.is(envns, "Envelope") || el.is(envns, "Header") {
             return Err(wrong(format!(
                 "a signed {} outside its place in the envelope (signature wrapping)",
-                el.local
+                el.local()
             )));
         }
-        if path.len() == self.sec_path.len() + 1 && path.starts_with(&self.sec_path) {
+        let parent = el.parent().map(|p| p.node_id());
+        if parent == Some(self.sec) {
             if el.is(ns::WSU, "Timestamp") {
                 return Ok(Part::Timestamp);
             }
             return Ok(Part::SecurityHeaderElement {
-                local: el.local.to_string(),
+                local: el.local().to_string(),
             });
         }
-        if path.starts_with(&self.sec_path) {
+        let ancestors = locate::ancestors(el);
+        if ancestors.iter().any(|a| a.node_id() == self.sec) {
             return Ok(Part::SecurityHeaderElement {
-                local: el.local.to_string(),
+                local: el.local().to_string(),
             });
         }
-        if path.len() == 2 && path[0] == self.header_idx {
+        if parent == Some(self.header) {
             return Ok(Part::Header {
-                ns: el.ns.as_deref().map(str::to_string),
-                local: el.local.to_string(),
+                ns: el.ns().map(str::to_string),
+                local: el.local().to_string(),
             });
         }
-        let names: Vec<String> = locate::ancestors(&self.doc, path)
+        let names: Vec<&str> = ancestors
             .iter()
-            .map(|e| e.local.to_string())
-            .chain([el.local.to_string()])
+            .map(|e| e.local())
+            .chain([el.local()])
             .collect();
         Ok(Part::Other {
             path: names.join("/"),
@@ -621,15 +624,13 @@ impl<'a> Processor<'a> {
     /// Decrypt the EncryptedData `#id`, with `preset` (from an EncryptedKey's own
     /// ReferenceList) or the key its KeyInfo names.
     fn decrypt(&mut self, id: &str, preset: Option<Secret>) -> Result<()> {
-        let path = self.ids()?.get(id).map(<[usize]>::to_vec).ok_or_else(|| {
+        self.ids()?;
+        let ed = self.by_id(id).ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidSecurityToken,
                 format!("DataReference #{id} names no element"),
             )
         })?;
-        let ed = locate::at(&self.doc, &path)
-            .ok_or_else(|| wrong("EncryptedData vanished"))?
-            .clone();
         if !ed.is(ns::XENC, "EncryptedData") {
             return Err(Error::new(
                 ErrorKind::InvalidSecurityToken,
@@ -672,14 +673,16 @@ impl<'a> Processor<'a> {
                 ))
             }
         };
-        let (parent_path, idx) = match path.split_last() {
-            Some((i, p)) => (p.to_vec(), *i),
-            None => return Err(wrong("the document element cannot be EncryptedData")),
-        };
-        let scope = locate::in_scope(&self.doc, &parent_path);
+        let parent = ed
+            .parent()
+            .ok_or_else(|| wrong("the document element cannot be EncryptedData"))?;
+        let scope = locate::in_scope(parent);
+        let wrapper_is_eh = parent.is(ns::WSSE11, "EncryptedHeader");
+        let (ed_id, parent_id) = (ed.node_id(), parent.node_id());
         // Plaintext that is not well-formed XML means a wrong key or a tampered cipher text
         // (CBC padding checks catch only most of those): a decryption failure.
-        let nodes = parse_fragment(&plain, &scope, &self.opts.limits).map_err(|e| {
+        let wrapped = wrap_fragment(&plain, &scope)?;
+        let fragment = xml::parse_doc_with(wrapped.as_bytes(), &self.opts.limits).map_err(|e| {
             if e.kind() == ErrorKind::LimitExceeded {
                 e
             } else {
@@ -689,48 +692,33 @@ impl<'a> Processor<'a> {
                 )
             }
         })?;
-        let parent =
-            locate::at_mut(&mut self.doc, &parent_path).ok_or_else(|| wrong("parent vanished"))?;
-        let wrapper_is_eh = parent.is(ns::WSSE11, "EncryptedHeader");
-        if !content
-            && nodes
-                .iter()
-                .filter(|n| matches!(n, Node::Element(_)))
-                .count()
-                != 1
-        {
+        let elements = fragment.root().elements().count();
+        if !content && elements != 1 {
             return Err(Error::new(
                 ErrorKind::InvalidSecurityToken,
                 "an encrypted element must decrypt to one element",
             ));
         }
-        let replaced_at: NodePath;
-        if wrapper_is_eh {
-            // Replace the whole wsse11:EncryptedHeader by the header it wraps.
-            let el = nodes
-                .into_iter()
-                .find(|n| matches!(n, Node::Element(_)))
-                .ok_or_else(|| wrong("empty header"))?;
-            let (gp, pi) = match parent_path.split_last() {
-                Some((i, p)) => (p.to_vec(), *i),
-                None => return Err(wrong("bad EncryptedHeader position")),
-            };
-            let grand =
-                locate::at_mut(&mut self.doc, &gp).ok_or_else(|| wrong("header vanished"))?;
-            grand.children[pi] = el;
-            replaced_at = parent_path.clone();
+        let replaced_at = if wrapper_is_eh {
+            // Replace the whole wsse11:EncryptedHeader by the header it wraps (it is not
+            // the document element: that is the checked Envelope).
+            let new = self.doc.replace(parent_id, &fragment);
+            self.first_element(&new)
+                .ok_or_else(|| wrong("empty header"))?
         } else {
-            let n = nodes.len();
-            parent.children.splice(idx..idx + 1, nodes);
-            replaced_at = if content || n == 0 {
-                parent_path.clone()
-            } else {
-                path.clone()
-            };
-        }
+            let new = self.doc.replace(ed_id, &fragment);
+            match self.first_element(&new) {
+                Some(e) if !content => e,
+                _ => parent_id,
+            }
+        };
         self.ids = None;
         self.ids()?; // duplicate IDs introduced by plaintext are refused here
-        let part = self.classify(&replaced_at)?;
+        let el = self
+            .doc
+            .element(replaced_at)
+            .ok_or_else(|| wrong("decrypted element vanished"))?;
+        let part = self.classify(el)?;
         self.decrypted.push(DecryptedPart {
             part,
             content,
@@ -738,6 +726,11 @@ impl<'a> Processor<'a> {
             algorithm: alg,
         });
         Ok(())
+    }
+
+    /// The first element among the nodes `ids`.
+    fn first_element(&self, ids: &[u32]) -> Option<u32> {
+        ids.iter().copied().find(|&n| self.doc.element(n).is_some())
     }
 }
 
@@ -759,10 +752,10 @@ enum Step {
     Skip,
 }
 
-fn read_timestamp(el: &Element) -> Result<(Option<Instant>, Option<Instant>)> {
+fn read_timestamp<'d, E: ElementRef<'d>>(el: E) -> Result<(Option<Instant>, Option<Instant>)> {
     let read = |local: &str| -> Result<Option<Instant>> {
         match el.find(ns::WSU, local) {
-            Some(c) => Instant::parse(&c.text_ref()).map(Some).map_err(|e| {
+            Some(c) => Instant::parse(&c.text()).map(Some).map_err(|e| {
                 Error::at(
                     ErrorKind::InvalidSecurityToken,
                     format!("wsu:Timestamp/wsu:{local}"),
@@ -776,7 +769,7 @@ fn read_timestamp(el: &Element) -> Result<(Option<Instant>, Option<Instant>)> {
 }
 
 /// Exclusive c14n method (or transform) → (with comments, inclusive prefixes).
-fn c14n_method(el: Option<&Element>) -> Result<(bool, Vec<String>)> {
+fn c14n_method<'d, E: ElementRef<'d>>(el: Option<E>) -> Result<(bool, Vec<String>)> {
     let el = el.ok_or_else(|| wrong("no CanonicalizationMethod"))?;
     let comments = match el.attr(None, "Algorithm").unwrap_or("") {
         EXC_C14N => false,
@@ -795,13 +788,9 @@ fn c14n_method(el: Option<&Element>) -> Result<(bool, Vec<String>)> {
     Ok((comments, prefixes))
 }
 
-/// Parse decrypted plaintext as content of an element whose in-scope namespaces are
-/// `scope`: wrap it in an element that declares them.
-fn parse_fragment(
-    plain: &[u8],
-    scope: &[(String, String)],
-    limits: &xml::Limits,
-) -> Result<Vec<Node>> {
+/// Decrypted plaintext as content of an element whose in-scope namespaces are `scope`:
+/// wrapped in an element that declares them, ready to parse.
+fn wrap_fragment(plain: &[u8], scope: &[(String, String)]) -> Result<String> {
     let text = std::str::from_utf8(plain)
         .map_err(|_| Error::new(ErrorKind::MalformedXml, "decrypted content is not UTF-8"))?;
     if text.contains("<!DOCTYPE") || text.contains("<?xml") {
@@ -825,6 +814,5 @@ fn parse_fragment(
     w.push('>');
     w.push_str(text);
     w.push_str("</wssx-fragment>");
-    let doc = xml::parse_with(w.as_bytes(), limits)?;
-    Ok(doc.root.children)
+    Ok(w)
 }

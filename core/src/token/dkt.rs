@@ -13,7 +13,7 @@ use crate::crypto::{DerivationLimits, PSha1, Secret, DEFAULT_LABEL, DEFAULT_LENG
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use crate::version::ScVersion;
-use crate::xml::{self, Attribute, Element};
+use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// Nonce length wssx generates (WCF's choice).
 pub const DEFAULT_NONCE_LEN: usize = 16;
@@ -160,14 +160,19 @@ impl DerivedKeyToken {
 
     /// Read from an element.
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// Read from an element of the owned tree or of a parsed [`xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let version = super::sc_element(el, "DerivedKeyToken")
             .ok_or_else(|| {
                 bad(
                     &el.qname(),
                     format!(
                         "expected wsc:DerivedKeyToken in a WS-SecureConversation namespace, found {{{}}}{}",
-                        el.ns.as_deref().unwrap_or(""),
-                        el.local
+                        el.ns().unwrap_or(""),
+                        el.local()
                     ),
                 )
             })?;
@@ -183,14 +188,14 @@ impl DerivedKeyToken {
             if c.is(ns::WSSE, "SecurityTokenReference") {
                 once(&d.token_reference, c).map_err(|e| e.within(&path))?;
                 d.token_reference =
-                    Some(SecurityTokenReference::from_element(c).map_err(|e| e.within(&path))?);
+                    Some(SecurityTokenReference::read(c).map_err(|e| e.within(&path))?);
                 continue;
             }
-            if c.ns.as_deref() != Some(scns) {
-                d.extensions.push(c.clone());
+            if c.ns() != Some(scns) {
+                d.extensions.push(c.to_element());
                 continue;
             }
-            match c.local.as_str() {
+            match c.local() {
                 "Properties" => {
                     once(&d.properties, c).map_err(|e| e.within(&path))?;
                     d.properties = Some(read_properties(c, scns).map_err(|e| e.within(&path))?);
@@ -209,13 +214,13 @@ impl DerivedKeyToken {
                 }
                 "Label" => {
                     once(&d.label, c).map_err(|e| e.within(&path))?;
-                    d.label = Some(c.text());
+                    d.label = Some(c.text().into_owned());
                 }
                 "Nonce" => {
                     once(&d.nonce, c).map_err(|e| e.within(&path))?;
                     d.nonce = Some(xml::base64_of(c).map_err(|e| bad(&here(), e.message()))?);
                 }
-                _ => d.extensions.push(c.clone()),
+                _ => d.extensions.push(c.to_element()),
             }
         }
         if d.generation.is_some() && d.offset.is_some() {
@@ -424,27 +429,27 @@ impl DerivedKeyToken {
     }
 }
 
-fn read_properties(el: &Element, scns: &str) -> Result<DktProperties> {
+fn read_properties<'d, E: ElementRef<'d>>(el: E, scns: &str) -> Result<DktProperties> {
     let mut p = DktProperties::default();
     for c in el.elements() {
-        if c.ns.as_deref() != Some(scns) {
-            p.extensions.push(c.clone());
+        if c.ns() != Some(scns) {
+            p.extensions.push(c.to_element());
             continue;
         }
-        match c.local.as_str() {
+        match c.local() {
             "Name" => {
                 once(&p.name, c)?;
-                p.name = Some(c.text_ref().trim().to_string());
+                p.name = Some(c.text().trim().to_string());
             }
             "Label" => {
                 once(&p.label, c)?;
-                p.label = Some(c.text());
+                p.label = Some(c.text().into_owned());
             }
             "Nonce" => {
                 once(&p.nonce, c)?;
                 p.nonce = Some(xml::base64_of(c).map_err(|e| bad(&c.qname(), e.message()))?);
             }
-            _ => p.extensions.push(c.clone()),
+            _ => p.extensions.push(c.to_element()),
         }
     }
     Ok(p)

@@ -15,7 +15,7 @@ pub use str_ref::{KeyIdentifier, Reference, ReferenceTarget, SecurityTokenRefere
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::version::ScVersion;
-use crate::xml::{self, Attribute, Element};
+use crate::xml::{self, Attribute, Element, ElementRef, XStr};
 
 /// Any token wssx reads, for callers (and `wssx inspect`) that do not know which one
 /// they hold.
@@ -61,11 +61,10 @@ impl Token {
 
 /// The SC version of `el` when it is `wsc:{local}` in either WS-SecureConversation
 /// namespace.
-pub(crate) fn sc_element(el: &Element, local: &str) -> Option<ScVersion> {
-    el.ns
-        .as_deref()
+pub(crate) fn sc_element<'d, E: ElementRef<'d>>(el: E, local: &str) -> Option<ScVersion> {
+    el.ns()
         .and_then(ScVersion::from_namespace)
-        .filter(|_| el.local == local)
+        .filter(|_| el.local() == local)
 }
 
 /// The local `wsu:Id` wssx gives an SCT named by the `urn:uuid:` URI `uuid_urn`:
@@ -93,16 +92,23 @@ pub(crate) fn is_absolute_uri(s: &str) -> bool {
 
 /// Attributes of `el` other than the `known` ones (and other than namespace declarations),
 /// for round-tripping extensions.
-pub(crate) fn other_attrs(el: &Element, known: &[(Option<&str>, &str)]) -> Vec<Attribute> {
-    el.attrs
-        .iter()
+pub(crate) fn other_attrs<'d, E: ElementRef<'d>>(
+    el: E,
+    known: &[(Option<&str>, &str)],
+) -> Vec<Attribute> {
+    el.attrs()
         .filter(|a| !known.iter().any(|(n, l)| a.is(*n, l)))
-        .cloned()
+        .map(|a| Attribute {
+            prefix: a.prefix.map(XStr::new),
+            local: XStr::new(a.local),
+            ns: a.ns.map(XStr::new),
+            value: XStr::new(a.value),
+        })
         .collect()
 }
 
 /// Fail when `slot` is already filled: a field that may appear once appeared twice.
-pub(crate) fn once<T>(slot: &Option<T>, el: &Element) -> Result<()> {
+pub(crate) fn once<'d, T, E: ElementRef<'d>>(slot: &Option<T>, el: E) -> Result<()> {
     if slot.is_some() {
         return Err(Error::at(
             ErrorKind::InvalidSecurityToken,
@@ -114,8 +120,8 @@ pub(crate) fn once<T>(slot: &Option<T>, el: &Element) -> Result<()> {
 }
 
 /// Text of an element that must be non-empty after trimming.
-pub(crate) fn required_text(el: &Element) -> Result<String> {
-    let t = el.text_ref();
+pub(crate) fn required_text<'d, E: ElementRef<'d>>(el: E) -> Result<String> {
+    let t = el.text();
     let t = t.trim();
     if t.is_empty() {
         return Err(Error::at(

@@ -4,7 +4,7 @@ use super::{is_absolute_uri, once, other_attrs, required_text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use crate::version::ScVersion;
-use crate::xml::{self, Attribute, Element};
+use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// A security context token: the wire name of a security context.
 ///
@@ -60,6 +60,11 @@ impl SecurityContextToken {
 
     /// Read a token from an element.
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// Read a token from an element of the owned tree or of a parsed [`xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let version = super::sc_element(el, "SecurityContextToken")
             .ok_or_else(|| {
                 Error::at(
@@ -67,8 +72,8 @@ impl SecurityContextToken {
                     el.qname(),
                     format!(
                         "expected wsc:SecurityContextToken in a WS-SecureConversation namespace, found {{{}}}{}",
-                        el.ns.as_deref().unwrap_or(""),
-                        el.local
+                        el.ns().unwrap_or(""),
+                        el.local()
                     ),
                 )
             })?;
@@ -77,12 +82,9 @@ impl SecurityContextToken {
         let mut instance = None;
         let mut extensions = Vec::new();
         for c in el.elements() {
-            let in_sc =
-                c.ns.as_deref()
-                    .and_then(ScVersion::from_namespace)
-                    .is_some();
-            match c.local.as_str() {
-                "Identifier" if c.ns.as_deref() == Some(version.namespace()) => {
+            let in_sc = c.ns().and_then(ScVersion::from_namespace).is_some();
+            match c.local() {
+                "Identifier" if c.ns() == Some(version.namespace()) => {
                     once(&identifier, c).map_err(|e| e.within(&path))?;
                     let id = required_text(c).map_err(|e| e.within(&path))?;
                     if !is_absolute_uri(&id) {
@@ -99,7 +101,7 @@ impl SecurityContextToken {
                     once(&instance, c).map_err(|e| e.within(&path))?;
                     instance = Some(required_text(c).map_err(|e| e.within(&path))?);
                 }
-                _ => extensions.push(c.clone()),
+                _ => extensions.push(c.to_element()),
             }
         }
         let identifier = identifier.ok_or_else(|| {

@@ -5,7 +5,7 @@ use super::{once, other_attrs};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use crate::version::ScVersion;
-use crate::xml::{self, Attribute, Element};
+use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// wsse:Reference: by `#wsu:Id` or by URI (an SCT's Identifier, a DKT's Properties/Name).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub struct SecurityTokenReference {
     pub extensions: Vec<Element>,
 }
 
-fn wsc_attr<'a>(el: &'a Element, local: &str) -> Option<(ScVersion, &'a str)> {
+fn wsc_attr<'d, E: ElementRef<'d>>(el: E, local: &str) -> Option<(ScVersion, &'d str)> {
     ScVersion::ALL
         .into_iter()
         .find_map(|v| el.attr(Some(v.namespace()), local).map(|x| (v, x)))
@@ -134,6 +134,11 @@ impl SecurityTokenReference {
 
     /// Read from an element.
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// Read from an element of the owned tree or of a parsed [`xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         if !el.is(ns::WSSE, "SecurityTokenReference") {
             return Err(Error::at(
                 ErrorKind::InvalidSecurityToken,
@@ -198,10 +203,10 @@ impl SecurityTokenReference {
                 s.key_identifier = Some(KeyIdentifier {
                     value_type: c.attr(None, "ValueType").map(str::to_string),
                     encoding_type: c.attr(None, "EncodingType").map(str::to_string),
-                    value: c.text_ref().trim().to_string(),
+                    value: c.text().trim().to_string(),
                 });
             } else {
-                s.extensions.push(c.clone());
+                s.extensions.push(c.to_element());
             }
         }
         Ok(s)

@@ -228,6 +228,17 @@ impl<'a> Doc<'a> {
         self.element(p)
     }
 
+    /// The node after node `id` among its siblings.
+    pub fn next_sibling(&self, id: u32) -> Option<u32> {
+        let n = self.nodes.get(id as usize)?.next;
+        (n != NONE).then_some(n)
+    }
+
+    /// The value of attribute number `a` ([`ArenaEl::attr_number`]).
+    pub fn attr_value(&self, a: u32) -> &str {
+        self.attrs.get(a as usize).map_or("", |x| &x.value)
+    }
+
     /// Number of nodes (of every kind, the document node included): node numbers run
     /// below it.
     pub fn len(&self) -> usize {
@@ -376,6 +387,64 @@ impl<'d, 'a> ArenaEl<'d, 'a> {
     /// The parent element (None for the root).
     pub fn parent(self) -> Option<ArenaEl<'d, 'a>> {
         self.doc.parent(self.id)
+    }
+
+    /// This element and every element below it, in document order.
+    pub fn descendants(self) -> Descendants<'d, 'a> {
+        Descendants {
+            doc: self.doc,
+            top: self.id,
+            next: self.id,
+        }
+    }
+
+    /// The document-wide number of this element's `k`-th attribute (see [`Doc::attr_value`]).
+    pub fn attr_number(self, k: usize) -> u32 {
+        self.doc.el(self.id).attrs.0 + k as u32
+    }
+}
+
+/// [`ArenaEl::descendants`]: a pre-order walk along the links, without a stack.
+pub struct Descendants<'d, 'a> {
+    doc: &'d Doc<'a>,
+    top: u32,
+    next: u32,
+}
+
+impl<'d, 'a> Iterator for Descendants<'d, 'a> {
+    type Item = ArenaEl<'d, 'a>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let nodes = &self.doc.nodes;
+        loop {
+            let id = self.next;
+            if id == NONE {
+                return None;
+            }
+            // Advance: first child, else the next sibling of the nearest node (up to the
+            // top) that has one.
+            let slot = &nodes[id as usize];
+            self.next = if slot.first != NONE {
+                slot.first
+            } else {
+                let mut at = id;
+                loop {
+                    if at == self.top {
+                        break NONE;
+                    }
+                    let s = &nodes[at as usize];
+                    if s.next != NONE {
+                        break s.next;
+                    }
+                    at = s.parent;
+                    if at == NONE {
+                        break NONE;
+                    }
+                }
+            };
+            if matches!(slot.kind, Kind::Element(_)) {
+                return Some(ArenaEl { doc: self.doc, id });
+            }
+        }
     }
 }
 

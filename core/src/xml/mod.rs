@@ -13,8 +13,8 @@ pub mod xstr;
 pub use c14n::{C14nOptions, InScope, PrefixList};
 pub use arena::{ArenaEl, Doc};
 pub use parse::{parse, parse_doc, parse_doc_with, parse_with, Limits};
-pub use view::{AttrRef, ElementRef, NodeRef};
-pub use tree::{is_whitespace, Attribute, Document, Element, LazyQName, Node, NsDecl};
+pub use view::{AttrRef, ElementRef, LazyQName, NodeRef};
+pub use tree::{is_whitespace, Attribute, Document, Element, Node, NsDecl};
 pub use write::{document_to_string, element_to_string};
 pub use xstr::XStr;
 
@@ -41,13 +41,13 @@ pub fn encode_base64(bytes: &[u8]) -> String {
 }
 
 /// Read an element's text as base64, with a typed error naming the element.
-pub fn base64_of(el: &Element) -> Result<Vec<u8>> {
-    decode_base64(&el.text_ref()).map_err(|m| Error::at(ErrorKind::InvalidRequest, el.qname(), m))
+pub fn base64_of<'d, E: ElementRef<'d>>(el: E) -> Result<Vec<u8>> {
+    decode_base64(&el.text()).map_err(|m| Error::at(ErrorKind::InvalidRequest, el.qname(), m))
 }
 
 /// Read an element's trimmed text as an unsigned integer, with a typed error.
-pub fn u64_of(el: &Element) -> Result<u64> {
-    let t = el.text_ref();
+pub fn u64_of<'d, E: ElementRef<'d>>(el: E) -> Result<u64> {
+    let t = el.text();
     t.trim().parse::<u64>().map_err(|_| {
         Error::at(
             ErrorKind::InvalidRequest,

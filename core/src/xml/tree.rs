@@ -7,6 +7,7 @@
 //! an arena so that a typed token can hold an unknown child as a plain value and a message
 //! builder can move subtrees between documents without re-indexing.
 
+use super::view::LazyQName;
 use super::xstr::XStr;
 use crate::ns;
 
@@ -186,11 +187,8 @@ impl Element {
 
     /// The qualified name, formatted only if it is used: typed readers keep it for error
     /// paths, which a valid message never needs.
-    pub fn lazy_qname(&self) -> LazyQName<'_> {
-        LazyQName {
-            el: self,
-            s: once_cell::unsync::OnceCell::new(),
-        }
+    pub fn lazy_qname(&self) -> LazyQName<&Element> {
+        LazyQName::new(self)
     }
 
     /// The element's text without a copy when it is a single text node (the usual case
@@ -371,25 +369,6 @@ impl Element {
         for c in self.elements() {
             c.walk(f);
         }
-    }
-}
-
-/// An element's qualified name, formatted on first use (see [`Element::lazy_qname`]).
-pub struct LazyQName<'a> {
-    el: &'a Element,
-    s: once_cell::unsync::OnceCell<String>,
-}
-
-impl std::ops::Deref for LazyQName<'_> {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.s.get_or_init(|| self.el.qname())
-    }
-}
-
-impl std::fmt::Display for LazyQName<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self)
     }
 }
 

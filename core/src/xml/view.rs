@@ -136,6 +136,40 @@ pub trait ElementRef<'d>: Copy + Sized {
             None => self.local().to_string(),
         }
     }
+
+    /// The qualified name, formatted only if it is used: typed readers keep it for error
+    /// paths, which a valid message never needs.
+    fn lazy_qname(self) -> LazyQName<Self> {
+        LazyQName::new(self)
+    }
+}
+
+/// An element's qualified name, formatted on first use (see [`ElementRef::lazy_qname`]).
+pub struct LazyQName<E> {
+    el: E,
+    s: once_cell::unsync::OnceCell<String>,
+}
+
+impl<E> LazyQName<E> {
+    pub(crate) fn new(el: E) -> Self {
+        LazyQName {
+            el,
+            s: once_cell::unsync::OnceCell::new(),
+        }
+    }
+}
+
+impl<'d, E: ElementRef<'d>> std::ops::Deref for LazyQName<E> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.s.get_or_init(|| self.el.qname())
+    }
+}
+
+impl<'d, E: ElementRef<'d>> std::fmt::Display for LazyQName<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
 }
 
 /// URI equality with a pointer test first: a parsed well-known namespace shares the
