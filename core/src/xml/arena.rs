@@ -11,8 +11,10 @@
 
 use super::tree::{Document, Element, Node};
 use super::view::{to_owned_tree, AttrRef, ElementRef, NodeRef};
+use super::spare::{self, relabel};
 use super::xstr::XStr;
 use crate::ns;
+use std::cell::RefCell;
 use std::borrow::Cow;
 
 /// "No node" in a link.
@@ -95,15 +97,48 @@ impl PartialEq for ArenaEl<'_, '_> {
     }
 }
 
+/// A dropped document's vectors, kept for the next parse on the thread (see
+/// [`super::spare`]).
+#[derive(Default)]
+struct DocSpare {
+    nodes: Vec<Slot<'static>>,
+    attrs: Vec<AttrSlot<'static>>,
+    decls: Vec<DeclSlot<'static>>,
+}
+
+thread_local! {
+    static DOC_SPARE: RefCell<DocSpare> = RefCell::new(DocSpare::default());
+}
+
+impl Drop for Doc<'_> {
+    fn drop(&mut self) {
+        if self.nodes.capacity() == 0 {
+            return;
+        }
+        let kept = DocSpare {
+            nodes: relabel(std::mem::take(&mut self.nodes)),
+            attrs: relabel(std::mem::take(&mut self.attrs)),
+            decls: relabel(std::mem::take(&mut self.decls)),
+        };
+        if spare::small(&[kept.nodes.capacity(), kept.attrs.capacity(), kept.decls.capacity()]) {
+            spare::put_back(&DOC_SPARE, kept);
+        }
+    }
+}
+
 impl<'a> Doc<'a> {
-    /// An empty document (the parser fills it).
+    /// An empty document (the parser fills it), on this thread's spare vectors.
     pub(crate) fn with_capacity(nodes: usize) -> Self {
+        let s = spare::take(&DOC_SPARE);
         let mut d = Doc {
-            nodes: Vec::with_capacity(nodes),
-            attrs: Vec::with_capacity(nodes / 2),
-            decls: Vec::with_capacity(8),
+            nodes: relabel(s.nodes),
+            attrs: relabel(s.attrs),
+            decls: relabel(s.decls),
             root: NONE,
         };
+        d.nodes.reserve(nodes);
+        d.attrs.reserve(nodes / 2);
+        d.decls.reserve(16);
         d.nodes.push(Slot {
             kind: Kind::Document,
             parent: NONE,

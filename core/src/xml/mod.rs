@@ -5,6 +5,7 @@ pub mod arena;
 pub mod c14n;
 pub mod parse;
 mod scan;
+mod spare;
 pub mod tree;
 pub mod view;
 pub mod write;

@@ -12,7 +12,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
+use super::spare::{self, relabel};
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// Bounds on what the parser accepts. The defaults fit any SOAP message a WS-SX peer sends,
 /// with room for megabyte bodies; lower them for untrusted front doors.
@@ -60,6 +62,19 @@ pub fn parse_doc(input: &[u8]) -> Result<Doc<'_>> {
 /// Parse a document under `limits` into an arena [`Doc`] borrowing `input`.
 pub fn parse_doc_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Doc<'a>> {
     Parser::new(input, limits)?.run()
+}
+
+/// The parser's working stacks, kept per thread between parses (see [`super::spare`]).
+#[derive(Default)]
+struct ParserSpare {
+    open: Vec<u32>,
+    bindings: Vec<(Option<&'static str>, u32)>,
+    marks: Vec<usize>,
+    scratch: Vec<(Option<&'static str>, &'static str, Cow<'static, str>)>,
+}
+
+thread_local! {
+    static PARSER_SPARE: RefCell<ParserSpare> = RefCell::new(ParserSpare::default());
 }
 
 struct Parser<'a, 'l> {
@@ -185,12 +200,34 @@ fn qname_is(prefix: Option<&str>, local: &str, name: &[u8]) -> bool {
         Some(p) => {
             let p = p.as_bytes();
             name.len() == p.len() + 1 + local.len()
-                && name.starts_with(p)
+                && same_name(&name[..p.len()], p)
                 && name[p.len()] == b':'
-                && name.ends_with(local)
+                && same_name(&name[p.len() + 1..], local)
         }
-        None => name == local,
+        None => same_name(name, local),
     }
+}
+
+/// Byte equality for the short strings names are, without a call into `memcmp` (which
+/// costs more than the comparison for a prefix of a few bytes).
+#[inline]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if x != y {
+            return false;
+        }
+    }
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    let mut diff = 0u8;
+    for i in 0..ra.len() {
+        diff |= ra[i] ^ rb[i];
+    }
+    diff == 0
 }
 
 /// XML 1.0 section 2.11: CRLF and lone CR become LF.
@@ -276,16 +313,17 @@ impl<'a, 'l> Parser<'a, 'l> {
         // every start tag's name into a buffer).
         cfg.check_end_names = false;
         cfg.check_comments = true;
+        let stacks = spare::take(&PARSER_SPARE);
         Ok(Parser {
             reader,
             src,
             limits,
             // About one node per 40 bytes of a typical SOAP message.
             doc: Doc::with_capacity(input.len() / 40 + 4),
-            open: Vec::new(),
-            bindings: Vec::new(),
-            marks: Vec::new(),
-            scratch: Vec::new(),
+            open: relabel(stacks.open),
+            bindings: relabel(stacks.bindings),
+            marks: relabel(stacks.marks),
+            scratch: relabel(stacks.scratch),
             elements: 0,
         })
     }
@@ -317,7 +355,11 @@ impl<'a, 'l> Parser<'a, 'l> {
         self.bindings
             .iter()
             .rev()
-            .find(|(p, _)| *p == prefix)
+            .find(|(p, _)| match (p, prefix) {
+                (Some(a), Some(b)) => same_name(a.as_bytes(), b.as_bytes()),
+                (None, None) => true,
+                _ => false,
+            })
             .map(|&(_, d)| d)
     }
 
@@ -335,6 +377,25 @@ impl<'a, 'l> Parser<'a, 'l> {
     }
 
     fn run(mut self) -> Result<Doc<'a>> {
+        let r = self.events();
+        let kept = ParserSpare {
+            open: relabel(std::mem::take(&mut self.open)),
+            bindings: relabel(std::mem::take(&mut self.bindings)),
+            marks: relabel(std::mem::take(&mut self.marks)),
+            scratch: relabel(std::mem::take(&mut self.scratch)),
+        };
+        if spare::small(&[
+            kept.open.capacity(),
+            kept.bindings.capacity(),
+            kept.marks.capacity(),
+            kept.scratch.capacity(),
+        ]) {
+            spare::put_back(&PARSER_SPARE, kept);
+        }
+        r.map(|()| self.doc)
+    }
+
+    fn events(&mut self) -> Result<()> {
         loop {
             // Matched in place: moving the event out of the Result first made a wide load
             // of freshly written bytes (a store-forwarding stall worth a tenth of parse time).
@@ -434,7 +495,7 @@ impl<'a, 'l> Parser<'a, 'l> {
         if self.doc.root == NONE {
             return Err(self.err("no document element"));
         }
-        Ok(self.doc)
+        Ok(())
     }
 
     fn misc(&mut self, kind: Kind<'a>) {
@@ -628,9 +689,15 @@ impl<'a, 'l> Parser<'a, 'l> {
                 }
                 let idx = self.doc.decls.len() as u32;
                 self.bindings.push((dprefix, idx));
+                // A well-known namespace becomes the crate's constant, so that every name
+                // test against it (`ElementRef::is`) is a pointer comparison.
+                let uri = match super::xstr::known(&value) {
+                    Some(k) => Cow::Borrowed(k),
+                    None => value,
+                };
                 self.doc.decls.push(DeclSlot {
                     prefix: dprefix.map(Cow::Borrowed),
-                    uri: value,
+                    uri,
                 });
                 continue;
             }

@@ -202,9 +202,9 @@ static KNOWN: Lazy<Vec<Vec<&'static str>>> = Lazy::new(|| {
     by_len
 });
 
-/// The shared constant equal to `s`, if `s` is a well-known URI.
+/// The shared constant equal to `s`, if `s` is a well-known URI (longer than 24 bytes).
 #[inline]
-fn known(s: &str) -> Option<&'static str> {
+pub(crate) fn known(s: &str) -> Option<&'static str> {
     let b = s.as_bytes();
     KNOWN.get(b.len())?.iter().copied().find(|k| {
         let kb = k.as_bytes();

@@ -16,6 +16,7 @@ use super::sink::Sink;
 use super::C14nOptions;
 use crate::xml::tree::Node;
 use crate::xml::view::{AttrRef, ElementRef, NodeRef};
+use crate::xml::spare::{self, relabel};
 use std::cell::RefCell;
 
 /// The engine's buffers, kept per thread between calls so that canonicalizing a small
@@ -29,49 +30,8 @@ struct Spare {
     attrs: Vec<AttrRef<'static>>,
 }
 
-/// Buffers larger than this (in entries) are dropped rather than kept for the next call.
-const SPARE_LIMIT: usize = 1024;
-
 thread_local! {
     static SPARE: RefCell<Spare> = RefCell::new(Spare::default());
-}
-
-impl Spare {
-    /// This thread's spare buffers, or fresh ones when they are in use (a sink that
-    /// canonicalizes from inside its callback) or gone (thread teardown).
-    fn take() -> Spare {
-        SPARE
-            .try_with(|s| {
-                s.try_borrow_mut()
-                    .map(|mut s| std::mem::take(&mut *s))
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default()
-    }
-
-    fn put_back(self) {
-        let small = |cap: usize| cap <= SPARE_LIMIT;
-        if !(small(self.bindings.capacity())
-            && small(self.rendered.capacity())
-            && small(self.attrs.capacity()))
-        {
-            return;
-        }
-        let _ = SPARE.try_with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                *s = self;
-            }
-        });
-    }
-}
-
-/// An empty vector of another element type, reusing `v`'s allocation: the standard
-/// library collects a `vec::IntoIter` in place when the layouts match, as they do for the
-/// same type at another lifetime. (Were that optimization ever dropped, this would
-/// allocate anew, nothing worse.) No element is converted: the iterator yields none.
-fn relabel<T, U>(mut v: Vec<T>) -> Vec<U> {
-    v.clear();
-    v.into_iter().filter_map(|_| None).collect()
 }
 
 /// An element whose start tag is written and whose children are being written.
@@ -101,7 +61,7 @@ impl<'a, 'o, E: ElementRef<'a>, S: Sink + ?Sized> Engine<'a, 'o, E, S> {
     /// An engine starting inside `base` (the apex's inherited bindings), on this thread's
     /// spare buffers.
     pub(super) fn new(opts: &'o C14nOptions, base: &InScope<'a>, out: &'o mut S) -> Self {
-        let spare = Spare::take();
+        let spare = spare::take(&SPARE);
         let mut scope = InScope::from_vec(relabel(spare.bindings));
         scope.extend_from(base);
         Engine {
@@ -116,12 +76,18 @@ impl<'a, 'o, E: ElementRef<'a>, S: Sink + ?Sized> Engine<'a, 'o, E, S> {
 
     /// Hand the buffers back to this thread's spare set.
     pub(super) fn finish(self) {
-        Spare {
+        let kept = Spare {
             bindings: relabel(self.scope.into_vec()),
             rendered: relabel(self.rendered),
             attrs: relabel(self.attrs),
+        };
+        if spare::small(&[
+            kept.bindings.capacity(),
+            kept.rendered.capacity(),
+            kept.attrs.capacity(),
+        ]) {
+            spare::put_back(&SPARE, kept);
         }
-        .put_back();
     }
 
     /// A whole document: misc nodes before the root each followed by a newline, those
