@@ -603,15 +603,40 @@ impl<'a, 'l> Parser<'a, 'l> {
                     format!("more than {} attributes", self.limits.max_attributes),
                 ));
             }
+            // The name, split at its colon in the same pass (Namespaces [7] QName).
             let name_start = i;
-            while i < b.len() && !ws(b[i]) && !matches!(b[i], b'=' | b'"' | b'\'' | b'<' | b'>') {
+            let mut colon = 0;
+            let mut colons = 0;
+            while i < b.len() {
+                let c = b[i];
+                if NAME_BYTES[c as usize] == 0 {
+                    if c != b':' {
+                        break;
+                    }
+                    colon = i;
+                    colons += 1;
+                }
                 i += 1;
             }
             let aname = &raw[name_start..i];
+            let (ap, al) = if colons == 0 {
+                (None, aname)
+            } else {
+                (Some(&raw[name_start..colon]), &raw[colon + 1..i])
+            };
+            let starts_name = |s: &str| s.as_bytes().first().is_some_and(|&c| NAME_BYTES[c as usize] & 1 != 0);
+            if colons > 1 || !starts_name(al) || ap.is_some_and(|p| !starts_name(p)) {
+                if aname.is_empty() || i == b.len() || !matches!(b[i], b'=' | b' ' | b'\t' | b'\n' | b'\r') {
+                    return Err(self.err(format!(
+                        "bad attribute on <{qname}>: expected name=\"value\""
+                    )));
+                }
+                return Err(self.err(format!("'{aname}' is not a qualified name")));
+            }
             while i < b.len() && ws(b[i]) {
                 i += 1;
             }
-            if aname.is_empty() || i == b.len() || b[i] != b'=' {
+            if i == b.len() || b[i] != b'=' {
                 return Err(self.err(format!(
                     "bad attribute on <{qname}>: expected name=\"value\""
                 )));
@@ -653,18 +678,13 @@ impl<'a, 'l> Parser<'a, 'l> {
                 }
                 self.attr_value(rawv)?
             };
-            let decl = if aname == "xmlns" {
-                Some(None)
-            } else {
-                aname.strip_prefix("xmlns:").map(Some)
+            let decl = match (ap, al) {
+                (None, "xmlns") => Some(None),
+                (Some("xmlns"), p) => Some(Some(p)),
+                _ => None,
             };
             if let Some(dprefix) = decl {
                 if let Some(p) = dprefix {
-                    if p.is_empty() || p.contains(':') || !is_name(p) {
-                        return Err(
-                            self.err(format!("bad namespace declaration {aname} on <{qname}>"))
-                        );
-                    }
                     if value.is_empty() {
                         return Err(
                             self.err("a prefixed namespace declaration cannot be empty in XML 1.0")
@@ -701,7 +721,6 @@ impl<'a, 'l> Parser<'a, 'l> {
                 });
                 continue;
             }
-            let (ap, al) = self.split_qname(aname)?;
             plain.push((ap, al, value));
         }
         let decls = (decl_start, self.doc.decls.len() as u32);
