@@ -272,61 +272,73 @@ impl<'d> ElementRef<'d> for &'d Element {
 }
 
 /// An owned copy of `e`'s subtree, built without recursion (a deep document cannot
-/// overflow the stack), with each child list allocated once at its final size.
-pub(crate) fn to_owned_tree<'d, E: ElementRef<'d>>(e: E, intern: &mut dyn FnMut(&str) -> XStr) -> Element {
-    struct Open<'d, E: ElementRef<'d>> {
-        el: Element,
-        rest: E::Children,
+/// overflow the stack), with each child list allocated once at its final size. Each new
+/// element is built in its place in its parent's list, found again by its index path
+/// (moving finished subtrees up a stack instead measured as a tenth of a small parse).
+pub(crate) fn to_owned_tree<'d, E: ElementRef<'d>>(
+    e: E,
+    intern: &mut dyn FnMut(&str) -> XStr,
+) -> Element {
+    fn shell<'d, E: ElementRef<'d>>(e: E, intern: &mut dyn FnMut(&str) -> XStr) -> Element {
+        Element {
+            prefix: e.prefix().map(XStr::new),
+            local: XStr::new(e.local()),
+            ns: e.ns().map(&mut *intern),
+            ns_decls: e
+                .ns_decls()
+                .map(|(p, u)| NsDecl {
+                    prefix: p.map(XStr::new),
+                    uri: intern(u),
+                })
+                .collect(),
+            attrs: e
+                .attrs()
+                .map(|a| Attribute {
+                    prefix: a.prefix.map(XStr::new),
+                    local: XStr::new(a.local),
+                    ns: a.ns.map(&mut *intern),
+                    value: XStr::new(a.value),
+                })
+                .collect(),
+            children: Vec::with_capacity(e.children().size_hint().0),
+        }
     }
-    let shell = |e: E, intern: &mut dyn FnMut(&str) -> XStr| Element {
-        prefix: e.prefix().map(XStr::new),
-        local: XStr::new(e.local()),
-        ns: e.ns().map(&mut *intern),
-        ns_decls: e
-            .ns_decls()
-            .map(|(p, u)| NsDecl {
-                prefix: p.map(XStr::new),
-                uri: intern(u),
-            })
-            .collect(),
-        attrs: e
-            .attrs()
-            .map(|a| Attribute {
-                prefix: a.prefix.map(XStr::new),
-                local: XStr::new(a.local),
-                ns: a.ns.map(&mut *intern),
-                value: XStr::new(a.value),
-            })
-            .collect(),
-        children: Vec::with_capacity(e.children().size_hint().0),
-    };
-    let mut stack: Vec<Open<'d, E>> = vec![Open {
-        el: shell(e, intern),
-        rest: e.children(),
-    }];
-    loop {
-        let top = stack.last_mut().expect("the root stays until the end");
-        match top.rest.next() {
-            Some(NodeRef::Element(c)) => {
-                let el = shell(c, intern);
-                stack.push(Open {
-                    el,
-                    rest: c.children(),
-                });
+    // Every index on a path was pushed as the position of an element: None cannot happen.
+    fn at<'t>(root: &'t mut Element, path: &[usize]) -> Option<&'t mut Element> {
+        let mut el = root;
+        for &i in path {
+            el = match el.children.get_mut(i)? {
+                Node::Element(c) => c,
+                _ => return None,
+            };
+        }
+        Some(el)
+    }
+    let mut root = shell(e, intern);
+    let mut path: Vec<usize> = Vec::new();
+    let mut open: Vec<E::Children> = vec![e.children()];
+    while let Some(rest) = open.last_mut() {
+        let Some(next) = rest.next() else {
+            open.pop();
+            path.pop();
+            continue;
+        };
+        let Some(parent) = at(&mut root, &path) else {
+            break;
+        };
+        match next {
+            NodeRef::Element(c) => {
+                parent.children.push(Node::Element(shell(c, intern)));
+                path.push(parent.children.len() - 1);
+                open.push(c.children());
             }
-            Some(NodeRef::Text(t)) => top.el.children.push(Node::Text(XStr::new(t))),
-            Some(NodeRef::Comment(c)) => top.el.children.push(Node::Comment(c.to_string())),
-            Some(NodeRef::Pi(t, d)) => top.el.children.push(Node::Pi {
+            NodeRef::Text(t) => parent.children.push(Node::Text(XStr::new(t))),
+            NodeRef::Comment(c) => parent.children.push(Node::Comment(c.to_string())),
+            NodeRef::Pi(t, d) => parent.children.push(Node::Pi {
                 target: t.to_string(),
                 data: d.to_string(),
             }),
-            None => {
-                let done = stack.pop().expect("non-empty").el;
-                match stack.last_mut() {
-                    Some(parent) => parent.el.children.push(Node::Element(done)),
-                    None => return done,
-                }
-            }
         }
     }
+    root
 }
