@@ -104,6 +104,11 @@ pub trait ElementRef<'d>: Copy + Sized {
         })
     }
 
+    /// True when the element has at least one child element.
+    fn has_element_children(self) -> bool {
+        self.elements().next().is_some()
+    }
+
     /// The first child element `{ns}local`.
     fn find(self, ns: &str, local: &str) -> Option<Self> {
         self.elements().find(|e| e.is(ns, local))
