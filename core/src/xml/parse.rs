@@ -405,15 +405,11 @@ impl<'a, 'l> Parser<'a, 'l> {
                 Err(e) => return Err(self.err(e)),
             };
             match ev {
-                Event::Start(s) => {
-                    let el = self.start(s)?;
-                    self.place(el, true)?;
-                }
+                Event::Start(s) => self.start(s, true)?,
                 Event::Empty(s) => {
-                    let el = self.start(s)?;
+                    self.start(s, false)?;
                     let mark = self.marks.pop().unwrap_or(0);
                     self.bindings.truncate(mark);
-                    self.place(el, false)?;
                 }
                 Event::End(e) => {
                     let Some(&top) = self.open.last() else {
@@ -532,7 +528,8 @@ impl<'a, 'l> Parser<'a, 'l> {
     }
 
     /// Put a new element in its parent (or make it the root); `open` when its end tag is
-    /// still to come.
+    /// still to come. Inlined into [`Parser::start`], so the node is written once, in place.
+    #[inline(always)]
     fn place(&mut self, el: ElSlot<'a>, open: bool) -> Result<()> {
         let parent = match self.open.last() {
             Some(&p) => p,
@@ -553,7 +550,8 @@ impl<'a, 'l> Parser<'a, 'l> {
         Ok(())
     }
 
-    fn start(&mut self, s: &BytesStart<'_>) -> Result<ElSlot<'a>> {
+    /// Read a start tag (or an empty-element tag, `open` false) and place the element.
+    fn start(&mut self, s: &BytesStart<'_>, open: bool) -> Result<()> {
         self.elements += 1;
         if self.elements > self.limits.max_elements {
             return Err(Error::new(
@@ -762,13 +760,14 @@ impl<'a, 'l> Parser<'a, 'l> {
             });
         }
         self.scratch = plain;
-        Ok(ElSlot {
+        let el = ElSlot {
             prefix: prefix.map(Cow::Borrowed),
             local: Cow::Borrowed(local),
             ns: ens,
             attrs: (attr_start, self.doc.attrs.len() as u32),
             decls,
-        })
+        };
+        self.place(el, open)
     }
 
     /// Split `prefix:local`; an empty part or a second colon is not a QName.
