@@ -88,10 +88,11 @@ pub fn verify(
         header,
         body,
         ids: None,
-        scts: Vec::new(),
-        dkts: Vec::new(),
+        // Sized for the usual message (one context, one or two keys, two references).
+        scts: Vec::with_capacity(1),
+        dkts: Vec::with_capacity(2),
         eks: Vec::new(),
-        signed: Vec::new(),
+        signed: Vec::with_capacity(4),
         decrypted: Vec::new(),
         timestamp: None,
     };
@@ -217,8 +218,7 @@ impl<'a, 'x> Processor<'a, 'x> {
                 }
                 Step::Signature => {
                     self.ids()?;
-                    let parts = self.verify_signature(id)?;
-                    self.signed.extend(parts);
+                    self.verify_signature(id)?;
                 }
                 Step::Skip => {}
             }
@@ -468,8 +468,9 @@ impl<'a, 'x> Processor<'a, 'x> {
 
     // ---- signatures -----------------------------------------------------------------
 
-    /// Verify the ds:Signature with node number `sig` (the ID index must be built).
-    fn verify_signature(&self, sig: u32) -> Result<Vec<SignedPart>> {
+    /// Verify the ds:Signature with node number `sig` (the ID index must be built),
+    /// recording what it covered.
+    fn verify_signature(&mut self, sig: u32) -> Result<()> {
         let sig = self
             .doc
             .element(sig)
@@ -511,14 +512,15 @@ impl<'a, 'x> Processor<'a, 'x> {
         if !ct_eq(&expect, &value) {
             return Err(wrong("the signature value does not match"));
         }
-        let mut parts = Vec::new();
+        let mut parts = Vec::with_capacity(4);
         for r in si.elements().filter(|e| e.is(ns::DS, "Reference")) {
             parts.push(self.verify_reference(r, alg, &ctx, &mut buf)?);
         }
         if parts.is_empty() {
             return Err(wrong("the signature has no references"));
         }
-        Ok(parts)
+        self.signed.append(&mut parts);
+        Ok(())
     }
 
     fn verify_reference(

@@ -71,6 +71,19 @@ pub struct SecurityTokenReference {
     pub extensions: Vec<Element>,
 }
 
+/// The attributes [`SecurityTokenReference::read`] types (the rest are kept as they are).
+const KNOWN_ATTRS: [(Option<&str>, &str); 6] = [
+    (Some(ns::WSU), "Id"),
+    (Some(ns::WSSE11), "TokenType"),
+    (Some(ScVersion::ALL[0].namespace()), "Nonce"),
+    (Some(ScVersion::ALL[0].namespace()), "Length"),
+    (Some(ScVersion::ALL[1].namespace()), "Nonce"),
+    (Some(ScVersion::ALL[1].namespace()), "Length"),
+];
+
+// The list above names every SC version.
+const _: () = assert!(ScVersion::ALL.len() == 2);
+
 fn wsc_attr<'d, E: ElementRef<'d>>(el: E, local: &str) -> Option<(ScVersion, &'d str)> {
     ScVersion::ALL
         .into_iter()
@@ -172,13 +185,7 @@ impl SecurityTokenReference {
                 )
             })?);
         }
-        let mut known: Vec<(Option<&str>, &str)> =
-            vec![(Some(ns::WSU), "Id"), (Some(ns::WSSE11), "TokenType")];
-        for v in ScVersion::ALL {
-            known.push((Some(v.namespace()), "Nonce"));
-            known.push((Some(v.namespace()), "Length"));
-        }
-        s.other_attributes = other_attrs(el, &known);
+        s.other_attributes = other_attrs(el, &KNOWN_ATTRS);
         for c in el.elements() {
             if c.is(ns::WSSE, "Reference") {
                 once(&s.reference, c).map_err(|e| e.within(&path))?;
