@@ -13,6 +13,7 @@ use crate::crypto::{DerivationLimits, PSha1, Secret, DEFAULT_LABEL, DEFAULT_LENG
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use crate::version::ScVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// Nonce length wssx generates (WCF's choice).
@@ -234,61 +235,66 @@ impl DerivedKeyToken {
 
     /// Build the element (prefix `wsc`), children in schema order.
     pub fn to_element(&self) -> Element {
-        let scns = self.version.namespace();
-        let mut el = Element::new_static(scns, "wsc", "DerivedKeyToken");
-        if let Some(id) = &self.id {
-            el.set_attr_ns_static(ns::WSU, "wsu", "Id", id.clone());
-        }
-        if let Some(a) = &self.algorithm {
-            el.set_attr_static("Algorithm", a.clone());
-        }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        let leaf = |name: &'static str, text: String| {
-            Element::child_of_static(scns, "wsc", name).with_text(text)
-        };
-        if let Some(s) = &self.token_reference {
-            el.push(s.to_element());
-        }
-        if let Some(p) = &self.properties {
-            let mut pe = Element::child_of_static(scns, "wsc", "Properties");
-            if let Some(n) = &p.name {
-                pe.push(leaf("Name", n.clone()));
-            }
-            if let Some(l) = &p.label {
-                pe.push(leaf("Label", l.clone()));
-            }
-            if let Some(n) = &p.nonce {
-                pe.push(leaf("Nonce", xml::encode_base64(n)));
-            }
-            for x in &p.extensions {
-                pe.push(x.clone());
-            }
-            el.push(pe);
-        }
-        if let Some(g) = self.generation {
-            el.push(leaf("Generation", g.to_string()));
-        }
-        if let Some(o) = self.offset {
-            el.push(leaf("Offset", o.to_string()));
-        }
-        if let Some(l) = self.length {
-            el.push(leaf("Length", l.to_string()));
-        }
-        if let Some(l) = &self.label {
-            el.push(leaf("Label", l.clone()));
-        }
-        if let Some(n) = &self.nonce {
-            el.push(leaf("Nonce", xml::encode_base64(n)));
-        }
-        for x in &self.extensions {
-            el.push(x.clone());
-        }
-        el
+        build::tree(|b| self.write(b))
     }
 
     /// Serialize to XML.
     pub fn to_xml(&self) -> String {
-        xml::element_to_string(&self.to_element())
+        build::text(512, |b| self.write(b))
+    }
+
+    /// Write the element (prefix `wsc`, children in schema order) into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B) {
+        let scns = self.version.namespace();
+        b.open_declared(scns, "wsc", "DerivedKeyToken");
+        if let Some(id) = &self.id {
+            b.attr_ns(ns::WSU, "wsu", "Id", id);
+        }
+        if let Some(a) = &self.algorithm {
+            b.attr("Algorithm", a);
+        }
+        b.attrs(&self.other_attributes);
+        if let Some(s) = &self.token_reference {
+            s.write(b);
+        }
+        if let Some(p) = &self.properties {
+            b.open(scns, "wsc", "Properties");
+            if let Some(n) = &p.name {
+                b.leaf(scns, "wsc", "Name", n);
+            }
+            if let Some(l) = &p.label {
+                b.leaf(scns, "wsc", "Label", l);
+            }
+            if let Some(n) = &p.nonce {
+                build::with_base64(n, |t| b.leaf(scns, "wsc", "Nonce", t));
+            }
+            for x in &p.extensions {
+                b.element(x);
+            }
+            b.close();
+        }
+        let number = |b: &mut B, name: &'static str, n: u64| {
+            build::with_decimal(n, |t| b.leaf(scns, "wsc", name, t));
+        };
+        if let Some(g) = self.generation {
+            number(b, "Generation", g);
+        }
+        if let Some(o) = self.offset {
+            number(b, "Offset", o);
+        }
+        if let Some(l) = self.length {
+            number(b, "Length", l);
+        }
+        if let Some(l) = &self.label {
+            b.leaf(scns, "wsc", "Label", l);
+        }
+        if let Some(n) = &self.nonce {
+            build::with_base64(n, |t| b.leaf(scns, "wsc", "Nonce", t));
+        }
+        for x in &self.extensions {
+            b.element(x);
+        }
+        b.close();
     }
 
     /// The effective label, nonce, offset and length, applying (in order) this token's own

@@ -4,6 +4,7 @@ use super::{is_absolute_uri, once, other_attrs, required_text};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use crate::version::ScVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// A security context token: the wire name of a security context.
@@ -123,27 +124,30 @@ impl SecurityContextToken {
 
     /// Build the element (prefix `wsc`).
     pub fn to_element(&self) -> Element {
-        let ns = self.version.namespace();
-        let mut el = Element::new_static(ns, "wsc", "SecurityContextToken");
-        if let Some(id) = &self.id {
-            el.set_attr_ns_static(ns::WSU, "wsu", "Id", id.clone());
-        }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        el.push(
-            Element::child_of_static(ns, "wsc", "Identifier").with_text(self.identifier.clone()),
-        );
-        if let Some(i) = &self.instance {
-            el.push(Element::child_of_static(ns, "wsc", "Instance").with_text(i.clone()));
-        }
-        for x in &self.extensions {
-            el.push(x.clone());
-        }
-        el
+        build::tree(|b| self.write(b))
     }
 
     /// Serialize to XML.
     pub fn to_xml(&self) -> String {
-        xml::element_to_string(&self.to_element())
+        build::text(256, |b| self.write(b))
+    }
+
+    /// Write the element (prefix `wsc`) into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B) {
+        let ns = self.version.namespace();
+        b.open_declared(ns, "wsc", "SecurityContextToken");
+        if let Some(id) = &self.id {
+            b.attr_ns(ns::WSU, "wsu", "Id", id);
+        }
+        b.attrs(&self.other_attributes);
+        b.leaf(ns, "wsc", "Identifier", &self.identifier);
+        if let Some(i) = &self.instance {
+            b.leaf(ns, "wsc", "Instance", i);
+        }
+        for x in &self.extensions {
+            b.element(x);
+        }
+        b.close();
     }
 
     /// The same token in another namespace version (extensions are kept as they are).

@@ -5,6 +5,7 @@ use super::{once, other_attrs};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use crate::version::ScVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// wsse:Reference: by `#wsu:Id` or by URI (an SCT's Identifier, a DKT's Properties/Name).
@@ -221,52 +222,57 @@ impl SecurityTokenReference {
 
     /// Build the element (prefix `wsse`).
     pub fn to_element(&self) -> Element {
-        let mut el = Element::new_static(ns::WSSE, "wsse", "SecurityTokenReference");
-        let scns = self.sc_version.unwrap_or(ScVersion::V1_3).namespace();
-        if let Some(id) = &self.id {
-            el.set_attr_ns_static(ns::WSU, "wsu", "Id", id.clone());
-        }
-        if let Some(t) = &self.token_type {
-            el.set_attr_ns_static(ns::WSSE11, "wsse11", "TokenType", t.clone());
-        }
-        if let Some(n) = &self.nonce {
-            el.set_attr_ns_static(scns, "wsc", "Nonce", xml::encode_base64(n));
-        }
-        if let Some(l) = self.length {
-            el.set_attr_ns_static(scns, "wsc", "Length", l.to_string());
-        }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        if let Some(r) = &self.reference {
-            let mut c = Element::child_of_static(ns::WSSE, "wsse", "Reference");
-            c.set_attr_static("URI", r.uri.clone());
-            if let Some(vt) = &r.value_type {
-                c.set_attr_static("ValueType", vt.clone());
-            }
-            if let Some(i) = &r.instance {
-                c.set_attr_ns_static(scns, "wsc", "Instance", i.clone());
-            }
-            el.push(c);
-        }
-        if let Some(k) = &self.key_identifier {
-            let mut c = Element::child_of_static(ns::WSSE, "wsse", "KeyIdentifier");
-            if let Some(vt) = &k.value_type {
-                c.set_attr_static("ValueType", vt.clone());
-            }
-            if let Some(et) = &k.encoding_type {
-                c.set_attr_static("EncodingType", et.clone());
-            }
-            c.push_text(k.value.clone());
-            el.push(c);
-        }
-        for x in &self.extensions {
-            el.push(x.clone());
-        }
-        el
+        build::tree(|b| self.write(b))
     }
 
     /// Serialize to XML.
     pub fn to_xml(&self) -> String {
-        xml::element_to_string(&self.to_element())
+        build::text(256, |b| self.write(b))
+    }
+
+    /// Write the element (prefix `wsse`) into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B) {
+        b.open_declared(ns::WSSE, "wsse", "SecurityTokenReference");
+        let scns = self.sc_version.unwrap_or(ScVersion::V1_3).namespace();
+        if let Some(id) = &self.id {
+            b.attr_ns(ns::WSU, "wsu", "Id", id);
+        }
+        if let Some(t) = &self.token_type {
+            b.attr_ns(ns::WSSE11, "wsse11", "TokenType", t);
+        }
+        if let Some(n) = &self.nonce {
+            build::with_base64(n, |t| b.attr_ns(scns, "wsc", "Nonce", t));
+        }
+        if let Some(l) = self.length {
+            build::with_decimal(l, |t| b.attr_ns(scns, "wsc", "Length", t));
+        }
+        b.attrs(&self.other_attributes);
+        if let Some(r) = &self.reference {
+            b.open(ns::WSSE, "wsse", "Reference");
+            b.attr("URI", &r.uri);
+            if let Some(vt) = &r.value_type {
+                b.attr("ValueType", vt);
+            }
+            if let Some(i) = &r.instance {
+                b.attr_ns(scns, "wsc", "Instance", i);
+            }
+            b.close();
+        }
+        if let Some(k) = &self.key_identifier {
+            b.open(ns::WSSE, "wsse", "KeyIdentifier");
+            if let Some(vt) = &k.value_type {
+                b.attr("ValueType", vt);
+            }
+            if let Some(et) = &k.encoding_type {
+                b.attr("EncodingType", et);
+            }
+            b.text(&k.value);
+            b.close();
+        }
+        for x in &self.extensions {
+            b.element(x);
+        }
+        b.close();
     }
 
     /// WS-SC 7.3: when this reference carries `wsc:Nonce`, the key it names is derived from

@@ -2,6 +2,7 @@
 //! helpers for typed readers.
 
 pub mod arena;
+pub mod build;
 pub mod c14n;
 pub mod parse;
 mod scan;

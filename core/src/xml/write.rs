@@ -40,6 +40,15 @@ pub fn write_element(el: &Element, out: &mut String) {
     write_el(el, &mut scope, out);
 }
 
+/// Append `el` written inside an element where `scope` (prefix, URI; innermost last) is
+/// in force: declarations already in scope are not repeated.
+pub(crate) fn write_element_in(el: &Element, scope: &[(&str, &str)], out: &mut String) {
+    let mut s = Scope {
+        bindings: scope.to_vec(),
+    };
+    write_el(el, &mut s, out);
+}
+
 /// Prefix bindings in force while writing: a stack of (prefix, uri); "" prefix = default.
 #[derive(Default)]
 struct Scope<'a> {
