@@ -307,3 +307,85 @@ fn parser_agrees_with_libxml2_on_mutated_documents() {
             .join("\n")
     );
 }
+
+/// Markup outside start tags (declarations, comments, processing instructions, CDATA,
+/// end tags, text at the edges) that the mutation test rarely reaches: each must get the
+/// same verdict and, when accepted, the same canonical form as libxml2's. DTDs and other
+/// encodings than UTF-8 are refused on purpose and are not listed.
+#[test]
+fn markup_outside_start_tags_agrees_with_libxml2() {
+    let docs: &[&str] = &[
+        "<a/>",
+        "<?xml version='1.0'?><a/>",
+        "<?xml version='1.0' encoding='UTF-8'?><a/>",
+        "<?xml  version = '1.0' encoding = 'utf-8' standalone='no' ?><a/>",
+        "<?xml version='1.1'?><a/>",
+        " <?xml version='1.0'?><a/>",
+        "<a/><?xml version='1.0'?>",
+        "<?xml?><a/>",
+        "<?xml encoding='utf-8'?><a/>",
+        "<?xml version='2.0'?><a/>",
+        "<?xml version=1.0?><a/>",
+        "<?xml version='1.0'encoding='utf-8'?><a/>",
+        "<?xml version='1.0' standalone='maybe'?><a/>",
+        "<?xml version='1.0' standalone='yes' encoding='utf-8'?><a/>",
+        "<?xml version='1.0' foo='x'?><a/>",
+        "<?xmlfoo?><a/>",
+        "<?pi data?><a/>",
+        "<a><?pi?></a>",
+        "<a><?1pi x?></a>",
+        "<a><? pi?></a>",
+        "<a><?pi\n data ?></a>",
+        "<a><?xml-stylesheet href='x'?></a>",
+        "<a><!-- c --></a>",
+        "<a><!-- c -- d --></a>",
+        "<a><!-- c ---></a>",
+        "<a><!----></a>",
+        "<a><!---></a>",
+        "<a><!--x-></a>",
+        "<!-- before --><a/><!-- after -->",
+        "<a><![CDATA[x<&>]]></a>",
+        "<![CDATA[x]]><a/>",
+        "<a><![CDATA[x]]]></a>",
+        "<a><![cdata[x]]></a>",
+        "<a><!DOCTYPE x></a>",
+        "<a><!x></a>",
+        "<a></a >",
+        "<a></ a>",
+        "<a></a\n>",
+        "<a>x</a>y",
+        "<a>x</a> \n",
+        "\n<a/>",
+        "<a x='>'/>",
+        "<a x='1' / >",
+        "<a/ >",
+        "< a/>",
+        "<a",
+        "<a>",
+        "<a></a",
+        "<a><!--",
+        "<a><?pi",
+        "<a><![CDATA[",
+        "<a>]]></a>",
+        "<a>]]</a>",
+        "<a>\r\n\r</a>",
+        "<a b='1'></a><c/>",
+    ];
+    let mut failures = Vec::new();
+    for d in docs {
+        let theirs = match libxml2(d.as_bytes()) {
+            Verdict::Accepts(c) => Some(c),
+            Verdict::Refuses => None,
+            Verdict::UriSyntax => continue,
+        };
+        let mine = ours(d.as_bytes());
+        if theirs != mine {
+            failures.push(format!(
+                "{d:?}: libxml2 {:?}, wssx {:?}",
+                theirs.map(|t| String::from_utf8_lossy(&t).into_owned()),
+                mine.map(|t| String::from_utf8_lossy(&t).into_owned())
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

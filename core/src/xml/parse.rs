@@ -10,8 +10,7 @@ use super::tree::Document;
 use super::view::ElementRef;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::reader::Reader;
+use quick_xml::parser::{ElementParser, Parser as _};
 use super::spare::{self, relabel};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -78,7 +77,8 @@ thread_local! {
 }
 
 struct Parser<'a, 'l> {
-    reader: Reader<&'a [u8]>,
+    /// Where the markup loop is (byte offset into `src`), for error messages.
+    pos: usize,
     src: &'a str,
     limits: &'l Limits,
     doc: Doc<'a>,
@@ -262,6 +262,17 @@ fn unescape(s: &str) -> std::result::Result<Cow<'_, str>, String> {
     Ok(out)
 }
 
+/// XML white space (S).
+#[inline]
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Position of `needle` in `b` at or after `from`.
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(b.get(from..)?, needle).map(|i| from + i)
+}
+
 /// Character data as the document means it: line ends normalized, references expanded;
 /// borrowed from the input when neither changes anything.
 fn text_value(raw: &str) -> std::result::Result<Cow<'_, str>, String> {
@@ -305,17 +316,9 @@ impl<'a, 'l> Parser<'a, 'l> {
                 ),
             ));
         }
-        let mut reader = Reader::from_reader(input);
-        let cfg = reader.config_mut();
-        cfg.trim_text(false);
-        cfg.expand_empty_elements = false;
-        // End tags are matched against the open element here (quick-xml's own check copies
-        // every start tag's name into a buffer).
-        cfg.check_end_names = false;
-        cfg.check_comments = true;
         let stacks = spare::take(&PARSER_SPARE);
         Ok(Parser {
-            reader,
+            pos: 0,
             src,
             limits,
             // About one node per 40 bytes of a typical SOAP message.
@@ -326,18 +329,6 @@ impl<'a, 'l> Parser<'a, 'l> {
             scratch: relabel(stacks.scratch),
             elements: 0,
         })
-    }
-
-    /// `b` (a slice of the input, as every event of a slice reader is) as text, taken from
-    /// the already validated input string instead of being validated again.
-    fn s(&self, b: &[u8]) -> Result<&'a str> {
-        let start = (b.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
-        if start <= self.src.len() && b.len() <= self.src.len() - start {
-            if let Some(t) = self.src.get(start..start + b.len()) {
-                return Ok(t);
-            }
-        }
-        Err(self.err("text that is not a slice of the input"))
     }
 
     /// An attribute value (or namespace declaration) as the document wrote it, white space
@@ -364,7 +355,7 @@ impl<'a, 'l> Parser<'a, 'l> {
     }
 
     fn err(&self, msg: impl std::fmt::Display) -> Error {
-        malformed(&self.open_names(8), self.reader.buffer_position(), msg)
+        malformed(&self.open_names(8), self.pos as u64, msg)
     }
 
     /// The qualified names of the first `max` open elements, root first.
@@ -395,94 +386,90 @@ impl<'a, 'l> Parser<'a, 'l> {
         r.map(|()| self.doc)
     }
 
+    /// The markup loop. quick-xml's `ElementParser` finds where a tag ends (quotes
+    /// respected); the rest is dispatched here, which lets the parser read each byte of a
+    /// tag once (quick-xml's reader also copies every start tag's name into a stack of its
+    /// own, allocating as it grows, to match end tags this parser matches itself).
     fn events(&mut self) -> Result<()> {
+        let src = self.src;
+        let b = src.as_bytes();
+        // XML 1.0 [23]: the declaration, only at the very start.
+        if b.starts_with(b"<?xml") && b.get(5).is_some_and(|&c| is_ws(c)) {
+            let end = find(b, self.pos + 5, b"?>").ok_or_else(|| self.err("unclosed XML declaration"))?;
+            self.declaration(&src[5..end])?;
+            self.pos = end + 2;
+        }
         loop {
-            // Matched in place: moving the event out of the Result first made a wide load
-            // of freshly written bytes (a store-forwarding stall worth a tenth of parse time).
-            let ev = self.reader.read_event();
-            let ev = match &ev {
-                Ok(ev) => ev,
-                Err(e) => return Err(self.err(e)),
-            };
-            match ev {
-                Event::Start(s) => self.start(s, true)?,
-                Event::Empty(s) => {
-                    self.start(s, false)?;
-                    let mark = self.marks.pop().unwrap_or(0);
-                    self.bindings.truncate(mark);
+            let at = self.pos;
+            let lt = memchr::memchr(b'<', &b[at..]).map_or(b.len(), |i| at + i);
+            if lt > at {
+                self.on_text(&src[at..lt])?;
+            }
+            if lt == b.len() {
+                break;
+            }
+            self.pos = lt;
+            match b.get(lt + 1) {
+                Some(b'/') => {
+                    let gt = memchr::memchr(b'>', &b[lt + 2..])
+                        .map(|i| lt + 2 + i)
+                        .ok_or_else(|| self.err("unclosed end tag"))?;
+                    let name = src[lt + 2..gt].trim_end_matches(|c: char| is_ws(c as u8) && c.is_ascii());
+                    self.end(name.as_bytes())?;
+                    self.pos = gt + 1;
                 }
-                Event::End(e) => {
-                    let Some(&top) = self.open.last() else {
-                        return Err(self.err("unexpected end tag"));
-                    };
-                    let name = e.name().into_inner();
-                    let matches = match &self.doc.nodes[top as usize].kind {
-                        Kind::Element(el) => qname_is(el.prefix.as_deref(), &el.local, name),
-                        _ => false,
-                    };
-                    if !matches {
-                        return Err(self.err(format!(
-                            "end tag </{}> does not match the open element",
-                            String::from_utf8_lossy(name)
-                        )));
-                    }
-                    let mark = self.marks.pop().unwrap_or(0);
-                    self.bindings.truncate(mark);
-                    self.open.pop();
+                Some(b'?') => {
+                    let end = find(b, lt + 2, b"?>").ok_or_else(|| self.err("unclosed processing instruction"))?;
+                    self.pi(&src[lt + 2..end])?;
+                    self.pos = end + 2;
                 }
-                Event::Text(t) => {
-                    let raw = self.s(t)?;
-                    let text = if super::scan::raw_text_special(raw.as_bytes()).is_none() {
-                        Cow::Borrowed(raw)
+                Some(b'!') => {
+                    let rest = &b[lt..];
+                    if rest.starts_with(b"<!--") {
+                        let end = find(b, lt + 4, b"-->").ok_or_else(|| self.err("unclosed comment"))?;
+                        let body = &src[lt + 4..end];
+                        // XML 1.0 [15]: no `--` inside, and no `-` just before the end.
+                        if body.contains("--") || body.ends_with('-') {
+                            return Err(self.err("'--' is not allowed in a comment"));
+                        }
+                        self.misc(Kind::Comment(normalize_newlines(body)));
+                        self.pos = end + 3;
+                    } else if rest.starts_with(b"<![CDATA[") {
+                        let end = find(b, lt + 9, b"]]>").ok_or_else(|| self.err("unclosed CDATA section"))?;
+                        if self.open.is_empty() {
+                            return Err(self.err("CDATA outside the document element"));
+                        }
+                        self.text(normalize_newlines(&src[lt + 9..end]))?;
+                        self.pos = end + 3;
+                    } else if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case(b"DOCTYPE") {
+                        return Err(self.err("DTDs and entity declarations are refused"));
                     } else {
-                        // XML 1.0 [14]: character data never contains `]]>` (quick-xml
-                        // does not check).
-                        if raw.contains("]]>") {
-                            return Err(self.err("']]>' is not allowed in text"));
-                        }
-                        text_value(raw).map_err(|e| self.err(e))?
+                        return Err(self.err("unknown markup after '<!'"));
+                    }
+                }
+                _ => {
+                    let mut p = ElementParser::default();
+                    let len = p
+                        .feed(&b[lt + 1..])
+                        .ok_or_else(|| self.err("unclosed start tag"))?;
+                    let gt = lt + 1 + len;
+                    let (content, open) = match src[lt + 1..gt].strip_suffix('/') {
+                        Some(c) => (c, false),
+                        None => (&src[lt + 1..gt], true),
                     };
-                    self.text(text)?;
-                }
-                Event::CData(c) => {
-                    let raw = self.s(c)?;
-                    let text = normalize_newlines(raw);
-                    if self.open.is_empty() {
-                        return Err(self.err("CDATA outside the document element"));
+                    let name_len = content
+                        .as_bytes()
+                        .iter()
+                        .position(|&c| is_ws(c))
+                        .unwrap_or(content.len());
+                    self.pos = lt + 1;
+                    self.start(&content[..name_len], &content[name_len..], open)?;
+                    if !open {
+                        let mark = self.marks.pop().unwrap_or(0);
+                        self.bindings.truncate(mark);
                     }
-                    self.text(text)?;
+                    self.pos = gt + 1;
                 }
-                Event::Comment(c) => {
-                    let raw = self.s(c)?;
-                    self.misc(Kind::Comment(normalize_newlines(raw)));
-                }
-                Event::PI(p) => {
-                    let raw = self.s(p)?;
-                    let raw = normalize_newlines(raw);
-                    let (target, data) = match raw.find(|c: char| c.is_ascii_whitespace()) {
-                        Some(i) => (&raw[..i], raw[i..].trim_start()),
-                        None => (&raw[..], ""),
-                    };
-                    if target.eq_ignore_ascii_case("xml") {
-                        return Err(self.err("misplaced XML declaration"));
-                    }
-                    let kind = Kind::Pi(Cow::Owned(target.to_string()), Cow::Owned(data.to_string()));
-                    self.misc(kind);
-                }
-                Event::Decl(d) => {
-                    if let Some(Ok(enc)) = d.encoding() {
-                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
-                        if enc != "utf-8" && enc != "utf8" {
-                            return Err(
-                                self.err(format!("encoding {enc} is not supported; send UTF-8"))
-                            );
-                        }
-                    }
-                }
-                Event::DocType(_) => {
-                    return Err(self.err("DTDs and entity declarations are refused"));
-                }
-                Event::Eof => break,
             }
         }
         if !self.open.is_empty() {
@@ -490,6 +477,117 @@ impl<'a, 'l> Parser<'a, 'l> {
         }
         if self.doc.root == NONE {
             return Err(self.err("no document element"));
+        }
+        Ok(())
+    }
+
+    /// Character data between markup.
+    fn on_text(&mut self, raw: &'a str) -> Result<()> {
+        let text = if super::scan::raw_text_special(raw.as_bytes()).is_none() {
+            Cow::Borrowed(raw)
+        } else {
+            // XML 1.0 [14]: character data never contains `]]>`.
+            if raw.contains("]]>") {
+                return Err(self.err("']]>' is not allowed in text"));
+            }
+            text_value(raw).map_err(|e| self.err(e))?
+        };
+        self.text(text)
+    }
+
+    /// An end tag named `name`: it must close the open element.
+    fn end(&mut self, name: &[u8]) -> Result<()> {
+        let Some(&top) = self.open.last() else {
+            return Err(self.err("unexpected end tag"));
+        };
+        let matches = match &self.doc.nodes[top as usize].kind {
+            Kind::Element(el) => qname_is(el.prefix.as_deref(), &el.local, name),
+            _ => false,
+        };
+        if !matches {
+            return Err(self.err(format!(
+                "end tag </{}> does not match the open element",
+                String::from_utf8_lossy(name)
+            )));
+        }
+        let mark = self.marks.pop().unwrap_or(0);
+        self.bindings.truncate(mark);
+        self.open.pop();
+        Ok(())
+    }
+
+    /// A processing instruction (`raw`: between `<?` and `?>`).
+    fn pi(&mut self, raw: &'a str) -> Result<()> {
+        let raw = normalize_newlines(raw);
+        let (target, data) = match raw.find(|c: char| c.is_ascii_whitespace()) {
+            Some(i) => (&raw[..i], raw[i..].trim_start()),
+            None => (&raw[..], ""),
+        };
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(self.err("misplaced XML declaration"));
+        }
+        if !is_name(target) {
+            return Err(self.err(format!("'{target}' is not a processing instruction target")));
+        }
+        let kind = Kind::Pi(Cow::Owned(target.to_string()), Cow::Owned(data.to_string()));
+        self.misc(kind);
+        Ok(())
+    }
+
+    /// The XML declaration (`raw`: between `<?xml` and `?>`): XML 1.0 [23]-[25], [32],
+    /// [80]: `version` first ("1." and digits), then an optional `encoding` (only UTF-8 is
+    /// read) and an optional `standalone` (yes / no), each `name = "value"`.
+    fn declaration(&mut self, raw: &str) -> Result<()> {
+        let bad = |p: &Self| p.err("malformed XML declaration");
+        let mut rest = raw;
+        let mut seen: Vec<&str> = Vec::with_capacity(3);
+        loop {
+            let trimmed = rest.trim_start_matches(|c: char| c.is_ascii() && is_ws(c as u8));
+            if trimmed.is_empty() {
+                break;
+            }
+            if trimmed.len() == rest.len() {
+                return Err(bad(self));
+            }
+            let eq = trimmed.find('=').ok_or_else(|| bad(self))?;
+            let name = trimmed[..eq].trim_end_matches(|c: char| c.is_ascii() && is_ws(c as u8));
+            let after = trimmed[eq + 1..].trim_start_matches(|c: char| c.is_ascii() && is_ws(c as u8));
+            let q = after.chars().next().filter(|c| *c == '"' || *c == '\'').ok_or_else(|| bad(self))?;
+            let close = after[1..].find(q).ok_or_else(|| bad(self))?;
+            let value = &after[1..1 + close];
+            rest = &after[close + 2..];
+            let order_ok = match name {
+                "version" => seen.is_empty(),
+                "encoding" => seen == ["version"],
+                "standalone" => seen.first() == Some(&"version") && !seen.contains(&"standalone"),
+                _ => false,
+            };
+            if !order_ok {
+                return Err(bad(self));
+            }
+            match name {
+                "version" => {
+                    let digits = value.strip_prefix("1.").unwrap_or("");
+                    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                        return Err(bad(self));
+                    }
+                }
+                "encoding" => {
+                    let enc = value.to_ascii_lowercase();
+                    if enc != "utf-8" && enc != "utf8" {
+                        return Err(self.err(format!("encoding {enc} is not supported; send UTF-8")));
+                    }
+                }
+                _ => {
+                    if value != "yes" && value != "no" {
+                        return Err(bad(self));
+                    }
+                }
+            }
+            seen.push(name);
+        }
+        if seen.first() != Some(&"version") {
+            return Err(self.err("the XML declaration has no version"));
         }
         Ok(())
     }
@@ -551,7 +649,7 @@ impl<'a, 'l> Parser<'a, 'l> {
     }
 
     /// Read a start tag (or an empty-element tag, `open` false) and place the element.
-    fn start(&mut self, s: &BytesStart<'_>, open: bool) -> Result<()> {
+    fn start(&mut self, qname: &'a str, raw: &'a str, open: bool) -> Result<()> {
         self.elements += 1;
         if self.elements > self.limits.max_elements {
             return Err(Error::new(
@@ -567,7 +665,6 @@ impl<'a, 'l> Parser<'a, 'l> {
                 format!("nesting deeper than {} elements", self.limits.max_depth),
             ));
         }
-        let qname = self.s(s.name().into_inner())?;
         let (prefix, local) = self.split_qname(qname)?;
         self.marks.push(self.bindings.len());
         let decl_start = self.doc.decls.len() as u32;
@@ -575,7 +672,6 @@ impl<'a, 'l> Parser<'a, 'l> {
         // the other attributes wait in `plain` as (prefix, local, value).
         let mut plain = std::mem::take(&mut self.scratch);
         plain.clear();
-        let raw = self.s(s.attributes_raw())?;
         let b = raw.as_bytes();
         let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
         let mut i = 0;
