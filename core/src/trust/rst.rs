@@ -7,7 +7,7 @@ use super::uris::{RequestType, TokenType};
 use crate::error::Result;
 use crate::soap::read::{invalid, other_attrs, set_once, uri_of};
 use crate::version::TrustVersion;
-use crate::xml::{self, Attribute, Element, Limits};
+use crate::xml::{self, Attribute, Element, ElementRef, Limits};
 
 /// A token request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,12 @@ impl RequestSecurityToken {
 
     /// Read an RST element, reporting the version seen in [`Self::version`].
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`RequestSecurityToken::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let mut version = message_version(el, "RequestSecurityToken")?;
         let mut request_type = None;
         let (mut renew, mut cancel, mut validate) = (None, None, None);
@@ -89,9 +95,9 @@ impl RequestSecurityToken {
                 Field::RequestType => {
                     set_once(&mut request_type, RequestType::parse_uri(&uri_of(c)?), c)?
                 }
-                Field::RenewTarget => set_once(&mut renew, TokenHolder::from_element(c)?, c)?,
-                Field::CancelTarget => set_once(&mut cancel, TokenHolder::from_element(c)?, c)?,
-                Field::ValidateTarget => set_once(&mut validate, TokenHolder::from_element(c)?, c)?,
+                Field::RenewTarget => set_once(&mut renew, TokenHolder::read(c)?, c)?,
+                Field::CancelTarget => set_once(&mut cancel, TokenHolder::read(c)?, c)?,
+                Field::ValidateTarget => set_once(&mut validate, TokenHolder::read(c)?, c)?,
                 _ => return Ok(false),
             }
             Ok(true)
