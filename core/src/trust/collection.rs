@@ -56,10 +56,11 @@ macro_rules! collection {
                 Self::from_xml_with(bytes, &Limits::default())
             }
 
-            /// Parse under `limits`.
+            /// Parse under `limits`, reading from the parsed arena (no owned tree is built
+            /// but for the XML the members keep).
             pub fn from_xml_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
-                let doc = xml::parse_with(bytes, limits)?;
-                Self::from_element(&doc.root)
+                let doc = xml::parse_doc_with(bytes, limits)?;
+                Self::read(doc.root())
             }
 
             /// Read the collection element.

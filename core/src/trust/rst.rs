@@ -72,10 +72,11 @@ impl RequestSecurityToken {
         Self::from_xml_with(bytes, &Limits::default())
     }
 
-    /// Parse under `limits`.
+    /// Parse under `limits`. The request is read from the parsed arena: no owned tree is
+    /// built for it, only for the XML it keeps (extensions, tokens kept as XML).
     pub fn from_xml_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let doc = xml::parse_with(bytes, limits)?;
-        Self::from_element(&doc.root)
+        let doc = xml::parse_doc_with(bytes, limits)?;
+        Self::read(doc.root())
     }
 
     /// Read an RST element, reporting the version seen in [`Self::version`].
