@@ -10,7 +10,7 @@ use super::read::{element_only, invalid, other_attrs, text_element, uri_of};
 use crate::error::Result;
 use crate::json::Json;
 use crate::ns;
-use crate::xml::{self, Attribute, Element};
+use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// WS-Addressing version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -123,35 +123,38 @@ impl EndpointReference {
         WsaVersion::is_anonymous(&self.address)
     }
 
-    /// Parse a standalone `wsa:EndpointReference` document.
+    /// Parse a standalone `wsa:EndpointReference` document (read from the parsed arena,
+    /// with no owned tree built first).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
-        let doc = xml::parse(bytes)?;
+        let doc = xml::parse_doc(bytes)?;
+        let root = doc.root();
         if !WsaVersion::ALL
             .iter()
-            .any(|v| doc.root.is(v.namespace(), "EndpointReference"))
+            .any(|v| root.is(v.namespace(), "EndpointReference"))
         {
-            return Err(invalid(&doc.root, "expected wsa:EndpointReference"));
+            return Err(invalid(root, "expected wsa:EndpointReference"));
         }
-        Self::from_content(&doc.root)
+        Self::read_content(root)
     }
 
     /// Read the EPR content of `el`, an element of the EPR type whatever its name.
     pub fn from_content(el: &Element) -> Result<Self> {
+        Self::read_content(el)
+    }
+
+    /// [`EndpointReference::from_content`] for an element of the owned tree or of a
+    /// parsed [`xml::Doc`] (kept children are copied out with `to_element`).
+    pub fn read_content<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         element_only(el)?;
         let path = el.lazy_qname();
         let addr = el
             .elements()
             .find(|c| {
-                c.local == "Address"
-                    && c.ns
-                        .as_deref()
-                        .and_then(WsaVersion::from_namespace)
-                        .is_some()
+                c.local() == "Address" && c.ns().and_then(WsaVersion::from_namespace).is_some()
             })
             .ok_or_else(|| invalid(el, "required wsa:Address is missing"))?;
         let version = addr
-            .ns
-            .as_deref()
+            .ns()
             .and_then(WsaVersion::from_namespace)
             .unwrap_or(WsaVersion::V2005_08);
         let wsa = version.namespace();
@@ -159,22 +162,24 @@ impl EndpointReference {
         epr.other_attributes = other_attrs(el, &[]);
         let mut seen_address = false;
         for c in el.elements() {
-            let own = c.ns.as_deref() == Some(wsa);
-            match c.local.as_str() {
+            let own = c.ns() == Some(wsa);
+            match c.local() {
                 "Address" if own => {
                     if seen_address {
                         return Err(invalid(c, "appears more than once").within(&path));
                     }
                     seen_address = true;
                 }
-                "ReferenceProperties" if own => {
-                    epr.reference_properties.extend(c.elements().cloned())
-                }
-                "ReferenceParameters" if own => {
-                    epr.reference_parameters.extend(c.elements().cloned())
-                }
-                "Metadata" if own => epr.metadata.extend(c.elements().cloned()),
-                _ => epr.extensions.push(c.clone()),
+                "ReferenceProperties" if own => epr
+                    .reference_properties
+                    .extend(c.elements().map(ElementRef::to_element)),
+                "ReferenceParameters" if own => epr
+                    .reference_parameters
+                    .extend(c.elements().map(ElementRef::to_element)),
+                "Metadata" if own => epr
+                    .metadata
+                    .extend(c.elements().map(ElementRef::to_element)),
+                _ => epr.extensions.push(c.to_element()),
             }
         }
         Ok(epr)

@@ -1,23 +1,26 @@
 //! Small helpers shared by the typed readers of `soap` and `trust`.
 //!
+//! They take any [`ElementRef`], so the same readers run on the owned tree and on a
+//! parsed arena document (which `trust` reads without building the tree).
+//!
 //! Every reader reports failures as an [`Error`] whose path names the element at fault as
 //! it was written (`wst:Lifetime/wsu:Created`); callers add the outer names with
 //! [`Error::within`] while unwinding, so the final path runs from the document element
 //! down. Nothing here panics on any input.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::xml::{is_whitespace, Attribute, Element, Node};
+use crate::xml::{is_whitespace, Attribute, Element, ElementRef, Node, NodeRef, XStr};
 
 /// An `InvalidRequest` error at `el` (the spec's fault for a malformed request).
-pub(crate) fn invalid(el: &Element, msg: impl Into<String>) -> Error {
+pub(crate) fn invalid<'d, E: ElementRef<'d>>(el: E, msg: impl Into<String>) -> Error {
     Error::at(ErrorKind::InvalidRequest, el.qname(), msg)
 }
 
 /// Fail when `el` has non-white-space text among its children: element-only content
 /// with stray text is malformed, and silently dropping text would hide data.
-pub(crate) fn element_only(el: &Element) -> Result<()> {
-    for n in &el.children {
-        if let Node::Text(t) = n {
+pub(crate) fn element_only<'d, E: ElementRef<'d>>(el: E) -> Result<()> {
+    for n in el.children() {
+        if let NodeRef::Text(t) = n {
             if !is_whitespace(t) {
                 return Err(invalid(el, "unexpected text in element-only content"));
             }
@@ -27,20 +30,17 @@ pub(crate) fn element_only(el: &Element) -> Result<()> {
 }
 
 /// The trimmed text of a simple-content element (no child elements allowed).
-pub(crate) fn text_of(el: &Element) -> Result<String> {
+pub(crate) fn text_of<'d, E: ElementRef<'d>>(el: E) -> Result<String> {
     if el.has_element_children() {
         return Err(invalid(el, "expected text, found child elements"));
     }
-    // Fast path: one text child, already trimmed (the common case) costs one copy.
-    if let [Node::Text(t)] = el.children.as_slice() {
-        return Ok(t.trim().to_string());
-    }
+    // One text child (the common case) is borrowed, so this costs one copy.
     Ok(el.text().trim().to_string())
 }
 
 /// The trimmed text of an element that must hold a URI (non-empty, no inner white space;
 /// xs:anyURI collapses surrounding white space, so trimming is the schema's own rule).
-pub(crate) fn uri_of(el: &Element) -> Result<String> {
+pub(crate) fn uri_of<'d, E: ElementRef<'d>>(el: E) -> Result<String> {
     let t = text_of(el)?;
     if t.is_empty() {
         return Err(invalid(el, "is empty; a URI is required"));
@@ -64,13 +64,13 @@ pub(crate) fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// An element's text as xs:boolean.
-pub(crate) fn bool_of(el: &Element) -> Result<bool> {
+pub(crate) fn bool_of<'d, E: ElementRef<'d>>(el: E) -> Result<bool> {
     let t = text_of(el)?;
     parse_bool(&t).ok_or_else(|| invalid(el, format!("'{t}' is not an xs:boolean")))
 }
 
 /// An attribute value as xs:boolean, with the error naming `el/@name`.
-pub(crate) fn bool_attr(el: &Element, name: &str) -> Result<Option<bool>> {
+pub(crate) fn bool_attr<'d, E: ElementRef<'d>>(el: E, name: &str) -> Result<Option<bool>> {
     match el.attr(None, name) {
         None => Ok(None),
         Some(v) => parse_bool(v).map(Some).ok_or_else(|| {
@@ -84,7 +84,11 @@ pub(crate) fn bool_attr(el: &Element, name: &str) -> Result<Option<bool>> {
 }
 
 /// Store `value` in `slot`, failing when the field was already seen.
-pub(crate) fn set_once<T>(slot: &mut Option<T>, value: T, el: &Element) -> Result<()> {
+pub(crate) fn set_once<'d, T, E: ElementRef<'d>>(
+    slot: &mut Option<T>,
+    value: T,
+    el: E,
+) -> Result<()> {
     if slot.is_some() {
         return Err(invalid(el, "appears more than once"));
     }
@@ -93,19 +97,24 @@ pub(crate) fn set_once<T>(slot: &mut Option<T>, value: T, el: &Element) -> Resul
 }
 
 /// Attributes of `el` other than `known` (`(namespace, local)`), kept for round trips.
-pub(crate) fn other_attrs(el: &Element, known: &[(Option<&str>, &str)]) -> Vec<Attribute> {
-    if el.attrs.is_empty() {
-        return Vec::new();
-    }
-    el.attrs
-        .iter()
+/// Namespace declarations are not attributes here (see [`ElementRef::attrs`]).
+pub(crate) fn other_attrs<'d, E: ElementRef<'d>>(
+    el: E,
+    known: &[(Option<&str>, &str)],
+) -> Vec<Attribute> {
+    el.attrs()
         .filter(|a| !known.iter().any(|(n, l)| a.is(*n, l)))
-        .cloned()
+        .map(|a| Attribute {
+            prefix: a.prefix.map(XStr::new),
+            local: XStr::new(a.local),
+            ns: a.ns.map(XStr::new),
+            value: XStr::new(a.value),
+        })
         .collect()
 }
 
 /// The only child element of `el`, failing when there is none or more than one.
-pub(crate) fn single_child(el: &Element) -> Result<&Element> {
+pub(crate) fn single_child<'d, E: ElementRef<'d>>(el: E) -> Result<E> {
     element_only(el)?;
     let mut it = el.elements();
     let first = it
@@ -118,8 +127,8 @@ pub(crate) fn single_child(el: &Element) -> Result<&Element> {
 }
 
 /// A namespace-qualified name as `{ns}local`, for messages about unexpected elements.
-pub(crate) fn clark(el: &Element) -> String {
-    format!("{{{}}}{}", el.ns.as_deref().unwrap_or(""), el.local)
+pub(crate) fn clark<'d, E: ElementRef<'d>>(el: E) -> String {
+    format!("{{{}}}{}", el.ns().unwrap_or(""), el.local())
 }
 
 /// Appending text that leaves no empty text node behind: an element built with empty

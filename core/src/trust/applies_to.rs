@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::ns;
 use crate::soap::read::{element_only, other_attrs};
 use crate::soap::{EndpointReference, WsaVersion};
-use crate::xml::{Attribute, Element};
+use crate::xml::{Attribute, Element, ElementRef};
 
 /// WS-Policy version of a wsp: element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,25 +82,27 @@ impl AppliesTo {
 
     /// Read a wsp:AppliesTo element (either WS-Policy namespace).
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`AppliesTo::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         element_only(el)?;
         let wsp = el
-            .ns
-            .as_deref()
+            .ns()
             .and_then(WspVersion::from_namespace)
             .unwrap_or(WspVersion::V2004_09);
         let mut scopes = Vec::new();
         for c in el.elements() {
-            let is_epr = c.local == "EndpointReference"
-                && c.ns
-                    .as_deref()
-                    .and_then(WsaVersion::from_namespace)
-                    .is_some();
+            let is_epr = c.local() == "EndpointReference"
+                && c.ns().and_then(WsaVersion::from_namespace).is_some();
             scopes.push(if is_epr {
                 Scope::EndpointReference(
-                    EndpointReference::from_content(c).map_err(|e| e.within(&el.qname()))?,
+                    EndpointReference::read_content(c).map_err(|e| e.within(&el.qname()))?,
                 )
             } else {
-                Scope::Xml(c.clone())
+                Scope::Xml(c.to_element())
             });
         }
         Ok(AppliesTo {

@@ -7,14 +7,14 @@ use super::{RequestSecurityToken, RequestSecurityTokenResponse};
 use crate::error::Result;
 use crate::soap::read::{element_only, invalid, other_attrs};
 use crate::version::TrustVersion;
-use crate::xml::{self, Attribute, Element, Limits};
+use crate::xml::{self, Attribute, Element, ElementRef, Limits};
 
 /// Read the children of a collection: each must be `{ns}child`, at least one.
-fn members<T>(
-    el: &Element,
+fn members<'d, T, E: ElementRef<'d>>(
+    el: E,
     version: TrustVersion,
     child: &str,
-    read: fn(&Element) -> Result<T>,
+    read: fn(E) -> Result<T>,
 ) -> Result<Vec<T>> {
     element_only(el)?;
     let path = el.lazy_qname();
@@ -56,16 +56,23 @@ macro_rules! collection {
                 Self::from_xml_with(bytes, &Limits::default())
             }
 
-            /// Parse under `limits`.
+            /// Parse under `limits`, reading from the parsed arena (no owned tree is built
+            /// but for the XML the members keep).
             pub fn from_xml_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
-                let doc = xml::parse_with(bytes, limits)?;
-                Self::from_element(&doc.root)
+                let doc = xml::parse_doc_with(bytes, limits)?;
+                Self::read(doc.root())
             }
 
             /// Read the collection element.
             pub fn from_element(el: &Element) -> Result<Self> {
+                Self::read(el)
+            }
+
+            /// [`Self::from_element`] for an element of the owned tree or of a parsed
+            /// [`xml::Doc`].
+            pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
                 let version = message_version(el, $local)?;
-                let $field = members(el, version, $child, $item::from_element)?;
+                let $field = members(el, version, $child, $item::read)?;
                 let version = $field.iter().map(|m| m.version).max().unwrap_or(version);
                 Ok($name { version, $field, other_attributes: other_attrs(el, &[]) })
             }

@@ -9,7 +9,7 @@ use crate::soap::read::{
     bool_attr, element_only, invalid, other_attrs, text_of, uri_of, TextChild,
 };
 use crate::version::TrustVersion;
-use crate::xml::{self, Attribute, Element, Node};
+use crate::xml::{self, Attribute, Element, ElementRef, Node, NodeRef, XStr};
 
 /// wst:Claims: the claims requested, in a dialect the spec leaves to profiles; the
 /// content is kept as XML.
@@ -26,13 +26,21 @@ pub struct Claims {
 impl Claims {
     /// Read a wst:Claims element.
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`Claims::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`] (the content is copied out as owned nodes).
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         Ok(Claims {
             dialect: el.attr(None, "Dialect").map(str::to_string),
             content: el
-                .children
-                .iter()
-                .filter(|n| !matches!(n, Node::Comment(_) | Node::Pi { .. }))
-                .cloned()
+                .children()
+                .filter_map(|n| match n {
+                    NodeRef::Element(e) => Some(Node::Element(e.to_element())),
+                    NodeRef::Text(t) => Some(Node::Text(XStr::new(t))),
+                    NodeRef::Comment(_) | NodeRef::Pi(..) => None,
+                })
                 .collect(),
             other_attributes: other_attrs(el, &[(None, "Dialect")]),
         })
@@ -73,6 +81,12 @@ impl Status {
 
     /// Read a wst:Status element of `version`.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
+        Self::read(el, version)
+    }
+
+    /// [`Status::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Result<Self> {
         element_only(el)?;
         let path = el.lazy_qname();
         let core = version.core_namespace();
@@ -126,6 +140,12 @@ impl Renewing {
 
     /// Read a wst:Renewing element.
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`Renewing::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         element_only(el)?;
         if el.has_element_children() {
             return Err(invalid(el, "must be empty"));
@@ -173,6 +193,12 @@ impl SignChallenge {
 
     /// Read a SignChallenge or SignChallengeResponse element of `version`.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
+        Self::read(el, version)
+    }
+
+    /// [`SignChallenge::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Result<Self> {
         element_only(el)?;
         let path = el.lazy_qname();
         let core = version.core_namespace();
@@ -187,10 +213,10 @@ impl SignChallenge {
                     return Err(invalid(c, "expected text").within(&path));
                 }
                 seen = true;
-                s.challenge = c.text();
+                s.challenge = c.text().into_owned();
                 s.challenge_attributes = other_attrs(c, &[]);
             } else {
-                s.extensions.push(c.clone());
+                s.extensions.push(c.to_element());
             }
         }
         if !seen {
@@ -248,6 +274,12 @@ impl BinaryExchange {
 
     /// Read a wst:BinaryExchange element.
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`BinaryExchange::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         if el.has_element_children() {
             return Err(invalid(el, "expected encoded text, found child elements"));
         }
@@ -266,7 +298,7 @@ impl BinaryExchange {
         b.data = if b.is_base64() {
             xml::decode_base64(&text).map_err(|m| invalid(el, m))?
         } else {
-            text.into_bytes()
+            text.into_owned().into_bytes()
         };
         Ok(b)
     }
@@ -298,17 +330,22 @@ pub struct Authenticator {
 impl Authenticator {
     /// Read a wst:Authenticator element of `version`.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
+        Self::read(el, version)
+    }
+
+    /// [`Authenticator::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Result<Self> {
         element_only(el)?;
         let core = version.core_namespace();
         let mut a = Authenticator::default();
         for c in el.elements() {
             if c.is(core, "CombinedHash") && a.combined_hash.is_none() {
                 a.combined_hash = Some(
-                    xml::decode_base64(&c.text_ref())
-                        .map_err(|m| invalid(c, m).within(&el.qname()))?,
+                    xml::decode_base64(&c.text()).map_err(|m| invalid(c, m).within(&el.qname()))?,
                 );
             } else {
-                a.extensions.push(c.clone());
+                a.extensions.push(c.to_element());
             }
         }
         Ok(a)

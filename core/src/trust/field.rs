@@ -12,7 +12,7 @@ use crate::ns;
 use crate::soap::read::TextChild;
 use crate::soap::Layout;
 use crate::version::TrustVersion;
-use crate::xml::{Element, Node};
+use crate::xml::{Element, ElementRef, Node};
 
 /// Which namespace a field's element lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,8 +163,14 @@ pub(crate) const FIELD_COUNT: usize = Field::ORDER.len();
 impl Field {
     /// Which field `el` is in a message of `version`, if any.
     pub fn classify(el: &Element, version: TrustVersion) -> Option<Field> {
-        let f = Field::by_local(&el.local)?;
-        let ns = el.ns.as_deref()?;
+        Self::classify_ref(el, version)
+    }
+
+    /// [`Field::classify`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn classify_ref<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Option<Field> {
+        let f = Field::by_local(el.local())?;
+        let ns = el.ns()?;
         let ok = match f.space() {
             Space::Core => ns == version.core_namespace(),
             Space::Wst14 => ns == TrustVersion::V1_4.namespace(),

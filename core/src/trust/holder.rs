@@ -16,7 +16,7 @@ use crate::soap::read::{element_only, invalid, other_attrs, single_child};
 use crate::soap::{EndpointReference, WsaVersion};
 use crate::token::{SecurityContextToken, SecurityTokenReference};
 use crate::version::{ScVersion, TrustVersion};
-use crate::xml::{Attribute, Element};
+use crate::xml::{Attribute, Element, ElementRef};
 
 /// A token, or a reference to one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,18 +34,24 @@ pub enum TokenRef {
 impl TokenRef {
     /// Read whichever of the forms `el` is.
     pub fn from_element(el: &Element) -> Result<Self> {
-        let ns = el.ns.as_deref().unwrap_or("");
-        Ok(match el.local.as_str() {
+        Self::read(el)
+    }
+
+    /// [`TokenRef::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`] (a token kept as XML is copied out with `to_element`).
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
+        let ns = el.ns().unwrap_or("");
+        Ok(match el.local() {
             "SecurityContextToken" if ScVersion::from_namespace(ns).is_some() => {
-                TokenRef::SecurityContext(SecurityContextToken::from_element(el)?)
+                TokenRef::SecurityContext(SecurityContextToken::read(el)?)
             }
             "SecurityTokenReference" if ns == crate::ns::WSSE => {
-                TokenRef::Reference(SecurityTokenReference::from_element(el)?)
+                TokenRef::Reference(SecurityTokenReference::read(el)?)
             }
             "EndpointReference" if WsaVersion::from_namespace(ns).is_some() => {
-                TokenRef::EndpointReference(EndpointReference::from_content(el)?)
+                TokenRef::EndpointReference(EndpointReference::read_content(el)?)
             }
-            _ => TokenRef::Xml(el.clone()),
+            _ => TokenRef::Xml(el.to_element()),
         })
     }
 
@@ -175,8 +181,14 @@ impl TokenHolder {
 
     /// Read a holder element (it must hold exactly one element).
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`TokenHolder::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let c = single_child(el)?;
-        let token = TokenRef::from_element(c).map_err(|e| e.within(&el.qname()))?;
+        let token = TokenRef::read(c).map_err(|e| e.within(&el.qname()))?;
         Ok(TokenHolder {
             token,
             other_attributes: other_attrs(el, &[]),
@@ -204,11 +216,17 @@ pub struct UseKey {
 impl UseKey {
     /// Read a wst:UseKey element.
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`UseKey::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         element_only(el)?;
         let mut kids = el.elements();
         let token = match kids.next() {
             None => None,
-            Some(c) => Some(TokenRef::from_element(c).map_err(|e| e.within(&el.qname()))?),
+            Some(c) => Some(TokenRef::read(c).map_err(|e| e.within(&el.qname()))?),
         };
         if kids.next().is_some() {
             return Err(invalid(el, "expected at most one token"));
@@ -250,6 +268,12 @@ pub struct Participants {
 impl Participants {
     /// Read a wst:Participants element of `version`.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
+        Self::read(el, version)
+    }
+
+    /// [`Participants::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Result<Self> {
         element_only(el)?;
         let path = el.lazy_qname();
         let core = version.core_namespace();
@@ -259,12 +283,12 @@ impl Participants {
                 if p.primary.is_some() {
                     return Err(invalid(c, "appears more than once").within(&path));
                 }
-                p.primary = Some(TokenHolder::from_element(c).map_err(|e| e.within(&path))?);
+                p.primary = Some(TokenHolder::read(c).map_err(|e| e.within(&path))?);
             } else if c.is(core, "Participant") {
                 p.participants
-                    .push(TokenHolder::from_element(c).map_err(|e| e.within(&path))?);
+                    .push(TokenHolder::read(c).map_err(|e| e.within(&path))?);
             } else {
-                p.extensions.push(c.clone());
+                p.extensions.push(c.to_element());
             }
         }
         Ok(p)

@@ -10,7 +10,7 @@ use crate::ns;
 use crate::soap::read::{element_only, invalid, other_attrs, text_of, TextChild};
 use crate::time::Instant;
 use crate::version::TrustVersion;
-use crate::xml::{Attribute, Element};
+use crate::xml::{Attribute, Element, ElementRef};
 use std::time::Duration;
 
 use super::field::Field;
@@ -70,6 +70,12 @@ impl Lifetime {
 
     /// Read from a wst:Lifetime element.
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`Lifetime::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         element_only(el)?;
         let path = el.lazy_qname();
         let mut l = Lifetime {

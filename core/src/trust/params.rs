@@ -23,7 +23,7 @@ use crate::error::Result;
 use crate::soap::read::{bool_of, element_only, invalid, other_attrs, set_once, text_of, uri_of};
 use crate::soap::{EndpointReference, Layout};
 use crate::version::TrustVersion;
-use crate::xml::{Attribute, Element};
+use crate::xml::{Attribute, Element, ElementRef};
 
 /// Token request parameters (sections 6.1, 7, 10, 11), shared by RST and RSTR.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,7 +106,7 @@ pub struct Params {
     pub layout: Layout<Slot>,
 }
 
-fn flag(el: &Element) -> Result<()> {
+fn flag<'d, E: ElementRef<'d>>(el: E) -> Result<()> {
     element_only(el)?;
     if el.has_element_children() {
         return Err(invalid(el, "must be empty"));
@@ -114,18 +114,17 @@ fn flag(el: &Element) -> Result<()> {
     Ok(())
 }
 
-fn key_size(el: &Element) -> Result<u32> {
+fn key_size<'d, E: ElementRef<'d>>(el: E) -> Result<u32> {
     let t = text_of(el)?;
     t.parse::<u32>()
         .map_err(|_| invalid(el, format!("'{t}' is not an unsigned 32-bit integer")))
 }
 
 /// The version of the document element `el`, which must be `{trust ns}local`.
-pub(crate) fn message_version(el: &Element, local: &str) -> Result<TrustVersion> {
-    el.ns
-        .as_deref()
+pub(crate) fn message_version<'d, E: ElementRef<'d>>(el: E, local: &str) -> Result<TrustVersion> {
+    el.ns()
         .and_then(TrustVersion::from_namespace)
-        .filter(|v| *v != TrustVersion::V1_4 && el.local == local)
+        .filter(|v| *v != TrustVersion::V1_4 && el.local() == local)
         .ok_or_else(|| {
             invalid(
                 el,
@@ -147,17 +146,17 @@ impl Params {
     /// Read the children of `el` (an RST, RSTR or SecondaryParameters of `version`):
     /// `own` gets first go at each typed child (returning Ok(true) when it took it), then
     /// `Params`; the rest become extensions. Errors are prefixed with `el`'s name.
-    pub(crate) fn read_children(
+    pub(crate) fn read_children<'d, E: ElementRef<'d>>(
         &mut self,
-        el: &Element,
+        el: E,
         version: TrustVersion,
         nested: bool,
-        own: &mut dyn FnMut(Field, &Element) -> Result<bool>,
+        own: &mut dyn FnMut(Field, E) -> Result<bool>,
     ) -> Result<()> {
         element_only(el)?;
         let path = el.lazy_qname();
         for c in el.elements() {
-            let field = Field::classify(c, version)
+            let field = Field::classify_ref(c, version)
                 .filter(|f| !(nested && *f == Field::SecondaryParameters));
             let taken = match field {
                 Some(f) => {
@@ -176,7 +175,7 @@ impl Params {
                 Some(f) => self.layout.push(Slot::Field(f)),
                 None => {
                     self.layout.push(Slot::Extension(self.extensions.len()));
-                    self.extensions.push(c.clone());
+                    self.extensions.push(c.to_element());
                 }
             }
         }
@@ -184,27 +183,25 @@ impl Params {
     }
 
     /// Read one child of field `f`; Ok(false) when `f` is not a shared parameter.
-    fn read(&mut self, f: Field, c: &Element, v: TrustVersion) -> Result<bool> {
+    fn read<'d, E: ElementRef<'d>>(&mut self, f: Field, c: E, v: TrustVersion) -> Result<bool> {
         match f {
             Field::TokenType => {
                 set_once(&mut self.token_type, TokenType::parse_uri(&uri_of(c)?), c)?
             }
-            Field::AppliesTo => set_once(&mut self.applies_to, AppliesTo::from_element(c)?, c)?,
-            Field::Claims => set_once(&mut self.claims, Claims::from_element(c)?, c)?,
-            Field::Entropy => set_once(&mut self.entropy, Entropy::from_element(c, v)?, c)?,
-            Field::Lifetime => set_once(&mut self.lifetime, Lifetime::from_element(c)?, c)?,
+            Field::AppliesTo => set_once(&mut self.applies_to, AppliesTo::read(c)?, c)?,
+            Field::Claims => set_once(&mut self.claims, Claims::read(c)?, c)?,
+            Field::Entropy => set_once(&mut self.entropy, Entropy::read(c, v)?, c)?,
+            Field::Lifetime => set_once(&mut self.lifetime, Lifetime::read(c)?, c)?,
             Field::AllowPostdating => {
                 flag(c)?;
                 if std::mem::replace(&mut self.allow_postdating, true) {
                     return Err(invalid(c, "appears more than once"));
                 }
             }
-            Field::Renewing => set_once(&mut self.renewing, Renewing::from_element(c)?, c)?,
-            Field::OnBehalfOf => {
-                set_once(&mut self.on_behalf_of, TokenHolder::from_element(c)?, c)?
-            }
-            Field::ActAs => set_once(&mut self.act_as, TokenHolder::from_element(c)?, c)?,
-            Field::Issuer => set_once(&mut self.issuer, EndpointReference::from_content(c)?, c)?,
+            Field::Renewing => set_once(&mut self.renewing, Renewing::read(c)?, c)?,
+            Field::OnBehalfOf => set_once(&mut self.on_behalf_of, TokenHolder::read(c)?, c)?,
+            Field::ActAs => set_once(&mut self.act_as, TokenHolder::read(c)?, c)?,
+            Field::Issuer => set_once(&mut self.issuer, EndpointReference::read_content(c)?, c)?,
             Field::AuthenticationType => set_once(&mut self.authentication_type, uri_of(c)?, c)?,
             Field::KeyType => set_once(&mut self.key_type, KeyType::parse_uri(&uri_of(c)?), c)?,
             Field::KeySize => set_once(&mut self.key_size, key_size(c)?, c)?,
@@ -219,47 +216,39 @@ impl Params {
                 c,
             )?,
             Field::KeyWrapAlgorithm => set_once(&mut self.key_wrap_algorithm, uri_of(c)?, c)?,
-            Field::Encryption => set_once(&mut self.encryption, TokenHolder::from_element(c)?, c)?,
+            Field::Encryption => set_once(&mut self.encryption, TokenHolder::read(c)?, c)?,
             Field::ProofEncryption => {
-                set_once(&mut self.proof_encryption, TokenHolder::from_element(c)?, c)?
+                set_once(&mut self.proof_encryption, TokenHolder::read(c)?, c)?
             }
-            Field::UseKey => set_once(&mut self.use_key, UseKey::from_element(c)?, c)?,
+            Field::UseKey => set_once(&mut self.use_key, UseKey::read(c)?, c)?,
             Field::SignWith => set_once(&mut self.sign_with, uri_of(c)?, c)?,
             Field::EncryptWith => set_once(&mut self.encrypt_with, uri_of(c)?, c)?,
-            Field::DelegateTo => set_once(&mut self.delegate_to, TokenHolder::from_element(c)?, c)?,
+            Field::DelegateTo => set_once(&mut self.delegate_to, TokenHolder::read(c)?, c)?,
             Field::Forwardable => set_once(&mut self.forwardable, bool_of(c)?, c)?,
             Field::Delegatable => set_once(&mut self.delegatable, bool_of(c)?, c)?,
-            Field::Policy => set_once(&mut self.policy, c.clone(), c)?,
-            Field::PolicyReference => set_once(&mut self.policy_reference, c.clone(), c)?,
-            Field::Participants => {
-                set_once(&mut self.participants, Participants::from_element(c, v)?, c)?
+            Field::Policy => set_once(&mut self.policy, c.to_element(), c)?,
+            Field::PolicyReference => set_once(&mut self.policy_reference, c.to_element(), c)?,
+            Field::Participants => set_once(&mut self.participants, Participants::read(c, v)?, c)?,
+            Field::SignChallenge => {
+                set_once(&mut self.sign_challenge, SignChallenge::read(c, v)?, c)?
             }
-            Field::SignChallenge => set_once(
-                &mut self.sign_challenge,
-                SignChallenge::from_element(c, v)?,
-                c,
-            )?,
             Field::SignChallengeResponse => set_once(
                 &mut self.sign_challenge_response,
-                SignChallenge::from_element(c, v)?,
+                SignChallenge::read(c, v)?,
                 c,
             )?,
-            Field::BinaryExchange => set_once(
-                &mut self.binary_exchange,
-                BinaryExchange::from_element(c)?,
-                c,
-            )?,
+            Field::BinaryExchange => {
+                set_once(&mut self.binary_exchange, BinaryExchange::read(c)?, c)?
+            }
             Field::RequestKet => {
                 flag(c)?;
                 if std::mem::replace(&mut self.request_ket, true) {
                     return Err(invalid(c, "appears more than once"));
                 }
             }
-            Field::KeyExchangeToken => set_once(
-                &mut self.key_exchange_token,
-                TokenHolder::from_element(c)?,
-                c,
-            )?,
+            Field::KeyExchangeToken => {
+                set_once(&mut self.key_exchange_token, TokenHolder::read(c)?, c)?
+            }
             Field::SecondaryParameters => {
                 let mut p = Params {
                     other_attributes: other_attrs(c, &[]),

@@ -7,7 +7,7 @@ use super::uris::{RequestType, TokenType};
 use crate::error::Result;
 use crate::soap::read::{invalid, other_attrs, set_once, uri_of};
 use crate::version::TrustVersion;
-use crate::xml::{self, Attribute, Element, Limits};
+use crate::xml::{self, Attribute, Element, ElementRef, Limits};
 
 /// A token request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,14 +72,21 @@ impl RequestSecurityToken {
         Self::from_xml_with(bytes, &Limits::default())
     }
 
-    /// Parse under `limits`.
+    /// Parse under `limits`. The request is read from the parsed arena: no owned tree is
+    /// built for it, only for the XML it keeps (extensions, tokens kept as XML).
     pub fn from_xml_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let doc = xml::parse_with(bytes, limits)?;
-        Self::from_element(&doc.root)
+        let doc = xml::parse_doc_with(bytes, limits)?;
+        Self::read(doc.root())
     }
 
     /// Read an RST element, reporting the version seen in [`Self::version`].
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`RequestSecurityToken::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let mut version = message_version(el, "RequestSecurityToken")?;
         let mut request_type = None;
         let (mut renew, mut cancel, mut validate) = (None, None, None);
@@ -89,9 +96,9 @@ impl RequestSecurityToken {
                 Field::RequestType => {
                     set_once(&mut request_type, RequestType::parse_uri(&uri_of(c)?), c)?
                 }
-                Field::RenewTarget => set_once(&mut renew, TokenHolder::from_element(c)?, c)?,
-                Field::CancelTarget => set_once(&mut cancel, TokenHolder::from_element(c)?, c)?,
-                Field::ValidateTarget => set_once(&mut validate, TokenHolder::from_element(c)?, c)?,
+                Field::RenewTarget => set_once(&mut renew, TokenHolder::read(c)?, c)?,
+                Field::CancelTarget => set_once(&mut cancel, TokenHolder::read(c)?, c)?,
+                Field::ValidateTarget => set_once(&mut validate, TokenHolder::read(c)?, c)?,
                 _ => return Ok(false),
             }
             Ok(true)

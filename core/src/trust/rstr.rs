@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::soap::read::{element_only, invalid, other_attrs, set_once, single_child, uri_of};
 use crate::token::{SecurityContextToken, SecurityTokenReference};
 use crate::version::TrustVersion;
-use crate::xml::{self, Attribute, Element, Limits};
+use crate::xml::{self, Attribute, Element, ElementRef, Limits};
 
 /// wst:RequestedAttachedReference / wst:RequestedUnattachedReference: the STR to use
 /// verbatim to refer to the issued token (section 6.2.2).
@@ -31,13 +31,12 @@ impl RequestedReference {
         }
     }
 
-    fn from_element(el: &Element) -> Result<Self> {
+    fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let c = single_child(el)?;
         if !c.is(crate::ns::WSSE, "SecurityTokenReference") {
             return Err(invalid(c, "expected wsse:SecurityTokenReference").within(&el.qname()));
         }
-        let reference =
-            SecurityTokenReference::from_element(c).map_err(|e| e.within(&el.qname()))?;
+        let reference = SecurityTokenReference::read(c).map_err(|e| e.within(&el.qname()))?;
         Ok(RequestedReference {
             reference,
             other_attributes: other_attrs(el, &[]),
@@ -128,14 +127,21 @@ impl RequestSecurityTokenResponse {
         Self::from_xml_with(bytes, &Limits::default())
     }
 
-    /// Parse under `limits`.
+    /// Parse under `limits`. The response is read from the parsed arena: no owned tree is
+    /// built for it, only for the XML it keeps (extensions, tokens kept as XML).
     pub fn from_xml_with(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let doc = xml::parse_with(bytes, limits)?;
-        Self::from_element(&doc.root)
+        let doc = xml::parse_doc_with(bytes, limits)?;
+        Self::read(doc.root())
     }
 
     /// Read an RSTR element, reporting the version seen in [`Self::version`].
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`RequestSecurityTokenResponse::from_element`] for an element of the owned tree or
+    /// of a parsed [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let mut version = message_version(el, "RequestSecurityTokenResponse")?;
         let mut r = Self::new(version);
         let mut params = Params::default();
@@ -146,22 +152,20 @@ impl RequestSecurityTokenResponse {
                     Field::RequestType => {
                         set_once(&mut r.request_type, RequestType::parse_uri(&uri_of(c)?), c)?
                     }
-                    Field::RequestedSecurityToken => set_once(
-                        &mut r.requested_security_token,
-                        TokenHolder::from_element(c)?,
-                        c,
-                    )?,
+                    Field::RequestedSecurityToken => {
+                        set_once(&mut r.requested_security_token, TokenHolder::read(c)?, c)?
+                    }
                     Field::RequestedProofToken => r
                         .requested_proof_tokens
-                        .push(RequestedProofToken::from_element(c, version)?),
+                        .push(RequestedProofToken::read(c, version)?),
                     Field::RequestedAttachedReference => set_once(
                         &mut r.requested_attached_reference,
-                        RequestedReference::from_element(c)?,
+                        RequestedReference::read(c)?,
                         c,
                     )?,
                     Field::RequestedUnattachedReference => set_once(
                         &mut r.requested_unattached_reference,
-                        RequestedReference::from_element(c)?,
+                        RequestedReference::read(c)?,
                         c,
                     )?,
                     Field::RequestedTokenCancelled => {
@@ -173,12 +177,10 @@ impl RequestSecurityTokenResponse {
                             return Err(invalid(c, "appears more than once"));
                         }
                     }
-                    Field::Status => set_once(&mut r.status, Status::from_element(c, version)?, c)?,
-                    Field::Authenticator => set_once(
-                        &mut r.authenticator,
-                        Authenticator::from_element(c, version)?,
-                        c,
-                    )?,
+                    Field::Status => set_once(&mut r.status, Status::read(c, version)?, c)?,
+                    Field::Authenticator => {
+                        set_once(&mut r.authenticator, Authenticator::read(c, version)?, c)?
+                    }
                     _ => return Ok(false),
                 }
                 Ok(true)

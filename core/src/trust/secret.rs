@@ -13,7 +13,7 @@ use crate::ns;
 use crate::soap::read::{invalid, other_attrs, single_child, uri_of, TextChild};
 use crate::token::SecurityTokenReference;
 use crate::version::TrustVersion;
-use crate::xml::{self, Attribute, Element};
+use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// wst:BinarySecret: key bytes in the clear (only under transport or message encryption).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,10 +45,16 @@ impl BinarySecret {
 
     /// Read a wst:BinarySecret element (any trust namespace; the caller checked it).
     pub fn from_element(el: &Element) -> Result<Self> {
+        Self::read(el)
+    }
+
+    /// [`BinarySecret::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         if el.has_element_children() {
             return Err(invalid(el, "expected base64 text, found child elements"));
         }
-        let bytes = xml::decode_base64(&el.text_ref()).map_err(|m| invalid(el, m))?;
+        let bytes = xml::decode_base64(&el.text()).map_err(|m| invalid(el, m))?;
         Ok(BinarySecret {
             secret_type: el
                 .attr(None, "Type")
@@ -69,7 +75,7 @@ impl BinarySecret {
     }
 }
 
-fn is_binary_secret(el: &Element, version: TrustVersion) -> bool {
+fn is_binary_secret<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> bool {
     el.is(version.core_namespace(), "BinarySecret")
 }
 
@@ -87,15 +93,15 @@ pub enum KeyMaterial {
 }
 
 impl KeyMaterial {
-    fn read(el: &Element, version: TrustVersion) -> Result<Self> {
+    fn read<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Result<Self> {
         Ok(if is_binary_secret(el, version) {
-            KeyMaterial::BinarySecret(BinarySecret::from_element(el)?)
+            KeyMaterial::BinarySecret(BinarySecret::read(el)?)
         } else if el.is(ns::XENC, "EncryptedKey") {
-            KeyMaterial::EncryptedKey(el.clone())
+            KeyMaterial::EncryptedKey(el.to_element())
         } else if el.is(ns::XENC, "EncryptedData") {
-            KeyMaterial::EncryptedData(el.clone())
+            KeyMaterial::EncryptedData(el.to_element())
         } else {
-            KeyMaterial::Other(el.clone())
+            KeyMaterial::Other(el.to_element())
         })
     }
 
@@ -137,6 +143,12 @@ impl Entropy {
 
     /// Read a wst:Entropy element.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
+        Self::read(el, version)
+    }
+
+    /// [`Entropy::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Result<Self> {
         let c = single_child(el)?;
         let material = KeyMaterial::read(c, version).map_err(|e| e.within(&el.qname()))?;
         Ok(Entropy {
@@ -188,19 +200,25 @@ impl RequestedProofToken {
 
     /// Read a wst:RequestedProofToken element.
     pub fn from_element(el: &Element, version: TrustVersion) -> Result<Self> {
+        Self::read(el, version)
+    }
+
+    /// [`RequestedProofToken::from_element`] for an element of the owned tree or of a parsed
+    /// [`crate::xml::Doc`].
+    pub fn read<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Result<Self> {
         let path = el.lazy_qname();
         let c = single_child(el)?;
         let w = |e: crate::Error| e.within(&path);
         let token = if is_binary_secret(c, version) {
-            ProofToken::BinarySecret(BinarySecret::from_element(c).map_err(w)?)
+            ProofToken::BinarySecret(BinarySecret::read(c).map_err(w)?)
         } else if c.is(version.core_namespace(), "ComputedKey") {
             ProofToken::ComputedKey(ComputedKeyAlgorithm::parse_uri(&uri_of(c).map_err(w)?))
         } else if c.is(ns::XENC, "EncryptedKey") {
-            ProofToken::EncryptedKey(c.clone())
+            ProofToken::EncryptedKey(c.to_element())
         } else if c.is(ns::WSSE, "SecurityTokenReference") {
-            ProofToken::Reference(SecurityTokenReference::from_element(c).map_err(w)?)
+            ProofToken::Reference(SecurityTokenReference::read(c).map_err(w)?)
         } else {
-            ProofToken::Other(c.clone())
+            ProofToken::Other(c.to_element())
         };
         Ok(RequestedProofToken {
             token,
