@@ -109,7 +109,10 @@ fn rewrite(text: &str, version: Option<TrustVersion>) -> (String, Vec<TrustMessa
     let mut redo = |el: &Element| -> Element {
         let m = TrustMessage::from_element(el).unwrap_or_else(|e| panic!("{e}"));
         let v = version.unwrap_or(m.version());
-        let out = m.convert(v).to_element(v);
+        let c = m.convert(v);
+        let out = c.to_element(v);
+        // Every fixture also holds the text writer to the tree writer, byte for byte.
+        assert_eq!(c.to_xml(v), xml::element_to_string(&out));
         seen.push(m);
         out
     };

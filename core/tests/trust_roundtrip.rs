@@ -490,6 +490,13 @@ fn generated_messages_round_trip_in_every_version() {
         for i in 0..PER_VERSION {
             let m = gen_message(&mut r, v);
             let x = m.to_xml(v);
+            // The text writer and the tree writer are one description written twice: the
+            // bytes must be the same.
+            assert_eq!(
+                x,
+                wssx::xml::element_to_string(&m.to_element(v)),
+                "{v:?} #{i}: to_xml and to_element disagree"
+            );
             let back = TrustMessage::from_xml(x.as_bytes())
                 .unwrap_or_else(|e| panic!("{v:?} #{i}: {e}\n{x}"));
             assert_eq!(back.version(), v, "#{i}\n{x}");

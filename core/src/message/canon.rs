@@ -46,7 +46,12 @@ pub(crate) fn exc_c14n_scoped<'a, E: ElementRef<'a>>(
 
 /// Exclusive c14n of an element of a received message (its ancestors come from the
 /// document; they matter only through the PrefixList).
-pub(crate) fn exc_c14n_at(el: ArenaEl<'_, '_>, prefixes: &[String], comments: bool, out: &mut Vec<u8>) {
+pub(crate) fn exc_c14n_at(
+    el: ArenaEl<'_, '_>,
+    prefixes: &[String],
+    comments: bool,
+    out: &mut Vec<u8>,
+) {
     let ancestors = if prefixes.is_empty() {
         Vec::new()
     } else {

@@ -6,10 +6,11 @@
 //! the EPR type (`wsa:EndpointReference` inside `wsp:AppliesTo`, `wsa:ReplyTo`,
 //! `wst:Issuer`), and its version comes from the namespace of its `wsa:Address`.
 
-use super::read::{element_only, invalid, other_attrs, text_element, uri_of};
+use super::read::{element_only, invalid, other_attrs, uri_of};
 use crate::error::Result;
 use crate::json::Json;
 use crate::ns;
+use crate::xml::build::{self, Build, TreeBuilder};
 use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// WS-Addressing version.
@@ -192,24 +193,30 @@ impl EndpointReference {
 
     /// [`EndpointReference::write_content`] with the prefix to write wsa elements with.
     pub fn write_content_with_prefix(&self, into: &mut Element, version: WsaVersion, prefix: &str) {
+        let mut b = TreeBuilder::inside(std::mem::take(into));
+        self.write_content_to(&mut b, version, prefix);
+        *into = b.finish();
+    }
+
+    /// Write the EPR content (attributes and children) into the open element of `b`.
+    pub fn write_content_to<B: Build + ?Sized>(
+        &self,
+        b: &mut B,
+        version: WsaVersion,
+        prefix: &str,
+    ) {
         let wsa = version.namespace();
-        into.attrs.extend(self.other_attributes.iter().cloned());
-        into.push(text_element(
-            wsa,
-            prefix,
-            "Address",
-            self.address_in(version),
-        ));
+        b.attrs(&self.other_attributes);
+        b.open_prefixed(wsa, prefix, "Address");
+        b.text(self.address_in(version));
+        b.close();
         let v2004 = version == WsaVersion::V2004_08;
         if v2004 && !self.reference_properties.is_empty() {
-            let mut p = Element::child_of(wsa, prefix, "ReferenceProperties");
-            p.children.extend(
-                self.reference_properties
-                    .iter()
-                    .cloned()
-                    .map(xml::Node::Element),
-            );
-            into.push(p);
+            b.open_prefixed(wsa, prefix, "ReferenceProperties");
+            for x in &self.reference_properties {
+                b.element(x);
+            }
+            b.close();
         }
         let params: Vec<&Element> = if v2004 {
             self.reference_parameters.iter().collect()
@@ -220,25 +227,27 @@ impl EndpointReference {
                 .collect()
         };
         if !params.is_empty() {
-            let mut p = Element::child_of(wsa, prefix, "ReferenceParameters");
-            p.children
-                .extend(params.into_iter().cloned().map(xml::Node::Element));
-            into.push(p);
+            b.open_prefixed(wsa, prefix, "ReferenceParameters");
+            for x in params {
+                b.element(x);
+            }
+            b.close();
         }
         if !self.metadata.is_empty() {
             if v2004 {
                 for m in &self.metadata {
-                    into.push(m.clone());
+                    b.element(m);
                 }
             } else {
-                let mut p = Element::child_of(wsa, prefix, "Metadata");
-                p.children
-                    .extend(self.metadata.iter().cloned().map(xml::Node::Element));
-                into.push(p);
+                b.open_prefixed(wsa, prefix, "Metadata");
+                for m in &self.metadata {
+                    b.element(m);
+                }
+                b.close();
             }
         }
         for x in &self.extensions {
-            into.push(x.clone());
+            b.element(x);
         }
     }
 
@@ -253,14 +262,19 @@ impl EndpointReference {
 
     /// A `wsa:EndpointReference` element in `version`.
     pub fn to_element(&self, version: WsaVersion) -> Element {
-        let mut el = Element::new_static(version.namespace(), "wsa", "EndpointReference");
-        self.write_content(&mut el, version);
-        el
+        build::tree(|b| self.write(b, version))
+    }
+
+    /// Write a `wsa:EndpointReference` element in `version` into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B, version: WsaVersion) {
+        b.open_declared(version.namespace(), "wsa", "EndpointReference");
+        self.write_content_to(b, version, "wsa");
+        b.close();
     }
 
     /// Serialize as a `wsa:EndpointReference` in the version it was read in.
     pub fn to_xml(&self) -> String {
-        xml::element_to_string(&self.to_element(self.version))
+        build::text(256, |b| self.write(b, self.version))
     }
 
     /// The same EPR in another version (the anonymous address is mapped).

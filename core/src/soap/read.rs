@@ -148,16 +148,6 @@ impl TextChild for Element {
     }
 }
 
-/// A new child element in `ns` with `prefix` and text content.
-pub(crate) fn text_element(
-    ns: &str,
-    prefix: &str,
-    local: &str,
-    text: impl Into<String>,
-) -> Element {
-    Element::child_of(ns, prefix, local).text_child(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

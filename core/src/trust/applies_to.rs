@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::ns;
 use crate::soap::read::{element_only, other_attrs};
 use crate::soap::{EndpointReference, WsaVersion};
+use crate::xml::build::{self, Build};
 use crate::xml::{Attribute, Element, ElementRef};
 
 /// WS-Policy version of a wsp: element.
@@ -114,15 +115,20 @@ impl AppliesTo {
 
     /// Build the element.
     pub fn to_element(&self) -> Element {
-        let mut el = Element::child_of_static(self.wsp.namespace(), "wsp", "AppliesTo");
-        el.attrs.extend(self.other_attributes.iter().cloned());
+        build::tree(|b| self.write(b))
+    }
+
+    /// Write the element into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B) {
+        b.open(self.wsp.namespace(), "wsp", "AppliesTo");
+        b.attrs(&self.other_attributes);
         for s in &self.scopes {
-            el.push(match s {
-                Scope::EndpointReference(e) => e.to_element(e.version),
-                Scope::Xml(x) => x.clone(),
-            });
+            match s {
+                Scope::EndpointReference(e) => e.write(b, e.version),
+                Scope::Xml(x) => b.element(x),
+            }
         }
-        el
+        b.close();
     }
 }
 

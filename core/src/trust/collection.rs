@@ -7,6 +7,7 @@ use super::{RequestSecurityToken, RequestSecurityTokenResponse};
 use crate::error::Result;
 use crate::soap::read::{element_only, invalid, other_attrs};
 use crate::version::TrustVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef, Limits};
 
 /// Read the children of a collection: each must be `{ns}child`, at least one.
@@ -79,20 +80,23 @@ macro_rules! collection {
 
             /// Build the element in `version`.
             pub fn to_element(&self, version: TrustVersion) -> Element {
-                let mut el = Element::new_static(version.core_namespace(), "wst", $local);
-                el.attrs.extend(self.other_attributes.iter().cloned());
-                for m in &self.$field {
-                    let mut c = m.to_element(version);
-                    // The member sits under an element that already declares wst.
-                    c.ns_decls.retain(|d| d.prefix.as_deref() != Some("wst"));
-                    el.push(c);
-                }
-                el
+                build::tree(|b| self.write(b, version))
             }
 
             /// Serialize in `version`.
             pub fn to_xml(&self, version: TrustVersion) -> String {
-                xml::element_to_string(&self.to_element(version))
+                build::text(4096, |b| self.write(b, version))
+            }
+
+            /// Write the element in `version` into `b`.
+            pub fn write<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
+                b.open_declared(version.core_namespace(), "wst", $local);
+                b.attrs(&self.other_attributes);
+                for m in &self.$field {
+                    // The member sits under an element that already declares wst.
+                    m.write(b, version, false);
+                }
+                b.close();
             }
 
             /// The same collection in another version.

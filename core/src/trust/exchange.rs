@@ -5,10 +5,9 @@
 use super::uris::StatusCode;
 use crate::error::Result;
 use crate::ns;
-use crate::soap::read::{
-    bool_attr, element_only, invalid, other_attrs, text_of, uri_of, TextChild,
-};
+use crate::soap::read::{bool_attr, element_only, invalid, other_attrs, text_of, uri_of};
 use crate::version::TrustVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef, Node, NodeRef, XStr};
 
 /// wst:Claims: the claims requested, in a dialect the spec leaves to profiles; the
@@ -46,13 +45,19 @@ impl Claims {
         })
     }
 
-    pub(crate) fn write(&self, mut el: Element) -> Element {
+    /// Write the attributes and content into the open wst:Claims element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B) {
         if let Some(d) = &self.dialect {
-            el.set_attr_static("Dialect", d.clone());
+            b.attr("Dialect", d);
         }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        el.children.extend(self.content.iter().cloned());
-        el
+        b.attrs(&self.other_attributes);
+        for n in &self.content {
+            match n {
+                Node::Element(e) => b.element(e),
+                Node::Text(t) => b.text(t),
+                Node::Comment(_) | Node::Pi { .. } => {}
+            }
+        }
     }
 
     /// The claim elements (white space between them skipped).
@@ -106,13 +111,13 @@ impl Status {
         Ok(Status { code, reason })
     }
 
-    pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
+    /// Write the content into the open wst:Status element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
         let core = version.core_namespace();
-        el.push(Element::child_of_static(core, "wst", "Code").text_child(self.code.uri(version)));
+        b.leaf(core, "wst", "Code", self.code.uri(version));
         if let Some(r) = &self.reason {
-            el.push(Element::child_of_static(core, "wst", "Reason").text_child(r.clone()));
+            b.leaf(core, "wst", "Reason", r);
         }
-        el
     }
 }
 
@@ -157,15 +162,15 @@ impl Renewing {
         })
     }
 
-    pub(crate) fn write(&self, mut el: Element) -> Element {
+    /// Write the attributes into the open wst:Renewing element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B) {
         if let Some(a) = self.allow {
-            el.set_attr_static("Allow", if a { "true" } else { "false" });
+            b.attr("Allow", if a { "true" } else { "false" });
         }
         if let Some(o) = self.ok {
-            el.set_attr_static("OK", if o { "true" } else { "false" });
+            b.attr("OK", if o { "true" } else { "false" });
         }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        el
+        b.attrs(&self.other_attributes);
     }
 }
 
@@ -225,15 +230,16 @@ impl SignChallenge {
         Ok(s)
     }
 
-    pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        let mut c = Element::child_of_static(version.core_namespace(), "wst", "Challenge");
-        c.attrs.extend(self.challenge_attributes.iter().cloned());
-        el.push(c.text_child(self.challenge.clone()));
+    /// Write the attributes and content into the open element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
+        b.attrs(&self.other_attributes);
+        b.open(version.core_namespace(), "wst", "Challenge");
+        b.attrs(&self.challenge_attributes);
+        b.text(&self.challenge);
+        b.close();
         for x in &self.extensions {
-            el.push(x.clone());
+            b.element(x);
         }
-        el
     }
 }
 
@@ -303,18 +309,18 @@ impl BinaryExchange {
         Ok(b)
     }
 
-    pub(crate) fn write(&self, mut el: Element) -> Element {
-        el.set_attr_static("ValueType", self.value_type.clone());
+    /// Write the attributes and content into the open wst:BinaryExchange element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B) {
+        b.attr("ValueType", &self.value_type);
         if let Some(e) = &self.encoding_type {
-            el.set_attr_static("EncodingType", e.clone());
+            b.attr("EncodingType", e);
         }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        let text = if self.is_base64() {
-            xml::encode_base64(&self.data)
+        b.attrs(&self.other_attributes);
+        if self.is_base64() {
+            b.text(&xml::encode_base64(&self.data));
         } else {
-            String::from_utf8_lossy(&self.data).into_owned()
-        };
-        el.text_child(text)
+            b.text(&String::from_utf8_lossy(&self.data));
+        }
     }
 }
 
@@ -351,17 +357,16 @@ impl Authenticator {
         Ok(a)
     }
 
-    pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
+    /// Write the content into the open wst:Authenticator element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
         if let Some(h) = &self.combined_hash {
-            el.push(
-                Element::child_of_static(version.core_namespace(), "wst", "CombinedHash")
-                    .text_child(xml::encode_base64(h)),
-            );
+            build::with_base64(h, |t| {
+                b.leaf(version.core_namespace(), "wst", "CombinedHash", t)
+            });
         }
         for x in &self.extensions {
-            el.push(x.clone());
+            b.element(x);
         }
-        el
     }
 }
 

@@ -9,10 +9,10 @@
 //! kept in order.
 
 use crate::ns;
-use crate::soap::read::TextChild;
 use crate::soap::Layout;
 use crate::version::TrustVersion;
-use crate::xml::{Element, ElementRef, Node};
+use crate::xml::build::Build;
+use crate::xml::{Element, ElementRef};
 
 /// Which namespace a field's element lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,14 +198,14 @@ impl Field {
         }
     }
 
-    /// A new, empty element for this field in `version`.
-    pub(crate) fn element(self, version: TrustVersion) -> Element {
-        Element::child_of_static(self.namespace(version), self.prefix(), self.local())
+    /// Open this field's element for a message in `version`.
+    pub(crate) fn open<B: Build + ?Sized>(self, b: &mut B, version: TrustVersion) {
+        b.open(self.namespace(version), self.prefix(), self.local());
     }
 
-    /// A new element for this field holding `text`.
-    pub(crate) fn text(self, version: TrustVersion, text: impl Into<String>) -> Element {
-        self.element(version).text_child(text)
+    /// Write this field's element holding `text`.
+    pub(crate) fn leaf<B: Build + ?Sized>(self, b: &mut B, version: TrustVersion, text: &str) {
+        b.leaf(self.namespace(version), self.prefix(), self.local(), text);
     }
 
     fn index(self) -> usize {
@@ -222,43 +222,40 @@ pub enum Slot {
     Extension(usize),
 }
 
-/// Append children to `out`: first in `layout` order, then every field not yet written in
-/// [`Field::ORDER`], then the remaining extensions. `emit(f, n)` gives the n-th element of
-/// field `f` (n > 0 only for repeated fields), or None when there is no such element.
-pub(crate) fn write_children(
-    out: &mut Element,
+/// Write children into `b`: first in `layout` order, then every field not yet written in
+/// [`Field::ORDER`], then the remaining extensions. `emit(f, n, b)` writes the n-th element
+/// of field `f` (n > 0 only for repeated fields) and says whether there was one.
+pub(crate) fn write_children<B: Build + ?Sized>(
+    b: &mut B,
     layout: &Layout<Slot>,
     extensions: &[Element],
-    emit: &dyn Fn(Field, usize) -> Option<Element>,
+    emit: &mut dyn FnMut(Field, usize, &mut B) -> bool,
 ) {
     let mut counts = [0u32; FIELD_COUNT];
     let mut done = vec![false; extensions.len()];
-    out.children.reserve(layout.slots().len() + 2);
     for slot in layout.slots() {
         match *slot {
             Slot::Field(f) => {
-                if let Some(el) = emit(f, counts[f.index()] as usize) {
+                if emit(f, counts[f.index()] as usize, b) {
                     counts[f.index()] += 1;
-                    out.children.push(Node::Element(el));
                 }
             }
             Slot::Extension(i) => {
                 if let (Some(x), Some(false)) = (extensions.get(i), done.get(i).copied()) {
                     done[i] = true;
-                    out.children.push(Node::Element(x.clone()));
+                    b.element(x);
                 }
             }
         }
     }
     for &f in Field::ORDER {
-        while let Some(el) = emit(f, counts[f.index()] as usize) {
+        while emit(f, counts[f.index()] as usize, b) {
             counts[f.index()] += 1;
-            out.children.push(Node::Element(el));
         }
     }
     for (i, x) in extensions.iter().enumerate() {
         if !done[i] {
-            out.children.push(Node::Element(x.clone()));
+            b.element(x);
         }
     }
 }

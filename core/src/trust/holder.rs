@@ -16,6 +16,7 @@ use crate::soap::read::{element_only, invalid, other_attrs, single_child};
 use crate::soap::{EndpointReference, WsaVersion};
 use crate::token::{SecurityContextToken, SecurityTokenReference};
 use crate::version::{ScVersion, TrustVersion};
+use crate::xml::build::{self, Build};
 use crate::xml::{Attribute, Element, ElementRef};
 
 /// A token, or a reference to one.
@@ -57,11 +58,16 @@ impl TokenRef {
 
     /// Build the element for a message in `version`.
     pub fn to_element(&self, version: TrustVersion) -> Element {
+        build::tree(|b| self.write(b, version))
+    }
+
+    /// Write the element for a message in `version` into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
         match self {
-            TokenRef::SecurityContext(t) => sct_element(t, version),
-            TokenRef::Reference(s) => str_element(s, version),
-            TokenRef::EndpointReference(e) => e.to_element(e.version),
-            TokenRef::Xml(x) => x.clone(),
+            TokenRef::SecurityContext(t) => write_sct(t, b, version),
+            TokenRef::Reference(s) => write_str(s, b, version),
+            TokenRef::EndpointReference(e) => e.write(b, e.version),
+            TokenRef::Xml(x) => b.element(x),
         }
     }
 
@@ -92,11 +98,15 @@ impl TokenRef {
 }
 
 /// An SCT written in the SC version that goes with `version`.
-pub(crate) fn sct_element(t: &SecurityContextToken, version: TrustVersion) -> Element {
+pub(crate) fn write_sct<B: Build + ?Sized>(
+    t: &SecurityContextToken,
+    b: &mut B,
+    version: TrustVersion,
+) {
     if t.version == version.sc() {
-        t.to_element()
+        t.write(b);
     } else {
-        t.to_version(version.sc()).to_element()
+        t.to_version(version.sc()).write(b);
     }
 }
 
@@ -136,7 +146,11 @@ pub(crate) fn map_str(s: &mut SecurityTokenReference, sc: ScVersion) {
 
 /// An STR written for a message in `version` (its SC-versioned parts mapped; no copy when
 /// nothing changes).
-pub(crate) fn str_element(s: &SecurityTokenReference, version: TrustVersion) -> Element {
+pub(crate) fn write_str<B: Build + ?Sized>(
+    s: &SecurityTokenReference,
+    b: &mut B,
+    version: TrustVersion,
+) {
     let sc = version.sc();
     let needs = |uri: &Option<String>| {
         uri.as_deref()
@@ -155,9 +169,9 @@ pub(crate) fn str_element(s: &SecurityTokenReference, version: TrustVersion) -> 
     if change {
         let mut c = s.clone();
         map_str(&mut c, sc);
-        c.to_element()
+        c.write(b);
     } else {
-        s.to_element()
+        s.write(b);
     }
 }
 
@@ -195,10 +209,10 @@ impl TokenHolder {
         })
     }
 
-    /// Write into the (empty) holder element `el` for a message in `version`.
-    pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        el.with_child(self.token.to_element(version))
+    /// Write the attributes and the token into the open holder element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
+        b.attrs(&self.other_attributes);
+        self.token.write(b, version);
     }
 }
 
@@ -242,15 +256,15 @@ impl UseKey {
         })
     }
 
-    pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
+    /// Write the attributes and the token into the open wst:UseKey element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
         if let Some(s) = &self.sig {
-            el.set_attr_static("Sig", s.clone());
+            b.attr("Sig", s);
         }
-        el.attrs.extend(self.other_attributes.iter().cloned());
+        b.attrs(&self.other_attributes);
         if let Some(t) = &self.token {
-            el.push(t.to_element(version));
+            t.write(b, version);
         }
-        el
     }
 }
 
@@ -294,21 +308,22 @@ impl Participants {
         Ok(p)
     }
 
-    pub(crate) fn write(&self, mut el: Element, version: TrustVersion) -> Element {
+    /// Write the content into the open wst:Participants element.
+    pub(crate) fn write_body<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
         let core = version.core_namespace();
         if let Some(h) = &self.primary {
-            el.push(h.write(Element::child_of_static(core, "wst", "Primary"), version));
+            b.open(core, "wst", "Primary");
+            h.write_body(b, version);
+            b.close();
         }
         for h in &self.participants {
-            el.push(h.write(
-                Element::child_of_static(core, "wst", "Participant"),
-                version,
-            ));
+            b.open(core, "wst", "Participant");
+            h.write_body(b, version);
+            b.close();
         }
         for x in &self.extensions {
-            el.push(x.clone());
+            b.element(x);
         }
-        el
     }
 
     pub(crate) fn set_version(&mut self, version: TrustVersion) {
@@ -330,13 +345,13 @@ mod tests {
     fn str_value_types_follow_the_version() {
         let s =
             SecurityTokenReference::to_identifier(ScVersion::Feb2005, "urn:uuid:c1", Some("urn:i"));
-        let out = element_to_string(&str_element(&s, TrustVersion::V1_3));
+        let out = build::text(256, |b| write_str(&s, b, TrustVersion::V1_3));
         assert!(out.contains(ScVersion::V1_3.sct_token_type()), "{out}");
         assert!(
             out.contains(&format!("xmlns:wsc=\"{}\"", ScVersion::V1_3.namespace())),
             "{out}"
         );
-        let same = element_to_string(&str_element(&s, TrustVersion::Feb2005));
+        let same = element_to_string(&build::tree(|b| write_str(&s, b, TrustVersion::Feb2005)));
         assert_eq!(same, s.to_xml());
     }
 
@@ -363,10 +378,11 @@ mod tests {
             h.token.security_context_token().unwrap().identifier,
             "urn:x"
         );
-        let out = element_to_string(&h.write(
-            Element::child_of_static(v.namespace(), "wst", "RequestedSecurityToken"),
-            v,
-        ));
+        let out = build::text(256, |b| {
+            b.open(v.namespace(), "wst", "RequestedSecurityToken");
+            h.write_body(b, v);
+            b.close();
+        });
         assert!(out.contains(ScVersion::V1_3.namespace()), "{out}");
         let bad = format!(r#"<t:UseKey xmlns:t="{}"/>"#, v.namespace());
         assert!(UseKey::from_element(&parse(bad.as_bytes()).unwrap().root).is_err());

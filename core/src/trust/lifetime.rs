@@ -7,9 +7,10 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
-use crate::soap::read::{element_only, invalid, other_attrs, text_of, TextChild};
+use crate::soap::read::{element_only, invalid, other_attrs, text_of};
 use crate::time::Instant;
 use crate::version::TrustVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{Attribute, Element, ElementRef};
 use std::time::Duration;
 
@@ -109,18 +110,23 @@ impl Lifetime {
 
     /// Build the element in `version`.
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Field::Lifetime.element(version);
+        build::tree(|b| self.write(b, version))
+    }
+
+    /// Write the element in `version` into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
+        Field::Lifetime.open(b, version);
         if self.created.is_some() || self.expires.is_some() {
-            el.declare("wsu", ns::WSU);
+            b.declare("wsu", ns::WSU);
         }
-        el.attrs.extend(self.other_attributes.iter().cloned());
+        b.attrs(&self.other_attributes);
         if let Some(c) = self.created {
-            el.push(Element::child_of_static(ns::WSU, "wsu", "Created").text_child(c.to_xsd()));
+            b.leaf(ns::WSU, "wsu", "Created", &c.to_xsd());
         }
         if let Some(e) = self.expires {
-            el.push(Element::child_of_static(ns::WSU, "wsu", "Expires").text_child(e.to_xsd()));
+            b.leaf(ns::WSU, "wsu", "Expires", &e.to_xsd());
         }
-        el
+        b.close();
     }
 }
 

@@ -191,7 +191,13 @@ impl TrustMessage {
 
     /// Serialize in `version`.
     pub fn to_xml(&self, version: TrustVersion) -> String {
-        xml::element_to_string(&self.to_element(version))
+        match self {
+            TrustMessage::Request(m) => m.to_xml(version),
+            TrustMessage::Response(m) => m.to_xml(version),
+            TrustMessage::ResponseCollection(m) => m.to_xml(version),
+            TrustMessage::RequestCollection(m) => m.to_xml(version),
+            TrustMessage::IssuedTokens(m) => m.to_xml(version),
+        }
     }
 
     /// The same message in another version.

@@ -23,6 +23,7 @@ use crate::error::Result;
 use crate::soap::read::{bool_of, element_only, invalid, other_attrs, set_once, text_of, uri_of};
 use crate::soap::{EndpointReference, Layout};
 use crate::version::TrustVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{Attribute, Element, ElementRef};
 
 /// Token request parameters (sections 6.1, 7, 10, 11), shared by RST and RSTR.
@@ -262,87 +263,223 @@ impl Params {
         Ok(true)
     }
 
-    /// The element of shared field `f` for a message in `v` (n must be 0: no shared field
-    /// repeats), or None when it is not set or not a shared field.
-    pub(crate) fn emit(&self, f: Field, n: usize, v: TrustVersion) -> Option<Element> {
+    /// Write the element of shared field `f` for a message in `v` (n must be 0: no shared
+    /// field repeats); false when it is not set or not a shared field.
+    pub(crate) fn emit<B: Build + ?Sized>(
+        &self,
+        f: Field,
+        n: usize,
+        v: TrustVersion,
+        b: &mut B,
+    ) -> bool {
         if n > 0 {
-            return None;
+            return false;
         }
-        let text = |s: &Option<String>| s.as_ref().map(|s| f.text(v, s.clone()));
-        let holder = |h: &Option<TokenHolder>| h.as_ref().map(|h| h.write(f.element(v), v));
-        let flag = |b: bool| b.then(|| f.element(v));
+        let text = |b: &mut B, s: &Option<String>| match s {
+            Some(s) => {
+                f.leaf(b, v, s);
+                true
+            }
+            None => false,
+        };
+        let holder = |b: &mut B, h: &Option<TokenHolder>| match h {
+            Some(h) => {
+                f.open(b, v);
+                h.write_body(b, v);
+                b.close();
+                true
+            }
+            None => false,
+        };
+        let flag = |b: &mut B, on: bool| {
+            if on {
+                f.open(b, v);
+                b.close();
+            }
+            on
+        };
+        let boolean = |b: &mut B, x: Option<bool>| match x {
+            Some(x) => {
+                f.leaf(b, v, if x { "true" } else { "false" });
+                true
+            }
+            None => false,
+        };
         match f {
-            Field::TokenType => self.token_type.as_ref().map(|t| f.text(v, t.uri(v))),
-            Field::AppliesTo => self.applies_to.as_ref().map(AppliesTo::to_element),
-            Field::Claims => self.claims.as_ref().map(|c| c.write(f.element(v))),
-            Field::Entropy => self.entropy.as_ref().map(|e| e.to_element(v)),
-            Field::Lifetime => self.lifetime.as_ref().map(|l| l.to_element(v)),
-            Field::AllowPostdating => flag(self.allow_postdating),
-            Field::Renewing => self.renewing.as_ref().map(|r| r.write(f.element(v))),
-            Field::OnBehalfOf => holder(&self.on_behalf_of),
-            Field::ActAs => holder(&self.act_as),
-            Field::Issuer => self.issuer.as_ref().map(|e| {
-                let mut el = f.element(v);
-                e.write_content(&mut el, e.version);
-                el
-            }),
-            Field::AuthenticationType => text(&self.authentication_type),
-            Field::KeyType => self.key_type.as_ref().map(|k| f.text(v, k.uri(v))),
-            Field::KeySize => self.key_size.map(|k| f.text(v, k.to_string())),
-            Field::SignatureAlgorithm => text(&self.signature_algorithm),
-            Field::EncryptionAlgorithm => text(&self.encryption_algorithm),
-            Field::CanonicalizationAlgorithm => text(&self.canonicalization_algorithm),
-            Field::ComputedKeyAlgorithm => self
-                .computed_key_algorithm
-                .as_ref()
-                .map(|a| f.text(v, a.uri(v))),
-            Field::KeyWrapAlgorithm => text(&self.key_wrap_algorithm),
-            Field::Encryption => holder(&self.encryption),
-            Field::ProofEncryption => holder(&self.proof_encryption),
-            Field::UseKey => self.use_key.as_ref().map(|u| u.write(f.element(v), v)),
-            Field::SignWith => text(&self.sign_with),
-            Field::EncryptWith => text(&self.encrypt_with),
-            Field::DelegateTo => holder(&self.delegate_to),
-            Field::Forwardable => self
-                .forwardable
-                .map(|b| f.text(v, if b { "true" } else { "false" })),
-            Field::Delegatable => self
-                .delegatable
-                .map(|b| f.text(v, if b { "true" } else { "false" })),
-            Field::Policy => self.policy.clone(),
-            Field::PolicyReference => self.policy_reference.clone(),
-            Field::Participants => self.participants.as_ref().map(|p| p.write(f.element(v), v)),
-            Field::SignChallenge => self
-                .sign_challenge
-                .as_ref()
-                .map(|s| s.write(f.element(v), v)),
-            Field::SignChallengeResponse => self
-                .sign_challenge_response
-                .as_ref()
-                .map(|s| s.write(f.element(v), v)),
-            Field::BinaryExchange => self.binary_exchange.as_ref().map(|b| b.write(f.element(v))),
-            Field::RequestKet => flag(self.request_ket),
-            Field::KeyExchangeToken => holder(&self.key_exchange_token),
-            Field::SecondaryParameters => self.secondary_parameters.as_ref().map(|p| {
-                let mut el = f.element(v);
-                el.attrs.extend(p.other_attributes.iter().cloned());
-                p.write_into(&mut el, v, &|_, _| None);
-                el
-            }),
-            _ => None,
+            Field::TokenType => match &self.token_type {
+                Some(t) => {
+                    f.leaf(b, v, t.uri(v));
+                    true
+                }
+                None => false,
+            },
+            Field::AppliesTo => match &self.applies_to {
+                Some(a) => {
+                    a.write(b);
+                    true
+                }
+                None => false,
+            },
+            Field::Claims => match &self.claims {
+                Some(c) => {
+                    f.open(b, v);
+                    c.write_body(b);
+                    b.close();
+                    true
+                }
+                None => false,
+            },
+            Field::Entropy => match &self.entropy {
+                Some(e) => {
+                    e.write(b, v);
+                    true
+                }
+                None => false,
+            },
+            Field::Lifetime => match &self.lifetime {
+                Some(l) => {
+                    l.write(b, v);
+                    true
+                }
+                None => false,
+            },
+            Field::AllowPostdating => flag(b, self.allow_postdating),
+            Field::Renewing => match &self.renewing {
+                Some(r) => {
+                    f.open(b, v);
+                    r.write_body(b);
+                    b.close();
+                    true
+                }
+                None => false,
+            },
+            Field::OnBehalfOf => holder(b, &self.on_behalf_of),
+            Field::ActAs => holder(b, &self.act_as),
+            Field::Issuer => match &self.issuer {
+                Some(e) => {
+                    f.open(b, v);
+                    e.write_content_to(b, e.version, "wsa");
+                    b.close();
+                    true
+                }
+                None => false,
+            },
+            Field::AuthenticationType => text(b, &self.authentication_type),
+            Field::KeyType => match &self.key_type {
+                Some(k) => {
+                    f.leaf(b, v, k.uri(v));
+                    true
+                }
+                None => false,
+            },
+            Field::KeySize => match self.key_size {
+                Some(k) => {
+                    build::with_decimal(u64::from(k), |t| f.leaf(b, v, t));
+                    true
+                }
+                None => false,
+            },
+            Field::SignatureAlgorithm => text(b, &self.signature_algorithm),
+            Field::EncryptionAlgorithm => text(b, &self.encryption_algorithm),
+            Field::CanonicalizationAlgorithm => text(b, &self.canonicalization_algorithm),
+            Field::ComputedKeyAlgorithm => match &self.computed_key_algorithm {
+                Some(a) => {
+                    f.leaf(b, v, a.uri(v));
+                    true
+                }
+                None => false,
+            },
+            Field::KeyWrapAlgorithm => text(b, &self.key_wrap_algorithm),
+            Field::Encryption => holder(b, &self.encryption),
+            Field::ProofEncryption => holder(b, &self.proof_encryption),
+            Field::UseKey => match &self.use_key {
+                Some(u) => {
+                    f.open(b, v);
+                    u.write_body(b, v);
+                    b.close();
+                    true
+                }
+                None => false,
+            },
+            Field::SignWith => text(b, &self.sign_with),
+            Field::EncryptWith => text(b, &self.encrypt_with),
+            Field::DelegateTo => holder(b, &self.delegate_to),
+            Field::Forwardable => boolean(b, self.forwardable),
+            Field::Delegatable => boolean(b, self.delegatable),
+            Field::Policy => match &self.policy {
+                Some(x) => {
+                    b.element(x);
+                    true
+                }
+                None => false,
+            },
+            Field::PolicyReference => match &self.policy_reference {
+                Some(x) => {
+                    b.element(x);
+                    true
+                }
+                None => false,
+            },
+            Field::Participants => match &self.participants {
+                Some(p) => {
+                    f.open(b, v);
+                    p.write_body(b, v);
+                    b.close();
+                    true
+                }
+                None => false,
+            },
+            Field::SignChallenge | Field::SignChallengeResponse => {
+                let s = if f == Field::SignChallenge {
+                    &self.sign_challenge
+                } else {
+                    &self.sign_challenge_response
+                };
+                match s {
+                    Some(s) => {
+                        f.open(b, v);
+                        s.write_body(b, v);
+                        b.close();
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Field::BinaryExchange => match &self.binary_exchange {
+                Some(x) => {
+                    f.open(b, v);
+                    x.write_body(b);
+                    b.close();
+                    true
+                }
+                None => false,
+            },
+            Field::RequestKet => flag(b, self.request_ket),
+            Field::KeyExchangeToken => holder(b, &self.key_exchange_token),
+            Field::SecondaryParameters => match &self.secondary_parameters {
+                Some(p) => {
+                    f.open(b, v);
+                    b.attrs(&p.other_attributes);
+                    p.write_into(b, v, &mut |_, _, _| false);
+                    b.close();
+                    true
+                }
+                None => false,
+            },
+            _ => false,
         }
     }
 
     /// Write the children of a message: `own` first (the message's own fields), then the
     /// shared parameters, in layout order.
-    pub(crate) fn write_into(
+    pub(crate) fn write_into<B: Build + ?Sized>(
         &self,
-        out: &mut Element,
+        b: &mut B,
         v: TrustVersion,
-        own: &dyn Fn(Field, usize) -> Option<Element>,
+        own: &mut dyn FnMut(Field, usize, &mut B) -> bool,
     ) {
-        write_children(out, &self.layout, &self.extensions, &|f, n| {
-            own(f, n).or_else(|| self.emit(f, n, v))
+        write_children(b, &self.layout, &self.extensions, &mut |f, n, b| {
+            own(f, n, b) || self.emit(f, n, v, b)
         });
     }
 

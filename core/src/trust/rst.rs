@@ -7,6 +7,7 @@ use super::uris::{RequestType, TokenType};
 use crate::error::Result;
 use crate::soap::read::{invalid, other_attrs, set_once, uri_of};
 use crate::version::TrustVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef, Limits};
 
 /// A token request.
@@ -122,32 +123,58 @@ impl RequestSecurityToken {
 
     /// Build the element in `version` (every versioned URI and namespace mapped).
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Element::new_static(version.core_namespace(), "wst", "RequestSecurityToken");
-        if let Some(c) = &self.context {
-            el.set_attr_static("Context", c.clone());
-        }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        let own = |f: Field, n: usize| -> Option<Element> {
-            if n > 0 {
-                return None;
-            }
-            let holder =
-                |h: &Option<TokenHolder>| h.as_ref().map(|h| h.write(f.element(version), version));
-            match f {
-                Field::RequestType => Some(f.text(version, self.request_type.uri(version))),
-                Field::RenewTarget => holder(&self.renew_target),
-                Field::CancelTarget => holder(&self.cancel_target),
-                Field::ValidateTarget => holder(&self.validate_target),
-                _ => None,
-            }
-        };
-        self.params.write_into(&mut el, version, &own);
-        el
+        build::tree(|b| self.write(b, version, true))
     }
 
     /// Serialize in `version`.
     pub fn to_xml(&self, version: TrustVersion) -> String {
-        xml::element_to_string(&self.to_element(version))
+        build::text(2048, |b| self.write(b, version, true))
+    }
+
+    /// Write the element in `version` into `b`; `declared`: declare `wst` on the element
+    /// itself (a collection's members leave that to the collection).
+    pub(crate) fn write<B: Build + ?Sized>(
+        &self,
+        b: &mut B,
+        version: TrustVersion,
+        declared: bool,
+    ) {
+        let core = version.core_namespace();
+        if declared {
+            b.open_declared(core, "wst", "RequestSecurityToken");
+        } else {
+            b.open(core, "wst", "RequestSecurityToken");
+        }
+        if let Some(c) = &self.context {
+            b.attr("Context", c);
+        }
+        b.attrs(&self.other_attributes);
+        let mut own = |f: Field, n: usize, b: &mut B| -> bool {
+            if n > 0 {
+                return false;
+            }
+            let holder = |b: &mut B, h: &Option<TokenHolder>| match h {
+                Some(h) => {
+                    f.open(b, version);
+                    h.write_body(b, version);
+                    b.close();
+                    true
+                }
+                None => false,
+            };
+            match f {
+                Field::RequestType => {
+                    f.leaf(b, version, self.request_type.uri(version));
+                    true
+                }
+                Field::RenewTarget => holder(b, &self.renew_target),
+                Field::CancelTarget => holder(b, &self.cancel_target),
+                Field::ValidateTarget => holder(b, &self.validate_target),
+                _ => false,
+            }
+        };
+        self.params.write_into(b, version, &mut own);
+        b.close();
     }
 
     /// The same request in another version: typed SCTs and STR value types move to the

@@ -2,7 +2,7 @@
 
 use super::exchange::{Authenticator, Status};
 use super::field::Field;
-use super::holder::{str_element, TokenHolder, TokenRef};
+use super::holder::{write_str, TokenHolder, TokenRef};
 use super::params::{message_version, uses_1_4, Params};
 use super::secret::{ProofToken, RequestedProofToken};
 use super::uris::RequestType;
@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::soap::read::{element_only, invalid, other_attrs, set_once, single_child, uri_of};
 use crate::token::{SecurityContextToken, SecurityTokenReference};
 use crate::version::TrustVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef, Limits};
 
 /// wst:RequestedAttachedReference / wst:RequestedUnattachedReference: the STR to use
@@ -43,9 +44,10 @@ impl RequestedReference {
         })
     }
 
-    fn write(&self, mut el: Element, version: TrustVersion) -> Element {
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        el.with_child(str_element(&self.reference, version))
+    /// Write the attributes and the reference into the open wrapper element.
+    fn write_body<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
+        b.attrs(&self.other_attributes);
+        write_str(&self.reference, b, version);
     }
 }
 
@@ -198,63 +200,107 @@ impl RequestSecurityTokenResponse {
 
     /// Build the element in `version` (every versioned URI and namespace mapped).
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Element::new_static(
-            version.core_namespace(),
-            "wst",
-            "RequestSecurityTokenResponse",
-        );
-        if let Some(c) = &self.context {
-            el.set_attr_static("Context", c.clone());
-        }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        let own = |f: Field, n: usize| -> Option<Element> {
-            if f == Field::RequestedProofToken {
-                return self
-                    .requested_proof_tokens
-                    .get(n)
-                    .map(|p| p.to_element(version));
-            }
-            if n > 0 {
-                return None;
-            }
-            match f {
-                Field::RequestType => self
-                    .request_type
-                    .as_ref()
-                    .map(|t| f.text(version, t.uri(version))),
-                Field::RequestedSecurityToken => self
-                    .requested_security_token
-                    .as_ref()
-                    .map(|h| h.write(f.element(version), version)),
-                Field::RequestedAttachedReference => self
-                    .requested_attached_reference
-                    .as_ref()
-                    .map(|r| r.write(f.element(version), version)),
-                Field::RequestedUnattachedReference => self
-                    .requested_unattached_reference
-                    .as_ref()
-                    .map(|r| r.write(f.element(version), version)),
-                Field::RequestedTokenCancelled => {
-                    self.requested_token_cancelled.then(|| f.element(version))
-                }
-                Field::Status => self
-                    .status
-                    .as_ref()
-                    .map(|s| s.write(f.element(version), version)),
-                Field::Authenticator => self
-                    .authenticator
-                    .as_ref()
-                    .map(|a| a.write(f.element(version), version)),
-                _ => None,
-            }
-        };
-        self.params.write_into(&mut el, version, &own);
-        el
+        build::tree(|b| self.write(b, version, true))
     }
 
     /// Serialize in `version`.
     pub fn to_xml(&self, version: TrustVersion) -> String {
-        xml::element_to_string(&self.to_element(version))
+        build::text(2048, |b| self.write(b, version, true))
+    }
+
+    /// Write the element in `version` into `b`; `declared`: declare `wst` on the element
+    /// itself (a collection's members leave that to the collection).
+    pub(crate) fn write<B: Build + ?Sized>(
+        &self,
+        b: &mut B,
+        version: TrustVersion,
+        declared: bool,
+    ) {
+        let core = version.core_namespace();
+        if declared {
+            b.open_declared(core, "wst", "RequestSecurityTokenResponse");
+        } else {
+            b.open(core, "wst", "RequestSecurityTokenResponse");
+        }
+        if let Some(c) = &self.context {
+            b.attr("Context", c);
+        }
+        b.attrs(&self.other_attributes);
+        let reference = |b: &mut B, f: Field, r: &Option<RequestedReference>| match r {
+            Some(r) => {
+                f.open(b, version);
+                r.write_body(b, version);
+                b.close();
+                true
+            }
+            None => false,
+        };
+        let mut own = |f: Field, n: usize, b: &mut B| -> bool {
+            if f == Field::RequestedProofToken {
+                return match self.requested_proof_tokens.get(n) {
+                    Some(p) => {
+                        p.write(b, version);
+                        true
+                    }
+                    None => false,
+                };
+            }
+            if n > 0 {
+                return false;
+            }
+            match f {
+                Field::RequestType => match &self.request_type {
+                    Some(t) => {
+                        f.leaf(b, version, t.uri(version));
+                        true
+                    }
+                    None => false,
+                },
+                Field::RequestedSecurityToken => match &self.requested_security_token {
+                    Some(h) => {
+                        f.open(b, version);
+                        h.write_body(b, version);
+                        b.close();
+                        true
+                    }
+                    None => false,
+                },
+                Field::RequestedAttachedReference => {
+                    reference(b, f, &self.requested_attached_reference)
+                }
+                Field::RequestedUnattachedReference => {
+                    reference(b, f, &self.requested_unattached_reference)
+                }
+                Field::RequestedTokenCancelled => {
+                    if self.requested_token_cancelled {
+                        f.open(b, version);
+                        b.close();
+                    }
+                    self.requested_token_cancelled
+                }
+                Field::Status => match &self.status {
+                    Some(s) => {
+                        f.open(b, version);
+                        s.write_body(b, version);
+                        b.close();
+                        true
+                    }
+                    None => false,
+                },
+                Field::Authenticator => match &self.authenticator {
+                    Some(a) => {
+                        f.open(b, version);
+                        a.write_body(b, version);
+                        b.close();
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            }
+        };
+        self.params.write_into(b, version, &mut own);
+        b.close();
     }
 
     /// The same response in another version (see

@@ -10,9 +10,10 @@ use super::uris::{BinarySecretType, ComputedKeyAlgorithm};
 use crate::crypto::Secret;
 use crate::error::Result;
 use crate::ns;
-use crate::soap::read::{invalid, other_attrs, single_child, uri_of, TextChild};
+use crate::soap::read::{invalid, other_attrs, single_child, uri_of};
 use crate::token::SecurityTokenReference;
 use crate::version::TrustVersion;
+use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef};
 
 /// wst:BinarySecret: key bytes in the clear (only under transport or message encryption).
@@ -66,12 +67,18 @@ impl BinarySecret {
 
     /// Build the element in `version`.
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Element::child_of_static(version.core_namespace(), "wst", "BinarySecret");
+        build::tree(|b| self.write(b, version))
+    }
+
+    /// Write the element in `version` into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
+        b.open(version.core_namespace(), "wst", "BinarySecret");
         if let Some(t) = &self.secret_type {
-            el.set_attr_static("Type", t.uri(version));
+            b.attr("Type", t.uri(version));
         }
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        el.text_child(xml::encode_base64(self.secret.expose()))
+        b.attrs(&self.other_attributes);
+        build::with_base64(self.secret.expose(), |t| b.text(t));
+        b.close();
     }
 }
 
@@ -105,12 +112,12 @@ impl KeyMaterial {
         })
     }
 
-    fn write(&self, version: TrustVersion) -> Element {
+    fn write<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
         match self {
-            KeyMaterial::BinarySecret(b) => b.to_element(version),
+            KeyMaterial::BinarySecret(s) => s.write(b, version),
             KeyMaterial::EncryptedKey(e)
             | KeyMaterial::EncryptedData(e)
-            | KeyMaterial::Other(e) => e.clone(),
+            | KeyMaterial::Other(e) => b.element(e),
         }
     }
 
@@ -159,9 +166,15 @@ impl Entropy {
 
     /// Build the element in `version`.
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Field::Entropy.element(version);
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        el.with_child(self.material.write(version))
+        build::tree(|b| self.write(b, version))
+    }
+
+    /// Write the element in `version` into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
+        Field::Entropy.open(b, version);
+        b.attrs(&self.other_attributes);
+        self.material.write(b, version);
+        b.close();
     }
 }
 
@@ -228,18 +241,25 @@ impl RequestedProofToken {
 
     /// Build the element in `version`.
     pub fn to_element(&self, version: TrustVersion) -> Element {
-        let mut el = Field::RequestedProofToken.element(version);
-        el.attrs.extend(self.other_attributes.iter().cloned());
-        let c = match &self.token {
-            ProofToken::BinarySecret(b) => b.to_element(version),
-            ProofToken::ComputedKey(a) => {
-                Element::child_of_static(version.core_namespace(), "wst", "ComputedKey")
-                    .text_child(a.uri(version))
-            }
-            ProofToken::EncryptedKey(e) | ProofToken::Other(e) => e.clone(),
-            ProofToken::Reference(s) => super::holder::str_element(s, version),
-        };
-        el.with_child(c)
+        build::tree(|b| self.write(b, version))
+    }
+
+    /// Write the element in `version` into `b`.
+    pub fn write<B: Build + ?Sized>(&self, b: &mut B, version: TrustVersion) {
+        Field::RequestedProofToken.open(b, version);
+        b.attrs(&self.other_attributes);
+        match &self.token {
+            ProofToken::BinarySecret(s) => s.write(b, version),
+            ProofToken::ComputedKey(a) => b.leaf(
+                version.core_namespace(),
+                "wst",
+                "ComputedKey",
+                a.uri(version),
+            ),
+            ProofToken::EncryptedKey(e) | ProofToken::Other(e) => b.element(e),
+            ProofToken::Reference(s) => super::holder::write_str(s, b, version),
+        }
+        b.close();
     }
 }
 

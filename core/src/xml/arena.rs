@@ -9,13 +9,13 @@
 //! Nodes are linked (parent, first child, next sibling), so a receiver can splice in the
 //! plaintext of an encrypted element without moving anything else ([`Doc::replace`]).
 
+use super::spare::{self, relabel};
 use super::tree::{Document, Element, Node};
 use super::view::{to_owned_tree, AttrRef, ElementRef, NodeRef};
-use super::spare::{self, relabel};
 use super::xstr::XStr;
 use crate::ns;
-use std::cell::RefCell;
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// "No node" in a link.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -120,7 +120,11 @@ impl Drop for Doc<'_> {
             attrs: relabel(std::mem::take(&mut self.attrs)),
             decls: relabel(std::mem::take(&mut self.decls)),
         };
-        if spare::small(&[kept.nodes.capacity(), kept.attrs.capacity(), kept.decls.capacity()]) {
+        if spare::small(&[
+            kept.nodes.capacity(),
+            kept.attrs.capacity(),
+            kept.decls.capacity(),
+        ]) {
             spare::put_back(&DOC_SPARE, kept);
         }
     }

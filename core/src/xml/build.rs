@@ -20,6 +20,11 @@ pub trait Build {
     /// Open `prefix:local` in `ns`; the prefix is declared only where it is not in scope
     /// (what [`Element::child_of`] makes). An empty prefix is the default namespace.
     fn open(&mut self, ns: &'static str, prefix: &'static str, local: &'static str);
+    /// [`Build::open`] with a prefix chosen at run time (a peer's, kept for a reply).
+    fn open_prefixed(&mut self, ns: &'static str, prefix: &str, local: &'static str);
+    /// Declare `prefix` for `uri` on the open element (even where it is in scope), so
+    /// that its children need not each declare it.
+    fn declare(&mut self, prefix: &'static str, uri: &'static str);
     /// An unqualified attribute on the open element.
     fn attr(&mut self, local: &'static str, value: &str);
     /// A namespaced attribute on the open element.
@@ -55,6 +60,15 @@ impl TreeBuilder {
         TreeBuilder::default()
     }
 
+    /// A builder that writes into `el` (attributes and children appended): `finish`
+    /// gives it back.
+    pub fn inside(el: Element) -> Self {
+        TreeBuilder {
+            open: vec![el],
+            done: None,
+        }
+    }
+
     /// The element built (the first one opened and closed at the top level), or an empty
     /// unqualified element when nothing was built.
     pub fn finish(mut self) -> Element {
@@ -82,13 +96,29 @@ impl Build for TreeBuilder {
         self.push(Element::child_of_static(ns, prefix, local));
     }
 
+    fn open_prefixed(&mut self, ns: &'static str, prefix: &str, local: &'static str) {
+        self.push(Element::child_of(ns, prefix, local));
+    }
+
+    fn declare(&mut self, prefix: &'static str, uri: &'static str) {
+        if let Some(t) = self.top() {
+            t.declare(prefix, uri);
+        }
+    }
+
     fn attr(&mut self, local: &'static str, value: &str) {
         if let Some(t) = self.top() {
             t.set_attr_static(local, XStr::new(value));
         }
     }
 
-    fn attr_ns(&mut self, ns: &'static str, prefix: &'static str, local: &'static str, value: &str) {
+    fn attr_ns(
+        &mut self,
+        ns: &'static str,
+        prefix: &'static str,
+        local: &'static str,
+        value: &str,
+    ) {
         if let Some(t) = self.top() {
             t.set_attr_ns_static(ns, prefix, local, XStr::new(value));
         }
@@ -135,10 +165,14 @@ impl Build for TreeBuilder {
 
 /// An element being written by a [`TextBuilder`].
 struct Frame {
-    prefix: &'static str,
+    prefix: XStr,
     local: &'static str,
+    ns: &'static str,
     /// `bindings.len()` before the element's declarations.
     mark: usize,
+    /// The element's own prefix is declared if it had to be (after explicit
+    /// declarations: the order the tree writer uses).
+    settled: bool,
     /// Something (text or a child) was written inside: the start tag is closed.
     content: bool,
 }
@@ -190,22 +224,38 @@ impl TextBuilder {
             .map(|(_, u)| u.as_str())
     }
 
-    fn declare(&mut self, prefix: &'static str, uri: &'static str) {
+    fn write_decl(&mut self, prefix: XStr, uri: XStr) {
         if prefix.is_empty() {
             self.out.push_str(" xmlns=\"");
         } else {
             self.out.push_str(" xmlns:");
-            self.out.push_str(prefix);
+            self.out.push_str(&prefix);
             self.out.push_str("=\"");
         }
-        escape_attr(uri, &mut self.out);
+        escape_attr(&uri, &mut self.out);
         self.out.push('"');
-        self.bindings
-            .push((XStr::from_static(prefix), XStr::from_static(uri)));
+        self.bindings.push((prefix, uri));
+    }
+
+    /// Declare the open element's own prefix if it must be, once its explicit
+    /// declarations are written.
+    fn settle(&mut self) {
+        let Some(f) = self.frames.last_mut() else {
+            return;
+        };
+        if f.settled {
+            return;
+        }
+        f.settled = true;
+        let (prefix, ns) = (f.prefix.clone(), f.ns);
+        if self.lookup(&prefix).unwrap_or("") != ns {
+            self.write_decl(prefix, XStr::from_static(ns));
+        }
     }
 
     /// Close the open start tag, if any, before content.
     fn content(&mut self) {
+        self.settle();
         if let Some(f) = self.frames.last_mut() {
             if !f.content {
                 f.content = true;
@@ -216,25 +266,24 @@ impl TextBuilder {
         }
     }
 
-    fn start(&mut self, ns: &'static str, prefix: &'static str, local: &'static str, declared: bool) {
+    fn start(&mut self, ns: &'static str, prefix: XStr, local: &'static str, declared: bool) {
         self.content();
         let mark = self.bindings.len();
         self.out.push('<');
         if !prefix.is_empty() {
-            self.out.push_str(prefix);
+            self.out.push_str(&prefix);
             self.out.push(':');
         }
         self.out.push_str(local);
         if declared && prefix != "xml" {
-            self.declare(prefix, ns);
-        }
-        if self.lookup(prefix).unwrap_or("") != ns {
-            self.declare(prefix, ns);
+            self.write_decl(prefix.clone(), XStr::from_static(ns));
         }
         self.frames.push(Frame {
             prefix,
             local,
+            ns,
             mark,
+            settled: false,
             content: false,
         });
     }
@@ -254,25 +303,50 @@ impl TextBuilder {
 
 impl Build for TextBuilder {
     fn open_declared(&mut self, ns: &'static str, prefix: &'static str, local: &'static str) {
-        self.start(ns, prefix, local, true);
+        self.start(ns, XStr::from_static(prefix), local, true);
     }
 
     fn open(&mut self, ns: &'static str, prefix: &'static str, local: &'static str) {
-        self.start(ns, prefix, local, false);
+        self.start(ns, XStr::from_static(prefix), local, false);
+    }
+
+    fn open_prefixed(&mut self, ns: &'static str, prefix: &str, local: &'static str) {
+        self.start(ns, XStr::new(prefix), local, false);
+    }
+
+    fn declare(&mut self, prefix: &'static str, uri: &'static str) {
+        // The tree keeps one declaration per prefix on an element.
+        let mark = self.frames.last().map_or(0, |f| f.mark);
+        if self.bindings[mark..]
+            .iter()
+            .any(|(p, _)| p.as_str() == prefix)
+        {
+            return;
+        }
+        self.write_decl(XStr::from_static(prefix), XStr::from_static(uri));
     }
 
     fn attr(&mut self, local: &'static str, value: &str) {
+        self.settle();
         self.attribute("", local, value);
     }
 
-    fn attr_ns(&mut self, ns: &'static str, prefix: &'static str, local: &'static str, value: &str) {
+    fn attr_ns(
+        &mut self,
+        ns: &'static str,
+        prefix: &'static str,
+        local: &'static str,
+        value: &str,
+    ) {
+        self.settle();
         if self.lookup(prefix) != Some(ns) {
-            self.declare(prefix, ns);
+            self.write_decl(XStr::from_static(prefix), XStr::from_static(ns));
         }
         self.attribute(prefix, local, value);
     }
 
     fn attrs(&mut self, attrs: &[Attribute]) {
+        self.settle();
         for a in attrs {
             if let (Some(p), Some(u)) = (a.prefix.as_deref(), a.ns.as_deref()) {
                 if self.lookup(p) != Some(u) {
@@ -322,11 +396,12 @@ impl Build for TextBuilder {
     }
 
     fn close(&mut self) {
+        self.settle();
         let Some(f) = self.frames.pop() else { return };
         if f.content {
             self.out.push_str("</");
             if !f.prefix.is_empty() {
-                self.out.push_str(f.prefix);
+                self.out.push_str(&f.prefix);
                 self.out.push(':');
             }
             self.out.push_str(f.local);
@@ -424,6 +499,19 @@ mod tests {
             b.close();
             b.open("urn:default", "", "d");
             b.text("1 < 2 & 3 > 2\r");
+            b.close();
+            b.open(ns::WSSE, "wsse", "Declaring");
+            b.declare("wsu", ns::WSU);
+            b.declare("wsu", ns::WSU);
+            b.attr("A", "1");
+            b.open(ns::WSU, "wsu", "Created");
+            b.close();
+            b.open_prefixed(ns::WSU, "u", "Expires");
+            b.text("x");
+            b.close();
+            b.close();
+            b.open("urn:other", "o", "Own");
+            b.declare("wsu", ns::WSU);
             b.close();
             b.close();
         });

@@ -12,11 +12,11 @@ pub mod view;
 pub mod write;
 pub mod xstr;
 
-pub use c14n::{C14nOptions, InScope, PrefixList};
 pub use arena::{ArenaEl, Doc};
+pub use c14n::{C14nOptions, InScope, PrefixList};
 pub use parse::{parse, parse_doc, parse_doc_with, parse_with, Limits};
-pub use view::{AttrRef, ElementRef, LazyQName, NodeRef};
 pub use tree::{is_whitespace, Attribute, Document, Element, Node, NsDecl};
+pub use view::{AttrRef, ElementRef, LazyQName, NodeRef};
 pub use write::{document_to_string, element_to_string};
 pub use xstr::XStr;
 

@@ -6,12 +6,12 @@
 //! predefined entities and character references are expanded.
 
 use super::arena::{AttrSlot, DeclSlot, Doc, ElSlot, Kind, NONE, NO_NS, XML_NS};
+use super::spare::{self, relabel};
 use super::tree::Document;
 use super::view::ElementRef;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
 use quick_xml::parser::{ElementParser, Parser as _};
-use super::spare::{self, relabel};
 use std::borrow::Cow;
 use std::cell::RefCell;
 
@@ -395,7 +395,8 @@ impl<'a, 'l> Parser<'a, 'l> {
         let b = src.as_bytes();
         // XML 1.0 [23]: the declaration, only at the very start.
         if b.starts_with(b"<?xml") && b.get(5).is_some_and(|&c| is_ws(c)) {
-            let end = find(b, self.pos + 5, b"?>").ok_or_else(|| self.err("unclosed XML declaration"))?;
+            let end =
+                find(b, self.pos + 5, b"?>").ok_or_else(|| self.err("unclosed XML declaration"))?;
             self.declaration(&src[5..end])?;
             self.pos = end + 2;
         }
@@ -414,19 +415,22 @@ impl<'a, 'l> Parser<'a, 'l> {
                     let gt = memchr::memchr(b'>', &b[lt + 2..])
                         .map(|i| lt + 2 + i)
                         .ok_or_else(|| self.err("unclosed end tag"))?;
-                    let name = src[lt + 2..gt].trim_end_matches(|c: char| is_ws(c as u8) && c.is_ascii());
+                    let name =
+                        src[lt + 2..gt].trim_end_matches(|c: char| is_ws(c as u8) && c.is_ascii());
                     self.end(name.as_bytes())?;
                     self.pos = gt + 1;
                 }
                 Some(b'?') => {
-                    let end = find(b, lt + 2, b"?>").ok_or_else(|| self.err("unclosed processing instruction"))?;
+                    let end = find(b, lt + 2, b"?>")
+                        .ok_or_else(|| self.err("unclosed processing instruction"))?;
                     self.pi(&src[lt + 2..end])?;
                     self.pos = end + 2;
                 }
                 Some(b'!') => {
                     let rest = &b[lt..];
                     if rest.starts_with(b"<!--") {
-                        let end = find(b, lt + 4, b"-->").ok_or_else(|| self.err("unclosed comment"))?;
+                        let end =
+                            find(b, lt + 4, b"-->").ok_or_else(|| self.err("unclosed comment"))?;
                         let body = &src[lt + 4..end];
                         // XML 1.0 [15]: no `--` inside, and no `-` just before the end.
                         if body.contains("--") || body.ends_with('-') {
@@ -435,7 +439,8 @@ impl<'a, 'l> Parser<'a, 'l> {
                         self.misc(Kind::Comment(normalize_newlines(body)));
                         self.pos = end + 3;
                     } else if rest.starts_with(b"<![CDATA[") {
-                        let end = find(b, lt + 9, b"]]>").ok_or_else(|| self.err("unclosed CDATA section"))?;
+                        let end = find(b, lt + 9, b"]]>")
+                            .ok_or_else(|| self.err("unclosed CDATA section"))?;
                         if self.open.is_empty() {
                             return Err(self.err("CDATA outside the document element"));
                         }
@@ -551,8 +556,13 @@ impl<'a, 'l> Parser<'a, 'l> {
             }
             let eq = trimmed.find('=').ok_or_else(|| bad(self))?;
             let name = trimmed[..eq].trim_end_matches(|c: char| c.is_ascii() && is_ws(c as u8));
-            let after = trimmed[eq + 1..].trim_start_matches(|c: char| c.is_ascii() && is_ws(c as u8));
-            let q = after.chars().next().filter(|c| *c == '"' || *c == '\'').ok_or_else(|| bad(self))?;
+            let after =
+                trimmed[eq + 1..].trim_start_matches(|c: char| c.is_ascii() && is_ws(c as u8));
+            let q = after
+                .chars()
+                .next()
+                .filter(|c| *c == '"' || *c == '\'')
+                .ok_or_else(|| bad(self))?;
             let close = after[1..].find(q).ok_or_else(|| bad(self))?;
             let value = &after[1..1 + close];
             rest = &after[close + 2..];
@@ -575,7 +585,9 @@ impl<'a, 'l> Parser<'a, 'l> {
                 "encoding" => {
                     let enc = value.to_ascii_lowercase();
                     if enc != "utf-8" && enc != "utf8" {
-                        return Err(self.err(format!("encoding {enc} is not supported; send UTF-8")));
+                        return Err(
+                            self.err(format!("encoding {enc} is not supported; send UTF-8"))
+                        );
                     }
                 }
                 _ => {
@@ -718,9 +730,16 @@ impl<'a, 'l> Parser<'a, 'l> {
             } else {
                 (Some(&raw[name_start..colon]), &raw[colon + 1..i])
             };
-            let starts_name = |s: &str| s.as_bytes().first().is_some_and(|&c| NAME_BYTES[c as usize] & 1 != 0);
+            let starts_name = |s: &str| {
+                s.as_bytes()
+                    .first()
+                    .is_some_and(|&c| NAME_BYTES[c as usize] & 1 != 0)
+            };
             if colons > 1 || !starts_name(al) || ap.is_some_and(|p| !starts_name(p)) {
-                if aname.is_empty() || i == b.len() || !matches!(b[i], b'=' | b' ' | b'\t' | b'\n' | b'\r') {
+                if aname.is_empty()
+                    || i == b.len()
+                    || !matches!(b[i], b'=' | b' ' | b'\t' | b'\n' | b'\r')
+                {
                     return Err(self.err(format!(
                         "bad attribute on <{qname}>: expected name=\"value\""
                     )));

@@ -14,9 +14,9 @@ use super::escape;
 use super::scope::{same, InScope};
 use super::sink::Sink;
 use super::C14nOptions;
+use crate::xml::spare::{self, relabel};
 use crate::xml::tree::Node;
 use crate::xml::view::{AttrRef, ElementRef, NodeRef};
-use crate::xml::spare::{self, relabel};
 use std::cell::RefCell;
 
 /// The engine's buffers, kept per thread between calls so that canonicalizing a small

@@ -274,10 +274,7 @@ mod tests {
         s.enter(&e);
         assert_eq!(s.lookup("a"), Some("urn:a"));
         assert_eq!(s.lookup("ns0"), Some("urn:k"));
-        assert_eq!(
-            s.attr_prefix(&(&e).attrs().next().unwrap()),
-            Some("ns0")
-        );
+        assert_eq!(s.attr_prefix(&(&e).attrs().next().unwrap()), Some("ns0"));
     }
 
     #[test]
