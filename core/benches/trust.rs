@@ -103,20 +103,20 @@ fn main() {
     assert_eq!(parsed.to_xml(TrustVersion::V1_3), xml);
 
     // A fixed workload for profilers (`perf`, `valgrind --tool=callgrind`): no timing.
-    // WSSX_PROFILE_PART picks one stage: `read` (typed read from a parsed tree), `write`
-    // (typed to_element only); default the whole round trip.
+    // WSSX_PROFILE_PART picks one stage: `parse` (the arena parse alone), `read` (parse +
+    // typed read: `from_xml`), `write` (typed `to_xml`); default the whole round trip.
     if let Some(n) = std::env::var("WSSX_PROFILE_ROUNDS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
     {
-        let doc = wssx::xml::parse(bytes).unwrap();
         let part = std::env::var("WSSX_PROFILE_PART").unwrap_or_default();
         for _ in 0..n {
             match part.as_str() {
+                "parse" => drop(black_box(wssx::xml::parse_doc(black_box(bytes)).unwrap())),
                 "read" => drop(black_box(
-                    RequestSecurityTokenResponse::from_element(black_box(&doc.root)).unwrap(),
+                    RequestSecurityTokenResponse::from_xml(black_box(bytes)).unwrap(),
                 )),
-                "write" => drop(black_box(parsed.to_element(TrustVersion::V1_3))),
+                "write" => drop(black_box(parsed.to_xml(TrustVersion::V1_3))),
                 _ => {
                     let r = RequestSecurityTokenResponse::from_xml(black_box(bytes)).unwrap();
                     black_box(r.to_xml(TrustVersion::V1_3));

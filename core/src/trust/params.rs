@@ -156,6 +156,8 @@ impl Params {
     ) -> Result<()> {
         element_only(el)?;
         let path = el.lazy_qname();
+        // One slot per child: sized once (children count text nodes too; close enough).
+        self.layout.0.reserve(el.children().size_hint().0);
         for c in el.elements() {
             let field = Field::classify_ref(c, version)
                 .filter(|f| !(nested && *f == Field::SecondaryParameters));

@@ -90,35 +90,39 @@ impl RequestSecurityToken {
     pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let mut version = message_version(el, "RequestSecurityToken")?;
         let mut request_type = None;
-        let (mut renew, mut cancel, mut validate) = (None, None, None);
-        let mut params = Params::default();
-        params.read_children(el, version, false, &mut |f, c| {
-            match f {
-                Field::RequestType => {
-                    set_once(&mut request_type, RequestType::parse_uri(&uri_of(c)?), c)?
+        // Filled in place (see `RequestSecurityTokenResponse::read`); the request type is
+        // set once it is known to be there.
+        let mut r = RequestSecurityToken::new(version, RequestType::Issue);
+        {
+            let RequestSecurityToken {
+                params,
+                renew_target,
+                cancel_target,
+                validate_target,
+                ..
+            } = &mut r;
+            params.read_children(el, version, false, &mut |f, c| {
+                match f {
+                    Field::RequestType => {
+                        set_once(&mut request_type, RequestType::parse_uri(&uri_of(c)?), c)?
+                    }
+                    Field::RenewTarget => set_once(renew_target, TokenHolder::read(c)?, c)?,
+                    Field::CancelTarget => set_once(cancel_target, TokenHolder::read(c)?, c)?,
+                    Field::ValidateTarget => set_once(validate_target, TokenHolder::read(c)?, c)?,
+                    _ => return Ok(false),
                 }
-                Field::RenewTarget => set_once(&mut renew, TokenHolder::read(c)?, c)?,
-                Field::CancelTarget => set_once(&mut cancel, TokenHolder::read(c)?, c)?,
-                Field::ValidateTarget => set_once(&mut validate, TokenHolder::read(c)?, c)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        let request_type =
+                Ok(true)
+            })?;
+        }
+        r.request_type =
             request_type.ok_or_else(|| invalid(el, "required wst:RequestType is missing"))?;
-        if version == TrustVersion::V1_3 && uses_1_4(&params) {
+        if version == TrustVersion::V1_3 && uses_1_4(&r.params) {
             version = TrustVersion::V1_4;
         }
-        Ok(RequestSecurityToken {
-            version,
-            context: el.attr(None, "Context").map(str::to_string),
-            request_type,
-            renew_target: renew,
-            cancel_target: cancel,
-            validate_target: validate,
-            params,
-            other_attributes: other_attrs(el, &[(None, "Context")]),
-        })
+        r.version = version;
+        r.context = el.attr(None, "Context").map(str::to_string);
+        r.other_attributes = other_attrs(el, &[(None, "Context")]);
+        Ok(r)
     }
 
     /// Build the element in `version` (every versioned URI and namespace mapped).

@@ -145,28 +145,40 @@ impl RequestSecurityTokenResponse {
     /// of a parsed [`crate::xml::Doc`].
     pub fn read<'d, E: ElementRef<'d>>(el: E) -> Result<Self> {
         let mut version = message_version(el, "RequestSecurityTokenResponse")?;
+        // Filled in place: the response is kilobytes of optional fields, and each move of it
+        // (a separate Params moved in, the value moved out) measured a tenth of a read.
         let mut r = Self::new(version);
-        let mut params = Params::default();
         {
-            let r = &mut r;
+            let RequestSecurityTokenResponse {
+                params,
+                request_type,
+                requested_security_token,
+                requested_proof_tokens,
+                requested_attached_reference,
+                requested_unattached_reference,
+                requested_token_cancelled,
+                status,
+                authenticator,
+                ..
+            } = &mut r;
             params.read_children(el, version, false, &mut |f, c| {
                 match f {
                     Field::RequestType => {
-                        set_once(&mut r.request_type, RequestType::parse_uri(&uri_of(c)?), c)?
+                        set_once(request_type, RequestType::parse_uri(&uri_of(c)?), c)?
                     }
                     Field::RequestedSecurityToken => {
-                        set_once(&mut r.requested_security_token, TokenHolder::read(c)?, c)?
+                        set_once(requested_security_token, TokenHolder::read(c)?, c)?
                     }
-                    Field::RequestedProofToken => r
-                        .requested_proof_tokens
-                        .push(RequestedProofToken::read(c, version)?),
+                    Field::RequestedProofToken => {
+                        requested_proof_tokens.push(RequestedProofToken::read(c, version)?)
+                    }
                     Field::RequestedAttachedReference => set_once(
-                        &mut r.requested_attached_reference,
+                        requested_attached_reference,
                         RequestedReference::read(c)?,
                         c,
                     )?,
                     Field::RequestedUnattachedReference => set_once(
-                        &mut r.requested_unattached_reference,
+                        requested_unattached_reference,
                         RequestedReference::read(c)?,
                         c,
                     )?,
@@ -175,24 +187,23 @@ impl RequestSecurityTokenResponse {
                         if c.has_element_children() {
                             return Err(invalid(c, "must be empty"));
                         }
-                        if std::mem::replace(&mut r.requested_token_cancelled, true) {
+                        if std::mem::replace(requested_token_cancelled, true) {
                             return Err(invalid(c, "appears more than once"));
                         }
                     }
-                    Field::Status => set_once(&mut r.status, Status::read(c, version)?, c)?,
+                    Field::Status => set_once(status, Status::read(c, version)?, c)?,
                     Field::Authenticator => {
-                        set_once(&mut r.authenticator, Authenticator::read(c, version)?, c)?
+                        set_once(authenticator, Authenticator::read(c, version)?, c)?
                     }
                     _ => return Ok(false),
                 }
                 Ok(true)
             })?;
         }
-        if version == TrustVersion::V1_3 && uses_1_4(&params) {
+        if version == TrustVersion::V1_3 && uses_1_4(&r.params) {
             version = TrustVersion::V1_4;
         }
         r.version = version;
-        r.params = params;
         r.context = el.attr(None, "Context").map(str::to_string);
         r.other_attributes = other_attrs(el, &[(None, "Context")]);
         Ok(r)

@@ -199,7 +199,7 @@ impl TextBuilder {
     pub fn with_capacity(n: usize) -> Self {
         TextBuilder {
             out: String::with_capacity(n),
-            attrs: String::new(),
+            attrs: String::with_capacity(128),
             bindings: Vec::with_capacity(8),
             frames: Vec::with_capacity(8),
         }
@@ -220,7 +220,7 @@ impl TextBuilder {
         self.bindings
             .iter()
             .rev()
-            .find(|(p, _)| p.as_str() == prefix)
+            .find(|(p, _)| super::scan::same_name(p.as_bytes(), prefix.as_bytes()))
             .map(|(_, u)| u.as_str())
     }
 
@@ -248,7 +248,8 @@ impl TextBuilder {
         }
         f.settled = true;
         let (prefix, ns) = (f.prefix.clone(), f.ns);
-        if self.lookup(&prefix).unwrap_or("") != ns {
+        let bound = self.lookup(&prefix).unwrap_or("");
+        if !(std::ptr::eq(bound, ns) || bound == ns) {
             self.write_decl(prefix, XStr::from_static(ns));
         }
     }

@@ -200,34 +200,12 @@ fn qname_is(prefix: Option<&str>, local: &str, name: &[u8]) -> bool {
         Some(p) => {
             let p = p.as_bytes();
             name.len() == p.len() + 1 + local.len()
-                && same_name(&name[..p.len()], p)
+                && super::scan::same_name(&name[..p.len()], p)
                 && name[p.len()] == b':'
-                && same_name(&name[p.len() + 1..], local)
+                && super::scan::same_name(&name[p.len() + 1..], local)
         }
-        None => same_name(name, local),
+        None => super::scan::same_name(name, local),
     }
-}
-
-/// Byte equality for the short strings names are, without a call into `memcmp` (which
-/// costs more than the comparison for a prefix of a few bytes).
-#[inline]
-fn same_name(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut ca = a.chunks_exact(8);
-    let mut cb = b.chunks_exact(8);
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        if x != y {
-            return false;
-        }
-    }
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    let mut diff = 0u8;
-    for i in 0..ra.len() {
-        diff |= ra[i] ^ rb[i];
-    }
-    diff == 0
 }
 
 /// XML 1.0 section 2.11: CRLF and lone CR become LF.
@@ -347,7 +325,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             .iter()
             .rev()
             .find(|(p, _)| match (p, prefix) {
-                (Some(a), Some(b)) => same_name(a.as_bytes(), b.as_bytes()),
+                (Some(a), Some(b)) => super::scan::same_name(a.as_bytes(), b.as_bytes()),
                 (None, None) => true,
                 _ => false,
             })

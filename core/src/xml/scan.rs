@@ -90,6 +90,28 @@ pub fn find_byte(s: &[u8], b: u8) -> Option<usize> {
     memchr::memchr(b, s)
 }
 
+/// Byte equality for the short strings names are, without a call into `memcmp` (which
+/// costs more than the comparison for a prefix of a few bytes).
+#[inline]
+pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if x != y {
+            return false;
+        }
+    }
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    let mut diff = 0u8;
+    for i in 0..ra.len() {
+        diff |= ra[i] ^ rb[i];
+    }
+    diff == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
