@@ -208,6 +208,42 @@ impl Field {
         b.leaf(self.namespace(version), self.prefix(), self.local(), text);
     }
 
+    /// Write this field's element holding `text` when there is one; whether there was.
+    pub(crate) fn text_if<B: Build + ?Sized>(
+        self,
+        b: &mut B,
+        version: TrustVersion,
+        text: Option<&str>,
+    ) -> bool {
+        text.map(|t| self.leaf(b, version, t)).is_some()
+    }
+
+    /// Write this field's element, with `body` writing its attributes and content, when
+    /// `value` is set; whether it was.
+    pub(crate) fn wrap_if<B: Build + ?Sized, T>(
+        self,
+        b: &mut B,
+        version: TrustVersion,
+        value: Option<&T>,
+        body: impl FnOnce(&T, &mut B),
+    ) -> bool {
+        let Some(value) = value else { return false };
+        self.open(b, version);
+        body(value, b);
+        b.close();
+        true
+    }
+
+    /// Write this field's empty element when `on`; `on`.
+    pub(crate) fn flag_if<B: Build + ?Sized>(
+        self,
+        b: &mut B,
+        version: TrustVersion,
+        on: bool,
+    ) -> bool {
+        self.wrap_if(b, version, on.then_some(&()), |_, _| {})
+    }
+
     fn index(self) -> usize {
         self as usize
     }

@@ -137,6 +137,28 @@ pub(crate) fn message_version<'d, E: ElementRef<'d>>(el: E, local: &str) -> Resu
         })
 }
 
+/// Open an RST or RSTR (`local`) in `version` with its @Context and kept attributes;
+/// `declared`: declare `wst` on it (a collection's members leave that to the collection).
+pub(crate) fn open_message<B: Build + ?Sized>(
+    b: &mut B,
+    version: TrustVersion,
+    local: &'static str,
+    declared: bool,
+    context: Option<&str>,
+    other_attributes: &[Attribute],
+) {
+    let core = version.core_namespace();
+    if declared {
+        b.open_declared(core, "wst", local);
+    } else {
+        b.open(core, "wst", local);
+    }
+    if let Some(c) = context {
+        b.attr("Context", c);
+    }
+    b.attrs(other_attributes);
+}
+
 /// True when anything typed or kept in `p` is specific to WS-Trust 1.4.
 pub(crate) fn uses_1_4(p: &Params) -> bool {
     let ns14 = TrustVersion::V1_4.namespace();
@@ -277,103 +299,29 @@ impl Params {
         if n > 0 {
             return false;
         }
-        let text = |b: &mut B, s: &Option<String>| match s {
-            Some(s) => {
-                f.leaf(b, v, s);
-                true
-            }
-            None => false,
+        let text = |b: &mut B, s: &Option<String>| f.text_if(b, v, s.as_deref());
+        let holder = |b: &mut B, h: &Option<TokenHolder>| {
+            f.wrap_if(b, v, h.as_ref(), |h, b| h.write_body(b, v))
         };
-        let holder = |b: &mut B, h: &Option<TokenHolder>| match h {
-            Some(h) => {
-                f.open(b, v);
-                h.write_body(b, v);
-                b.close();
-                true
-            }
-            None => false,
+        let boolean = |b: &mut B, x: Option<bool>| {
+            f.text_if(b, v, x.map(|x| if x { "true" } else { "false" }))
         };
-        let flag = |b: &mut B, on: bool| {
-            if on {
-                f.open(b, v);
-                b.close();
-            }
-            on
-        };
-        let boolean = |b: &mut B, x: Option<bool>| match x {
-            Some(x) => {
-                f.leaf(b, v, if x { "true" } else { "false" });
-                true
-            }
-            None => false,
-        };
+        let whole = |b: &mut B, x: &Option<Element>| x.as_ref().map(|x| b.element(x)).is_some();
         match f {
-            Field::TokenType => match &self.token_type {
-                Some(t) => {
-                    f.leaf(b, v, t.uri(v));
-                    true
-                }
-                None => false,
-            },
-            Field::AppliesTo => match &self.applies_to {
-                Some(a) => {
-                    a.write(b);
-                    true
-                }
-                None => false,
-            },
-            Field::Claims => match &self.claims {
-                Some(c) => {
-                    f.open(b, v);
-                    c.write_body(b);
-                    b.close();
-                    true
-                }
-                None => false,
-            },
-            Field::Entropy => match &self.entropy {
-                Some(e) => {
-                    e.write(b, v);
-                    true
-                }
-                None => false,
-            },
-            Field::Lifetime => match &self.lifetime {
-                Some(l) => {
-                    l.write(b, v);
-                    true
-                }
-                None => false,
-            },
-            Field::AllowPostdating => flag(b, self.allow_postdating),
-            Field::Renewing => match &self.renewing {
-                Some(r) => {
-                    f.open(b, v);
-                    r.write_body(b);
-                    b.close();
-                    true
-                }
-                None => false,
-            },
+            Field::TokenType => f.text_if(b, v, self.token_type.as_ref().map(|t| t.uri(v))),
+            Field::AppliesTo => self.applies_to.as_ref().map(|a| a.write(b)).is_some(),
+            Field::Claims => f.wrap_if(b, v, self.claims.as_ref(), |c, b| c.write_body(b)),
+            Field::Entropy => self.entropy.as_ref().map(|e| e.write(b, v)).is_some(),
+            Field::Lifetime => self.lifetime.as_ref().map(|l| l.write(b, v)).is_some(),
+            Field::AllowPostdating => f.flag_if(b, v, self.allow_postdating),
+            Field::Renewing => f.wrap_if(b, v, self.renewing.as_ref(), |r, b| r.write_body(b)),
             Field::OnBehalfOf => holder(b, &self.on_behalf_of),
             Field::ActAs => holder(b, &self.act_as),
-            Field::Issuer => match &self.issuer {
-                Some(e) => {
-                    f.open(b, v);
-                    e.write_content_to(b, e.version, "wsa");
-                    b.close();
-                    true
-                }
-                None => false,
-            },
+            Field::Issuer => f.wrap_if(b, v, self.issuer.as_ref(), |e, b| {
+                e.write_content_to(b, e.version, "wsa")
+            }),
             Field::AuthenticationType => text(b, &self.authentication_type),
-            Field::KeyType => match &self.key_type {
-                Some(k) => {
-                    f.leaf(b, v, k.uri(v));
-                    true
-                }
-                None => false,
-            },
+            Field::KeyType => f.text_if(b, v, self.key_type.as_ref().map(|k| k.uri(v))),
             Field::KeySize => match self.key_size {
                 Some(k) => {
                     build::with_decimal(u64::from(k), |t| f.leaf(b, v, t));
@@ -384,90 +332,42 @@ impl Params {
             Field::SignatureAlgorithm => text(b, &self.signature_algorithm),
             Field::EncryptionAlgorithm => text(b, &self.encryption_algorithm),
             Field::CanonicalizationAlgorithm => text(b, &self.canonicalization_algorithm),
-            Field::ComputedKeyAlgorithm => match &self.computed_key_algorithm {
-                Some(a) => {
-                    f.leaf(b, v, a.uri(v));
-                    true
-                }
-                None => false,
-            },
+            Field::ComputedKeyAlgorithm => {
+                f.text_if(b, v, self.computed_key_algorithm.as_ref().map(|a| a.uri(v)))
+            }
             Field::KeyWrapAlgorithm => text(b, &self.key_wrap_algorithm),
             Field::Encryption => holder(b, &self.encryption),
             Field::ProofEncryption => holder(b, &self.proof_encryption),
-            Field::UseKey => match &self.use_key {
-                Some(u) => {
-                    f.open(b, v);
-                    u.write_body(b, v);
-                    b.close();
-                    true
-                }
-                None => false,
-            },
+            Field::UseKey => f.wrap_if(b, v, self.use_key.as_ref(), |u, b| u.write_body(b, v)),
             Field::SignWith => text(b, &self.sign_with),
             Field::EncryptWith => text(b, &self.encrypt_with),
             Field::DelegateTo => holder(b, &self.delegate_to),
             Field::Forwardable => boolean(b, self.forwardable),
             Field::Delegatable => boolean(b, self.delegatable),
-            Field::Policy => match &self.policy {
-                Some(x) => {
-                    b.element(x);
-                    true
-                }
-                None => false,
-            },
-            Field::PolicyReference => match &self.policy_reference {
-                Some(x) => {
-                    b.element(x);
-                    true
-                }
-                None => false,
-            },
-            Field::Participants => match &self.participants {
-                Some(p) => {
-                    f.open(b, v);
-                    p.write_body(b, v);
-                    b.close();
-                    true
-                }
-                None => false,
-            },
-            Field::SignChallenge | Field::SignChallengeResponse => {
-                let s = if f == Field::SignChallenge {
-                    &self.sign_challenge
-                } else {
-                    &self.sign_challenge_response
-                };
-                match s {
-                    Some(s) => {
-                        f.open(b, v);
-                        s.write_body(b, v);
-                        b.close();
-                        true
-                    }
-                    None => false,
-                }
+            Field::Policy => whole(b, &self.policy),
+            Field::PolicyReference => whole(b, &self.policy_reference),
+            Field::Participants => {
+                f.wrap_if(b, v, self.participants.as_ref(), |p, b| p.write_body(b, v))
             }
-            Field::BinaryExchange => match &self.binary_exchange {
-                Some(x) => {
-                    f.open(b, v);
-                    x.write_body(b);
-                    b.close();
-                    true
-                }
-                None => false,
-            },
-            Field::RequestKet => flag(b, self.request_ket),
+            Field::SignChallenge => f.wrap_if(b, v, self.sign_challenge.as_ref(), |s, b| {
+                s.write_body(b, v)
+            }),
+            Field::SignChallengeResponse => {
+                f.wrap_if(b, v, self.sign_challenge_response.as_ref(), |s, b| {
+                    s.write_body(b, v)
+                })
+            }
+            Field::BinaryExchange => {
+                f.wrap_if(b, v, self.binary_exchange.as_ref(), |x, b| x.write_body(b))
+            }
+            Field::RequestKet => f.flag_if(b, v, self.request_ket),
             Field::KeyExchangeToken => holder(b, &self.key_exchange_token),
-            Field::SecondaryParameters => match &self.secondary_parameters {
-                Some(p) => {
-                    f.open(b, v);
+            Field::SecondaryParameters => {
+                f.wrap_if(b, v, self.secondary_parameters.as_deref(), |p, b| {
                     b.attrs(&p.other_attributes);
                     p.write_into(b, v, &mut |_, _, _| false);
-                    b.close();
-                    true
-                }
-                None => false,
-            },
+                })
+            }
             _ => false,
         }
     }

@@ -2,7 +2,7 @@
 
 use super::field::Field;
 use super::holder::TokenHolder;
-use super::params::{message_version, uses_1_4, Params};
+use super::params::{message_version, open_message, uses_1_4, Params};
 use super::uris::{RequestType, TokenType};
 use crate::error::Result;
 use crate::soap::read::{invalid, other_attrs, set_once, uri_of};
@@ -143,34 +143,23 @@ impl RequestSecurityToken {
         version: TrustVersion,
         declared: bool,
     ) {
-        let core = version.core_namespace();
-        if declared {
-            b.open_declared(core, "wst", "RequestSecurityToken");
-        } else {
-            b.open(core, "wst", "RequestSecurityToken");
-        }
-        if let Some(c) = &self.context {
-            b.attr("Context", c);
-        }
-        b.attrs(&self.other_attributes);
+        open_message(
+            b,
+            version,
+            "RequestSecurityToken",
+            declared,
+            self.context.as_deref(),
+            &self.other_attributes,
+        );
         let mut own = |f: Field, n: usize, b: &mut B| -> bool {
             if n > 0 {
                 return false;
             }
-            let holder = |b: &mut B, h: &Option<TokenHolder>| match h {
-                Some(h) => {
-                    f.open(b, version);
-                    h.write_body(b, version);
-                    b.close();
-                    true
-                }
-                None => false,
+            let holder = |b: &mut B, h: &Option<TokenHolder>| {
+                f.wrap_if(b, version, h.as_ref(), |h, b| h.write_body(b, version))
             };
             match f {
-                Field::RequestType => {
-                    f.leaf(b, version, self.request_type.uri(version));
-                    true
-                }
+                Field::RequestType => f.text_if(b, version, Some(self.request_type.uri(version))),
                 Field::RenewTarget => holder(b, &self.renew_target),
                 Field::CancelTarget => holder(b, &self.cancel_target),
                 Field::ValidateTarget => holder(b, &self.validate_target),

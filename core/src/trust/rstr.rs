@@ -3,7 +3,7 @@
 use super::exchange::{Authenticator, Status};
 use super::field::Field;
 use super::holder::{write_str, TokenHolder, TokenRef};
-use super::params::{message_version, uses_1_4, Params};
+use super::params::{message_version, open_message, uses_1_4, Params};
 use super::secret::{ProofToken, RequestedProofToken};
 use super::uris::RequestType;
 use crate::error::Result;
@@ -227,55 +227,40 @@ impl RequestSecurityTokenResponse {
         version: TrustVersion,
         declared: bool,
     ) {
-        let core = version.core_namespace();
-        if declared {
-            b.open_declared(core, "wst", "RequestSecurityTokenResponse");
-        } else {
-            b.open(core, "wst", "RequestSecurityTokenResponse");
-        }
-        if let Some(c) = &self.context {
-            b.attr("Context", c);
-        }
-        b.attrs(&self.other_attributes);
-        let reference = |b: &mut B, f: Field, r: &Option<RequestedReference>| match r {
-            Some(r) => {
-                f.open(b, version);
-                r.write_body(b, version);
-                b.close();
-                true
-            }
-            None => false,
+        open_message(
+            b,
+            version,
+            "RequestSecurityTokenResponse",
+            declared,
+            self.context.as_deref(),
+            &self.other_attributes,
+        );
+        let reference = |b: &mut B, f: Field, r: &Option<RequestedReference>| {
+            f.wrap_if(b, version, r.as_ref(), |r, b| r.write_body(b, version))
         };
         let mut own = |f: Field, n: usize, b: &mut B| -> bool {
             if f == Field::RequestedProofToken {
-                return match self.requested_proof_tokens.get(n) {
-                    Some(p) => {
-                        p.write(b, version);
-                        true
-                    }
-                    None => false,
-                };
+                return self
+                    .requested_proof_tokens
+                    .get(n)
+                    .map(|p| p.write(b, version))
+                    .is_some();
             }
             if n > 0 {
                 return false;
             }
             match f {
-                Field::RequestType => match &self.request_type {
-                    Some(t) => {
-                        f.leaf(b, version, t.uri(version));
-                        true
-                    }
-                    None => false,
-                },
-                Field::RequestedSecurityToken => match &self.requested_security_token {
-                    Some(h) => {
-                        f.open(b, version);
-                        h.write_body(b, version);
-                        b.close();
-                        true
-                    }
-                    None => false,
-                },
+                Field::RequestType => f.text_if(
+                    b,
+                    version,
+                    self.request_type.as_ref().map(|t| t.uri(version)),
+                ),
+                Field::RequestedSecurityToken => f.wrap_if(
+                    b,
+                    version,
+                    self.requested_security_token.as_ref(),
+                    |h, b| h.write_body(b, version),
+                ),
                 Field::RequestedAttachedReference => {
                     reference(b, f, &self.requested_attached_reference)
                 }
@@ -283,30 +268,16 @@ impl RequestSecurityTokenResponse {
                     reference(b, f, &self.requested_unattached_reference)
                 }
                 Field::RequestedTokenCancelled => {
-                    if self.requested_token_cancelled {
-                        f.open(b, version);
-                        b.close();
-                    }
-                    self.requested_token_cancelled
+                    f.flag_if(b, version, self.requested_token_cancelled)
                 }
-                Field::Status => match &self.status {
-                    Some(s) => {
-                        f.open(b, version);
-                        s.write_body(b, version);
-                        b.close();
-                        true
-                    }
-                    None => false,
-                },
-                Field::Authenticator => match &self.authenticator {
-                    Some(a) => {
-                        f.open(b, version);
-                        a.write_body(b, version);
-                        b.close();
-                        true
-                    }
-                    None => false,
-                },
+                Field::Status => f.wrap_if(b, version, self.status.as_ref(), |s, b| {
+                    s.write_body(b, version)
+                }),
+                Field::Authenticator => {
+                    f.wrap_if(b, version, self.authenticator.as_ref(), |a, b| {
+                        a.write_body(b, version)
+                    })
+                }
                 _ => false,
             }
         };

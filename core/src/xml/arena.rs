@@ -175,15 +175,7 @@ impl<'a> Doc<'a> {
     /// reading back freshly written bytes: a store-forwarding stall at a tenth of parse).
     #[inline(always)]
     pub(crate) fn append(&mut self, parent: u32, kind: Kind<'a>) -> u32 {
-        let id = self.nodes.len() as u32;
-        self.nodes.push(Slot {
-            kind,
-            parent,
-            next: NONE,
-            first: NONE,
-            last: NONE,
-            count: 0,
-        });
+        let id = self.detached(parent, kind);
         let p = &mut self.nodes[parent as usize];
         let prev = p.last;
         p.last = id;
@@ -193,6 +185,21 @@ impl<'a> Doc<'a> {
         } else {
             self.nodes[prev as usize].next = id;
         }
+        id
+    }
+
+    /// Push `kind` as a node of `parent` not yet linked among its siblings.
+    #[inline(always)]
+    fn detached(&mut self, parent: u32, kind: Kind<'a>) -> u32 {
+        let id = self.nodes.len() as u32;
+        self.nodes.push(Slot {
+            kind,
+            parent,
+            next: NONE,
+            first: NONE,
+            last: NONE,
+            count: 0,
+        });
         id
     }
 
@@ -315,8 +322,9 @@ impl<'a> Doc<'a> {
         let mut inserted = Vec::new();
         let mut stack: Vec<(u32, u32)> = Vec::new(); // (fragment node, new parent)
         let mut c = fragment.nodes[fragment.root as usize].first;
+        let bases = (decl_base, attr_base);
         while c != NONE {
-            let n = self.copy_node(fragment, c, parent, decl_base, attr_base, &mut stack);
+            let n = self.copy_node(fragment, c, parent, bases, false, &mut stack);
             inserted.push(n);
             c = fragment.nodes[c as usize].next;
         }
@@ -324,16 +332,7 @@ impl<'a> Doc<'a> {
             // Children of a copied element, appended in order.
             let mut k = fragment.nodes[fc as usize].first;
             while k != NONE {
-                let n = self.copy_node(fragment, k, new_parent, decl_base, attr_base, &mut stack);
-                let p = &mut self.nodes[new_parent as usize];
-                let prev = p.last;
-                p.last = n;
-                p.count += 1;
-                if prev == NONE {
-                    p.first = n;
-                } else {
-                    self.nodes[prev as usize].next = n;
-                }
+                self.copy_node(fragment, k, new_parent, bases, true, &mut stack);
                 k = fragment.nodes[k as usize].next;
             }
         }
@@ -369,15 +368,16 @@ impl<'a> Doc<'a> {
         inserted
     }
 
-    /// Copy fragment node `fc` as a detached node under `parent` (links to siblings are the
-    /// caller's); an element's children are queued on `stack`.
+    /// Copy fragment node `fc` under `parent`: appended as its last child when `append`,
+    /// else detached (the caller links it); an element's children are queued on `stack`.
+    /// `bases`: where the fragment's declarations and attributes start in this document.
     fn copy_node(
         &mut self,
         fragment: &Doc<'_>,
         fc: u32,
         parent: u32,
-        decl_base: u32,
-        attr_base: u32,
+        (decl_base, attr_base): (u32, u32),
+        append: bool,
         stack: &mut Vec<(u32, u32)>,
     ) -> u32 {
         let shift = |ns: u32| if ns >= XML_NS { ns } else { ns + decl_base };
@@ -395,15 +395,11 @@ impl<'a> Doc<'a> {
             Kind::Document => Kind::Document,
         };
         let is_el = matches!(kind, Kind::Element(_));
-        let n = self.nodes.len() as u32;
-        self.nodes.push(Slot {
-            kind,
-            parent,
-            next: NONE,
-            first: NONE,
-            last: NONE,
-            count: 0,
-        });
+        let n = if append {
+            self.append(parent, kind)
+        } else {
+            self.detached(parent, kind)
+        };
         if is_el {
             stack.push((fc, n));
         }
