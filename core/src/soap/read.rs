@@ -10,6 +10,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::xml::{is_whitespace, Attribute, Element, ElementRef, Node, NodeRef, XStr};
+use std::borrow::Cow;
 
 /// An `InvalidRequest` error at `el` (the spec's fault for a malformed request).
 pub(crate) fn invalid<'d, E: ElementRef<'d>>(el: E, msg: impl Into<String>) -> Error {
@@ -31,17 +32,30 @@ pub(crate) fn element_only<'d, E: ElementRef<'d>>(el: E) -> Result<()> {
 
 /// The trimmed text of a simple-content element (no child elements allowed).
 pub(crate) fn text_of<'d, E: ElementRef<'d>>(el: E) -> Result<String> {
+    text_ref(el).map(Cow::into_owned)
+}
+
+/// [`text_of`] without a copy when the element holds one text node (the common case):
+/// for values that are parsed, not kept.
+pub(crate) fn text_ref<'d, E: ElementRef<'d>>(el: E) -> Result<Cow<'d, str>> {
     if el.has_element_children() {
         return Err(invalid(el, "expected text, found child elements"));
     }
-    // One text child (the common case) is borrowed, so this costs one copy.
-    Ok(el.text().trim().to_string())
+    Ok(match el.text() {
+        Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+        Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+    })
 }
 
 /// The trimmed text of an element that must hold a URI (non-empty, no inner white space;
 /// xs:anyURI collapses surrounding white space, so trimming is the schema's own rule).
 pub(crate) fn uri_of<'d, E: ElementRef<'d>>(el: E) -> Result<String> {
-    let t = text_of(el)?;
+    uri_ref(el).map(Cow::into_owned)
+}
+
+/// [`uri_of`] without a copy where the text is borrowed (see [`text_ref`]).
+pub(crate) fn uri_ref<'d, E: ElementRef<'d>>(el: E) -> Result<Cow<'d, str>> {
+    let t = text_ref(el)?;
     if t.is_empty() {
         return Err(invalid(el, "is empty; a URI is required"));
     }

@@ -20,7 +20,9 @@ use super::lifetime::Lifetime;
 use super::secret::Entropy;
 use super::uris::{ComputedKeyAlgorithm, KeyType, TokenType};
 use crate::error::Result;
-use crate::soap::read::{bool_of, element_only, invalid, other_attrs, set_once, text_of, uri_of};
+use crate::soap::read::{
+    bool_of, element_only, invalid, other_attrs, set_once, text_ref, uri_of, uri_ref,
+};
 use crate::soap::{EndpointReference, Layout};
 use crate::version::TrustVersion;
 use crate::xml::build::{self, Build};
@@ -116,7 +118,7 @@ fn flag<'d, E: ElementRef<'d>>(el: E) -> Result<()> {
 }
 
 fn key_size<'d, E: ElementRef<'d>>(el: E) -> Result<u32> {
-    let t = text_of(el)?;
+    let t = text_ref(el)?;
     t.parse::<u32>()
         .map_err(|_| invalid(el, format!("'{t}' is not an unsigned 32-bit integer")))
 }
@@ -211,7 +213,7 @@ impl Params {
     fn read<'d, E: ElementRef<'d>>(&mut self, f: Field, c: E, v: TrustVersion) -> Result<bool> {
         match f {
             Field::TokenType => {
-                set_once(&mut self.token_type, TokenType::parse_uri(&uri_of(c)?), c)?
+                set_once(&mut self.token_type, TokenType::parse_uri(&uri_ref(c)?), c)?
             }
             Field::AppliesTo => set_once(&mut self.applies_to, AppliesTo::read(c)?, c)?,
             Field::Claims => set_once(&mut self.claims, Claims::read(c)?, c)?,
@@ -228,7 +230,7 @@ impl Params {
             Field::ActAs => set_once(&mut self.act_as, TokenHolder::read(c)?, c)?,
             Field::Issuer => set_once(&mut self.issuer, EndpointReference::read_content(c)?, c)?,
             Field::AuthenticationType => set_once(&mut self.authentication_type, uri_of(c)?, c)?,
-            Field::KeyType => set_once(&mut self.key_type, KeyType::parse_uri(&uri_of(c)?), c)?,
+            Field::KeyType => set_once(&mut self.key_type, KeyType::parse_uri(&uri_ref(c)?), c)?,
             Field::KeySize => set_once(&mut self.key_size, key_size(c)?, c)?,
             Field::SignatureAlgorithm => set_once(&mut self.signature_algorithm, uri_of(c)?, c)?,
             Field::EncryptionAlgorithm => set_once(&mut self.encryption_algorithm, uri_of(c)?, c)?,
@@ -237,7 +239,7 @@ impl Params {
             }
             Field::ComputedKeyAlgorithm => set_once(
                 &mut self.computed_key_algorithm,
-                ComputedKeyAlgorithm::parse_uri(&uri_of(c)?),
+                ComputedKeyAlgorithm::parse_uri(&uri_ref(c)?),
                 c,
             )?,
             Field::KeyWrapAlgorithm => set_once(&mut self.key_wrap_algorithm, uri_of(c)?, c)?,

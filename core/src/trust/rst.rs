@@ -5,7 +5,7 @@ use super::holder::TokenHolder;
 use super::params::{message_version, open_message, uses_1_4, Params};
 use super::uris::{RequestType, TokenType};
 use crate::error::Result;
-use crate::soap::read::{invalid, other_attrs, set_once, uri_of};
+use crate::soap::read::{invalid, other_attrs, set_once, uri_ref};
 use crate::version::TrustVersion;
 use crate::xml::build::{self, Build};
 use crate::xml::{self, Attribute, Element, ElementRef, Limits};
@@ -104,7 +104,7 @@ impl RequestSecurityToken {
             params.read_children(el, version, false, &mut |f, c| {
                 match f {
                     Field::RequestType => {
-                        set_once(&mut request_type, RequestType::parse_uri(&uri_of(c)?), c)?
+                        set_once(&mut request_type, RequestType::parse_uri(&uri_ref(c)?), c)?
                     }
                     Field::RenewTarget => set_once(renew_target, TokenHolder::read(c)?, c)?,
                     Field::CancelTarget => set_once(cancel_target, TokenHolder::read(c)?, c)?,

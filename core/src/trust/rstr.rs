@@ -7,7 +7,7 @@ use super::params::{message_version, open_message, uses_1_4, Params};
 use super::secret::{ProofToken, RequestedProofToken};
 use super::uris::RequestType;
 use crate::error::Result;
-use crate::soap::read::{element_only, invalid, other_attrs, set_once, single_child, uri_of};
+use crate::soap::read::{element_only, invalid, other_attrs, set_once, single_child, uri_ref};
 use crate::token::{SecurityContextToken, SecurityTokenReference};
 use crate::version::TrustVersion;
 use crate::xml::build::{self, Build};
@@ -164,7 +164,7 @@ impl RequestSecurityTokenResponse {
             params.read_children(el, version, false, &mut |f, c| {
                 match f {
                     Field::RequestType => {
-                        set_once(request_type, RequestType::parse_uri(&uri_of(c)?), c)?
+                        set_once(request_type, RequestType::parse_uri(&uri_ref(c)?), c)?
                     }
                     Field::RequestedSecurityToken => {
                         set_once(requested_security_token, TokenHolder::read(c)?, c)?

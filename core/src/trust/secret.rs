@@ -10,7 +10,7 @@ use super::uris::{BinarySecretType, ComputedKeyAlgorithm};
 use crate::crypto::Secret;
 use crate::error::Result;
 use crate::ns;
-use crate::soap::read::{invalid, other_attrs, single_child, uri_of};
+use crate::soap::read::{invalid, other_attrs, single_child, uri_ref};
 use crate::token::SecurityTokenReference;
 use crate::version::TrustVersion;
 use crate::xml::build::{self, Build};
@@ -225,7 +225,7 @@ impl RequestedProofToken {
         let token = if is_binary_secret(c, version) {
             ProofToken::BinarySecret(BinarySecret::read(c).map_err(w)?)
         } else if c.is(version.core_namespace(), "ComputedKey") {
-            ProofToken::ComputedKey(ComputedKeyAlgorithm::parse_uri(&uri_of(c).map_err(w)?))
+            ProofToken::ComputedKey(ComputedKeyAlgorithm::parse_uri(&uri_ref(c).map_err(w)?))
         } else if c.is(ns::XENC, "EncryptedKey") {
             ProofToken::EncryptedKey(c.to_element())
         } else if c.is(ns::WSSE, "SecurityTokenReference") {
