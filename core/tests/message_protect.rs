@@ -477,3 +477,39 @@ fn nonce_lengths_from_none_to_absurd() {
         assert_eq!(e.kind(), ErrorKind::LimitExceeded, "nonce_len {n}");
     }
 }
+
+/// A wrong key on encrypted content is one error kind, whatever the garbage decrypts to
+/// (not UTF-8, not XML, a DTD): a receiver must not tell the cases apart (no oracle).
+#[test]
+fn wrong_key_on_encrypted_content_is_always_a_crypto_error() {
+    let c = ctx(ScVersion::V1_3);
+    for protection in [Protection::Encrypt, Protection::SignAndEncrypt] {
+        let msg = protect(ENV11.as_bytes(), &c, protection, &ProtectOptions::default()).unwrap();
+        for i in 0..64u8 {
+            let wrong = Secret::from_slice(&[i.wrapping_mul(37).wrapping_add(1); 32]);
+            let kind = verify(
+                msg.as_bytes(),
+                &lookup_for(wrong),
+                &VerifyOptions::default(),
+            )
+            .unwrap_err()
+            .kind();
+            assert_eq!(kind, ErrorKind::Crypto, "{protection:?} key #{i}");
+        }
+    }
+}
+
+/// Canonicalizing by ID refuses a document in which any ID occurs twice, for every ID
+/// (an ambiguous document, as a signature reference would see it).
+#[test]
+fn canonical_form_by_id_refuses_duplicate_ids_anywhere() {
+    let doc = wssx::xml::parse(
+        br#"<r xmlns:u="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"><a u:Id="x"/><b u:Id="x"/><c Id="y"/></r>"#,
+    )
+    .unwrap();
+    for id in ["x", "y"] {
+        let e = wssx::message::canonical_form(&doc, Some(id), false, &[]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidSignature, "{id}");
+    }
+    assert!(wssx::message::canonical_form(&doc, None, false, &[]).is_ok());
+}

@@ -3,7 +3,39 @@
 //! envelope each element sits, and whether an ID occurs more than once.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::xml::{ArenaEl, Doc, ElementRef};
+use crate::xml::{ArenaEl, AttrRef, Doc, Element, ElementRef};
+
+/// True for an ID attribute: `wsu:Id`, unqualified `Id` or `ID` (SAML), `xml:id`. Every
+/// one counts, not only the first that `ElementRef::id` returns.
+fn is_id(a: &AttrRef<'_>) -> bool {
+    (a.local == "Id" && matches!(a.ns, None | Some(crate::ns::WSU)))
+        || (a.local == "ID" && a.ns.is_none())
+        || (a.local == "id" && a.ns == Some(crate::ns::XML))
+}
+
+fn duplicate(at: String, id: &str) -> Error {
+    Error::at(
+        ErrorKind::InvalidSignature,
+        at,
+        format!("ID '{id}' occurs more than once in the message"),
+    )
+}
+
+/// Refuse an owned tree in which an ID occurs twice (what [`IdIndex::build`] refuses in a
+/// received message), for callers that canonicalize by ID.
+pub(crate) fn unique_ids(root: &Element) -> Result<()> {
+    let mut ids: Vec<(&str, &Element)> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(e) = stack.pop() {
+        ids.extend(e.attrs().filter(is_id).map(|a| (a.value, e)));
+        stack.extend(e.elements());
+    }
+    ids.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    match ids.windows(2).find(|w| w[0].0 == w[1].0) {
+        Some(w) => Err(duplicate(w[1].1.qname(), w[1].0)),
+        None => Ok(()),
+    }
+}
 
 /// Every ID (`wsu:Id`, `Id`, `ID`, `xml:id`) of a document with its element's node number.
 ///
@@ -25,12 +57,8 @@ impl IdIndex {
     pub(crate) fn build(doc: &Doc<'_>) -> Result<IdIndex> {
         let mut entries = Vec::new();
         for el in doc.root().descendants() {
-            // Every ID attribute counts, not only the first one `ElementRef::id` returns.
             for (k, a) in el.attrs().enumerate() {
-                let is_id = (a.local == "Id" && matches!(a.ns, None | Some(crate::ns::WSU)))
-                    || (a.local == "ID" && a.ns.is_none())
-                    || (a.local == "id" && a.ns == Some(crate::ns::XML));
-                if is_id {
+                if is_id(&a) {
                     entries.push((el.attr_number(k), el.node_id()));
                 }
             }
@@ -39,11 +67,8 @@ impl IdIndex {
         entries.sort_unstable_by(|x, y| value(x.0).cmp(value(y.0)));
         if let Some(w) = entries.windows(2).find(|w| value(w[0].0) == value(w[1].0)) {
             let (attr, node) = w[1];
-            return Err(Error::at(
-                ErrorKind::InvalidSignature,
-                doc.element(node).map(|e| e.qname()).unwrap_or_default(),
-                format!("ID '{}' occurs more than once in the message", value(attr)),
-            ));
+            let at = doc.element(node).map(|e| e.qname()).unwrap_or_default();
+            return Err(duplicate(at, value(attr)));
         }
         Ok(IdIndex { entries })
     }

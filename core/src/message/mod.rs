@@ -43,6 +43,8 @@ pub fn canonical_form(
     match id {
         None => canon::document(doc, prefixes, with_comments, &mut out),
         Some(id) => {
+            // Any duplicate ID makes every reference ambiguous (as for a signature).
+            locate::unique_ids(&doc.root)?;
             let (el, scope) = crate::xml::c14n::find_by_id(doc, id)?;
             canon::exc_c14n_scoped(el, &scope, prefixes, with_comments, &mut out);
         }

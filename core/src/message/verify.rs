@@ -683,8 +683,8 @@ impl<'a, 'x> Processor<'a, 'x> {
         let (ed_id, parent_id) = (ed.node_id(), parent.node_id());
         // Plaintext that is not well-formed XML means a wrong key or a tampered cipher text
         // (CBC padding checks catch only most of those): a decryption failure.
-        let wrapped = wrap_fragment(&plain, &scope)?;
-        let fragment = xml::parse_doc_with(wrapped.as_bytes(), &self.opts.limits).map_err(|e| {
+        // Every failure here is one kind, whatever the garbage looked like (no oracle).
+        let as_crypto = |e: Error| {
             if e.kind() == ErrorKind::LimitExceeded {
                 e
             } else {
@@ -693,7 +693,10 @@ impl<'a, 'x> Processor<'a, 'x> {
                     "cannot decrypt: wrong key or tampered cipher text",
                 )
             }
-        })?;
+        };
+        let wrapped = wrap_fragment(&plain, &scope).map_err(as_crypto)?;
+        let fragment =
+            xml::parse_doc_with(wrapped.as_bytes(), &self.opts.limits).map_err(as_crypto)?;
         let elements = fragment.root().elements().count();
         if !content && elements != 1 {
             return Err(Error::new(
