@@ -11,7 +11,6 @@ use super::tree::Document;
 use super::view::ElementRef;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ns;
-use quick_xml::parser::{ElementParser, Parser as _};
 use std::borrow::Cow;
 use std::cell::RefCell;
 
@@ -430,29 +429,7 @@ impl<'a, 'l> Parser<'a, 'l> {
                         return Err(self.err("unknown markup after '<!'"));
                     }
                 }
-                _ => {
-                    let mut p = ElementParser::default();
-                    let len = p
-                        .feed(&b[lt + 1..])
-                        .ok_or_else(|| self.err("unclosed start tag"))?;
-                    let gt = lt + 1 + len;
-                    let (content, open) = match src[lt + 1..gt].strip_suffix('/') {
-                        Some(c) => (c, false),
-                        None => (&src[lt + 1..gt], true),
-                    };
-                    let name_len = content
-                        .as_bytes()
-                        .iter()
-                        .position(|&c| is_ws(c))
-                        .unwrap_or(content.len());
-                    self.pos = lt + 1;
-                    self.start(&content[..name_len], &content[name_len..], open)?;
-                    if !open {
-                        let mark = self.marks.pop().unwrap_or(0);
-                        self.bindings.truncate(mark);
-                    }
-                    self.pos = gt + 1;
-                }
+                _ => self.pos = self.start(lt + 1)?,
             }
         }
         if !self.open.is_empty() {
@@ -638,8 +615,19 @@ impl<'a, 'l> Parser<'a, 'l> {
         Ok(())
     }
 
-    /// Read a start tag (or an empty-element tag, `open` false) and place the element.
-    fn start(&mut self, qname: &'a str, raw: &'a str, open: bool) -> Result<()> {
+    /// Read the start tag (or empty-element tag) whose name begins at byte `at`, place the
+    /// element, and return where the tag ends. The name, the attributes and the tag's end
+    /// are found in one pass (attribute values are scanned for their closing quote, so a
+    /// `>` inside one does not end the tag).
+    fn start(&mut self, at: usize) -> Result<usize> {
+        let src = self.src;
+        let b = src.as_bytes();
+        let name_end = at
+            + b[at..]
+                .iter()
+                .position(|&c| NAME_BYTES[c as usize] == 0 && c != b':')
+                .unwrap_or(b.len() - at);
+        let qname = &src[at..name_end];
         self.elements += 1;
         if self.elements > self.limits.max_elements {
             return Err(Error::new(
@@ -662,17 +650,29 @@ impl<'a, 'l> Parser<'a, 'l> {
         // the other attributes wait in `plain` as (prefix, local, value).
         let mut plain = std::mem::take(&mut self.scratch);
         plain.clear();
-        let b = raw.as_bytes();
+        let raw = src;
         let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
-        let mut i = 0;
+        let mut i = name_end;
         let mut count = 0usize;
-        loop {
+        let open = loop {
             let gap = i;
             while i < b.len() && ws(b[i]) {
                 i += 1;
             }
-            if i == b.len() {
-                break;
+            match b.get(i) {
+                None => return Err(self.err("unclosed start tag")),
+                Some(b'>') => {
+                    i += 1;
+                    break true;
+                }
+                Some(b'/') => {
+                    if b.get(i + 1) != Some(&b'>') {
+                        return Err(self.err(format!("'/' in <{qname}> is not followed by '>'")));
+                    }
+                    i += 2;
+                    break false;
+                }
+                Some(_) => {}
             }
             if i == gap {
                 return Err(self.err(format!(
@@ -813,7 +813,7 @@ impl<'a, 'l> Parser<'a, 'l> {
                 continue;
             }
             plain.push((ap, al, value));
-        }
+        };
         let decls = (decl_start, self.doc.decls.len() as u32);
         // The element's namespace.
         let ens = match prefix {
@@ -860,7 +860,12 @@ impl<'a, 'l> Parser<'a, 'l> {
             attrs: (attr_start, self.doc.attrs.len() as u32),
             decls,
         };
-        self.place(el, open)
+        self.place(el, open)?;
+        if !open {
+            let mark = self.marks.pop().unwrap_or(0);
+            self.bindings.truncate(mark);
+        }
+        Ok(i)
     }
 
     /// Split `prefix:local`; an empty part or a second colon is not a QName.
