@@ -2,7 +2,8 @@
 //! token, a Lifetime, attached and unattached references, entropy and key size: what a
 //! token service returns for every new security context), as round trips per second and
 //! as ratios against baselines measured in the same run:
-//! - the floor: quick-xml's raw reader over the same bytes, no tree, no allocation;
+//! - the floor: quick-xml's raw reader over the same bytes, no tree, no allocation (the
+//!   arena parse line shows what wssx's own checked parse costs against it);
 //! - the tree: wssx's XML tree parse + write alone (what every typed layer starts from).
 //!
 //! Run: `cargo bench -p wssx --bench trust` (add `-- --quick` for a short run).
@@ -142,6 +143,9 @@ fn main() {
         let doc = wssx::xml::parse(black_box(bytes)).unwrap();
         black_box(wssx::xml::element_to_string(&doc.root));
     });
+    let arena = rate(dur, &mut || {
+        black_box(wssx::xml::parse_doc(black_box(bytes)).unwrap());
+    });
     let parse = rate(dur, &mut || {
         black_box(RequestSecurityTokenResponse::from_xml(black_box(bytes)).unwrap());
     });
@@ -159,13 +163,14 @@ fn main() {
 
     let doc = wssx::xml::parse(bytes).unwrap();
     let a_tree_parse = allocations(&mut || drop(black_box(wssx::xml::parse(bytes).unwrap())));
-    let a_typed_read = allocations(&mut || {
+    let a_arena_parse = allocations(&mut || drop(black_box(wssx::xml::parse_doc(bytes).unwrap())));
+    let a_from_xml = allocations(&mut || {
         drop(black_box(
-            RequestSecurityTokenResponse::from_element(&doc.root).unwrap(),
+            RequestSecurityTokenResponse::from_xml(bytes).unwrap(),
         ))
     });
+    let a_to_xml = allocations(&mut || drop(black_box(parsed.to_xml(TrustVersion::V1_3))));
     let a_to_element = allocations(&mut || drop(black_box(parsed.to_element(TrustVersion::V1_3))));
-    let a_serialize = allocations(&mut || drop(black_box(wssx::xml::element_to_string(&doc.root))));
     let mut elements = 0;
     doc.root.walk(&mut |_| elements += 1);
 
@@ -186,12 +191,13 @@ fn main() {
         floor,
     );
     line("tree: wssx xml::parse + element_to_string", tree);
+    line("wssx xml::parse_doc (arena parse, every check)", arena);
     line("wssx RSTR::from_xml (parse + typed read)", parse);
     line("wssx RSTR::to_xml (typed write + serialize)", write);
     line("wssx RSTR round trip (from_xml + to_xml)", round);
     line("wssx RSTR round trip converted 1.3 -> Feb 2005", convert);
     println!(
-        "allocations per operation ({elements} elements): tree parse {a_tree_parse}, typed read from the tree {a_typed_read}, typed to_element {a_to_element}, serialize {a_serialize}"
+        "allocations per operation ({elements} elements): arena parse {a_arena_parse}, from_xml {a_from_xml}, to_xml {a_to_xml}; owned tree parse {a_tree_parse}, to_element {a_to_element}"
     );
     println!(
         "trust-bench: {:.0} round trips/s ({}), {:.2}x the tree parse+write, {:.3}x the raw-reader floor",
