@@ -27,7 +27,9 @@ impl ScVersion {
 
     /// Detect the version from a namespace URI.
     pub fn from_namespace(ns: &str) -> Option<ScVersion> {
-        Self::ALL.into_iter().find(|v| v.namespace() == ns)
+        Self::ALL
+            .into_iter()
+            .find(|v| crate::xml::same_uri(v.namespace(), ns))
     }
 
     /// Token type URI of a SecurityContextToken.
@@ -118,7 +120,9 @@ impl TrustVersion {
 
     /// Detect the version from a namespace URI.
     pub fn from_namespace(ns: &str) -> Option<TrustVersion> {
-        Self::ALL.into_iter().find(|v| v.namespace() == ns)
+        Self::ALL
+            .into_iter()
+            .find(|v| crate::xml::same_uri(v.namespace(), ns))
     }
 
     /// The namespace that carries the core RST/RSTR elements: 1.4 reuses 1.3's.

@@ -163,7 +163,7 @@ impl EndpointReference {
         epr.other_attributes = other_attrs(el, &[]);
         let mut seen_address = false;
         for c in el.elements() {
-            let own = c.ns() == Some(wsa);
+            let own = c.in_ns(wsa);
             match c.local() {
                 "Address" if own => {
                     if seen_address {

@@ -192,7 +192,7 @@ impl DerivedKeyToken {
                     Some(SecurityTokenReference::read(c).map_err(|e| e.within(&path))?);
                 continue;
             }
-            if c.ns() != Some(scns) {
+            if !c.in_ns(scns) {
                 d.extensions.push(c.to_element());
                 continue;
             }
@@ -438,7 +438,7 @@ impl DerivedKeyToken {
 fn read_properties<'d, E: ElementRef<'d>>(el: E, scns: &str) -> Result<DktProperties> {
     let mut p = DktProperties::default();
     for c in el.elements() {
-        if c.ns() != Some(scns) {
+        if !c.in_ns(scns) {
             p.extensions.push(c.to_element());
             continue;
         }

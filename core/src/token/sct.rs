@@ -85,7 +85,7 @@ impl SecurityContextToken {
         for c in el.elements() {
             let in_sc = c.ns().and_then(ScVersion::from_namespace).is_some();
             match c.local() {
-                "Identifier" if c.ns() == Some(version.namespace()) => {
+                "Identifier" if c.in_ns(version.namespace()) => {
                     once(&identifier, c).map_err(|e| e.within(&path))?;
                     let id = required_text(c).map_err(|e| e.within(&path))?;
                     if !is_absolute_uri(&id) {

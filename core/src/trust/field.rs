@@ -170,11 +170,10 @@ impl Field {
     /// [`crate::xml::Doc`].
     pub fn classify_ref<'d, E: ElementRef<'d>>(el: E, version: TrustVersion) -> Option<Field> {
         let f = Field::by_local(el.local())?;
-        let ns = el.ns()?;
         let ok = match f.space() {
-            Space::Core => ns == version.core_namespace(),
-            Space::Wst14 => ns == TrustVersion::V1_4.namespace(),
-            Space::Policy => ns == ns::WSP_2004 || ns == ns::WSP_15,
+            Space::Core => el.in_ns(version.core_namespace()),
+            Space::Wst14 => el.in_ns(TrustVersion::V1_4.namespace()),
+            Space::Policy => el.in_ns(ns::WSP_2004) || el.in_ns(ns::WSP_15),
         };
         ok.then_some(f)
     }

@@ -238,8 +238,10 @@ impl TextBuilder {
     }
 
     /// Declare the open element's own prefix if it must be, once its explicit
-    /// declarations are written.
+    /// declarations are written. Most elements share their parent's prefix and namespace:
+    /// then only the declarations made since the parent's start need a look.
     fn settle(&mut self) {
+        let n = self.frames.len();
         let Some(f) = self.frames.last_mut() else {
             return;
         };
@@ -247,9 +249,28 @@ impl TextBuilder {
             return;
         }
         f.settled = true;
-        let (prefix, ns) = (f.prefix.clone(), f.ns);
-        let bound = self.lookup(&prefix).unwrap_or("");
+        let f = &self.frames[n - 1];
+        let (prefix, ns) = (&f.prefix, f.ns);
+        let bound = match n.checked_sub(2).map(|i| &self.frames[i]) {
+            Some(parent) => {
+                let recent = self.bindings[parent.mark..]
+                    .iter()
+                    .rev()
+                    .find(|(p, _)| super::scan::same_name(p.as_bytes(), prefix.as_bytes()));
+                match recent {
+                    Some((_, u)) => Some(u.as_str()),
+                    // The parent is settled: its prefix is bound to its namespace.
+                    None if super::scan::same_name(parent.prefix.as_bytes(), prefix.as_bytes()) => {
+                        Some(parent.ns)
+                    }
+                    None => self.lookup(prefix),
+                }
+            }
+            None => self.lookup(prefix),
+        };
+        let bound = bound.unwrap_or("");
         if !(std::ptr::eq(bound, ns) || bound == ns) {
+            let prefix = prefix.clone();
             self.write_decl(prefix, XStr::from_static(ns));
         }
     }

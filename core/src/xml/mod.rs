@@ -16,7 +16,7 @@ pub use arena::{ArenaEl, Doc};
 pub use c14n::{C14nOptions, InScope, PrefixList};
 pub use parse::{parse, parse_doc, parse_doc_with, parse_with, Limits};
 pub use tree::{is_whitespace, Attribute, Document, Element, Node, NsDecl};
-pub use view::{AttrRef, ElementRef, LazyQName, NodeRef};
+pub use view::{same_uri, AttrRef, ElementRef, LazyQName, NodeRef};
 pub use write::{document_to_string, element_to_string};
 pub use xstr::XStr;
 

@@ -30,7 +30,7 @@ impl AttrRef<'_> {
     /// True when this attribute is `{ns}local` (`ns` None = no namespace).
     #[inline]
     pub fn is(&self, ns: Option<&str>, local: &str) -> bool {
-        self.local == local
+        super::scan::same_name(self.local.as_bytes(), local.as_bytes())
             && match (self.ns, ns) {
                 (Some(a), Some(b)) => same_uri(a, b),
                 (a, b) => a == b,
@@ -76,10 +76,16 @@ pub trait ElementRef<'d>: Copy + Sized {
     /// An owned copy of the subtree.
     fn to_element(self) -> Element;
 
+    /// True when this element is in namespace `ns`.
+    #[inline]
+    fn in_ns(self, ns: &str) -> bool {
+        self.ns().is_some_and(|u| same_uri(u, ns))
+    }
+
     /// True when this element is `{ns}local`.
     #[inline]
     fn is(self, ns: &str, local: &str) -> bool {
-        self.local() == local && self.ns().is_some_and(|u| same_uri(u, ns))
+        super::scan::same_name(self.local().as_bytes(), local.as_bytes()) && self.in_ns(ns)
     }
 
     /// The value of the attribute `{ns}local` (`ns` None = unprefixed).
@@ -180,7 +186,7 @@ impl<'d, E: ElementRef<'d>> std::fmt::Display for LazyQName<E> {
 /// URI equality with a pointer test first: a parsed well-known namespace shares the
 /// crate's constant (see [`XStr`]), so the usual match costs no byte comparison.
 #[inline]
-pub(crate) fn same_uri(a: &str, b: &str) -> bool {
+pub fn same_uri(a: &str, b: &str) -> bool {
     std::ptr::eq(a, b) || a == b
 }
 
