@@ -379,7 +379,13 @@ impl<'a, 'l> Parser<'a, 'l> {
         }
         loop {
             let at = self.pos;
-            let lt = memchr::memchr(b'<', &b[at..]).map_or(b.len(), |i| at + i);
+            // Markup right after markup (no text between tags) is the common case in SOAP:
+            // it needs no search.
+            let lt = if b.get(at) == Some(&b'<') {
+                at
+            } else {
+                memchr::memchr(b'<', b.get(at..).unwrap_or_default()).map_or(b.len(), |i| at + i)
+            };
             if lt > at {
                 self.on_text(&src[at..lt])?;
             }
@@ -622,11 +628,20 @@ impl<'a, 'l> Parser<'a, 'l> {
     fn start(&mut self, at: usize) -> Result<usize> {
         let src = self.src;
         let b = src.as_bytes();
-        let name_end = at
-            + b[at..]
-                .iter()
-                .position(|&c| NAME_BYTES[c as usize] == 0 && c != b':')
-                .unwrap_or(b.len() - at);
+        // The name, with its colon found in the same pass.
+        let mut name_end = at;
+        let mut colon = 0;
+        let mut colons = 0;
+        while let Some(&c) = b.get(name_end) {
+            if NAME_BYTES[c as usize] == 0 {
+                if c != b':' {
+                    break;
+                }
+                colon = name_end;
+                colons += 1;
+            }
+            name_end += 1;
+        }
         let qname = &src[at..name_end];
         self.elements += 1;
         if self.elements > self.limits.max_elements {
@@ -643,7 +658,19 @@ impl<'a, 'l> Parser<'a, 'l> {
                 format!("nesting deeper than {} elements", self.limits.max_depth),
             ));
         }
-        let (prefix, local) = self.split_qname(qname)?;
+        let starts_name = |i: usize| b.get(i).is_some_and(|&c| NAME_BYTES[c as usize] & 1 != 0);
+        let (prefix, local) = match colons {
+            0 if starts_name(at) => (None, qname),
+            1 if starts_name(at) && starts_name(colon + 1) && colon + 1 < name_end => {
+                (Some(&src[at..colon]), &src[colon + 1..name_end])
+            }
+            _ => {
+                return Err(self
+                    .split_qname(qname)
+                    .err()
+                    .unwrap_or_else(|| self.err("bad name")))
+            }
+        };
         self.marks.push(self.bindings.len());
         let decl_start = self.doc.decls.len() as u32;
         // Pass 1: namespace declarations bind before any name on the element is resolved;
