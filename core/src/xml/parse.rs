@@ -165,6 +165,24 @@ const NAME_BYTES: [u8; 256] = {
     t
 };
 
+/// The name starting at `at`: (its end, the position of its last colon, how many colons).
+/// Stops at the first byte that is neither a name byte nor a colon.
+#[inline]
+fn scan_name(b: &[u8], at: usize) -> (usize, usize, usize) {
+    let (mut end, mut colon, mut colons) = (at, 0, 0);
+    while let Some(&c) = b.get(end) {
+        if NAME_BYTES[c as usize] == 0 {
+            if c != b':' {
+                break;
+            }
+            colon = end;
+            colons += 1;
+        }
+        end += 1;
+    }
+    (end, colon, colons)
+}
+
 /// Namespaces in XML [7] QName split into (prefix, local) in one pass, each part an
 /// NCName; None when `q` is not one (the caller words the error).
 #[inline]
@@ -628,20 +646,7 @@ impl<'a, 'l> Parser<'a, 'l> {
     fn start(&mut self, at: usize) -> Result<usize> {
         let src = self.src;
         let b = src.as_bytes();
-        // The name, with its colon found in the same pass.
-        let mut name_end = at;
-        let mut colon = 0;
-        let mut colons = 0;
-        while let Some(&c) = b.get(name_end) {
-            if NAME_BYTES[c as usize] == 0 {
-                if c != b':' {
-                    break;
-                }
-                colon = name_end;
-                colons += 1;
-            }
-            name_end += 1;
-        }
+        let (name_end, colon, colons) = scan_name(b, at);
         let qname = &src[at..name_end];
         self.elements += 1;
         if self.elements > self.limits.max_elements {
@@ -716,19 +721,8 @@ impl<'a, 'l> Parser<'a, 'l> {
             }
             // The name, split at its colon in the same pass (Namespaces [7] QName).
             let name_start = i;
-            let mut colon = 0;
-            let mut colons = 0;
-            while i < b.len() {
-                let c = b[i];
-                if NAME_BYTES[c as usize] == 0 {
-                    if c != b':' {
-                        break;
-                    }
-                    colon = i;
-                    colons += 1;
-                }
-                i += 1;
-            }
+            let (end, colon, colons) = scan_name(b, i);
+            i = end;
             let aname = &raw[name_start..i];
             let (ap, al) = if colons == 0 {
                 (None, aname)
