@@ -707,11 +707,17 @@ impl<'a, 'x> Processor<'a, 'x> {
         let replaced_at = if wrapper_is_eh {
             // Replace the whole wsse11:EncryptedHeader by the header it wraps (it is not
             // the document element: that is the checked Envelope).
-            let new = self.doc.replace(parent_id, &fragment);
+            let new = self
+                .doc
+                .replace(parent_id, &fragment)
+                .ok_or_else(|| wrong("bad EncryptedHeader position"))?;
             self.first_element(&new)
                 .ok_or_else(|| wrong("empty header"))?
         } else {
-            let new = self.doc.replace(ed_id, &fragment);
+            let new = self
+                .doc
+                .replace(ed_id, &fragment)
+                .ok_or_else(|| wrong("the document element cannot be EncryptedData"))?;
             match self.first_element(&new) {
                 Some(e) if !content => e,
                 _ => parent_id,

@@ -4,7 +4,7 @@
 //! This is the receiver's representation. Parsing into it allocates a handful of vectors
 //! per document instead of a few per element, and reading it ([`ArenaEl`] implements
 //! [`ElementRef`]) hands out slices of the input. [`Doc::to_document`] makes the owned
-//! tree when a caller wants one; [`super::parse`] is exactly that.
+//! tree when a caller wants one; [`super::parse()`] is exactly that.
 //!
 //! Nodes are linked (parent, first child, next sibling), so a receiver can splice in the
 //! plaintext of an encrypted element without moving anything else ([`Doc::replace`]).
@@ -68,6 +68,15 @@ pub(crate) struct DeclSlot<'a> {
     pub(crate) prefix: Option<Cow<'a, str>>,
     pub(crate) uri: Cow<'a, str>,
 }
+
+/// What [`Doc::el`] answers for a node that is not an element (it is never asked).
+static NO_ELEMENT: ElSlot<'static> = ElSlot {
+    prefix: None,
+    local: Cow::Borrowed(""),
+    ns: NO_NS,
+    attrs: (0, 0),
+    decls: (0, 0),
+};
 
 /// A parsed document (see the module documentation). `'a` is the input's lifetime.
 #[derive(Debug, Clone)]
@@ -214,9 +223,11 @@ impl<'a> Doc<'a> {
     }
 
     fn el(&self, id: u32) -> &ElSlot<'a> {
-        match &self.nodes[id as usize].kind {
-            Kind::Element(e) => e,
-            _ => unreachable!("ArenaEl always names an element"),
+        match self.nodes.get(id as usize).map(|n| &n.kind) {
+            Some(Kind::Element(e)) => e,
+            // An `ArenaEl` is only made for element nodes, and the document cannot change
+            // while one borrows it: this arm is never taken.
+            _ => &NO_ELEMENT,
         }
     }
 
@@ -301,9 +312,13 @@ impl<'a> Doc<'a> {
 
     /// Replace node `id` (not the root) by the top-level nodes of `fragment`'s root
     /// element content, copied into this document (their strings become owned). The
-    /// replaced node stays in the vector, unlinked. Returns the node numbers inserted.
-    pub fn replace(&mut self, id: u32, fragment: &Doc<'_>) -> Vec<u32> {
-        let parent = self.nodes[id as usize].parent;
+    /// replaced node stays in the vector, unlinked. Returns the node numbers inserted, or
+    /// None (and changes nothing) when `id` is not a node inside the root element.
+    pub fn replace(&mut self, id: u32, fragment: &Doc<'_>) -> Option<Vec<u32>> {
+        let parent = self.nodes.get(id as usize)?.parent;
+        if parent == NONE || parent == 0 || fragment.root == NONE {
+            return None;
+        }
         // Copy the fragment's declarations and attributes with a shift of their indices.
         let decl_base = self.decls.len() as u32;
         self.decls.extend(fragment.decls.iter().map(|d| DeclSlot {
@@ -365,7 +380,7 @@ impl<'a> Doc<'a> {
         let old = &mut self.nodes[id as usize];
         old.parent = NONE;
         old.next = NONE;
-        inserted
+        Some(inserted)
     }
 
     /// Copy fragment node `fc` under `parent`: appended as its last child when `append`,
@@ -611,5 +626,29 @@ impl<'d, 'a> ElementRef<'d> for ArenaEl<'d, 'a> {
     }
     fn to_element(self) -> Element {
         to_owned_tree(self, &mut XStr::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::xml::{element_to_string, parse_doc, ElementRef};
+
+    #[test]
+    fn replace_splices_and_refuses_what_it_cannot_replace() {
+        let mut doc = parse_doc(b"<r><a/><x/><c/></r>").unwrap();
+        let frag = parse_doc(b"<w>t<b k='v'><i/></b></w>").unwrap();
+        let x = doc.root().elements().nth(1).unwrap().node_id();
+        let root = doc.root().node_id();
+        assert!(doc.replace(root, &frag).is_none(), "the root");
+        assert!(doc.replace(0, &frag).is_none(), "the document node");
+        assert!(doc.replace(u32::MAX - 7, &frag).is_none(), "no such node");
+        let new = doc.replace(x, &frag).unwrap();
+        assert_eq!(new.len(), 2);
+        assert_eq!(
+            element_to_string(&doc.to_document().root),
+            r#"<r><a/>t<b k="v"><i/></b><c/></r>"#
+        );
+        let names: Vec<_> = doc.root().descendants().map(|e| e.local()).collect();
+        assert_eq!(names, ["r", "a", "b", "i", "c"]);
     }
 }

@@ -177,7 +177,7 @@ struct Frame {
     content: bool,
 }
 
-/// Writes XML text, byte for byte what [`super::write_element`] writes for the tree
+/// Writes XML text, byte for byte what [`super::write::write_element`] writes for the tree
 /// [`TreeBuilder`] builds from the same calls.
 pub struct TextBuilder {
     out: String,

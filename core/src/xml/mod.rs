@@ -1,5 +1,6 @@
-//! A small namespace-aware XML tree on quick-xml: parsing under limits, writing, and
-//! helpers for typed readers.
+//! A small namespace-aware XML layer: parsing under limits into an arena ([`Doc`]) or the
+//! owned tree ([`Element`]), read access to either ([`ElementRef`]), writing into either
+//! ([`build::Build`]), exclusive c14n, and helpers for typed readers.
 
 pub mod arena;
 pub mod build;

@@ -1,4 +1,10 @@
-//! Parsing bytes into the tree, on quick-xml, under [`Limits`].
+//! Parsing bytes into an arena [`Doc`] (and from it the owned tree), under [`Limits`].
+//!
+//! The markup loop is this module's own: one pass over each tag finds its name, its
+//! attributes and its end, which quick-xml's reader (an event per tag, then a second scan
+//! of the attributes, and a copy of every start tag's name on a stack of its own) did in
+//! three; quick-xml still unescapes references. `core/tests/wellformed_vs_libxml2.rs`
+//! holds the result to libxml2's verdicts.
 //!
 //! DTDs (and with them every entity declaration) are refused outright: a SOAP message
 //! must not contain one (SOAP 1.1 section 3, SOAP 1.2 part 1 section 5), and refusing them
@@ -84,8 +90,7 @@ struct Parser<'a, 'l> {
     /// Open elements, outermost first (node numbers).
     open: Vec<u32>,
     /// In-scope namespace bindings, innermost last: (prefix, declaration); prefix None =
-    /// default. Resolved here rather than by quick-xml's NsReader: a name then refers to
-    /// its declaration instead of carrying a copy of the URI.
+    /// default. A name refers to its declaration instead of carrying a copy of the URI.
     bindings: Vec<(Option<&'a str>, u32)>,
     /// `bindings.len()` before each open element's own declarations.
     marks: Vec<usize>,
@@ -134,8 +139,8 @@ fn find_control(input: &[u8]) -> Option<usize> {
 
 /// XML 1.0 [5] Name, exactly for ASCII (a letter, `_` or `:` first; then also digits, `-`
 /// and `.`); any non-ASCII character is let through (the ranges the production allows
-/// cover nearly all of them). quick-xml does not check names, and a name like `e=1` or
-/// `1a` read as a name here but refused by other parsers would be a parser differential.
+/// cover nearly all of them). A name like `e=1` or `1a` read as a name here but refused by
+/// other parsers would be a parser differential.
 fn is_name(s: &str) -> bool {
     let b = s.as_bytes();
     let start = |c: u8| c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80;
@@ -301,7 +306,7 @@ impl<'a, 'l> Parser<'a, 'l> {
             }
         };
         // XML 1.0 section 2.2: C0 controls other than tab, LF and CR are not characters of
-        // any document (quick-xml does not check names or text for them).
+        // any document (one pass here covers names, text, values, comments and PIs).
         if let Some(pos) = find_control(input) {
             return Err(Error::new(
                 ErrorKind::MalformedXml,
@@ -381,10 +386,8 @@ impl<'a, 'l> Parser<'a, 'l> {
         r.map(|()| self.doc)
     }
 
-    /// The markup loop. quick-xml's `ElementParser` finds where a tag ends (quotes
-    /// respected); the rest is dispatched here, which lets the parser read each byte of a
-    /// tag once (quick-xml's reader also copies every start tag's name into a stack of its
-    /// own, allocating as it grows, to match end tags this parser matches itself).
+    /// The markup loop: text up to the next `<`, then the markup it starts (an end tag, a
+    /// PI, a comment, CDATA, a refused DTD, or a start tag read by [`Parser::start`]).
     fn events(&mut self) -> Result<()> {
         let src = self.src;
         let b = src.as_bytes();

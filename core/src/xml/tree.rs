@@ -3,9 +3,10 @@
 //! An element keeps its resolved namespace URI *and* the prefix it was written with, the
 //! namespace declarations written on it, its attributes (resolved + prefix) and its
 //! children in order. That is what exclusive c14n, `wsu:Id` references and preserving
-//! unknown extensions need. The tree is owned (children inside their parent) rather than
-//! an arena so that a typed token can hold an unknown child as a plain value and a message
-//! builder can move subtrees between documents without re-indexing.
+//! unknown extensions need. The tree is owned (children inside their parent) so that a
+//! typed token can hold an unknown child as a plain value and a message builder can move
+//! subtrees between documents without re-indexing. A received document is read from the
+//! arena ([`super::arena::Doc`]) instead; this tree is made from it when asked for.
 
 use super::view::LazyQName;
 use super::xstr::XStr;
