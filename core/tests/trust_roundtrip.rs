@@ -16,29 +16,22 @@ use wssx::trust::*;
 use wssx::xml::{Attribute, Element, Node};
 use wssx::{ScVersion, TrustVersion};
 
-/// xorshift64* : deterministic, no dependencies.
-struct Rng(u64);
+#[path = "common/xorshift.rs"]
+mod xorshift;
+use xorshift::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
+/// What this generator draws beyond the shared generator's numbers.
+trait Draw {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T;
+    fn bytes(&mut self, max: usize) -> Vec<u8>;
+}
+
+impl Draw for Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+        &items[self.below(items.len())]
     }
     fn bytes(&mut self, max: usize) -> Vec<u8> {
-        let n = self.below(max as u64 + 1) as usize;
+        let n = self.below(max + 1);
         (0..n).map(|_| self.next() as u8).collect()
     }
 }
