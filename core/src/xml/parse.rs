@@ -154,7 +154,7 @@ fn is_name(s: &str) -> bool {
 
 /// Byte classes of XML names (ASCII exactly; every non-ASCII byte is let through as
 /// [`is_name`] does): bit 0 may start a name, bit 1 may continue one. The colon is in
-/// neither: [`qname_parts`] treats it apart.
+/// neither: [`scan_name`] counts it apart.
 const NAME_BYTES: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -188,29 +188,16 @@ fn scan_name(b: &[u8], at: usize) -> (usize, usize, usize) {
     (end, colon, colons)
 }
 
-/// Namespaces in XML [7] QName split into (prefix, local) in one pass, each part an
-/// NCName; None when `q` is not one (the caller words the error).
+/// The (prefix, local) parts of the name [`scan_name`] found at `at` (its result is
+/// `scan`), when it is a Namespaces in XML [7] QName: each part an NCName. None when not.
 #[inline]
-fn qname_parts(q: &str) -> Option<(Option<&str>, &str)> {
-    let b = q.as_bytes();
-    let (&first, rest) = b.split_first()?;
-    if NAME_BYTES[first as usize] & 1 == 0 {
-        return None;
-    }
-    let mut colon = 0;
-    for (i, &c) in rest.iter().enumerate() {
-        if NAME_BYTES[c as usize] & 2 == 0 {
-            if c != b':' || colon != 0 {
-                return None;
-            }
-            colon = i + 1;
-        }
-    }
-    if colon == 0 {
-        return Some((None, q));
-    }
-    match b.get(colon + 1) {
-        Some(&c) if NAME_BYTES[c as usize] & 1 != 0 => Some((Some(&q[..colon]), &q[colon + 1..])),
+fn qname_at(src: &str, at: usize, scan: (usize, usize, usize)) -> Option<(Option<&str>, &str)> {
+    let (end, colon, colons) = scan;
+    let b = src.as_bytes();
+    let starts = |i: usize| i < end && NAME_BYTES[b[i] as usize] & 1 != 0;
+    match colons {
+        0 if starts(at) => Some((None, &src[at..end])),
+        1 if starts(at) && starts(colon + 1) => Some((Some(&src[at..colon]), &src[colon + 1..end])),
         _ => None,
     }
 }
@@ -649,8 +636,8 @@ impl<'a, 'l> Parser<'a, 'l> {
     fn start(&mut self, at: usize) -> Result<usize> {
         let src = self.src;
         let b = src.as_bytes();
-        let (name_end, colon, colons) = scan_name(b, at);
-        let qname = &src[at..name_end];
+        let scan = scan_name(b, at);
+        let qname = &src[at..scan.0];
         self.elements += 1;
         if self.elements > self.limits.max_elements {
             return Err(Error::new(
@@ -666,19 +653,10 @@ impl<'a, 'l> Parser<'a, 'l> {
                 format!("nesting deeper than {} elements", self.limits.max_depth),
             ));
         }
-        let starts_name = |i: usize| b.get(i).is_some_and(|&c| NAME_BYTES[c as usize] & 1 != 0);
-        let (prefix, local) = match colons {
-            0 if starts_name(at) => (None, qname),
-            1 if starts_name(at) && starts_name(colon + 1) && colon + 1 < name_end => {
-                (Some(&src[at..colon]), &src[colon + 1..name_end])
-            }
-            _ => {
-                return Err(self
-                    .split_qname(qname)
-                    .err()
-                    .unwrap_or_else(|| self.err("bad name")))
-            }
+        let Some((prefix, local)) = qname_at(src, at, scan) else {
+            return Err(self.name_error(qname));
         };
+        let name_end = scan.0;
         self.marks.push(self.bindings.len());
         let decl_start = self.doc.decls.len() as u32;
         // Pass 1: namespace declarations bind before any name on the element is resolved;
@@ -724,20 +702,10 @@ impl<'a, 'l> Parser<'a, 'l> {
             }
             // The name, split at its colon in the same pass (Namespaces [7] QName).
             let name_start = i;
-            let (end, colon, colons) = scan_name(b, i);
-            i = end;
+            let scan = scan_name(b, i);
+            i = scan.0;
             let aname = &raw[name_start..i];
-            let (ap, al) = if colons == 0 {
-                (None, aname)
-            } else {
-                (Some(&raw[name_start..colon]), &raw[colon + 1..i])
-            };
-            let starts_name = |s: &str| {
-                s.as_bytes()
-                    .first()
-                    .is_some_and(|&c| NAME_BYTES[c as usize] & 1 != 0)
-            };
-            if colons > 1 || !starts_name(al) || ap.is_some_and(|p| !starts_name(p)) {
+            let Some((ap, al)) = qname_at(src, name_start, scan) else {
                 if aname.is_empty()
                     || i == b.len()
                     || !matches!(b[i], b'=' | b' ' | b'\t' | b'\n' | b'\r')
@@ -747,7 +715,7 @@ impl<'a, 'l> Parser<'a, 'l> {
                     )));
                 }
                 return Err(self.err(format!("'{aname}' is not a qualified name")));
-            }
+            };
             while i < b.len() && ws(b[i]) {
                 i += 1;
             }
@@ -892,12 +860,13 @@ impl<'a, 'l> Parser<'a, 'l> {
         Ok(i)
     }
 
-    /// Split `prefix:local`; an empty part or a second colon is not a QName.
-    fn split_qname<'q>(&self, q: &'q str) -> Result<(Option<&'q str>, &'q str)> {
-        match qname_parts(q) {
-            Some(r) => Ok(r),
-            None if !is_name(q) => Err(self.err(format!("'{q}' is not an XML name"))),
-            None => Err(self.err(format!("'{q}' is not a qualified name"))),
+    /// The error for a name that is not a QName: not an XML name at all, or one whose
+    /// colons do not split it into two NCNames.
+    fn name_error(&self, name: &str) -> Error {
+        if is_name(name) {
+            self.err(format!("'{name}' is not a qualified name"))
+        } else {
+            self.err(format!("'{name}' is not an XML name"))
         }
     }
 }
