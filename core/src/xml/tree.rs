@@ -8,9 +8,8 @@
 //! subtrees between documents without re-indexing. A received document is read from the
 //! arena ([`super::arena::Doc`]) instead; this tree is made from it when asked for.
 
-use super::view::LazyQName;
+use super::view::{same_uri, ElementRef, LazyQName};
 use super::xstr::XStr;
-use crate::ns;
 
 /// A node of the tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,15 +174,12 @@ impl Element {
 
     /// True when this element is `{ns}local`.
     pub fn is(&self, ns: &str, local: &str) -> bool {
-        self.local == local && self.ns.as_deref().is_some_and(|u| same_uri(u, ns))
+        ElementRef::is(self, ns, local)
     }
 
     /// The qualified name as written (`prefix:local`).
     pub fn qname(&self) -> String {
-        match &self.prefix {
-            Some(p) => format!("{p}:{}", self.local),
-            None => self.local.to_string(),
-        }
+        ElementRef::qname(self)
     }
 
     /// The qualified name, formatted only if it is used: typed readers keep it for error
@@ -195,23 +191,12 @@ impl Element {
     /// The element's text without a copy when it is a single text node (the usual case
     /// for a value element), else the concatenation of its text children.
     pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
-        let mut texts = self.children.iter().filter_map(|n| match n {
-            Node::Text(t) => Some(t.as_str()),
-            _ => None,
-        });
-        match (texts.next(), texts.next()) {
-            (None, _) => std::borrow::Cow::Borrowed(""),
-            (Some(t), None) => std::borrow::Cow::Borrowed(t),
-            _ => std::borrow::Cow::Owned(self.text()),
-        }
+        ElementRef::text(self)
     }
 
     /// The value of the attribute `{ns}local` (`ns` None = unprefixed).
     pub fn attr(&self, ns: Option<&str>, local: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|a| a.is(ns, local))
-            .map(|a| a.value.as_str())
+        ElementRef::attr(self, ns, local)
     }
 
     /// [`Element::set_attr`] with a name known at compile time (no copy of the name).
@@ -286,10 +271,7 @@ impl Element {
 
     /// The element's own ID: `wsu:Id`, else unqualified `Id`, else `ID` (SAML), else `xml:id`.
     pub fn id(&self) -> Option<&str> {
-        self.attr(Some(ns::WSU), "Id")
-            .or_else(|| self.attr(None, "Id"))
-            .or_else(|| self.attr(None, "ID"))
-            .or_else(|| self.attr(Some(ns::XML), "id"))
+        ElementRef::id(self)
     }
 
     /// Append a child element, returning `self` for chaining.
@@ -332,7 +314,7 @@ impl Element {
 
     /// The first child element `{ns}local`.
     pub fn find(&self, ns: &str, local: &str) -> Option<&Element> {
-        self.elements().find(|e| e.is(ns, local))
+        ElementRef::find(self, ns, local)
     }
 
     /// The first child element `{ns}local`, mutable.
@@ -342,18 +324,12 @@ impl Element {
 
     /// The concatenated text of the direct text children.
     pub fn text(&self) -> String {
-        let mut s = String::new();
-        for n in &self.children {
-            if let Node::Text(t) = n {
-                s.push_str(t);
-            }
-        }
-        s
+        ElementRef::text(self).into_owned()
     }
 
-    /// True when the element has no child elements and only white space text (if any).
+    /// True when the element has at least one child element.
     pub fn has_element_children(&self) -> bool {
-        self.elements().next().is_some()
+        ElementRef::has_element_children(self)
     }
 
     /// Depth-first search (pre-order, this element first) for an element matching `pred`.
@@ -376,13 +352,6 @@ impl Element {
 /// `Some(mk(prefix))`, or None for the empty prefix (the default namespace).
 fn prefix_of<'s>(prefix: &'s str, mk: fn(&'s str) -> XStr) -> Option<XStr> {
     (!prefix.is_empty()).then(|| mk(prefix))
-}
-
-/// URI equality with a pointer test first: a parsed well-known namespace shares the
-/// crate's constant (see [`XStr`]), so the usual match costs no byte comparison.
-#[inline]
-fn same_uri(a: &str, b: &str) -> bool {
-    std::ptr::eq(a, b) || a == b
 }
 
 /// True for XML white space only (the spaces between elements that typed parsers skip).

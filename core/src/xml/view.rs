@@ -269,17 +269,6 @@ impl<'d> ElementRef<'d> for &'d Element {
     fn to_element(self) -> Element {
         self.clone()
     }
-    #[inline]
-    fn is(self, ns: &str, local: &str) -> bool {
-        Element::is(self, ns, local)
-    }
-    #[inline]
-    fn attr(self, ns: Option<&str>, local: &str) -> Option<&'d str> {
-        Element::attr(self, ns, local)
-    }
-    fn text(self) -> Cow<'d, str> {
-        self.text_ref()
-    }
 }
 
 /// An owned copy of `e`'s subtree, built without recursion (a deep document cannot
