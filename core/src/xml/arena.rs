@@ -129,13 +129,12 @@ impl Drop for Doc<'_> {
             attrs: relabel(std::mem::take(&mut self.attrs)),
             decls: relabel(std::mem::take(&mut self.decls)),
         };
-        if spare::small(&[
+        let caps = [
             kept.nodes.capacity(),
             kept.attrs.capacity(),
             kept.decls.capacity(),
-        ]) {
-            spare::put_back(&DOC_SPARE, kept);
-        }
+        ];
+        spare::keep(&DOC_SPARE, kept, &caps);
     }
 }
 

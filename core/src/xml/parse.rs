@@ -362,14 +362,13 @@ impl<'a, 'l> Parser<'a, 'l> {
             marks: relabel(std::mem::take(&mut self.marks)),
             scratch: relabel(std::mem::take(&mut self.scratch)),
         };
-        if spare::small(&[
+        let caps = [
             kept.open.capacity(),
             kept.bindings.capacity(),
             kept.marks.capacity(),
             kept.scratch.capacity(),
-        ]) {
-            spare::put_back(&PARSER_SPARE, kept);
-        }
+        ];
+        spare::keep(&PARSER_SPARE, kept, &caps);
         r.map(|()| self.doc)
     }
 

@@ -21,8 +21,12 @@ pub(crate) fn take<T: Default>(key: &'static LocalKey<RefCell<T>>) -> T {
     .unwrap_or_default()
 }
 
-/// Store `value` as this thread's spare in `key` (dropped if the key is in use or gone).
-pub(crate) fn put_back<T>(key: &'static LocalKey<RefCell<T>>, value: T) {
+/// Store `value` as this thread's spare in `key`, unless one of its buffers has grown
+/// past [`LIMIT`] (`capacities`: theirs) or the key is in use or gone: then it is dropped.
+pub(crate) fn keep<T>(key: &'static LocalKey<RefCell<T>>, value: T, capacities: &[usize]) {
+    if capacities.iter().any(|&c| c > LIMIT) {
+        return;
+    }
     let _ = key.try_with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
             *s = value;
@@ -37,9 +41,4 @@ pub(crate) fn put_back<T>(key: &'static LocalKey<RefCell<T>>, value: T) {
 pub(crate) fn relabel<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
-}
-
-/// True when every capacity is at most [`LIMIT`] (worth keeping).
-pub(crate) fn small(caps: &[usize]) -> bool {
-    caps.iter().all(|&c| c <= LIMIT)
 }

@@ -81,13 +81,12 @@ impl<'a, 'o, E: ElementRef<'a>, S: Sink + ?Sized> Engine<'a, 'o, E, S> {
             rendered: relabel(self.rendered),
             attrs: relabel(self.attrs),
         };
-        if spare::small(&[
+        let caps = [
             kept.bindings.capacity(),
             kept.rendered.capacity(),
             kept.attrs.capacity(),
-        ]) {
-            spare::put_back(&SPARE, kept);
-        }
+        ];
+        spare::keep(&SPARE, kept, &caps);
     }
 
     /// A whole document: misc nodes before the root each followed by a newline, those
