@@ -386,14 +386,25 @@ impl Build for TextBuilder {
             match (a.prefix.as_deref(), a.ns.as_deref()) {
                 (Some(p), _) => self.attribute(p, &a.local, &a.value),
                 (None, None) => self.attribute("", &a.local, &a.value),
-                (None, Some(_)) => {
-                    // Kept attributes come from parsed documents: they have prefixes. A
-                    // built one without goes through the tree writer's rule.
-                    let mut el = Element::unqualified("x");
-                    el.attrs.push(a.clone());
-                    let s = super::write::element_to_string(&el);
-                    let inner = s.trim_start_matches("<x").trim_end_matches("/>");
-                    self.attrs.push_str(inner);
+                (None, Some(u)) => {
+                    // Kept attributes come from parsed documents and have prefixes; a built
+                    // one without gets the tree writer's rule: a prefix bound to its
+                    // namespace, else `ns0` declared in the attribute list.
+                    let bound = self
+                        .bindings
+                        .iter()
+                        .rev()
+                        .find(|(p, b)| !p.is_empty() && b.as_str() == u)
+                        .map(|(p, _)| p.clone());
+                    match bound {
+                        Some(p) => self.attribute(&p, &a.local, &a.value),
+                        None => {
+                            self.attrs.push_str(" xmlns:ns0=\"");
+                            escape_attr(u, &mut self.attrs);
+                            self.attrs.push('"');
+                            self.attribute("ns0", &a.local, &a.value);
+                        }
+                    }
                 }
             }
         }
@@ -534,6 +545,13 @@ mod tests {
             b.close();
             b.open("urn:other", "o", "Own");
             b.declare("wsu", ns::WSU);
+            let unprefixed = |uri: &str| Attribute {
+                prefix: None,
+                local: "u".into(),
+                ns: Some(uri.into()),
+                value: "v".into(),
+            };
+            b.attrs(&[unprefixed(ns::WSU), unprefixed("urn:nowhere")]);
             b.close();
             b.close();
         });
